@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import * as tf from '@tensorflow/tfjs';
+import * as wasm from '@tensorflow/tfjs-backend-wasm';
+import { UsageError, assertOneOf, parseIntFlag } from './errors.ts';
+import { registerWasmGradKernels } from './wasm-grad/register.ts';
+import { initWasmThreaded } from './wasm-threads.ts';
+
+const require = createRequire(import.meta.url);
+
+export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+
+export interface BackendInfo {
+  /** The tfjs backend actually running. */
+  name: 'tensorflow' | 'wasm' | 'cpu';
+  /** Worker threads of the wasm backend (1 elsewhere: native and cpu manage their own). */
+  threads: number;
+  simd: boolean;
+  /** The native package that provides `tensorflow`, when that backend is active. */
+  nativePackage?: string;
+  /** A short label for result rows, e.g. `wasm-simd-1t`. */
+  label: string;
+}
+
+export interface BackendOptions {
+  /** Overrides KD_BACKEND. */
+  backend?: string;
+  /** Overrides KD_THREADS (wasm only). */
+  threads?: number | string;
+  /** Do not print the one-line backend summary. */
+  quiet?: boolean;
+}
+
+let active: BackendInfo | null = null;
+
+/** The backend chosen by `initBackend`, or null before it ran. */
+export function activeBackend(): BackendInfo | null {
+  return active;
+}
+
+const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
+
+/** True when the package is installed *and* its native binding file was built/downloaded. */
+export function nativeBindingPresent(pkg: string): boolean {
+  try {
+    const lib = path.join(path.dirname(require.resolve(`${pkg}/package.json`)), 'lib');
+    return fs.readdirSync(lib).some((d) => fs.existsSync(path.join(lib, d, 'tfjs_binding.node')));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Selects and initialises the tfjs backend once per process.
+ * `auto`: `tensorflow` via tfjs-node-gpu (then tfjs-node) only when its binding file exists,
+ * else `wasm` (SIMD, with the missing gradient kernels registered), else `cpu`.
+ * KD_BACKEND / KD_THREADS are read when the options leave them out.
+ */
+export async function initBackend(opts: BackendOptions = {}): Promise<BackendInfo> {
+  const choice = assertOneOf('--backend', opts.backend ?? process.env.KD_BACKEND ?? 'auto', BACKEND_CHOICES);
+  const threads = parseIntFlag('--threads (KD_THREADS)', opts.threads ?? process.env.KD_THREADS ?? 1, { min: 1 });
+  if (active) {
+    if (choice !== 'auto' && choice !== active.name) {
+      throw new UsageError(`--backend: '${choice}' requested but '${active.name}' is already initialised in this process`);
+    }
+    return active;
+  }
+  tf.enableProdMode(); // also silences tfjs's "install the node backend" banner
+  let info: BackendInfo | null = null;
+  if (choice === 'auto' || choice === 'tensorflow') {
+    const pkg = NATIVE_PACKAGES.find(nativeBindingPresent);
+    if (pkg) {
+      require(pkg);
+      await tf.setBackend('tensorflow');
+      info = { name: 'tensorflow', threads: 1, simd: true, nativePackage: pkg, label: pkg.endsWith('gpu') ? 'tensorflow-gpu' : 'tensorflow' };
+    } else if (choice === 'tensorflow') {
+      throw new UsageError(
+        `--backend: 'tensorflow' needs @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node with its native binding; none is built here ` +
+          `(its install downloads libtensorflow). Use --backend wasm or cpu.`,
+      );
+    }
+  }
+  if (!info && (choice === 'auto' || choice === 'wasm')) {
+    registerWasmGradKernels();
+    let ok: boolean;
+    if (threads > 1) ok = await initWasmThreaded(threads);
+    else {
+      wasm.setThreadsCount(1);
+      ok = await tf.setBackend('wasm');
+    }
+    if (ok) {
+      await tf.ready();
+      const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+      const t = wasm.getThreadsCount();
+      info = { name: 'wasm', threads: t, simd, label: `wasm${simd ? '-simd' : ''}-${t}t` };
+    } else if (choice === 'wasm') {
+      throw new UsageError(`--backend: the wasm backend failed to initialise`);
+    }
+  }
+  if (!info) {
+    await tf.setBackend('cpu');
+    await tf.ready();
+    info = { name: 'cpu', threads: 1, simd: false, label: 'cpu' };
+  }
+  active = info;
+  if (!opts.quiet) {
+    console.error(`kdlab backend: ${info.name}${info.nativePackage ? ` (${info.nativePackage})` : ''}, threads ${info.threads}, simd ${info.simd ? 'on' : 'off'}`);
+  }
+  return info;
+}

@@ -1,0 +1,17 @@
+export * from './errors.ts';
+export * from './rng.ts';
+export * from './registry.ts';
+export * from './backend.ts';
+export * from './leak.ts';
+export * from './run-info.ts';
+export { registerWasmGradKernels } from './wasm-grad/register.ts';
+export { resizeBilinear, resizeBilinearBackward, interpMatrix } from './ops/resize-bilinear.ts';
+export { dilatedConv2dValid, dilatedDepthwiseConv2dValid } from './ops/dilated-conv.ts';
+export * from './nn/module.ts';
+export * from './nn/init.ts';
+export * from './nn/activations.ts';
+export * from './nn/conv2d.ts';
+export * from './nn/batch-norm.ts';
+export * from './nn/taps.ts';
+export { useBackend, maxAbsDiff } from './testing.ts';
+export * from './nn/op-counter.ts';

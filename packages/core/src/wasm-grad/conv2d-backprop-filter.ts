@@ -1,0 +1,35 @@
+import * as tf from '@tensorflow/tfjs';
+import { assertNhwc, kernelContext, pair, type KernelArgs } from './kernel-context.ts';
+
+/**
+ * Conv2DBackpropFilter for the wasm backend, composed from kernels wasm has.
+ *
+ * dW[kh,kw,ci,co] = Σ_{n,oh,ow} xp[n, oh·s + kh, ow·s + kw, ci] · dy[n, oh, ow, co]
+ * which is a convolution of xp (as [Ci, Hp, Wp, N]) with dy (as filter [OH, OW, N, Co]) whose
+ * filter dilation is the forward stride s. A 1×1, stride-1, unpadded conv is a single matmul.
+ * Shapes: x [N,H,W,Ci], dy [N,OH,OW,Co] → [KH,KW,Ci,Co].
+ */
+export function conv2dBackpropFilterWasm({ inputs, backend, attrs }: KernelArgs) {
+  const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  assertNhwc('Conv2DBackpropFilter', dataFormat);
+  const [KH, KW, Ci, Co] = filterShape;
+  const [sh, sw] = pair(strides);
+  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode);
+  const { top, bottom, left, right } = info.padInfo;
+  const { run, done } = kernelContext(backend);
+  if (KH === 1 && KW === 1 && sh === 1 && sw === 1 && !(top || bottom || left || right)) {
+    const a = run('Reshape', { x }, { shape: [1, -1, Ci] });
+    const b = run('Reshape', { x: dy }, { shape: [1, -1, Co] });
+    const m = run('BatchMatMul', { a, b }, { transposeA: true, transposeB: false });
+    return done(run('Reshape', { x: m }, { shape: filterShape }));
+  }
+  const xp = top || bottom || left || right
+    ? run('PadV2', { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 })
+    : x;
+  const xt = run('Transpose', { x: xp }, { perm: [3, 1, 2, 0] }); // [Ci, Hp, Wp, N]
+  const dyt = run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] }); // [OH, OW, N, Co]
+  let r = run('Conv2D', { x: xt, filter: dyt }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [sh, sw] });
+  if (r.shape[1] !== KH || r.shape[2] !== KW) r = run('Slice', { x: r }, { begin: [0, 0, 0, 0], size: [Ci, KH, KW, Co] });
+  return done(run('Transpose', { x: r }, { perm: [1, 2, 0, 3] })); // [KH, KW, Ci, Co]
+}
