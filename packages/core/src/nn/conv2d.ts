@@ -69,7 +69,7 @@ export class Conv2d extends Module {
     const y = this.run(x, act);
     if (countingOps()) {
       const [n, h, w, c] = y.shape;
-      const k = this.weight.shape[0] * this.weight.shape[1];
+      const k = (this.weight.shape[0] as number) * (this.weight.shape[1] as number);
       const perOut = this.depthwise ? k : k * this.inChannels;
       reportOp({ kind: this.depthwise ? 'depthwise' : 'conv', name: 'conv2d', macs: n * h * w * c * perOut, flops: 0, outShape: y.shape });
     }

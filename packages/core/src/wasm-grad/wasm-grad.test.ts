@@ -23,7 +23,7 @@ function convGrads(kind: 'conv' | 'depthwise', xs: number[], ws: number[], x: Fl
   });
 }
 
-const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
 describe('wasm gradient kernels match the cpu backend', () => {
   const cases: [string, 'conv' | 'depthwise', number[], number[], number, Pad][] = [
@@ -59,7 +59,7 @@ describe('wasm gradient kernels match the cpu backend', () => {
 function expandKernel(w: tf.Tensor4D, d: number): tf.Tensor4D {
   const [kh, kw, ci, co] = w.shape;
   const a = w.reshape([kh, 1, kw, 1, ci, co]).pad([[0, 0], [0, d - 1], [0, 0], [0, d - 1], [0, 0], [0, 0]]);
-  return a.reshape([kh * d, kw * d, ci, co]).slice([0, 0, 0, 0], [(kh - 1) * d + 1, (kw - 1) * d + 1, ci, co]);
+  return a.reshape([kh * d, kw * d, ci, co]).slice([0, 0, 0, 0], [(kh - 1) * d + 1, (kw - 1) * d + 1, ci, co]) as tf.Tensor4D;
 }
 
 describe('dilated conv ops: exact gradients on cpu and wasm', () => {

@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { UsageError } from '@kd/core';
+import { commands } from './commands/index.ts';
+
+/**
+ * `pnpm exp <command>`: one yargs command per file in ./commands. Usage errors (bad flag values,
+ * unknown names) print one line and exit 2 before anything is written.
+ */
+async function main(): Promise<void> {
+  let cli = yargs(hideBin(process.argv))
+    .scriptName('pnpm exp')
+    .strict()
+    .demandCommand(1, 'name a command (see --help)')
+    .recommendCommands()
+    .help()
+    .wrap(Math.min(120, process.stdout.columns ?? 100))
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    });
+  for (const c of commands) cli = cli.command(c);
+  await cli.parseAsync();
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof UsageError || (err instanceof Error && err.name === 'YError')) {
+    console.error(`error: ${(err as Error).message}`);
+    process.exit(2);
+  }
+  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  process.exit(1);
+});

@@ -1,0 +1,51 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Rng } from '@kd/core';
+import { writeGrayPng, writeJpeg } from '../image-io.ts';
+import { renderSodScene } from './sod-scene.ts';
+
+/** Bump when the renderer changes, so stale generated data is regenerated. */
+export const SYNTH_SOD_VERSION = 1;
+
+export interface SynthSodOptions {
+  seed: number;
+  /** Samples per split, e.g. { train: 400, test: 100 }. */
+  splits: Record<string, number>;
+  width: number;
+  height: number;
+  /** Write masks (KD-SCFNet labeled layout) or images only (KD-SOD80K unlabeled layout). */
+  labeled: boolean;
+}
+
+/**
+ * Writes a synthetic SOD dataset in the KD-SCFNet on-disk layout: `image/<name>.jpg`,
+ * `mask/<name>.png` (labeled only) and `<split>.txt` with names without extension.
+ * Deterministic in the options; skipped when `root/manifest.json` already records the same
+ * options; built in a temp folder and renamed into place, so it is never left half-written.
+ * Returns true when it generated, false when it reused an existing copy.
+ */
+export async function synthSodDataset(root: string, opts: SynthSodOptions): Promise<boolean> {
+  const manifest = JSON.stringify({ generator: 'synthetic-sod', version: SYNTH_SOD_VERSION, ...opts }, null, 2);
+  const mf = path.join(root, 'manifest.json');
+  if (fs.existsSync(mf) && fs.readFileSync(mf, 'utf8') === manifest) return false;
+  const tmp = `${root}.${process.pid}.tmp`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  const rng = new Rng(opts.seed, 'synthetic-sod');
+  for (const [split, n] of Object.entries(opts.splits)) {
+    const names: string[] = [];
+    const splitRng = rng.fork(split);
+    for (let i = 0; i < n; i++) {
+      const name = `${split}_${String(i).padStart(5, '0')}`;
+      const scene = renderSodScene(splitRng.fork(String(i)), opts.width, opts.height);
+      await writeJpeg(path.join(tmp, 'image', `${name}.jpg`), scene.rgb, scene.width, scene.height);
+      if (opts.labeled) await writeGrayPng(path.join(tmp, 'mask', `${name}.png`), scene.mask, scene.width, scene.height);
+      names.push(name);
+    }
+    fs.writeFileSync(path.join(tmp, `${split}.txt`), names.join('\n') + '\n');
+  }
+  fs.writeFileSync(path.join(tmp, 'manifest.json'), manifest);
+  fs.rmSync(root, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(root), { recursive: true });
+  fs.renameSync(tmp, root);
+  return true;
+}
