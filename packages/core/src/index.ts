@@ -15,3 +15,4 @@ export * from './nn/batch-norm.ts';
 export * from './nn/taps.ts';
 export { useBackend, maxAbsDiff } from './testing.ts';
 export * from './nn/op-counter.ts';
+export { batchNormTrain } from './ops/batch-norm-train.ts';

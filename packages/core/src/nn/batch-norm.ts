@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Module } from './module.ts';
+import { batchNormTrain } from '../ops/batch-norm-train.ts';
 
 /**
  * BatchNorm over the channel axis of NHWC maps, PyTorch semantics: in training, normalise by
@@ -34,7 +35,7 @@ export class BatchNorm2d extends Module {
         this.runningMean.assign(this.runningMean.mul(1 - m).add(mean.mul(m)));
         this.runningVar.assign(this.runningVar.mul(1 - m).add(unbiased.mul(m)));
       });
-      return tf.batchNorm(x, mean, variance, this.bias, this.weight, this.eps) as tf.Tensor4D;
+      return batchNormTrain(x, mean as tf.Tensor1D, variance as tf.Tensor1D, this.weight as tf.Tensor1D, this.bias as tf.Tensor1D, this.eps);
     });
   }
 }

@@ -18,7 +18,7 @@ class ConvBnRelu extends Module {
 /**
  * TinySOD: a small SOD encoder–decoder used by the quickstart pair (not a paper model).
  * Encoder: 4 stages of [CBR s2, CBR] at widths w·(1,2,4,8), strides 2/4/8/16 (taps s1..s4).
- * Decoder: top-down, each stage upsamples (bilinear, half-pixel), adds the lateral 1×1
+ * Decoder (width w at every level): top-down, each stage upsamples (bilinear, half-pixel), adds the lateral 1×1
  * projection, then a CBR; a 3×3 head per decoder level gives a logit map upsampled to the
  * input. Outputs [N,H,W,1] logits, finest (main) first. Input H, W divisible by 16.
  */
@@ -33,7 +33,7 @@ export class TinySod extends Module implements DenseModel {
   constructor(readonly name: string, rng: Rng, width: number) {
     super();
     const widths = [width, width * 2, width * 4, width * 8];
-    const dw = width * 2;
+    const dw = width;
     let cin = 3;
     widths.forEach((c, i) => {
       const a = this.child(`enc${i}a`, new ConvBnRelu(rng, cin, c, 2));

@@ -1,0 +1,71 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from './paths.ts';
+
+const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+const CLI = path.join(REPO_ROOT, 'experiments', 'src', 'cli.ts');
+
+/** Runs `pnpm exp …` as a user would (same entry point, no pnpm in between). */
+export function exp(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(TSX, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, KD_BACKEND: 'wasm', ...env }, timeout: 280_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('pnpm exp: bad input exits 2 with one line naming the flag, writes nothing', () => {
+  const out = path.join(os.tmpdir(), `kdlab-cli-bad-${process.pid}`);
+  it.each([
+    [['run', 'quickstart', '--backend', 'gpu', '--out', out], /--backend: unknown value 'gpu'; expected one of: auto, tensorflow, wasm, cpu/],
+    [['run', 'nosuch', '--out', out], /unknown experiment 'nosuch'.*Known: .*quickstart/],
+    [['run', 'quickstart', '--seed', 'abc', '--out', out], /--seed: expected an integer >= 1, got 'abc'/],
+    [['run', 'quickstart', '--profile', 'huge', '--out', out], /--profile: unknown value 'huge'; expected one of: quick, full/],
+    [['run', 'quickstart', '--set', 'epochs=3', '--out', out], /--set: unknown key 'epochs'/],
+  ])('%j', (args, message) => {
+    const r = exp(args as string[]);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('npm warn'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(message as RegExp);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  it('a bad --set value type names the key and the expected type', () => {
+    const r = exp(['run', 'quickstart', '--set', 'batch=many', '--out', out, '--quiet']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--set batch: expected a number, got 'many'/);
+  });
+});
+
+describe('pnpm exp run quickstart (reduced config)', () => {
+  const small = ['--set', 'size=32', '--set', 'n_train=16', '--set', 'n_test=8', '--set', 'n_unlabeled=16', '--set', 'batch=8',
+    '--set', 'teacher_epochs=2', '--set', 'student_epochs=2', '--set', 'kd_epochs=2', '--quiet'];
+  it('writes the CSV with three rows, and the same seed gives identical metric columns', () => {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-qs-'));
+    const runs = ['a', 'b'].map((k) => {
+      const r = exp(['run', 'quickstart', '--seed', '3', '--out', path.join(base, k), '--data-root', path.join(base, 'data'), ...small]);
+      expect(r.code, r.stderr).toBe(0);
+      return fs.readFileSync(path.join(base, k, 'quickstart.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+    });
+    const [header, ...rows] = runs[0];
+    expect(header).toEqual(['model', 'method', 'params', 'MAE', 'maxFm', 'meanFm', 'adpFm', 'train_img_s', 'infer_img_s', 'seed', 'backend', 'threads', 'git_hash']);
+    expect(rows.map((r) => r.slice(0, 2))).toEqual([
+      ['tinysod-l', 'teacher (labels)'], ['tinysod-s', 'student (labels only)'], ['tinysod-s', 'student KD (unlabeled only)'],
+    ]);
+    const metricCols = ['params', 'MAE', 'maxFm', 'meanFm', 'adpFm', 'seed', 'backend'].map((c) => header.indexOf(c));
+    const pick = (t: string[][]) => t.slice(1).map((r) => metricCols.map((i) => r[i]));
+    expect(pick(runs[1])).toEqual(pick(runs[0]));
+    for (const r of rows) {
+      expect(Number(r[header.indexOf('MAE')])).toBeGreaterThan(0);
+      expect(Number(r[header.indexOf('MAE')])).toBeLessThan(1);
+      expect(r[header.indexOf('seed')]).toBe('3');
+      expect(r[header.indexOf('backend')]).toBe('wasm-simd-1t');
+    }
+    const runDir = path.join(base, 'a', 'runs', 'quickstart-seed3');
+    expect(JSON.parse(fs.readFileSync(path.join(runDir, 'config.json'), 'utf8')).size).toBe(32);
+    const log = fs.readFileSync(path.join(runDir, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(log.filter((e) => e.run === 'teacher')).toHaveLength(4);
+    expect(log.every((e) => Number.isFinite(e.loss))).toBe(true);
+  });
+});

@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CommandModule } from 'yargs';
+import { BACKEND_CHOICES, assertOneOf, gitHash, initBackend, parseIntFlag } from '@kd/core';
+import { applyOverrides, parseSetFlags } from '../config.ts';
+import { EXPERIMENTS, type Profile } from '../experiment.ts';
+import '../experiments/index.ts';
+import { REPO_ROOT, userPath } from '../paths.ts';
+import { formatTable, writeResultCsv } from '../results.ts';
+
+interface RunArgs {
+  name: string;
+  seed: string;
+  backend?: string;
+  threads?: string;
+  out?: string;
+  profile: string;
+  'data-root'?: string;
+  set: string[];
+  quiet: boolean;
+}
+
+/**
+ * `pnpm exp run <name>`: validates every flag first (exit 2 and nothing written on a bad one),
+ * selects the backend, runs the experiment, writes `<out>/<name>.csv` and prints the table.
+ */
+export const runCommand: CommandModule<object, RunArgs> = {
+  command: 'run <name>',
+  describe: 'Run an experiment and write its CSV table',
+  builder: (y) =>
+    y
+      .positional('name', { type: 'string', demandOption: true, describe: 'experiment name (see `pnpm exp list`)' })
+      .option('seed', { type: 'string', default: '1', describe: 'seed for init, data order and augmentation' })
+      .option('backend', { type: 'string', describe: `${BACKEND_CHOICES.join('|')} (default KD_BACKEND or auto)` })
+      .option('threads', { type: 'string', describe: 'wasm threads (default KD_THREADS or 1)' })
+      .option('out', { type: 'string', describe: 'folder for the CSV and run folders (default experiments/results)' })
+      .option('profile', { type: 'string', default: 'quick', describe: 'quick (CPU minutes) or full (paper scale)' })
+      .option('data-root', { type: 'string', describe: 'datasets folder (default <repo>/datasets)' })
+      .option('set', { type: 'string', array: true, default: [], describe: 'override a config key: --set key=value' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' }) as never,
+  handler: async (args) => {
+    const experiment = EXPERIMENTS.get(args.name);
+    const seed = parseIntFlag('--seed', args.seed, { min: 1 });
+    const profile = assertOneOf('--profile', args.profile, ['quick', 'full'] as const) as Profile;
+    if (args.backend !== undefined) assertOneOf('--backend', args.backend, BACKEND_CHOICES);
+    if (args.threads !== undefined) parseIntFlag('--threads', args.threads, { min: 1 });
+    const overrides = parseSetFlags(args.set);
+    applyOverrides(experiment.defaults, overrides);
+    const outDir = args.out ? userPath(args.out) : path.join(REPO_ROOT, 'experiments', 'results');
+    const dataRoot = args['data-root'] ? userPath(args['data-root']) : path.join(REPO_ROOT, 'datasets');
+    const backend = await initBackend({ backend: args.backend, threads: args.threads });
+    const runDir = path.join(outDir, 'runs', `${experiment.name}-seed${seed}`);
+    fs.mkdirSync(runDir, { recursive: true });
+    const result = await experiment.run({
+      name: experiment.name, seed, backend, gitHash: gitHash(REPO_ROOT), profile, dataRoot, outDir, runDir,
+      overrides, argv: process.argv.slice(2), progress: !args.quiet,
+    });
+    const csv = path.join(outDir, `${experiment.name}.csv`);
+    writeResultCsv(csv, result);
+    console.log(formatTable(result));
+    console.log(`\nwrote ${path.relative(process.env.INIT_CWD ?? process.cwd(), csv) || csv}`);
+  },
+};

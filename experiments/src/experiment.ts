@@ -1,0 +1,47 @@
+import type { BackendInfo } from '@kd/core';
+import { Registry } from '@kd/core';
+import type { Config } from './config.ts';
+
+export type Profile = 'quick' | 'full';
+export type Cell = string | number | null;
+export type Row = Record<string, Cell>;
+
+/** What an experiment receives: everything a run needs, resolved from the command line. */
+export interface ExperimentContext {
+  name: string;
+  seed: number;
+  backend: BackendInfo;
+  gitHash: string;
+  profile: Profile;
+  /** Where datasets live (generated ones are written here). */
+  dataRoot: string;
+  /** Where the result CSV goes. */
+  outDir: string;
+  /** This run's folder (resolved config, argv, JSONL log). */
+  runDir: string;
+  /** `--set key=value` overrides, already split. */
+  overrides: Record<string, string>;
+  argv: string[];
+  /** Show progress bars / per-epoch lines. */
+  progress: boolean;
+}
+
+export interface ExperimentResult {
+  /** Column order of the CSV. */
+  columns: string[];
+  rows: Row[];
+}
+
+export interface Experiment {
+  name: string;
+  description: string;
+  /** Typed defaults: `--set` keys are checked against these before anything runs or is written. */
+  defaults: Config;
+  run(ctx: ExperimentContext): Promise<ExperimentResult>;
+}
+
+export const EXPERIMENTS = new Registry<Experiment>('experiment');
+
+export function registerExperiment(e: Experiment): void {
+  EXPERIMENTS.register(e.name, e, e.description);
+}
