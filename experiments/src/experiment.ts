@@ -24,12 +24,18 @@ export interface ExperimentContext {
   argv: string[];
   /** Show progress bars / per-epoch lines. */
   progress: boolean;
+  /** Seeds to run (sweeps run every one; single experiments use the first). */
+  seeds: number[];
+  /** This process's slice of a sweep. */
+  shard: { index: number; count: number };
 }
 
 export interface ExperimentResult {
   /** Column order of the CSV. */
   columns: string[];
   rows: Row[];
+  /** Set by sweeps, which write `<name>.csv`, `.raw.csv` and `.md` themselves. */
+  tablesWritten?: boolean;
 }
 
 export interface Experiment {

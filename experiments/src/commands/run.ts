@@ -6,11 +6,14 @@ import { applyOverrides, parseSetFlags } from '../config.ts';
 import { EXPERIMENTS, type Profile } from '../experiment.ts';
 import '../experiments/index.ts';
 import { REPO_ROOT, userPath } from '../paths.ts';
+import { resolveShard } from '../sweep/shard.ts';
 import { formatTable, writeResultCsv } from '../results.ts';
 
 interface RunArgs {
   name: string;
   seed: string;
+  seeds: string;
+  shard?: string;
   backend?: string;
   threads?: string;
   out?: string;
@@ -30,7 +33,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
   builder: (y) =>
     y
       .positional('name', { type: 'string', demandOption: true, describe: 'experiment name (see `pnpm exp list`)' })
-      .option('seed', { type: 'string', default: '1', describe: 'seed for init, data order and augmentation' })
+      .option('seed', { type: 'string', default: '1', describe: 'first seed (init, data order and augmentation)' })
+      .option('seeds', { type: 'string', default: '1', describe: 'number of seeds: runs seed, seed+1, … (tables report mean±std)' })
+      .option('shard', { type: 'string', describe: 'run slice K/N of a sweep (else SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX + KD_SHARD_COUNT)' })
       .option('backend', { type: 'string', describe: `${BACKEND_CHOICES.join('|')} (default KD_BACKEND or auto)` })
       .option('threads', { type: 'string', describe: 'wasm threads (default KD_THREADS or 1)' })
       .option('out', { type: 'string', describe: 'folder for the CSV and run folders (default experiments/results)' })
@@ -41,6 +46,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
   handler: async (args) => {
     const experiment = EXPERIMENTS.get(args.name);
     const seed = parseIntFlag('--seed', args.seed, { min: 1 });
+    const nSeeds = parseIntFlag('--seeds', args.seeds, { min: 1 });
+    const shard = resolveShard(args.shard);
     const profile = assertOneOf('--profile', args.profile, ['quick', 'full'] as const) as Profile;
     if (args.backend !== undefined) assertOneOf('--backend', args.backend, BACKEND_CHOICES);
     if (args.threads !== undefined) parseIntFlag('--threads', args.threads, { min: 1 });
@@ -50,14 +57,17 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const dataRoot = args['data-root'] ? userPath(args['data-root']) : path.join(REPO_ROOT, 'datasets');
     const backend = await initBackend({ backend: args.backend, threads: args.threads });
     const runDir = path.join(outDir, 'runs', `${experiment.name}-seed${seed}`);
-    fs.mkdirSync(runDir, { recursive: true });
     const result = await experiment.run({
       name: experiment.name, seed, backend, gitHash: gitHash(REPO_ROOT), profile, dataRoot, outDir, runDir,
       overrides, argv: process.argv.slice(2), progress: !args.quiet,
+      seeds: Array.from({ length: nSeeds }, (_, i) => seed + i), shard,
     });
     const csv = path.join(outDir, `${experiment.name}.csv`);
-    writeResultCsv(csv, result);
-    console.log(formatTable(result));
+    if (result.tablesWritten) console.log(fs.readFileSync(path.join(outDir, `${experiment.name}.md`), 'utf8'));
+    else {
+      writeResultCsv(csv, result);
+      console.log(formatTable(result));
+    }
     console.log(`\nwrote ${path.relative(process.env.INIT_CWD ?? process.cwd(), csv) || csv}`);
   },
 };

@@ -46,6 +46,7 @@ async function runQuickstart(ctx: ExperimentContext) {
   const test = await loadSodArrays(listKdScfnetSplit(labeledRoot, 'test', true));
   const unlabeled = await loadSodArrays(listKdScfnetSplit(unlabeledRoot, 'train', false));
 
+  fs.mkdirSync(ctx.runDir, { recursive: true });
   const resolved = { ...cfg, seed: ctx.seed, backend: ctx.backend.label, profile: ctx.profile };
   fs.writeFileSync(path.join(ctx.runDir, 'config.json'), JSON.stringify({ ...resolved, hash: configHash(resolved) }, null, 2));
   fs.writeFileSync(path.join(ctx.runDir, 'argv.txt'), ctx.argv.join(' ') + '\n');

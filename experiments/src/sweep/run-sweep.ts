@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { Rng, type BackendInfo } from '@kd/core';
+import { NonFiniteLossError } from '@kd/distill';
+import type { Config } from '../config.ts';
+import { expandSweep, type RunSpec } from './expand.ts';
+import { readFinishedRuns, runDirOf, writeJsonAtomic, type StoredRun } from './run-store.ts';
+import { takeShard, type Shard } from './shard.ts';
+import type { SweepExperiment } from './sweep-experiment.ts';
+import { writeSweepTables } from './sweep-tables.ts';
+
+export interface SweepOptions {
+  profile: 'quick' | 'full';
+  seeds: number[];
+  shard: Shard;
+  overrides: Config;
+  backend: BackendInfo;
+  gitHash: string;
+  dataRoot: string;
+  outDir: string;
+  argv: string[];
+  progress: boolean;
+}
+
+/**
+ * Runs this process's shard of the sweep. A run whose `row.json` exists is skipped (resume);
+ * a run folder without one is an interrupted run and starts over. A NaN/Inf loss marks the run
+ * failed with its step and the sweep goes on. After every run the tables are rebuilt from all
+ * finished runs, so a SIGKILL at any point loses at most the run in progress.
+ */
+export async function runSweep(exp: SweepExperiment, opts: SweepOptions): Promise<{ specs: RunSpec[]; ran: number; skipped: number }> {
+  const all = expandSweep(exp, { profile: opts.profile, seeds: opts.seeds, overrides: opts.overrides, backendLabel: opts.backend.label });
+  const mine = takeShard(all, opts.shard);
+  let finished = readFinishedRuns(opts.outDir, exp.name);
+  let ran = 0, skipped = 0;
+  const cacheDir = path.join(opts.outDir, 'cache');
+  for (const [i, spec] of mine.entries()) {
+    if (finished.has(spec.hash)) { skipped++; continue; }
+    const runDir = runDirOf(opts.outDir, exp.name, spec.hash);
+    fs.rmSync(runDir, { recursive: true, force: true });
+    fs.mkdirSync(runDir, { recursive: true });
+    writeJsonAtomic(path.join(runDir, 'config.json'), { experiment: exp.name, variant: spec.variant, point: spec.point, seed: spec.seed, profile: opts.profile, backend: opts.backend.label, config: spec.config });
+    fs.writeFileSync(path.join(runDir, 'argv.txt'), opts.argv.join(' ') + '\n');
+    const logFd = fs.openSync(path.join(runDir, 'log.jsonl'), 'a');
+    if (opts.progress) process.stderr.write(`[${exp.name} ${i + 1}/${mine.length}] ${spec.variant}${Object.keys(spec.point).length ? ` ${JSON.stringify(spec.point)}` : ''} seed ${spec.seed}\n`);
+    const before = tf.memory().numTensors;
+    let stored: StoredRun;
+    try {
+      const row = await exp.runOne(spec.config, {
+        seed: spec.seed, rng: new Rng(spec.seed), backend: opts.backend, gitHash: opts.gitHash, dataRoot: opts.dataRoot,
+        runDir, cacheDir, progress: opts.progress, log: (r) => fs.writeSync(logFd, JSON.stringify(r) + '\n'),
+      });
+      stored = { hash: spec.hash, variant: spec.variant, point: spec.point, seed: spec.seed, status: 'ok', row: { ...row, backend: opts.backend.label, threads: opts.backend.threads, git_hash: opts.gitHash } };
+    } catch (e) {
+      if (!(e instanceof NonFiniteLossError)) throw e;
+      stored = { hash: spec.hash, variant: spec.variant, point: spec.point, seed: spec.seed, status: 'failed', error: e.message, failed_step: e.step, row: { backend: opts.backend.label, threads: opts.backend.threads, git_hash: opts.gitHash } };
+      if (opts.progress) process.stderr.write(`  failed: ${e.message}\n`);
+    } finally {
+      fs.closeSync(logFd);
+    }
+    const leaked = tf.memory().numTensors - before;
+    if (leaked !== 0) throw new Error(`${exp.name}: run ${spec.hash} (${spec.variant}) leaked ${leaked} tensors`);
+    writeJsonAtomic(path.join(runDir, 'row.json'), stored);
+    ran++;
+    finished = readFinishedRuns(opts.outDir, exp.name);
+    writeSweepTables(exp, all, finished, opts.outDir);
+  }
+  writeSweepTables(exp, all, readFinishedRuns(opts.outDir, exp.name), opts.outDir);
+  return { specs: all, ran, skipped };
+}

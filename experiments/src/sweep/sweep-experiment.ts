@@ -1,0 +1,51 @@
+import type { BackendInfo, Rng } from '@kd/core';
+import type { ResultRow } from '@kd/bench';
+import type { Config, ConfigValue } from '../config.ts';
+import type { Profile } from '../experiment.ts';
+
+/** One row of a paper table: a label and the config keys it sets. */
+export interface Variant {
+  label: string;
+  set: Record<string, ConfigValue>;
+}
+
+/** What one run (variant × grid point × seed) receives. */
+export interface RunContext {
+  seed: number;
+  /** Root generator of this run (init, data order, augmentation fork from it). */
+  rng: Rng;
+  backend: BackendInfo;
+  gitHash: string;
+  dataRoot: string;
+  /** The run's own folder: resolved config, argv, log.jsonl, export, checkpoints. */
+  runDir: string;
+  /** Folder shared by the sweep's runs for cached teachers and teacher outputs. */
+  cacheDir: string;
+  progress: boolean;
+  /** Appends one JSON record to the run's log.jsonl. */
+  log(record: Record<string, unknown>): void;
+}
+
+/**
+ * A sweep experiment is one small typed file: typed defaults (dotted keys), per-profile
+ * overrides, the table's rows as variants, an optional grid crossed with them, and how to run
+ * one configuration. The engine expands, shards, resumes, aggregates over seeds and writes the
+ * CSV + Markdown tables.
+ */
+export interface SweepExperiment<C extends Config = Config> {
+  name: string;
+  description: string;
+  defaults: C;
+  profiles: Record<Profile, Partial<C>>;
+  variants: Variant[];
+  grid?: Record<string, ConfigValue[]>;
+  /** Columns identifying a table row (besides `variant`), e.g. `model`, `output_stride`. */
+  groupBy: string[];
+  /** Numeric columns aggregated as mean ± std over seeds. */
+  metrics: string[];
+  /** Paper numbers beside ours: variant label → metric → value. */
+  paper?: Record<string, Record<string, number>>;
+  /** Note printed under the Markdown table (e.g. what the paper's row means). */
+  note?: string;
+  runOne(cfg: C, run: RunContext): Promise<ResultRow>;
+}

@@ -1,0 +1,76 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../paths.ts';
+import { gridPoints } from './expand.ts';
+import { mergeSweeps } from './merge.ts';
+import { readFinishedRuns } from './run-store.ts';
+import { parseShard, resolveShard, takeShard } from './shard.ts';
+import { toySweep } from './testing/toy-sweep.ts';
+
+const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+const MAIN = path.join(REPO_ROOT, 'experiments', 'src', 'sweep', 'testing', 'toy-sweep-main.ts');
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-sweep-'));
+const runToy = (out: string, shard = '0/1') => {
+  const r = spawnSync(TSX, [MAIN, out, shard], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { ran: number; skipped: number; total: number };
+};
+const rawRuns = (out: string) => fs.readFileSync(path.join(out, 'toy.raw.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').pop()!);
+
+describe('sweep engine', () => {
+  it('expands grids and shards deterministically', () => {
+    expect(gridPoints({ a: [1, 2], b: ['x', 'y'] })).toEqual([{ a: 1, b: 'x' }, { a: 1, b: 'y' }, { a: 2, b: 'x' }, { a: 2, b: 'y' }]);
+    expect(takeShard([0, 1, 2, 3, 4], { index: 1, count: 2 })).toEqual([1, 3]);
+    expect(resolveShard(undefined, { SLURM_ARRAY_TASK_ID: '5', SLURM_ARRAY_TASK_COUNT: '4', SLURM_ARRAY_TASK_MIN: '4' })).toEqual({ index: 1, count: 4 });
+    expect(resolveShard(undefined, { JOB_COMPLETION_INDEX: '2', KD_SHARD_COUNT: '3' })).toEqual({ index: 2, count: 3 });
+    expect(() => parseShard('--shard', '2/2')).toThrow(/--shard: expected K\/N with 0 <= K < N, got '2\/2'/);
+  });
+
+  it('runs every (variant, grid point, seed) once, records a NaN loss as failed and goes on, and resumes without rerunning', () => {
+    const out = tmp();
+    expect(runToy(out)).toEqual({ ran: 18, skipped: 0, total: 18 });
+    const csv = fs.readFileSync(path.join(out, 'toy.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('variant,k,seeds,score,score_std,paper_score,backend,threads,git_hash');
+    expect(csv).toHaveLength(1 + 4); // baseline×2 k, better×2 k; the diverging variant has no ok run
+    expect(csv[3]).toMatch(/^better,1,1;2;3,0\.61\d*,/);
+    const raw = fs.readFileSync(path.join(out, 'toy.raw.csv'), 'utf8');
+    expect(raw.match(/,failed,loss became NaN at step 3,3,/g)).toHaveLength(6);
+    expect(fs.readFileSync(path.join(out, 'toy.md'), 'utf8')).toContain('Runs: 18 finished of 18 (6 failed: see toy.raw.csv)');
+    expect(runToy(out)).toEqual({ ran: 0, skipped: 18, total: 18 });
+    expect(fs.readFileSync(path.join(out, 'toy.csv'), 'utf8').trim().split('\n')).toEqual(csv);
+  });
+
+  it('two shards merged give the same table as one unsharded run', () => {
+    const whole = tmp(), a = tmp(), b = tmp(), merged = tmp();
+    runToy(whole);
+    expect(runToy(a, '0/2').ran).toBe(9);
+    expect(runToy(b, '1/2').ran).toBe(9);
+    expect(mergeSweeps(toySweep, [a, b], merged)).toBe(18);
+    expect(fs.readFileSync(path.join(merged, 'toy.csv'), 'utf8')).toBe(fs.readFileSync(path.join(whole, 'toy.csv'), 'utf8'));
+    expect(rawRuns(merged)).toEqual(rawRuns(whole));
+  });
+
+  it('a sweep killed with SIGKILL mid-way completes on rerun with every row exactly once', async () => {
+    const out = tmp();
+    // node --import tsx keeps the sweep in this one process (the tsx CLI would run it in a grandchild).
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, out], { cwd: REPO_ROOT, env: { ...process.env, TOY_SLEEP_MS: '150' }, stdio: 'ignore' });
+    await new Promise<void>((resolve) => {
+      const t = setInterval(() => {
+        if (readFinishedRuns(out, 'toy').size >= 4) { clearInterval(t); child.kill('SIGKILL'); resolve(); }
+      }, 20);
+    });
+    await new Promise((r) => child.on('exit', r));
+    const before = readFinishedRuns(out, 'toy').size;
+    expect(before).toBeGreaterThanOrEqual(4);
+    expect(before).toBeLessThan(18);
+    const res = runToy(out);
+    expect(res.ran + res.skipped).toBe(18);
+    expect(res.skipped).toBe(before);
+    const runs = rawRuns(out);
+    expect(runs).toHaveLength(18);
+    expect(new Set(runs).size).toBe(18);
+  });
+});

@@ -1,0 +1,12 @@
+/** Runs the toy sweep: `tsx toy-sweep-main.ts OUT [K/N]` (a child process for engine tests). */
+import { initBackend } from '@kd/core';
+import { runSweep } from '../run-sweep.ts';
+import { parseShard } from '../shard.ts';
+import { toySweep } from './toy-sweep.ts';
+
+const [out, shard = '0/1'] = process.argv.slice(2);
+const backend = await initBackend({ backend: 'cpu', quiet: true });
+const res = await runSweep(toySweep, {
+  profile: 'quick', seeds: [1, 2, 3], shard: parseShard('shard', shard), overrides: {}, backend, gitHash: 'test', dataRoot: out, outDir: out, argv: [], progress: false,
+});
+console.log(JSON.stringify({ ran: res.ran, skipped: res.skipped, total: res.specs.length }));
