@@ -1,2 +1,3 @@
 /** Importing this module registers every experiment. */
 import './quickstart.ts';
+import './ablation-bcd.ts';

@@ -45,6 +45,8 @@ export interface SweepExperiment<C extends Config = Config> {
   metrics: string[];
   /** Paper numbers beside ours: variant label → metric → value. */
   paper?: Record<string, Record<string, number>>;
+  /** Decimals per metric in the Markdown table (default 4). */
+  digits?: Record<string, number>;
   /** Note printed under the Markdown table (e.g. what the paper's row means). */
   note?: string;
   runOne(cfg: C, run: RunContext): Promise<ResultRow>;

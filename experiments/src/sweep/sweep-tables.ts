@@ -52,7 +52,7 @@ export function writeSweepTables(exp: SweepExperiment, specs: readonly RunSpec[]
     toMarkdown(agg, [
       ...groupBy.map((key) => ({ key })),
       { key: 'seeds' },
-      ...exp.metrics.flatMap((m) => [{ key: m, digits: 4 }, ...(exp.paper ? [{ key: `paper_${m}`, label: `paper ${m}`, digits: 3 }] : [])]),
+      ...exp.metrics.flatMap((m) => [{ key: m, digits: exp.digits?.[m] ?? 4 }, ...(exp.paper ? [{ key: `paper_${m}`, label: `paper ${m}`, digits: 3 }] : [])]),
     ]),
     '',
     `Runs: ${raw.length} finished of ${specs.length}${failed ? ` (${failed} failed: see ${exp.name}.raw.csv)` : ''}; backend ${env?.backend ?? '–'}, threads ${env?.threads ?? '–'}, git ${env?.git_hash ?? '–'}. Mean ± sample std over seeds.`,

@@ -3,3 +3,8 @@ export * from './sod-batch.ts';
 export * from './progress.ts';
 export * from './fit-sod.ts';
 export * from './evaluate-sod.ts';
+export * from './distill-term.ts';
+export * from './distiller.ts';
+export * from './optimizer.ts';
+export * from './fit-dense.ts';
+export * from './evaluate-seg.ts';

@@ -1,0 +1,80 @@
+import { Rng } from '@kd/core';
+import type { ResultRow } from '@kd/bench';
+import { Distiller, evaluateSeg, fitDense, type DistillTerm, type OptimizerSpec } from '@kd/distill';
+import { crossEntropyIgnore } from '@kd/losses';
+import { countModel, createModel, type KdModel } from '@kd/models';
+import type { RunContext } from '../sweep/sweep-experiment.ts';
+import { ensureTeacher } from '../sweep/teacher-store.ts';
+import { CITYSCAPES_CLASSES, segDataRoot, segLoaders, type SegDataConfig } from './seg-setup.ts';
+
+export interface SegSweepConfig extends SegDataConfig {
+  role: string;
+  student: string;
+  student_width: number;
+  teacher: string;
+  teacher_width: number;
+  teacher_epochs: number;
+  epochs: number;
+  optimizer: string;
+  lr: number;
+  weight_decay: number;
+}
+
+const optimizerOf = (cfg: SegSweepConfig): OptimizerSpec => ({
+  kind: cfg.optimizer === 'sgd' ? 'sgd' : 'adam', lr: cfg.lr, momentum: cfg.optimizer === 'sgd' ? 0.9 : 0, weightDecay: cfg.weight_decay, schedule: 'poly',
+});
+
+const segRow = (model: KdModel, ev: Awaited<ReturnType<typeof evaluateSeg>>, width: number, height: number): ResultRow => {
+  const count = countModel(model, [height, width]);
+  return { model: model.name, params: count.params, gmacs: count.macs / 1e9, mIoU: ev.mIoU, aAcc: ev.aAcc, mAcc: ev.mAcc, infer_img_s: Math.round(ev.inferImagesPerSecond * 10) / 10 };
+};
+
+/**
+ * The teacher of a segmentation sweep, trained once per (architecture, data, recipe, seed,
+ * backend) and shared by every student run through the teacher store.
+ */
+export async function segTeacher(cfg: SegSweepConfig, run: RunContext) {
+  const root = await segDataRoot(cfg, run.dataRoot);
+  const spec = { teacher: cfg.teacher, width: cfg.teacher_width, data: root, w: cfg.width, h: cfg.height, n: cfg.n_train, epochs: cfg.teacher_epochs, opt: cfg.optimizer, lr: cfg.lr, wd: cfg.weight_decay, batch: cfg.batch, seed: run.seed, backend: run.backend.label };
+  return ensureTeacher(run.cacheDir, spec, async () => {
+    const model = createModel(cfg.teacher, { rng: new Rng(run.seed).fork('init/teacher'), numClasses: CITYSCAPES_CLASSES, width: cfg.teacher_width }) as KdModel;
+    const { train, val } = segLoaders(cfg, root, run.seed);
+    try {
+      await fitDense(model, train, { epochs: cfg.teacher_epochs, optimizer: optimizerOf(cfg), label: `teacher ${cfg.teacher}`, progress: run.progress, onStep: (r) => run.log({ phase: 'teacher', ...r }) },
+        (s, b) => crossEntropyIgnore(s.outputs[0], b.label!));
+      return { model, row: segRow(model, await evaluateSeg(model, val, CITYSCAPES_CLASSES), cfg.width, cfg.height) };
+    } finally {
+      await train.close();
+      await val.close();
+    }
+  });
+}
+
+/**
+ * One segmentation run: the teacher row (`role=teacher`), or a student trained with CE plus the
+ * distillation terms `terms(student, teacher)` returns (none = the no-KD baseline).
+ */
+export async function runSegSweep(cfg: SegSweepConfig, run: RunContext, terms: (student: KdModel, teacher: KdModel) => DistillTerm[]): Promise<ResultRow> {
+  const teacher = await segTeacher(cfg, run);
+  if (cfg.role === 'teacher') {
+    teacher.model.dispose();
+    return teacher.row;
+  }
+  const root = await segDataRoot(cfg, run.dataRoot);
+  const student = createModel(cfg.student, { rng: run.rng.fork('init/student'), numClasses: CITYSCAPES_CLASSES, width: cfg.student_width }) as KdModel;
+  const t = terms(student, teacher.model);
+  const distiller = t.length ? new Distiller(student, teacher.model, t) : undefined;
+  const { train, val } = segLoaders(cfg, root, run.seed);
+  try {
+    const fit = await fitDense(student, train, { epochs: cfg.epochs, optimizer: optimizerOf(cfg), label: cfg.student, progress: run.progress, onStep: (r) => run.log({ phase: 'student', ...r }) },
+      (s, b) => crossEntropyIgnore(s.outputs[0], b.label!), distiller);
+    const row = segRow(student, await evaluateSeg(student, val, CITYSCAPES_CLASSES), cfg.width, cfg.height);
+    return { ...row, train_img_s: Math.round(fit.imagesPerSecond * 10) / 10, teacher_mIoU: teacher.row.mIoU };
+  } finally {
+    await train.close();
+    await val.close();
+    for (const term of t) term.module?.dispose();
+    student.dispose();
+    teacher.model.dispose();
+  }
+}

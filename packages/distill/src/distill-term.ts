@@ -1,0 +1,35 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { Module } from '@kd/core';
+import { createLoss, type ConnectorKind } from '@kd/losses';
+
+/** Tap name meaning the model's main output (logits) rather than an intermediate feature. */
+export const MAIN_OUTPUT = 'out';
+
+/**
+ * One distillation term: which student and teacher taps it reads (in order) and how it turns
+ * them into a scalar. Terms with learnable parts (connectors, adapters) expose them as `module`,
+ * trained with the student.
+ */
+export interface DistillTerm {
+  name: string;
+  weight: number;
+  studentTaps: string[];
+  teacherTaps: string[];
+  module: Module | null;
+  compute(student: tf.Tensor4D[], teacher: tf.Tensor4D[]): tf.Scalar;
+}
+
+/**
+ * A term from a registered pair loss (`pixel-kl`, `cwd`, `pairwise`, `attention-transfer`,
+ * `bcd-context`, `bcd-boundary`, `ka-affinity`, …) on one student tap and one teacher tap.
+ * `fitnet` gets a connector derived from the two tap declarations (see `fitnetTerm`).
+ */
+export function pairTerm(loss: 'pixel-kl' | 'cwd' | 'pairwise' | 'attention-transfer' | 'bcd-context' | 'bcd-boundary', weight: number, studentTap: string, teacherTap: string, options: Record<string, unknown> = {}, name: string = loss): DistillTerm {
+  const l = createLoss(loss, options as never);
+  return {
+    name, weight, studentTaps: [studentTap], teacherTaps: [teacherTap], module: l.module,
+    compute: ([s], [t]) => l.compute({ student: s, teacher: t } as never),
+  };
+}
+
+export type { ConnectorKind };

@@ -1,0 +1,58 @@
+import * as tf from '@tensorflow/tfjs';
+
+export interface OptimizerSpec {
+  kind: 'adam' | 'sgd';
+  lr: number;
+  /** SGD momentum (0 = plain SGD). */
+  momentum?: number;
+  /** Coupled L2 weight decay added to every gradient (PyTorch/Paddle `weight_decay`). */
+  weightDecay?: number;
+  /** constant; poly (1 − t/T)^0.9 (segmentation recipes); cosine to 0 (after `warmupSteps`). */
+  schedule?: 'constant' | 'poly' | 'cosine';
+  /** Linear warm-up from lr/100 over this many steps. */
+  warmupSteps?: number;
+}
+
+/** Learning rate at `step` of `total` under the spec's schedule. */
+export function learningRate(spec: OptimizerSpec, step: number, total: number): number {
+  const warm = spec.warmupSteps ?? 0;
+  if (step < warm) return spec.lr * (0.01 + (0.99 * step) / warm);
+  const t = Math.min(1, (step - warm) / Math.max(1, total - warm));
+  switch (spec.schedule ?? 'constant') {
+    case 'constant': return spec.lr;
+    case 'poly': return spec.lr * Math.pow(1 - t, 0.9);
+    case 'cosine': return spec.lr * 0.5 * (1 + Math.cos(Math.PI * t));
+  }
+}
+
+/** A tfjs optimizer whose learning rate can be changed per step. */
+export class ScheduledOptimizer {
+  private readonly opt: tf.Optimizer;
+
+  constructor(readonly spec: OptimizerSpec) {
+    this.opt = spec.kind === 'adam' ? tf.train.adam(spec.lr) : (spec.momentum ?? 0) > 0 ? tf.train.momentum(spec.lr, spec.momentum!) : tf.train.sgd(spec.lr);
+  }
+
+  /** One step: gradients of `lossFn` w.r.t. `vars` (+ weight decay), applied at `lr`. Returns the loss. */
+  step(lossFn: () => tf.Scalar, vars: tf.Variable[], lr: number): tf.Scalar {
+    const o = this.opt as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
+    if (o.setLearningRate) o.setLearningRate(lr);
+    else o.learningRate = lr;
+    const { value, grads } = tf.variableGrads(lossFn, vars);
+    const wd = this.spec.weightDecay ?? 0;
+    if (wd > 0) {
+      for (const v of vars) {
+        const g = grads[v.name];
+        grads[v.name] = tf.tidy(() => g.add(v.mul(wd)));
+        g.dispose();
+      }
+    }
+    this.opt.applyGradients(grads);
+    tf.dispose(Object.values(grads));
+    return value;
+  }
+
+  dispose(): void {
+    this.opt.dispose();
+  }
+}
