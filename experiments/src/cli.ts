@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { UsageError } from '@kd/core';
+import { DataError, UsageError } from '@kd/core';
 import { commands } from './commands/index.ts';
 
 /**
  * `pnpm exp <command>`: one yargs command per file in ./commands. Usage errors (bad flag values,
- * unknown names) print one line and exit 2 before anything is written.
+ * unknown names) print one line and exit 2 before anything is written; bad input data
+ * (DataError, naming the file) prints one line and exits 1.
  */
 async function main(): Promise<void> {
   let cli = yargs(hideBin(process.argv))
@@ -27,6 +28,10 @@ main().catch((err: unknown) => {
   if (err instanceof UsageError || (err instanceof Error && err.name === 'YError')) {
     console.error(`error: ${(err as Error).message}`);
     process.exit(2);
+  }
+  if (err instanceof DataError) {
+    console.error(`error: ${err.message}`);
+    process.exit(1);
   }
   console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
   process.exit(1);

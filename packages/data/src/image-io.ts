@@ -53,3 +53,8 @@ export async function writeJpeg(file: string, rgb: Uint8Array, width: number, he
 export async function writeGrayPng(file: string, gray: Uint8Array, width: number, height: number): Promise<void> {
   await writeAtomic(file, await sharp(gray, { raw: { width, height, channels: 1 } }).toColourspace('b-w').png().toBuffer());
 }
+
+/** Writes an 8-bit RGB PNG ([H, W, 3] row-major). */
+export async function writeRgbPng(file: string, rgb: Uint8Array, width: number, height: number): Promise<void> {
+  await writeAtomic(file, await sharp(rgb, { raw: { width, height, channels: 3 } }).png().toBuffer());
+}

@@ -1,0 +1,31 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Builds a generated dataset folder in `<root>.<pid>.tmp` and renames it into place, so a
+ * crash never leaves a half-written dataset. `manifest` (the generator name, version and
+ * options) is written as `manifest.json`; when `root` already holds the same manifest the
+ * build is skipped. Returns true when it generated, false when it reused the existing copy.
+ */
+export async function buildDirAtomically(root: string, manifest: object, build: (tmp: string) => Promise<void>): Promise<boolean> {
+  const text = JSON.stringify(manifest, null, 2);
+  const mf = path.join(root, 'manifest.json');
+  if (fs.existsSync(mf) && fs.readFileSync(mf, 'utf8') === text) return false;
+  const tmp = `${root}.${process.pid}.tmp`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  fs.mkdirSync(tmp, { recursive: true });
+  try {
+    await build(tmp);
+    fs.writeFileSync(path.join(tmp, 'manifest.json'), text);
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  fs.rmSync(root, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(root), { recursive: true });
+  fs.renameSync(tmp, root);
+  return true;
+}
+
+/** Zero-padded sample name, e.g. `train_00007`. */
+export const sampleName = (prefix: string, i: number): string => `${prefix}_${String(i).padStart(5, '0')}`;
