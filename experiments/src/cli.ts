@@ -9,6 +9,16 @@ import { commands } from './commands/index.ts';
  * unknown names) print one line and exit 2 before anything is written; bad input data
  * (DataError, naming the file) prints one line and exits 1.
  */
+let finished = false;
+// Safety net: if the event loop drains while a command is still awaiting something, Node would
+// exit with code 0 and no output. Make that a loud failure instead.
+process.on('beforeExit', (code) => {
+  if (!finished && code === 0) {
+    console.error('error: internal: the command stopped without finishing (an awaited operation never settled)');
+    process.exit(70);
+  }
+});
+
 async function main(): Promise<void> {
   let cli = yargs(hideBin(process.argv))
     .scriptName('pnpm exp')
@@ -22,9 +32,11 @@ async function main(): Promise<void> {
     });
   for (const c of commands) cli = cli.command(c);
   await cli.parseAsync();
+  finished = true;
 }
 
 main().catch((err: unknown) => {
+  finished = true;
   if (err instanceof UsageError || (err instanceof Error && err.name === 'YError')) {
     console.error(`error: ${(err as Error).message}`);
     process.exit(2);

@@ -1,6 +1,12 @@
 import type { CommandModule } from 'yargs';
 import { runCommand } from './run.ts';
 import { listCommand } from './list.ts';
+import { mergeCommand } from './merge.ts';
+import { benchCommand } from './bench.ts';
+import { evalCommand } from './eval.ts';
+import { dataCommand } from './data.ts';
+import { predictCommand } from './predict.ts';
+import { lossCommand } from './loss.ts';
 
 /**
  * Every `pnpm exp` command. Add one import and one entry per command file
@@ -10,4 +16,10 @@ import { listCommand } from './list.ts';
 export const commands: CommandModule<any, any>[] = [
   runCommand,
   listCommand,
+  mergeCommand,
+  benchCommand,
+  evalCommand,
+  dataCommand,
+  predictCommand,
+  lossCommand,
 ];

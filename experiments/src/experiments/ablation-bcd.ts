@@ -1,5 +1,6 @@
 import { MAIN_OUTPUT, pairTerm, type DistillTerm } from '@kd/distill';
-import { runSegSweep, type SegSweepConfig } from '../seg/seg-run.ts';
+import { runSegSweep } from '../seg/seg-run.ts';
+import { SEG_FULL, SEG_QUICK } from './seg-defaults.ts';
 import { registerSweep } from '../sweep/register-sweep.ts';
 import type { SweepExperiment } from '../sweep/sweep-experiment.ts';
 
@@ -14,15 +15,7 @@ import type { SweepExperiment } from '../sweep/sweep-experiment.ts';
  * quick profile CE ≈ 2.97, raw boundary ≈ 0.48 (both stages), raw context ≈ 0.043, pixel KL ≈
  * 0.11; λ_bd = 5 starts at ≈ 0.8× CE and λ_cd = 10 at ≈ 0.15× CE.
  */
-const defaults: SegSweepConfig & { kd: number; bd: number; cd: number; tau_c: number } = {
-  role: 'student',
-  data: 'synthetic', width: 128, height: 64, n_train: 96, batch: 8, workers: 1,
-  student: 'fcn-mbv2-os8', student_width: 0.35,
-  teacher: 'deeplabv3plus-r50', teacher_width: 0.25,
-  teacher_epochs: 24, epochs: 16,
-  optimizer: 'adam', lr: 0.002, weight_decay: 0,
-  kd: 0, bd: 0, cd: 0, tau_c: 0.1,
-};
+const defaults = { ...SEG_QUICK, kd: 0, bd: 0, cd: 0, tau_c: 0.1 };
 
 export const ablationBcd: SweepExperiment<typeof defaults> = {
   name: 'ablation-bcd',
@@ -30,7 +23,7 @@ export const ablationBcd: SweepExperiment<typeof defaults> = {
   defaults,
   profiles: {
     quick: {},
-    full: { data: 'cityscapes', width: 1024, height: 512, batch: 16, workers: 4, student_width: 1, teacher_width: 1, teacher_epochs: 200, epochs: 200, optimizer: 'sgd', lr: 0.02, weight_decay: 1e-4 },
+    full: SEG_FULL,
   },
   variants: [
     { label: 'teacher', set: { role: 'teacher' } },

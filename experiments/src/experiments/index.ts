@@ -1,3 +1,5 @@
 /** Importing this module registers every experiment. */
 import './quickstart.ts';
 import './ablation-bcd.ts';
+import './ablation-ka.ts';
+import './kd-zoo.ts';

@@ -1,6 +1,6 @@
 import { Rng } from '@kd/core';
 import type { ResultRow } from '@kd/bench';
-import { Distiller, evaluateSeg, fitDense, type DistillTerm, type OptimizerSpec } from '@kd/distill';
+import { Distiller, evaluateSeg, fitDense, type BatchSource, type DistillTerm, type OptimizerSpec } from '@kd/distill';
 import { crossEntropyIgnore } from '@kd/losses';
 import { countModel, createModel, type KdModel } from '@kd/models';
 import type { RunContext } from '../sweep/sweep-experiment.ts';
@@ -54,7 +54,7 @@ export async function segTeacher(cfg: SegSweepConfig, run: RunContext) {
  * One segmentation run: the teacher row (`role=teacher`), or a student trained with CE plus the
  * distillation terms `terms(student, teacher)` returns (none = the no-KD baseline).
  */
-export async function runSegSweep(cfg: SegSweepConfig, run: RunContext, terms: (student: KdModel, teacher: KdModel) => DistillTerm[]): Promise<ResultRow> {
+export async function runSegSweep(cfg: SegSweepConfig, run: RunContext, terms: (student: KdModel, teacher: KdModel, train: BatchSource) => DistillTerm[] | Promise<DistillTerm[]>): Promise<ResultRow> {
   const teacher = await segTeacher(cfg, run);
   if (cfg.role === 'teacher') {
     teacher.model.dispose();
@@ -62,10 +62,11 @@ export async function runSegSweep(cfg: SegSweepConfig, run: RunContext, terms: (
   }
   const root = await segDataRoot(cfg, run.dataRoot);
   const student = createModel(cfg.student, { rng: run.rng.fork('init/student'), numClasses: CITYSCAPES_CLASSES, width: cfg.student_width }) as KdModel;
-  const t = terms(student, teacher.model);
-  const distiller = t.length ? new Distiller(student, teacher.model, t) : undefined;
   const { train, val } = segLoaders(cfg, root, run.seed);
+  let t: DistillTerm[] = [];
   try {
+    t = await terms(student, teacher.model, train);
+    const distiller = t.length ? new Distiller(student, teacher.model, t) : undefined;
     const fit = await fitDense(student, train, { epochs: cfg.epochs, optimizer: optimizerOf(cfg), label: cfg.student, progress: run.progress, onStep: (r) => run.log({ phase: 'student', ...r }) },
       (s, b) => crossEntropyIgnore(s.outputs[0], b.label!), distiller);
     const row = segRow(student, await evaluateSeg(student, val, CITYSCAPES_CLASSES), cfg.width, cfg.height);

@@ -1,5 +1,5 @@
-import type * as tf from '@tensorflow/tfjs';
-import type { Module } from '@kd/core';
+import * as tf from '@tensorflow/tfjs';
+import { resizeBilinear, type Module } from '@kd/core';
 import { createLoss, type ConnectorKind } from '@kd/losses';
 
 /** Tap name meaning the model's main output (logits) rather than an intermediate feature. */
@@ -24,11 +24,21 @@ export interface DistillTerm {
  * `bcd-context`, `bcd-boundary`, `ka-affinity`, …) on one student tap and one teacher tap.
  * `fitnet` gets a connector derived from the two tap declarations (see `fitnetTerm`).
  */
-export function pairTerm(loss: 'pixel-kl' | 'cwd' | 'pairwise' | 'attention-transfer' | 'bcd-context' | 'bcd-boundary', weight: number, studentTap: string, teacherTap: string, options: Record<string, unknown> = {}, name: string = loss): DistillTerm {
+export function pairTerm(
+  loss: 'pixel-kl' | 'cwd' | 'pairwise' | 'attention-transfer' | 'bcd-context' | 'bcd-boundary',
+  weight: number, studentTap: string, teacherTap: string, options: Record<string, unknown> = {}, name: string = loss,
+  { alignSpatial = false }: { alignSpatial?: boolean } = {},
+): DistillTerm {
   const l = createLoss(loss, options as never);
   return {
     name, weight, studentTaps: [studentTap], teacherTaps: [teacherTap], module: l.module,
-    compute: ([s], [t]) => l.compute({ student: s, teacher: t } as never),
+    compute: ([s], [t]) => {
+      // alignSpatial: losses that need equal grids (pair-wise, AT) compare the student map
+      // resized bilinearly (half-pixel) to the teacher's grid; channel counts may differ.
+      const sameGrid = s.shape[1] === t.shape[1] && s.shape[2] === t.shape[2];
+      if (!alignSpatial || sameGrid) return l.compute({ student: s, teacher: t } as never);
+      return tf.tidy(() => l.compute({ student: resizeBilinear(s, [t.shape[1], t.shape[2]]), teacher: t } as never));
+    },
   };
 }
 

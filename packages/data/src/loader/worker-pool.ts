@@ -104,7 +104,9 @@ export class BatchWorkerPool {
   async close(): Promise<void> {
     this.closed = true;
     for (const p of this.queue.splice(0)) p.reject(new Error('BatchWorkerPool: closed'));
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    // Workers are unref'd so an idle pool never keeps the process alive; while we wait for them
+    // to exit they must be ref'd, or Node may see no live handle and exit (code 0) mid-await.
+    await Promise.all(this.workers.map((w) => { w.ref(); return w.terminate(); }));
   }
 }
 

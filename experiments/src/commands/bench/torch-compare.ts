@@ -1,0 +1,202 @@
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import type { CommandModule } from 'yargs';
+import * as tf from '@tensorflow/tfjs';
+import { Rng, UsageError, initBackend, parseIntFlag, type DenseModel } from '@kd/core';
+import { createModel } from '@kd/models';
+import { REPO_ROOT } from '../../paths.ts';
+
+const PYTHON = '/usr/bin/python3';
+const SERVER = path.join(REPO_ROOT, 'bench/torch-reference/server.py');
+const MODELS = ['scfnet-mbv3-x0.5', 'csnet-l-x1'] as const;
+type Task = 'train' | 'infer_b1' | 'infer_b8';
+const TASKS: Task[] = ['train', 'infer_b1', 'infer_b8'];
+
+interface Args { json: boolean; threads: number; models: string; rounds: number; iters: number; size: number; batch: number }
+
+/** The torch side: `bench/torch-reference/server.py`, one JSON line per request and reply. */
+class TorchServer {
+  private readonly lines: AsyncIterator<string>;
+  constructor(private readonly proc: ChildProcessWithoutNullStreams) {
+    this.lines = readline.createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
+  }
+  static start(threads: number): TorchServer {
+    const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
+    delete env.OPENBLAS_CORETYPE; // TOOLCHAIN addendum: unset, torch is 5–15 % faster; compare with the faster figure
+    const proc = spawn(PYTHON, [SERVER, '--threads', String(threads)], { cwd: path.dirname(SERVER), env });
+    proc.stderr.on('data', (d: Buffer) => process.stderr.write(`[torch] ${d}`));
+    return new TorchServer(proc);
+  }
+  async call(req: Record<string, unknown>): Promise<Record<string, unknown>> {
+    this.proc.stdin.write(`${JSON.stringify(req)}\n`);
+    const r = await this.lines.next();
+    if (r.done) throw new Error('torch reference server exited early (see [torch] lines above)');
+    const out = JSON.parse(r.value) as Record<string, unknown>;
+    if (out.error) throw new Error(`torch reference server: ${String(out.error)}`);
+    return out;
+  }
+  async quit(): Promise<void> {
+    this.proc.stdin.end(`${JSON.stringify({ cmd: 'quit' })}\n`);
+    await new Promise((res) => this.proc.once('exit', res));
+  }
+}
+
+/** Why torch cannot be used here, or null when `/usr/bin/python3` imports torch. */
+export function torchMissing(): string | null {
+  const r = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+  if (r.error) return `${PYTHON} not found (${r.error.message})`;
+  if (r.status !== 0) return `${PYTHON} cannot import torch (install Debian's python3-torch)`;
+  return null;
+}
+
+/** Our side of one model: fixed inputs, the train step and the inference pass. */
+class TfjsSide {
+  readonly model: DenseModel;
+  private readonly opt = tf.train.adam(1e-3);
+  private readonly data = new Map<number, [tf.Tensor4D, tf.Tensor4D]>();
+  constructor(readonly name: string, readonly size: number) {
+    this.model = createModel(name, { rng: new Rng(1), weights: 'none' });
+  }
+  private batch(n: number): [tf.Tensor4D, tf.Tensor4D] {
+    let d = this.data.get(n);
+    if (!d) {
+      const rng = new Rng(2, `batch${n}`);
+      const s = this.size;
+      const t = new Float32Array(n * s * s).map(() => (rng.chance(0.5) ? 1 : 0));
+      d = [tf.tensor4d(rng.fillNormal(new Float32Array(n * s * s * 3), 0, 1), [n, s, s, 3]), tf.tensor4d(t, [n, s, s, 1])];
+      this.data.set(n, d);
+    }
+    return d;
+  }
+  /** Mean BCE-with-logits over all outputs, backward, Adam; waits for the loss value. */
+  train(n: number): void {
+    const [x, t] = this.batch(n);
+    this.model.train();
+    const loss = this.opt.minimize(() => tf.tidy(() => {
+      const outs = this.model.forward(x);
+      return tf.div(tf.addN(outs.map((o) => tf.losses.sigmoidCrossEntropy(t, o))), outs.length) as tf.Scalar;
+    }), true, this.model.trainableVariables())!;
+    loss.dataSync();
+    loss.dispose();
+  }
+  infer(n: number): void {
+    const [x] = this.batch(n);
+    this.model.eval();
+    const y = tf.tidy(() => this.model.forward(x)[0]);
+    y.dataSync();
+    y.dispose();
+  }
+  dispose(): void {
+    for (const [x, t] of this.data.values()) tf.dispose([x, t]);
+    this.opt.dispose();
+    this.model.dispose();
+  }
+}
+
+const median = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const r2 = (v: number) => Math.round(v * 100) / 100;
+
+/**
+ * `pnpm exp bench torch-compare [--json] [--threads N] [--models a,b] [--rounds R] [--iters K]`
+ * Times the same architectures in tfjs (wasm) and PyTorch (bench/torch-reference, one Python
+ * process), interleaved: per round and model, train b8 then inference b1 and b8, K timed runs on
+ * each side (after one warm-up), the side going first alternating between rounds. Prints medians
+ * over all timed runs and the ratios tfjs/torch, plus the load average before and after.
+ */
+export const torchCompareCommand: CommandModule<object, Args> = {
+  command: 'torch-compare',
+  describe: 'Time train/inference of the paper models against PyTorch (same shapes, same threads)',
+  builder: (y) =>
+    y
+      .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
+      .option('threads', { type: 'number', default: 1, describe: 'threads for both sides (wasm workers; torch + OpenBLAS)' })
+      .option('models', { type: 'string', default: MODELS.join(','), describe: `comma list of ${MODELS.join(', ')}` })
+      .option('rounds', { type: 'number', default: 3, describe: 'interleaved rounds' })
+      .option('iters', { type: 'number', default: 3, describe: 'timed runs per side, task and round' })
+      .option('size', { type: 'number', default: 224, describe: 'input side' })
+      .option('batch', { type: 'number', default: 8, describe: 'train and large-inference batch' }) as never,
+  handler: async (args) => {
+    const threads = parseIntFlag('--threads', args.threads, { min: 1 });
+    const rounds = parseIntFlag('--rounds', args.rounds, { min: 1 });
+    const iters = parseIntFlag('--iters', args.iters, { min: 1 });
+    const batch = parseIntFlag('--batch', args.batch, { min: 1 });
+    const names = args.models.split(',').map((s) => s.trim()).filter(Boolean);
+    for (const n of names) if (!(MODELS as readonly string[]).includes(n)) throw new UsageError(`--models: '${n}' has no torch reference; choose from ${MODELS.join(', ')}`);
+    const missing = torchMissing();
+    if (missing) {
+      const msg = `torch-compare skipped: ${missing}`;
+      if (args.json) console.log(JSON.stringify({ skipped: msg, models: [] }));
+      else console.log(msg);
+      return;
+    }
+    const info = await initBackend({ backend: 'wasm', threads, quiet: args.json });
+    const load0 = os.loadavg();
+    const torch = TorchServer.start(threads);
+    const hello = await torch.call({ cmd: 'hello' });
+    const sides = new Map<string, TfjsSide>();
+    const params = new Map<string, [number, number]>();
+    for (const n of names) {
+      const side = new TfjsSide(n, args.size);
+      sides.set(n, side);
+      const p = (await torch.call({ cmd: 'build', model: n, size: args.size })).params as number;
+      params.set(n, [side.model.countParams(), p]);
+    }
+    const samples = new Map<string, number[]>();
+    const push = (k: string, v: number[]) => samples.set(k, [...(samples.get(k) ?? []), ...v]);
+    for (let r = 0; r < rounds; r++) {
+      for (const n of names) {
+        const side = sides.get(n)!;
+        for (const task of TASKS) {
+          const b = task === 'infer_b1' ? 1 : batch;
+          const fn = task === 'train' ? () => side.train(b) : () => side.infer(b);
+          const ours = async () => {
+            fn();
+            const ms: number[] = [];
+            for (let i = 0; i < iters; i++) { const t0 = performance.now(); fn(); ms.push(performance.now() - t0); }
+            push(`${n}|${task}|tfjs`, ms);
+          };
+          const theirs = async () => {
+            const res = await torch.call({ cmd: 'time', model: n, what: task === 'train' ? 'train' : 'infer', batch: b, warmup: 1, iters });
+            push(`${n}|${task}|torch`, res.ms as number[]);
+          };
+          if (r % 2 === 0) { await ours(); await theirs(); } else { await theirs(); await ours(); }
+        }
+      }
+    }
+    await torch.quit();
+    for (const s of sides.values()) s.dispose();
+    const load1 = os.loadavg();
+    const rows = names.map((n) => {
+      const m = (task: Task, who: string) => median(samples.get(`${n}|${task}|${who}`)!);
+      const row: Record<string, unknown> = { name: n, threads: info.threads };
+      for (const task of TASKS) {
+        const ours = m(task, 'tfjs'), theirs = m(task, 'torch');
+        const key = task === 'train' ? 'train' : task;
+        row[`${key}_ms`] = r2(ours);
+        row[`torch_${key}_ms`] = r2(theirs);
+        row[`${key}_ratio`] = r2(ours / theirs);
+      }
+      row.params = params.get(n)![0];
+      row.torch_params = params.get(n)![1];
+      return row;
+    });
+    const meta = { backend: info.label, torch: hello.torch, torch_threads: hello.threads, size: args.size, batch, rounds, iters, loadavg_before: load0.map(r2), loadavg_after: load1.map(r2) };
+    if (args.json) {
+      console.log(JSON.stringify({ models: rows, ...meta }));
+      return;
+    }
+    console.log(`tfjs ${info.label} vs torch ${String(hello.torch)} (${String(hello.threads)} thread${hello.threads === 1 ? '' : 's'}, OpenBLAS ${threads}), ${args.size}², batch ${batch}; medians of ${rounds}×${iters} runs`);
+    console.log(`load average before ${meta.loadavg_before.join(' ')}, after ${meta.loadavg_after.join(' ')} (a busy machine inflates both sides unevenly)`);
+    console.log('model               train ms (torch)  ratio | infer b1 ms (torch)  ratio | infer b8 ms (torch)  ratio');
+    for (const r of rows) {
+      const cell = (k: string) => `${String(r[`${k}_ms`]).padStart(8)} (${String(r[`torch_${k}_ms`]).padStart(7)}) ${String(r[`${k}_ratio`]).padStart(5)}×`;
+      console.log(`${String(r.name).padEnd(18)} ${cell('train')} | ${cell('infer_b1')} | ${cell('infer_b8')}`);
+      if (r.params !== r.torch_params) console.log(`  warning: parameter counts differ (tfjs ${String(r.params)}, torch ${String(r.torch_params)}): not the same architecture`);
+    }
+  },
+};

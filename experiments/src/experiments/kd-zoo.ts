@@ -1,0 +1,65 @@
+import { createLoss } from '@kd/losses';
+import { tapSpec } from '@kd/core';
+import { MAIN_OUTPUT, pairTerm, type DistillTerm } from '@kd/distill';
+import { kaTerm } from '../seg/ka-term.ts';
+import { runSegSweep } from '../seg/seg-run.ts';
+import { registerSweep } from '../sweep/register-sweep.ts';
+import type { SweepExperiment } from '../sweep/sweep-experiment.ts';
+import { SEG_FULL, SEG_QUICK } from './seg-defaults.ts';
+
+const defaults = { ...SEG_QUICK, method: 'none' };
+
+/**
+ * The seeds' distillation losses against the classic baselines on one segmentation pair
+ * (FCN-MobileNetV2 OS8 ← DeepLabV3+-R50). Logit losses read the main outputs; feature losses
+ * read student `feat` (stride 8) and teacher `aspp` (stride 16; pair-wise and AT resize the
+ * student map to the teacher grid); FitNet gets a 1×1 connector
+ * derived from the two tap declarations. KD-SCFNet's soft dice and FSD are SOD/detection losses
+ * and appear in table-sod and ablation-fsd instead.
+ * Weights: each term starts within 0.1–10× of CE (≈ 2.97 at step 1 of the quick profile): raw
+ * step-1 values pixel KL 0.11, CWD 0.093 (×10), pair-wise 0.52 (×1), AT 0.0029 (×100), FitNet 0.63,
+ * BCD 0.11 + 0.48·5 + 0.043·10, KA adaptation + affinity 1.46 (paper weights 50 and 1).
+ */
+export const kdZoo: SweepExperiment<typeof defaults> = {
+  name: 'kd-zoo',
+  description: 'Seed losses (BCD, KA) vs baselines (pixel KL, CWD, pair-wise, FitNet, AT) on one segmentation pair; mIoU mean±std',
+  defaults,
+  profiles: { quick: {}, full: SEG_FULL },
+  variants: [
+    { label: 'teacher', set: { role: 'teacher' } },
+    { label: 'no KD', set: { method: 'none' } },
+    { label: 'pixel KL (T=1)', set: { method: 'pixel-kl' } },
+    { label: 'CWD (T=4)', set: { method: 'cwd' } },
+    { label: 'pair-wise (SKD)', set: { method: 'pairwise' } },
+    { label: 'FitNet', set: { method: 'fitnet' } },
+    { label: 'attention transfer', set: { method: 'at' } },
+    { label: 'BCD (KL + BD + CD)', set: { method: 'bcd' } },
+    { label: 'Knowledge Adaptation', set: { method: 'ka' } },
+  ],
+  groupBy: ['model'],
+  metrics: ['mIoU', 'aAcc'],
+  runOne: (cfg, run) =>
+    runSegSweep(cfg, run, async (student, teacher, train): Promise<DistillTerm[]> => {
+      switch (cfg.method) {
+        case 'none': return [];
+        case 'pixel-kl': return [pairTerm('pixel-kl', 1, MAIN_OUTPUT, MAIN_OUTPUT, { T: 1 })];
+        case 'cwd': return [pairTerm('cwd', 10, MAIN_OUTPUT, MAIN_OUTPUT, { T: 4 })];
+        case 'pairwise': return [pairTerm('pairwise', 1, 'feat', 'aspp', {}, 'pairwise', { alignSpatial: true })];
+        case 'at': return [pairTerm('attention-transfer', 100, 'feat', 'aspp', {}, 'attention-transfer', { alignSpatial: true })];
+        case 'fitnet': {
+          const l = createLoss('fitnet', { rng: run.rng.fork('fitnet'), studentTap: tapSpec(student, 'feat'), teacherTap: tapSpec(teacher, 'aspp') });
+          return [{ name: 'fitnet', weight: 1, studentTaps: ['feat'], teacherTaps: ['aspp'], module: l.module, compute: ([s], [t]) => l.compute({ student: s, teacher: t }) }];
+        }
+        case 'bcd': return [
+          pairTerm('pixel-kl', 1, MAIN_OUTPUT, MAIN_OUTPUT, { T: 1 }),
+          pairTerm('bcd-boundary', 5, 'c2', 'c2', {}, 'bd-stride4'),
+          pairTerm('bcd-boundary', 5, 'feat', 'c5', {}, 'bd-last'),
+          pairTerm('bcd-context', 10, 'feat', 'feat', { tauC: 0.1 }),
+        ];
+        case 'ka': return [await kaTerm(run.rng.fork('ka'), student, teacher, train, { studentTap: 'feat', teacherTap: 'feat', beta: 50, gamma: 1, aeEpochs: 2, aeLr: 0.1 })];
+        default: throw new Error(`kd-zoo: unknown method '${cfg.method}'`);
+      }
+    }),
+};
+
+registerSweep(kdZoo);

@@ -1,0 +1,33 @@
+import * as tf from '@tensorflow/tfjs';
+import { normalizeInto, type Sample } from '@kd/data';
+import type { DetTarget } from '@kd/models';
+
+/** One detection batch on the training thread. */
+export interface DetBatch {
+  /** [N,S,S,3] normalised RGB. */
+  x: tf.Tensor4D;
+  /** Per image: corners [G·4] and classes [G] (G may be 0). */
+  targets: DetTarget[];
+  /** Per image: boxes as [x1,y1,x2,y2] tuples (for FSD's foreground masks). */
+  boxes: [number, number, number, number][][];
+  size: [number, number];
+}
+
+/** Packs equally sized samples into a batch (images normalised with `norm`). */
+export function makeDetBatch(samples: readonly Sample[], norm: { mean: readonly number[]; std: readonly number[] }): DetBatch {
+  const { width: W, height: H } = samples[0];
+  const px = W * H * 3;
+  const data = new Float32Array(samples.length * px);
+  const n3 = { mean: norm.mean as [number, number, number], std: norm.std as [number, number, number] };
+  samples.forEach((s, i) => {
+    if (s.width !== W || s.height !== H) throw new Error(`makeDetBatch: sample '${s.name}' is ${s.width}×${s.height}, batch is ${W}×${H}`);
+    normalizeInto(s.image, data, i * px, n3);
+  });
+  const objs = samples.map((s) => s.objects ?? []);
+  return {
+    x: tf.tensor4d(data, [samples.length, H, W, 3]),
+    targets: objs.map((o) => ({ boxes: Float32Array.from(o.flatMap((b) => [b.x1, b.y1, b.x2, b.y2])), classes: Int32Array.from(o.map((b) => b.cls)) })),
+    boxes: objs.map((o) => o.map((b) => [b.x1, b.y1, b.x2, b.y2] as [number, number, number, number])),
+    size: [H, W],
+  };
+}
