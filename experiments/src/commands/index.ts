@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { runCommand } from './run.ts';
 import { listCommand } from './list.ts';
 import { mergeCommand } from './merge.ts';
+import { reportCommand } from './report.ts';
 import { benchCommand } from './bench.ts';
 import { evalCommand } from './eval.ts';
 import { dataCommand } from './data.ts';
@@ -17,6 +18,7 @@ export const commands: CommandModule<any, any>[] = [
   runCommand,
   listCommand,
   mergeCommand,
+  reportCommand,
   benchCommand,
   evalCommand,
   dataCommand,

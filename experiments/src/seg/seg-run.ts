@@ -2,7 +2,9 @@ import { Rng } from '@kd/core';
 import type { ResultRow } from '@kd/bench';
 import { Distiller, evaluateSeg, fitDense, type BatchSource, type DistillTerm, type OptimizerSpec } from '@kd/distill';
 import { crossEntropyIgnore } from '@kd/losses';
-import { countModel, createModel, type KdModel } from '@kd/models';
+import { countModel, createModel, saveModel, type KdModel } from '@kd/models';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { RunContext } from '../sweep/sweep-experiment.ts';
 import { ensureTeacher } from '../sweep/teacher-store.ts';
 import { CITYSCAPES_CLASSES, segDataRoot, segLoaders, type SegDataConfig } from './seg-setup.ts';
@@ -60,6 +62,7 @@ export async function runSegSweep(cfg: SegSweepConfig, run: RunContext, terms: (
     teacher.model.dispose();
     return teacher.row;
   }
+  fs.writeFileSync(path.join(run.runDir, 'teacher-key.txt'), teacher.key);
   const root = await segDataRoot(cfg, run.dataRoot);
   const student = createModel(cfg.student, { rng: run.rng.fork('init/student'), numClasses: CITYSCAPES_CLASSES, width: cfg.student_width }) as KdModel;
   const { train, val } = segLoaders(cfg, root, run.seed);
@@ -70,6 +73,7 @@ export async function runSegSweep(cfg: SegSweepConfig, run: RunContext, terms: (
     const fit = await fitDense(student, train, { epochs: cfg.epochs, optimizer: optimizerOf(cfg), label: cfg.student, progress: run.progress, onStep: (r) => run.log({ phase: 'student', ...r }) },
       (s, b) => crossEntropyIgnore(s.outputs[0], b.label!), distiller);
     const row = segRow(student, await evaluateSeg(student, val, CITYSCAPES_CLASSES), cfg.width, cfg.height);
+    await saveModel(student, path.join(run.runDir, 'student'));
     return { ...row, train_img_s: Math.round(fit.imagesPerSecond * 10) / 10, teacher_mIoU: teacher.row.mIoU };
   } finally {
     await train.close();
