@@ -11,10 +11,10 @@ export const SEG_QUICK: SegSweepConfig = {
   student: 'fcn-mbv2-os8', student_width: 0.35,
   teacher: 'deeplabv3plus-r50', teacher_width: 0.25,
   teacher_epochs: 24, epochs: 16,
-  optimizer: 'adam', lr: 0.002, weight_decay: 0,
+  optimizer: 'adam', lr: 0.002, weight_decay: 0, teacher_cache: false,
 };
 
 export const SEG_FULL: Partial<SegSweepConfig> = {
   data: 'cityscapes', width: 1024, height: 512, batch: 16, workers: 4, student_width: 1, teacher_width: 1,
-  teacher_epochs: 200, epochs: 200, optimizer: 'sgd', lr: 0.02, weight_decay: 1e-4,
+  teacher_epochs: 200, epochs: 200, optimizer: 'sgd', lr: 0.02, weight_decay: 1e-4, teacher_cache: true,
 };

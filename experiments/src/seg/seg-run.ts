@@ -1,6 +1,6 @@
 import { Rng } from '@kd/core';
 import type { ResultRow } from '@kd/bench';
-import { Distiller, evaluateSeg, fitDense, type BatchSource, type DistillTerm, type OptimizerSpec } from '@kd/distill';
+import { Distiller, TeacherOutputCache, evaluateSeg, fitDense, type BatchSource, type DistillTerm, type OptimizerSpec } from '@kd/distill';
 import { crossEntropyIgnore } from '@kd/losses';
 import { countModel, createModel, saveModel, type KdModel } from '@kd/models';
 import fs from 'node:fs';
@@ -20,6 +20,8 @@ export interface SegSweepConfig extends SegDataConfig {
   optimizer: string;
   lr: number;
   weight_decay: number;
+  /** Cache teacher outputs/taps on disk per batch (worth it for expensive teachers; see TeacherOutputCache). */
+  teacher_cache: boolean;
 }
 
 const optimizerOf = (cfg: SegSweepConfig): OptimizerSpec => ({
@@ -69,8 +71,10 @@ export async function runSegSweep(cfg: SegSweepConfig, run: RunContext, terms: (
   let t: DistillTerm[] = [];
   try {
     t = await terms(student, teacher.model, train);
-    const distiller = t.length ? new Distiller(student, teacher.model, t) : undefined;
-    const fit = await fitDense(student, train, { epochs: cfg.epochs, optimizer: optimizerOf(cfg), label: cfg.student, progress: run.progress, onStep: (r) => run.log({ phase: 'student', ...r }) },
+    const cache = cfg.teacher_cache ? new TeacherOutputCache(path.join(run.cacheDir, 'teacher-outputs'), teacher.key) : null;
+    const distiller = t.length ? new Distiller(student, teacher.model, t, cache) : undefined;
+    const cacheKey = (b: { epoch: number; step: number; names: string[]; width: number; height: number }) => `seed=${run.seed}|${b.epoch}/${b.step}|${b.width}x${b.height}|${b.names.join(',')}`;
+    const fit = await fitDense(student, train, { epochs: cfg.epochs, optimizer: optimizerOf(cfg), label: cfg.student, progress: run.progress, cacheKey, onStep: (r) => run.log({ phase: 'student', ...r }) },
       (s, b) => crossEntropyIgnore(s.outputs[0], b.label!), distiller);
     const row = segRow(student, await evaluateSeg(student, val, CITYSCAPES_CLASSES), cfg.width, cfg.height);
     await saveModel(student, path.join(run.runDir, 'student'));

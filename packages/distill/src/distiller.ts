@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { withTaps, type DenseModel, type TappedOutput } from '@kd/core';
 import { MAIN_OUTPUT, type DistillTerm } from './distill-term.ts';
+import type { TeacherOutputCache } from './teacher-cache.ts';
 
 /**
  * Binds distillation terms to the feature taps of a student and a frozen teacher (mmrazor's
@@ -11,11 +12,13 @@ import { MAIN_OUTPUT, type DistillTerm } from './distill-term.ts';
 export class Distiller {
   private readonly studentFwd: (x: tf.Tensor4D) => TappedOutput;
   private readonly teacherFwd: (x: tf.Tensor4D) => TappedOutput;
+  private readonly teacherTapKey: string;
 
-  constructor(readonly student: DenseModel, readonly teacher: DenseModel, readonly terms: DistillTerm[]) {
+  constructor(readonly student: DenseModel, readonly teacher: DenseModel, readonly terms: DistillTerm[], readonly cache: TeacherOutputCache | null = null) {
     const taps = (role: 'studentTaps' | 'teacherTaps') => [...new Set(terms.flatMap((t) => t[role]).filter((n) => n !== MAIN_OUTPUT))];
     this.studentFwd = withTaps(student, taps('studentTaps'));
     this.teacherFwd = withTaps(teacher, taps('teacherTaps'));
+    this.teacherTapKey = taps('teacherTaps').sort().join(',');
   }
 
   /** Learnable parts of the terms (connectors, adapters), trained with the student. */
@@ -28,13 +31,23 @@ export class Distiller {
     return this.studentFwd(x);
   }
 
-  /** Teacher forward (eval mode) with its taps; call outside the gradient tape and dispose. */
-  teacherForward(x: tf.Tensor4D): TappedOutput {
+  /**
+   * Teacher forward (eval mode) with its taps; call outside the gradient tape and dispose.
+   * With a cache and a `batchKey` (see TeacherOutputCache), a hit skips the teacher entirely.
+   */
+  teacherForward(x: tf.Tensor4D, batchKey?: string): TappedOutput {
+    const key = batchKey ? `${batchKey}|taps=${this.teacherTapKey}` : undefined;
+    if (this.cache && key) {
+      const hit = this.cache.get(key);
+      if (hit) return hit;
+    }
     this.teacher.eval();
-    return tf.tidy(() => {
+    const out = tf.tidy(() => {
       const o = this.teacherFwd(x);
       return { outputs: o.outputs, taps: o.taps };
     });
+    if (this.cache && key) this.cache.put(key, out);
+    return out;
   }
 
   /** Σ weight·term, plus each term's weighted value (for logs). */

@@ -40,6 +40,8 @@ export interface FitDenseSpec {
   progress?: boolean;
   /** Weight of the task loss (0 = distillation only, e.g. KD on unlabeled images). */
   taskWeight?: number;
+  /** Teacher-cache key of a batch (e.g. loader seed + epoch + step + names + size); see TeacherOutputCache. */
+  cacheKey?: (b: Batch) => string;
   onStep?: (rec: { step: number; epoch: number; lr: number; loss: number; parts: Record<string, number> }) => void;
 }
 
@@ -64,7 +66,7 @@ export async function fitDense(student: DenseModel, source: BatchSource, spec: F
       const b = batchTensors(raw);
       if (step === 0 && distiller) distiller.check(b.x);
       const epoch = Math.floor(step / source.stepsPerEpoch);
-      const teacherOut = distiller ? distiller.teacherForward(b.x) : null;
+      const teacherOut = distiller ? distiller.teacherForward(b.x, spec.cacheKey?.(raw)) : null;
       const parts: Record<string, number> = {};
       const lr = learningRate(spec.optimizer, step, total);
       const partTensors: [string, tf.Scalar][] = [];

@@ -8,3 +8,5 @@ export * from './distiller.ts';
 export * from './optimizer.ts';
 export * from './fit-dense.ts';
 export * from './evaluate-seg.ts';
+export * from './detection/index.ts';
+export * from './teacher-cache.ts';

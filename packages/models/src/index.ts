@@ -1,4 +1,26 @@
 import './tiny/register.ts';
+import './scfnet/register.ts';
+import './csnet/register.ts';
+import './seg/register.ts';
+export * from './yolox/register.ts';
 
 export * from './registry.ts';
+export * from './model.ts';
 export { TinySod } from './tiny/tiny-sod.ts';
+export { Scfnet, type ScfnetOptions, type ScfnetBackbone } from './scfnet/scfnet.ts';
+export { loadMbv3ImagenetBackbone } from './scfnet/imagenet-backbone.ts';
+export { MobileNetV3Large, makeDivisible } from './backbones/mobilenet-v3.ts';
+export { ResNet, type ResNetOptions } from './backbones/resnet.ts';
+export { PReLU } from './layers/prelu.ts';
+export { loadSafetensors, toModelLayout, type LoadSafetensorsOptions, type LoadReport } from './io/load-safetensors.ts';
+export { parseSafetensors, readSafetensors, encodeSafetensors, type SafeTensor, type SafetensorsFile } from './io/safetensors.ts';
+export { sharedWeightsDir, sharedWeightsFile } from './weights-dir.ts';
+export { Csnet } from './csnet/csnet.ts';
+export { CSNET_L_X1, CSNET_L_X2, DILATIONS, baseConfig, type CsnetConfig } from './csnet/config.ts';
+export { prune } from './csnet/prune.ts';
+export { FcnMobileNetV2, type FcnOptions } from './seg/fcn.ts';
+export { DeepLabV3Plus, type DeepLabV3PlusOptions } from './seg/deeplabv3plus.ts';
+export { MobileNetV2, type MobileNetV2Options } from './backbones/mobilenet-v2.ts';
+export { countModel, type ModelCount } from './count.ts';
+export { saveModel, loadModel, MODEL_FORMAT, type SavedTopology } from './io/save-model.ts';
+export { prepareImage, type PreparedImage } from './preprocess.ts';

@@ -1,0 +1,36 @@
+import * as tf from '@tensorflow/tfjs';
+import { withTaps, type DenseModel, type TappedOutput } from '@kd/core';
+
+/**
+ * A frozen teacher's tapped features per training step, computed once (eval mode, outside any
+ * gradient tape) and kept until `dispose()`. Students trained on the same batch plan reuse them.
+ * With `keep = false` nothing is stored: `release` disposes the taps after the step.
+ */
+export class TeacherTapCache {
+  private readonly fwd: (x: tf.Tensor4D) => TappedOutput;
+  private readonly store = new Map<number, Record<string, tf.Tensor4D>>();
+
+  constructor(readonly teacher: DenseModel, readonly taps: readonly string[], readonly keep = true) {
+    this.fwd = withTaps(teacher, taps);
+  }
+
+  /** Tap name → [N,H_l,W_l,C] of the teacher on `x` (the batch of `step`). */
+  get(step: number, x: tf.Tensor4D): Record<string, tf.Tensor4D> {
+    const hit = this.store.get(step);
+    if (hit) return hit;
+    this.teacher.eval();
+    const t = tf.tidy(() => this.fwd(x).taps);
+    if (this.keep) this.store.set(step, t);
+    return t;
+  }
+
+  /** Called after each step: frees the taps unless they are cached. */
+  release(taps: Record<string, tf.Tensor4D>): void {
+    if (!this.keep) tf.dispose(Object.values(taps));
+  }
+
+  dispose(): void {
+    for (const t of this.store.values()) tf.dispose(Object.values(t));
+    this.store.clear();
+  }
+}

@@ -1,0 +1,18 @@
+import { registerModel } from '../registry.ts';
+import { initMbv3Backbone } from './imagenet-backbone.ts';
+import { Scfnet } from './scfnet.ts';
+
+registerModel(
+  'scfnet-mbv3-x0.5',
+  ({ rng, weights }) => {
+    const m = new Scfnet('scfnet-mbv3-x0.5', rng, { backbone: 'mbv3-x0.5', channels: 16 });
+    initMbv3Backbone(m, weights);
+    return m;
+  },
+  'SCFNet student: MobileNetV3-L ×0.5 (ImageNet init when the shared file exists; weights: imagenet|none|FILE), C=16, 788,298 params',
+);
+registerModel(
+  'scfnet-r50',
+  ({ rng }) => new Scfnet('scfnet-r50', rng, { backbone: 'r50', channels: 64 }),
+  'SCFNet teacher: ResNet-50 trunk, C=64 (26,093,508 params; 26.15M with BN statistics)',
+);
