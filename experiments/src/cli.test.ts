@@ -49,11 +49,11 @@ describe('pnpm exp run quickstart (reduced config)', () => {
       return fs.readFileSync(path.join(base, k, 'quickstart.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
     });
     const [header, ...rows] = runs[0];
-    expect(header).toEqual(['model', 'method', 'params', 'MAE', 'maxFm', 'meanFm', 'adpFm', 'train_img_s', 'infer_img_s', 'seed', 'backend', 'threads', 'git_hash']);
+    expect(header).toEqual(['model', 'method', 'params', 'MAE', 'maxFm', 'meanFm', 'adpFm', 'Smeasure', 'train_img_s', 'infer_img_s', 'seed', 'backend', 'threads', 'git_hash']);
     expect(rows.map((r) => r.slice(0, 2))).toEqual([
       ['tinysod-l', 'teacher (labels)'], ['tinysod-s', 'student (labels only)'], ['tinysod-s', 'student KD (unlabeled only)'],
     ]);
-    const metricCols = ['params', 'MAE', 'maxFm', 'meanFm', 'adpFm', 'seed', 'backend'].map((c) => header.indexOf(c));
+    const metricCols = ['params', 'MAE', 'maxFm', 'meanFm', 'adpFm', 'Smeasure', 'seed', 'backend'].map((c) => header.indexOf(c));
     const pick = (t: string[][]) => t.slice(1).map((r) => metricCols.map((i) => r[i]));
     expect(pick(runs[1])).toEqual(pick(runs[0]));
     for (const r of rows) {

@@ -3,3 +3,5 @@ import './quickstart.ts';
 import './ablation-bcd.ts';
 import './ablation-ka.ts';
 import './kd-zoo.ts';
+import './ablation-fsd.ts';
+import './table-sod.ts';

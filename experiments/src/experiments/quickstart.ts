@@ -25,7 +25,7 @@ export const QUICKSTART_DEFAULTS = {
 };
 
 export const QUICKSTART_COLUMNS = [
-  'model', 'method', 'params', 'MAE', 'maxFm', 'meanFm', 'adpFm', 'train_img_s', 'infer_img_s', 'seed', 'backend', 'threads', 'git_hash',
+  'model', 'method', 'params', 'MAE', 'maxFm', 'meanFm', 'adpFm', 'Smeasure', 'train_img_s', 'infer_img_s', 'seed', 'backend', 'threads', 'git_hash',
 ];
 
 /**
@@ -60,7 +60,7 @@ async function runQuickstart(ctx: ExperimentContext) {
   });
   const rows: Row[] = [];
   const row = (model: string, method: string, params: number, fit: FitResult, ev: SodEvaluation): Row => ({
-    model, method, params, MAE: ev.MAE, maxFm: ev.maxFm, meanFm: ev.meanFm, adpFm: ev.adpFm,
+    model, method, params, MAE: ev.MAE, maxFm: ev.maxFm, meanFm: ev.meanFm, adpFm: ev.adpFm, Smeasure: ev.Smeasure,
     train_img_s: round(fit.imagesPerSecond), infer_img_s: round(ev.inferImagesPerSecond),
     seed: ctx.seed, backend: ctx.backend.label, threads: ctx.backend.threads, git_hash: ctx.gitHash,
   });

@@ -33,16 +33,18 @@ export function writeSweepTables(exp: SweepExperiment, specs: readonly RunSpec[]
   const groupBy = ['variant', ...gridKeys, ...exp.groupBy];
   let agg = aggregateSeeds(ok, { groupBy, metrics: exp.metrics });
   const env = ok[0] ?? raw[0];
+  // A paper column only for metrics the paper reports for at least one row.
+  const paperMetrics = exp.metrics.filter((m) => Object.values(exp.paper ?? {}).some((p) => p[m] !== undefined));
   agg = agg.map((r) => {
     const paper = exp.paper?.[String(r.variant)] ?? {};
     const extra: ResultRow = {};
-    for (const m of exp.metrics) if (exp.paper) extra[`paper_${m}`] = paper[m] ?? null;
+    for (const m of paperMetrics) extra[`paper_${m}`] = paper[m] ?? null;
     return { ...r, ...extra, backend: env?.backend ?? null, threads: env?.threads ?? null, git_hash: env?.git_hash ?? null };
   });
   const failed = raw.filter((r) => r.status === 'failed').length;
   const rawCols = ['variant', ...gridKeys, ...exp.groupBy, ...exp.metrics, ...PROVENANCE, 'status', 'error', 'failed_step', 'run'];
   writeAtomic(path.join(outDir, `${exp.name}.raw.csv`), rowsToCsv(raw, [...new Set([...rawCols, ...Object.keys(raw[0] ?? {})])]));
-  const aggCols = [...groupBy, 'seeds', ...exp.metrics.flatMap((m) => [m, `${m}_std`, ...(exp.paper ? [`paper_${m}`] : [])]), 'backend', 'threads', 'git_hash'];
+  const aggCols = [...groupBy, 'seeds', ...exp.metrics.flatMap((m) => [m, `${m}_std`, ...(paperMetrics.includes(m) ? [`paper_${m}`] : [])]), 'backend', 'threads', 'git_hash'];
   writeAtomic(path.join(outDir, `${exp.name}.csv`), rowsToCsv(agg, aggCols));
   const md = [
     `# ${exp.name}`,
@@ -52,7 +54,7 @@ export function writeSweepTables(exp: SweepExperiment, specs: readonly RunSpec[]
     toMarkdown(agg, [
       ...groupBy.map((key) => ({ key })),
       { key: 'seeds' },
-      ...exp.metrics.flatMap((m) => [{ key: m, digits: exp.digits?.[m] ?? 4 }, ...(exp.paper ? [{ key: `paper_${m}`, label: `paper ${m}`, digits: 3 }] : [])]),
+      ...exp.metrics.flatMap((m) => [{ key: m, digits: exp.digits?.[m] ?? 4 }, ...(paperMetrics.includes(m) ? [{ key: `paper_${m}`, label: `paper ${m}`, digits: exp.digits?.[m] ?? 3 }] : [])]),
     ]),
     '',
     `Runs: ${raw.length} finished of ${specs.length}${failed ? ` (${failed} failed: see ${exp.name}.raw.csv)` : ''}; backend ${env?.backend ?? '–'}, threads ${env?.threads ?? '–'}, git ${env?.git_hash ?? '–'}. Mean ± sample std over seeds.`,

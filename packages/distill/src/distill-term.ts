@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { resizeBilinear, type Module } from '@kd/core';
 import { createLoss, type ConnectorKind } from '@kd/losses';
 
-/** Tap name meaning the model's main output (logits) rather than an intermediate feature. */
+/** Tap name meaning the model's main output (logits) rather than an intermediate feature; `out:k` is output k. */
 export const MAIN_OUTPUT = 'out';
 
 /**

@@ -3,6 +3,21 @@ import { withTaps, type DenseModel, type TappedOutput } from '@kd/core';
 import { MAIN_OUTPUT, type DistillTerm } from './distill-term.ts';
 import type { TeacherOutputCache } from './teacher-cache.ts';
 
+/** `out` is the main output; `out:k` the k-th output (deep supervision heads). */
+const isOutput = (n: string) => n === MAIN_OUTPUT || n.startsWith(`${MAIN_OUTPUT}:`);
+
+function pick(o: TappedOutput, names: string[]): tf.Tensor4D[] {
+  return names.map((n) => {
+    if (n === MAIN_OUTPUT) return o.outputs[0];
+    if (isOutput(n)) {
+      const k = Number(n.slice(MAIN_OUTPUT.length + 1));
+      if (!(k >= 0 && k < o.outputs.length)) throw new Error(`output '${n}' does not exist: the model has ${o.outputs.length} outputs`);
+      return o.outputs[k];
+    }
+    return o.taps[n];
+  });
+}
+
 /**
  * Binds distillation terms to the feature taps of a student and a frozen teacher (mmrazor's
  * recorders + loss mappings, without touching model code). The teacher runs in eval mode
@@ -15,7 +30,7 @@ export class Distiller {
   private readonly teacherTapKey: string;
 
   constructor(readonly student: DenseModel, readonly teacher: DenseModel, readonly terms: DistillTerm[], readonly cache: TeacherOutputCache | null = null) {
-    const taps = (role: 'studentTaps' | 'teacherTaps') => [...new Set(terms.flatMap((t) => t[role]).filter((n) => n !== MAIN_OUTPUT))];
+    const taps = (role: 'studentTaps' | 'teacherTaps') => [...new Set(terms.flatMap((t) => t[role]).filter((n) => !isOutput(n)))];
     this.studentFwd = withTaps(student, taps('studentTaps'));
     this.teacherFwd = withTaps(teacher, taps('teacherTaps'));
     this.teacherTapKey = taps('teacherTaps').sort().join(',');
@@ -52,7 +67,6 @@ export class Distiller {
 
   /** Σ weight·term, plus each term's weighted value (for logs). */
   loss(s: TappedOutput, t: TappedOutput): { total: tf.Scalar; parts: Record<string, tf.Scalar> } {
-    const pick = (o: TappedOutput, names: string[]) => names.map((n) => (n === MAIN_OUTPUT ? o.outputs[0] : o.taps[n]));
     const parts: Record<string, tf.Scalar> = {};
     let total: tf.Scalar = tf.scalar(0);
     for (const term of this.terms) {
@@ -72,7 +86,6 @@ export class Distiller {
       return tf.tidy(() => {
         const s = this.studentForward(x);
         const out: Record<string, number> = {};
-        const pick = (o: TappedOutput, names: string[]) => names.map((n) => (n === MAIN_OUTPUT ? o.outputs[0] : o.taps[n]));
         for (const term of this.terms) {
           try {
             const v = term.compute(pick(s, term.studentTaps), pick(t, term.teacherTaps)).dataSync()[0];

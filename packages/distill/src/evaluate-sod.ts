@@ -31,7 +31,7 @@ export async function evaluateSod(model: DenseModel, data: SodArrays, batchSize 
     idx.forEach((sample, k) => {
       const mask = data.masks[sample];
       if (!mask) throw new Error(`evaluateSod: sample '${data.names[sample]}' has no mask`);
-      evaluator.add(values.subarray(k * hw, (k + 1) * hw), mask, data.names[sample]);
+      evaluator.add({ data: values.subarray(k * hw, (k + 1) * hw), width: data.width, height: data.height }, { data: mask, width: data.width, height: data.height }, data.names[sample]);
     });
   }
   model.train(true);

@@ -40,6 +40,8 @@ export interface FitDenseSpec {
   progress?: boolean;
   /** Weight of the task loss (0 = distillation only, e.g. KD on unlabeled images). */
   taskWeight?: number;
+  /** Replaces the plain student forward when there is no distiller (e.g. to collect CSNet's DWD pairs). */
+  studentForward?: (x: tf.Tensor4D) => TappedOutput;
   /** Teacher-cache key of a batch (e.g. loader seed + epoch + step + names + size); see TeacherOutputCache. */
   cacheKey?: (b: Batch) => string;
   onStep?: (rec: { step: number; epoch: number; lr: number; loss: number; parts: Record<string, number> }) => void;
@@ -71,7 +73,7 @@ export async function fitDense(student: DenseModel, source: BatchSource, spec: F
       const lr = learningRate(spec.optimizer, step, total);
       const partTensors: [string, tf.Scalar][] = [];
       const cost = opt.step(() => {
-        const s = distiller ? distiller.studentForward(b.x) : { outputs: student.forward(b.x), taps: {} };
+        const s = distiller ? distiller.studentForward(b.x) : spec.studentForward ? spec.studentForward(b.x) : { outputs: student.forward(b.x), taps: {} };
         let loss: tf.Scalar = task && taskWeight !== 0 ? (tf.mul(task(s, b, epoch), taskWeight) as tf.Scalar) : tf.scalar(0);
         if (distiller && teacherOut) {
           const d = distiller.loss(s, teacherOut);

@@ -10,3 +10,4 @@ export * from './fit-dense.ts';
 export * from './evaluate-seg.ts';
 export * from './detection/index.ts';
 export * from './teacher-cache.ts';
+export * from './evaluate-sod-source.ts';

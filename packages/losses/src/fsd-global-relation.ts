@@ -15,7 +15,7 @@ export class GcChannelMlp extends Module {
     this.norm = this.child('1', new LayerNorm(hidden));
     const zeros = (_r: Rng, shape: number[]) => tf.zeros(shape);
     this.conv2 = this.child('3', new Conv2d(rng.fork('3'), hidden, channels, { kernel: 1, bias: true, init: zeros }));
-    this.conv2.bias!.assign(tf.zeros([channels])); // mmcv last_zero_init: weight and bias 0
+    tf.tidy(() => this.conv2.bias!.assign(tf.zeros([channels]))); // mmcv last_zero_init: weight and bias 0
   }
 
   forward(ctx: tf.Tensor4D): tf.Tensor4D {
@@ -40,7 +40,7 @@ export class FsdGlobalRelation extends Module {
     super();
     // mmcv kaiming_init(mode='fan_in'): N(0, 2/fan_in), bias 0.
     this.convMask = this.child('conv_mask_t', new Conv2d(rng.fork('conv_mask_t'), channels, 1, { kernel: 1, bias: true, init: (r, s, fanIn) => kaimingNormal(r, s, fanIn) }));
-    this.convMask.bias!.assign(tf.zeros([1]));
+    tf.tidy(() => this.convMask.bias!.assign(tf.zeros([1])));
     this.mlpStudent = this.child('channel_add_conv_s', new GcChannelMlp(rng.fork('channel_add_conv_s'), channels));
     this.mlpTeacher = this.child('channel_add_conv_t', new GcChannelMlp(rng.fork('channel_add_conv_t'), channels));
   }

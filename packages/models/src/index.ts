@@ -24,3 +24,4 @@ export { MobileNetV2, type MobileNetV2Options } from './backbones/mobilenet-v2.t
 export { countModel, type ModelCount } from './count.ts';
 export { saveModel, loadModel, MODEL_FORMAT, type SavedTopology } from './io/save-model.ts';
 export { prepareImage, type PreparedImage } from './preprocess.ts';
+export { collectDwdPairs, type DwdPair } from './csnet/dwd-pairs.ts';

@@ -14,7 +14,7 @@ const MODELS = ['scfnet-mbv3-x0.5', 'csnet-l-x1'] as const;
 type Task = 'train' | 'infer_b1' | 'infer_b8';
 const TASKS: Task[] = ['train', 'infer_b1', 'infer_b8'];
 
-interface Args { json: boolean; threads: number; models: string; rounds: number; iters: number; size: number; batch: number }
+interface Args { json: boolean; threads: number; models: string; rounds: number; iters: number; size: number; batch: number; 'csnet-micro-batches': number }
 
 /** The torch side: `bench/torch-reference/server.py`, one JSON line per request and reply. */
 class TorchServer {
@@ -70,16 +70,44 @@ class TfjsSide {
     }
     return d;
   }
-  /** Mean BCE-with-logits over all outputs, backward, Adam; waits for the loss value. */
-  train(n: number): void {
+  /**
+   * Mean BCE-with-logits over all outputs, backward, Adam; waits for the loss value. With
+   * `micro` > 1 the batch runs as `micro` equal slices whose gradients are averaged before one
+   * Adam step (same FLOPs; BN statistics per slice): CSNet-L at 8×224² keeps ~6 GB of
+   * activations for backprop, more than the 4 GB wasm32 heap.
+   */
+  train(n: number, micro = 1): void {
     const [x, t] = this.batch(n);
     this.model.train();
-    const loss = this.opt.minimize(() => tf.tidy(() => {
-      const outs = this.model.forward(x);
-      return tf.div(tf.addN(outs.map((o) => tf.losses.sigmoidCrossEntropy(t, o))), outs.length) as tf.Scalar;
-    }), true, this.model.trainableVariables())!;
-    loss.dataSync();
-    loss.dispose();
+    const vars = this.model.trainableVariables();
+    const lossOf = (xs: tf.Tensor4D, ts: tf.Tensor4D) => () => tf.tidy(() => {
+      const outs = this.model.forward(xs);
+      return tf.div(tf.addN(outs.map((o) => tf.losses.sigmoidCrossEntropy(ts, o))), outs.length) as tf.Scalar;
+    });
+    if (micro <= 1) {
+      const loss = this.opt.minimize(lossOf(x, t), true, vars)!;
+      loss.dataSync();
+      loss.dispose();
+      return;
+    }
+    const m = n / micro;
+    let acc: tf.NamedTensorMap | null = null;
+    for (let k = 0; k < micro; k++) {
+      const [xs, ts] = [x.slice([k * m, 0, 0, 0], [m, -1, -1, -1]), t.slice([k * m, 0, 0, 0], [m, -1, -1, -1])];
+      const { value, grads } = tf.variableGrads(lossOf(xs, ts), vars);
+      value.dataSync();
+      tf.dispose([value, xs, ts]);
+      if (!acc) acc = grads;
+      else {
+        const prev: tf.NamedTensorMap = acc;
+        acc = Object.fromEntries(Object.entries(grads).map(([key, g]) => [key, tf.add(prev[key], g)]));
+        tf.dispose([...Object.values(prev), ...Object.values(grads)]);
+      }
+    }
+    const avg = tf.tidy(() => Object.fromEntries(Object.entries(acc!).map(([key, g]) => [key, tf.div(g, micro)])));
+    tf.dispose(Object.values(acc!));
+    this.opt.applyGradients(Object.entries(avg).map(([name, tensor]) => ({ name, tensor })));
+    tf.dispose(Object.values(avg));
   }
   infer(n: number): void {
     const [x] = this.batch(n);
@@ -119,12 +147,16 @@ export const torchCompareCommand: CommandModule<object, Args> = {
       .option('rounds', { type: 'number', default: 3, describe: 'interleaved rounds' })
       .option('iters', { type: 'number', default: 3, describe: 'timed runs per side, task and round' })
       .option('size', { type: 'number', default: 224, describe: 'input side' })
-      .option('batch', { type: 'number', default: 8, describe: 'train and large-inference batch' }) as never,
+      .option('batch', { type: 'number', default: 8, describe: 'train and large-inference batch' })
+      .option('csnet-micro-batches', { type: 'number', default: 4, describe: 'tfjs CSNet train step as this many slices (wasm32 heap is 4 GB); 1 = whole batch' }) as never,
   handler: async (args) => {
     const threads = parseIntFlag('--threads', args.threads, { min: 1 });
     const rounds = parseIntFlag('--rounds', args.rounds, { min: 1 });
     const iters = parseIntFlag('--iters', args.iters, { min: 1 });
     const batch = parseIntFlag('--batch', args.batch, { min: 1 });
+    const csMicro = parseIntFlag('--csnet-micro-batches', args['csnet-micro-batches'], { min: 1 });
+    if (batch % csMicro) throw new UsageError(`--csnet-micro-batches: ${csMicro} does not divide --batch ${batch}`);
+    const microOf = (n: string) => (n.startsWith('csnet') ? csMicro : 1);
     const names = args.models.split(',').map((s) => s.trim()).filter(Boolean);
     for (const n of names) if (!(MODELS as readonly string[]).includes(n)) throw new UsageError(`--models: '${n}' has no torch reference; choose from ${MODELS.join(', ')}`);
     const missing = torchMissing();
@@ -153,7 +185,7 @@ export const torchCompareCommand: CommandModule<object, Args> = {
         const side = sides.get(n)!;
         for (const task of TASKS) {
           const b = task === 'infer_b1' ? 1 : batch;
-          const fn = task === 'train' ? () => side.train(b) : () => side.infer(b);
+          const fn = task === 'train' ? () => side.train(b, microOf(n)) : () => side.infer(b);
           const ours = async () => {
             fn();
             const ms: number[] = [];
@@ -173,7 +205,7 @@ export const torchCompareCommand: CommandModule<object, Args> = {
     const load1 = os.loadavg();
     const rows = names.map((n) => {
       const m = (task: Task, who: string) => median(samples.get(`${n}|${task}|${who}`)!);
-      const row: Record<string, unknown> = { name: n, threads: info.threads };
+      const row: Record<string, unknown> = { name: n, threads: info.threads, train_micro_batches: microOf(n) };
       for (const task of TASKS) {
         const ours = m(task, 'tfjs'), theirs = m(task, 'torch');
         const key = task === 'train' ? 'train' : task;
@@ -196,6 +228,7 @@ export const torchCompareCommand: CommandModule<object, Args> = {
     for (const r of rows) {
       const cell = (k: string) => `${String(r[`${k}_ms`]).padStart(8)} (${String(r[`torch_${k}_ms`]).padStart(7)}) ${String(r[`${k}_ratio`]).padStart(5)}×`;
       console.log(`${String(r.name).padEnd(18)} ${cell('train')} | ${cell('infer_b1')} | ${cell('infer_b8')}`);
+      if (Number(r.train_micro_batches) > 1) console.log(`  tfjs train step as ${String(r.train_micro_batches)} micro-batches of ${batch / Number(r.train_micro_batches)} (one Adam step; wasm32 heap limit)`);
       if (r.params !== r.torch_params) console.log(`  warning: parameter counts differ (tfjs ${String(r.params)}, torch ${String(r.torch_params)}): not the same architecture`);
     }
   },

@@ -26,16 +26,14 @@ export class BatchNorm2d extends Module {
     if (!this.training) {
       return tf.batchNorm(x, this.runningMean, this.runningVar, this.bias, this.weight, this.eps) as tf.Tensor4D;
     }
-    return tf.tidy(() => {
-      const { mean, variance } = tf.moments(x, [0, 1, 2]);
-      const n = x.size / this.channels;
+    const n = x.size / this.channels;
+    const m = this.momentum;
+    return batchNormTrain(x, this.weight as tf.Tensor1D, this.bias as tf.Tensor1D, this.eps, (mean, variance) =>
       tf.tidy(() => {
-        const m = this.momentum;
         const unbiased = n > 1 ? variance.mul(n / (n - 1)) : variance;
         this.runningMean.assign(this.runningMean.mul(1 - m).add(mean.mul(m)));
         this.runningVar.assign(this.runningVar.mul(1 - m).add(unbiased.mul(m)));
-      });
-      return batchNormTrain(x, mean as tf.Tensor1D, variance as tf.Tensor1D, this.weight as tf.Tensor1D, this.bias as tf.Tensor1D, this.eps);
-    });
+      }),
+    );
   }
 }

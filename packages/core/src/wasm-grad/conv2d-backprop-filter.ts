@@ -1,9 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertNhwc, kernelContext, pair, type KernelArgs } from './kernel-context.ts';
+import { heapPtr, makeOutput, nativeKernels } from '../wasm-kernels/native.ts';
 
 /**
- * Conv2DBackpropFilter for the wasm backend, composed from kernels wasm has.
+ * Conv2DBackpropFilter for the wasm backend.
  *
+ * Main path (our SIMD module, kernels.c): P = im2colᵀ(x) [KH·KW·Ci, N·OH·OW], then one plain
+ * XNNPACK matmul dW[KH·KW·Ci, Co] = P · dy[N·OH·OW, Co], which is already HWIO. No pad,
+ * transpose or slice; a transposed-operand BatchMatMul would be ~10× slower on wasm.
+ *
+ * Fallback (module unavailable), composed from kernels wasm has:
  * dW[kh,kw,ci,co] = Σ_{n,oh,ow} xp[n, oh·s + kh, ow·s + kw, ci] · dy[n, oh, ow, co]
  * which is a convolution of xp (as [Ci, Hp, Wp, N]) with dy (as filter [OH, OW, N, Co]) whose
  * filter dilation is the forward stride s. A 1×1, stride-1, unpadded conv is a single matmul.
@@ -17,7 +23,18 @@ export function conv2dBackpropFilterWasm({ inputs, backend, attrs }: KernelArgs)
   const [sh, sw] = pair(strides);
   const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode);
   const { top, bottom, left, right } = info.padInfo;
-  const { run, done } = kernelContext(backend);
+  const { run, adopt, done } = kernelContext(backend);
+  const native = nativeKernels(backend);
+  if (native) {
+    const [N, H, W] = x.shape;
+    const { outHeight: OH, outWidth: OW } = info;
+    const K = KH * KW * Ci, M = N * OH * OW;
+    const cols = adopt(makeOutput(backend, [1, K, M]));
+    native.im2col_t(heapPtr(backend, x), heapPtr(backend, cols), N, H, W, Ci, KH, KW, sh, sw, 1, 1, top, left, OH, OW);
+    const dy3 = run('Reshape', { x: dy }, { shape: [1, M, Co] });
+    const m = run('BatchMatMul', { a: cols, b: dy3 }, { transposeA: false, transposeB: false });
+    return done(run('Reshape', { x: m }, { shape: filterShape }));
+  }
   if (KH === 1 && KW === 1 && sh === 1 && sw === 1 && !(top || bottom || left || right)) {
     const a = run('Reshape', { x }, { shape: [1, -1, Ci] });
     const b = run('Reshape', { x: dy }, { shape: [1, -1, Co] });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertNhwc, kernelContext, pair, type KernelArgs } from './kernel-context.ts';
+import { conv2dBackpropInputStrided } from './depthwise-backprop-native.ts';
 
 /**
  * Conv2DBackpropInput for wasm, replacing the stock kernel (a scalar loop ~10× slower than
@@ -9,6 +10,8 @@ import { assertNhwc, kernelContext, pair, type KernelArgs } from './kernel-conte
  * then crop the forward padding. Shapes: dy [N,OH,OW,Co], filter [KH,KW,Ci,Co] → [N,H,W,Ci].
  */
 export function conv2dBackpropInputWasm({ inputs, backend, attrs }: KernelArgs) {
+  const fast = pair((attrs as unknown as tf.Conv2DBackpropInputAttrs).strides).some((s) => s > 1) ? conv2dBackpropInputStrided({ inputs, backend, attrs }) : null;
+  if (fast) return fast;
   const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
   assertNhwc('Conv2DBackpropInput', dataFormat);
@@ -19,6 +22,13 @@ export function conv2dBackpropInputWasm({ inputs, backend, attrs }: KernelArgs) 
   const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode);
   const { top, bottom, left, right } = info.padInfo;
   const { run, done } = kernelContext(backend);
+  if (KH === 1 && KW === 1 && sh === 1 && sw === 1 && !(top || bottom || left || right)) {
+    // 1×1: dx[N·H·W, Ci] = dy[N·H·W, Co] · W[Ci, Co]ᵀ, one matmul (the filter is XNNPACK's native layout).
+    const a = run('Reshape', { x: dy }, { shape: [1, N * H * W, Co] });
+    const b = run('Reshape', { x: filter }, { shape: [1, Ci, Co] });
+    const m = run('BatchMatMul', { a, b }, { transposeA: false, transposeB: true });
+    return done(run('Reshape', { x: m }, { shape: inputShape }));
+  }
   const Hp = H + top + bottom, Wp = W + left + right;
   const Ld = (OH - 1) * sh + 1, Lw = (OW - 1) * sw + 1;
   let z = dy;

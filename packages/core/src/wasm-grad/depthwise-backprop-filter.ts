@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { kernelContext, pair, type KernelArgs } from './kernel-context.ts';
+import { depthwiseBackpropFilterNative } from './depthwise-backprop-native.ts';
 
 /**
  * DepthwiseConv2dNativeBackpropFilter for wasm (channel multiplier 1).
@@ -10,6 +11,8 @@ import { kernelContext, pair, type KernelArgs } from './kernel-context.ts';
  * Shapes: x [N,H,W,C], dy [N,OH,OW,C] → [KH,KW,C,1].
  */
 export function depthwiseBackpropFilterWasm({ inputs, backend, attrs }: KernelArgs) {
+  const fast = depthwiseBackpropFilterNative({ inputs, backend, attrs });
+  if (fast) return fast;
   const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const { strides, pad, dilations, dimRoundingMode, filterShape } = attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
   const [KH, KW, C, M] = filterShape;

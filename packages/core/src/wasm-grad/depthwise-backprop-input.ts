@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { kernelContext, pair, type KernelArgs } from './kernel-context.ts';
+import { depthwiseBackpropInputNative } from './depthwise-backprop-native.ts';
 
 /**
  * DepthwiseConv2dNativeBackpropInput for wasm (channel multiplier 1).
@@ -10,6 +11,8 @@ import { kernelContext, pair, type KernelArgs } from './kernel-context.ts';
  * Shapes: dy [N,OH,OW,C], filter [KH,KW,C,1] → [N,H,W,C].
  */
 export function depthwiseBackpropInputWasm({ inputs, backend, attrs }: KernelArgs) {
+  const fast = depthwiseBackpropInputNative({ inputs, backend, attrs });
+  if (fast) return fast;
   const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
   const { strides, pad, dilations, dimRoundingMode, inputShape } = attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
   const [KH, KW, C, M] = filter.shape;

@@ -20,11 +20,16 @@ export function kernelContext(backendArg: unknown) {
     temps.push(out);
     return out;
   };
+  /** Tracks a tensor made outside `run` (e.g. `backend.makeOutput`) so `done` frees it too. */
+  const adopt = (t: TensorInfo): TensorInfo => {
+    temps.push(t);
+    return t;
+  };
   const done = (out: TensorInfo): TensorInfo => {
     for (const t of temps) if (t !== out) backend.disposeData(t.dataId);
     return out;
   };
-  return { run, done };
+  return { run, adopt, done };
 }
 
 export const pair = (v: number | number[] | undefined, dflt = 1): [number, number] =>

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../rng.ts';
 import { useBackend } from '../testing.ts';
 import { dilatedConv2dValid, dilatedDepthwiseConv2dValid } from '../ops/dilated-conv.ts';
+import { nativeKernels, setNativeKernelsEnabled } from '../wasm-kernels/native.ts';
 
 type Pad = 'same' | 'valid' | number;
 const rand = (rng: Rng, n: number) => rng.fillUniform(new Float32Array(n), -1, 1);
@@ -42,19 +43,32 @@ describe('wasm gradient kernels match the cpu backend', () => {
     ['depthwise 3x3 s2 valid', 'depthwise', [2, 10, 9, 3], [3, 3, 3, 1], 2, 'valid'],
     ['depthwise 5x5 s2 explicit pad 2', 'depthwise', [2, 12, 12, 3], [5, 5, 3, 1], 2, 2],
     ['depthwise 1x1 s1 valid', 'depthwise', [2, 6, 6, 3], [1, 1, 3, 1], 1, 'valid'],
+    // channel counts that hit both the 4-wide SIMD blocks and the scalar tails of kernels.c
+    ['conv 3x3 s2 same, Ci 19 Co 13', 'conv', [2, 11, 10, 19], [3, 3, 19, 13], 2, 'same'],
+    ['conv 1x1 s1, Ci 20 Co 7', 'conv', [3, 6, 5, 20], [1, 1, 20, 7], 1, 'valid'],
+    ['depthwise 3x3 s1 same, C 19', 'depthwise', [2, 9, 8, 19], [3, 3, 19, 1], 1, 'same'],
+    ['depthwise 5x5 s2 same, C 7, odd input', 'depthwise', [2, 13, 11, 7], [5, 5, 7, 1], 2, 'same'],
   ];
-  it.each(cases)('%s', async (_name, kind, xs, ws, stride, pad) => {
+  it.each(cases)('%s (SIMD module and composed fallback)', async (_name, kind, xs, ws, stride, pad) => {
     const rng = new Rng(7);
     const x = rand(rng, prod(xs));
     const w = rand(rng, prod(ws));
     await useBackend('cpu');
     const [dxC, dwC] = convGrads(kind, xs, ws, x, w, stride, pad, 3);
     await useBackend('wasm');
-    const before = tf.memory().numTensors;
-    const [dxW, dwW] = convGrads(kind, xs, ws, x, w, stride, pad, 3);
-    expect(tf.memory().numTensors).toBe(before);
-    expect(maxDiff(dxC, dxW)).toBeLessThanOrEqual(1e-4);
-    expect(maxDiff(dwC, dwW)).toBeLessThanOrEqual(1e-4);
+    expect(nativeKernels(tf.backend())).not.toBeNull();
+    for (const native of [true, false]) {
+      setNativeKernelsEnabled(native);
+      try {
+        const before = tf.memory().numTensors;
+        const [dxW, dwW] = convGrads(kind, xs, ws, x, w, stride, pad, 3);
+        expect(tf.memory().numTensors).toBe(before);
+        expect(maxDiff(dxC, dxW)).toBeLessThanOrEqual(1e-4);
+        expect(maxDiff(dwC, dwW)).toBeLessThanOrEqual(1e-4);
+      } finally {
+        setNativeKernelsEnabled(true);
+      }
+    }
   });
 });
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { Rng, maxAbsDiff, useBackend } from '@kd/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createModel, loadSafetensors, prune, sharedWeightsFile, type Csnet } from '../index.ts';
+import { collectDwdPairs, createModel, loadSafetensors, prune, sharedWeightsFile, type Csnet } from '../index.ts';
 import { baseConfig } from './config.ts';
 import { testImages } from '../testing/train-step.ts';
 
@@ -82,5 +82,22 @@ describe('prune', () => {
     m.dispose();
     slim.dispose();
     x.dispose();
+  });
+});
+
+describe('CSNet dynamic-weight-decay pairs', () => {
+  it('a forward reports (γ, post-BN-PReLU activation) for every branch of the 3 sub-layers of every ILBlock', async () => {
+    await useBackend('cpu');
+    const m = createModel('csnet-l-x1', { rng: new Rng(3) }) as Csnet;
+    const before = tf.memory().numTensors;
+    const n = tf.tidy(() => {
+      const { pairs } = collectDwdPairs(() => m.forward(tf.zeros([1, 32, 32, 3]) as tf.Tensor4D));
+      for (const p of pairs) expect(p.activation.shape[3]).toBe(p.gamma.shape[0]);
+      return pairs.length;
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    // 18 ILBlocks × 3 sub-layers × branches: 2 branches everywhere except the 3 single-branch stage ends.
+    expect(n).toBe((18 - 3) * 3 * 2 + 3 * 3 * 1);
+    m.dispose();
   });
 });

@@ -1,4 +1,7 @@
-import { Module, type Rng } from '@kd/core';
+import type * as tf from '@tensorflow/tfjs';
+import { Module, type BatchNorm2d, type Rng } from '@kd/core';
+import type { ModuleList } from '../layers/module-list.ts';
+import { reportDwdPair } from './dwd-pairs.ts';
 import type { Branches } from './goct-conv.ts';
 import { GOctaveCbr, SimplifiedGOctConvBr } from './goct-cbr.ts';
 
@@ -21,6 +24,19 @@ export class IlBlock extends Module {
   }
 
   forward(xs: Branches): Branches {
-    return this.conv3x3_2.forward(this.conv3x3_1.forward(this.conv1x1.forward(xs)));
+    const a = this.conv1x1.forward(xs);
+    this.report('conv1x1', this.conv1x1.bns, a);
+    const b = this.conv3x3_1.forward(a);
+    this.report('conv3x3_1', this.conv3x3_1.bns, b);
+    const c = this.conv3x3_2.forward(b);
+    this.report('conv3x3_2', this.conv3x3_2.bns, c);
+    return c;
+  }
+
+  /** Reports each branch's (BN γ, post-PReLU output) for dynamic weight decay (see dwd-pairs.ts). */
+  private report(sub: string, bns: ModuleList<BatchNorm2d>, ys: Branches): void {
+    ys.forEach((y, j) => {
+      if (y) reportDwdPair({ name: `${sub}.bns.${j}`, gamma: bns.at(j).weight as tf.Tensor1D, activation: y });
+    });
   }
 }

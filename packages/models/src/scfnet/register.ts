@@ -13,6 +13,7 @@ registerModel(
 );
 registerModel(
   'scfnet-r50',
-  ({ rng }) => new Scfnet('scfnet-r50', rng, { backbone: 'r50', channels: 64 }),
-  'SCFNet teacher: ResNet-50 trunk, C=64 (26,093,508 params; 26.15M with BN statistics)',
+  ({ rng, backboneWidth, channels }) =>
+    new Scfnet('scfnet-r50', rng, { backbone: 'r50', channels: (channels as number | undefined) ?? 64, backboneWidth: (backboneWidth as number | undefined) ?? 1 }),
+  'SCFNet teacher: ResNet-50 trunk, C=64 (26,093,508 params; 26.15M with BN statistics); options backboneWidth, channels for CPU-sized runs',
 );

@@ -24,6 +24,8 @@ export interface ScfnetOptions {
   backbone: ScfnetBackbone;
   /** Decoder width C: 16 for the student, 64 for the teachers. */
   channels: number;
+  /** ResNet trunk width multiplier (r50 only; 1 is the paper's teacher, smaller for CPU runs). */
+  backboneWidth?: number;
 }
 
 /**
@@ -51,9 +53,9 @@ export class Scfnet extends Module implements KdModel {
 
   constructor(readonly name: string, rng: Rng, opts: ScfnetOptions) {
     super();
-    this.buildOptions = { backbone: opts.backbone, channels: opts.channels };
+    this.buildOptions = { backbone: opts.backbone, channels: opts.channels, ...(opts.backboneWidth !== undefined ? { backboneWidth: opts.backboneWidth } : {}) };
     const c = opts.channels;
-    this.bkbone = this.child('bkbone', opts.backbone === 'r50' ? new ResNet(rng.fork('backbone')) : new MobileNetV3Large(rng.fork('backbone'), 0.5));
+    this.bkbone = this.child('bkbone', opts.backbone === 'r50' ? new ResNet(rng.fork('backbone'), { width: opts.backboneWidth ?? 1 }) : new MobileNetV3Large(rng.fork('backbone'), 0.5));
     const ins = this.bkbone instanceof ResNet ? this.bkbone.channels : this.bkbone.tapChannels;
     const dec = rng.fork('decoder');
     this.mp = this.child('mp', new MappingModule(dec, ins, c));

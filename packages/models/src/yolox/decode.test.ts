@@ -30,7 +30,7 @@ describe('priors, decoding and post-processing', () => {
     expect([priors.gridX[9], priors.gridY[9], priors.stride[9]]).toEqual([1, 1, 8]);
     expect([priors.gridX[64 + 5], priors.gridY[64 + 5], priors.stride[64 + 5]]).toEqual([1, 1, 16]);
     expect([priors.gridX[83], priors.gridY[83], priors.stride[83]]).toEqual([1, 1, 32]);
-    expect(() => makePriors(60, 64, [8, 16, 32])).toThrow(/not a multiple of stride 32/);
+    expect(() => makePriors(80, 64, [8, 16, 32])).toThrow(/input 80×64 is not a multiple of stride 32/);
   });
 
   it('decode(encode(box)) returns the box at every level', () => {

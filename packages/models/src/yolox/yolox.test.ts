@@ -41,8 +41,9 @@ describe('YOLOX', () => {
     m.dispose();
   });
 
-  it('a train step leaks no tensor, and a few steps fit a fixed batch', () => {
-    const m = small(3);
+  it('a train step (wasm) leaks no tensor, and a few steps fit a fixed batch', async () => {
+    await useBackend('wasm');
+    const m = createModel('yolox-tiny', { rng: new Rng(3), numClasses: 2, width: 0.0625 }) as Yolox;
     const x = tf.randomNormal([2, 64, 64, 3], 0, 1, 'float32', 2) as tf.Tensor4D;
     const targets = [
       { boxes: [8, 8, 40, 48, 30, 20, 60, 44], classes: [0, 1] },
@@ -72,6 +73,7 @@ describe('YOLOX', () => {
     tf.dispose([x, parts.total, parts.iou, parts.obj, parts.cls]);
     opt.dispose();
     m.dispose();
+    await useBackend('cpu');
   });
 
   it('detect() returns at most 100 boxes per image inside the input, restores train mode, leaks nothing', () => {
