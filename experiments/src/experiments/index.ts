@@ -5,3 +5,4 @@ import './ablation-ka.ts';
 import './kd-zoo.ts';
 import './ablation-fsd.ts';
 import './table-sod.ts';
+import './csnet-dwd.ts';

@@ -21,7 +21,8 @@ interface Layer {
 /**
  * One synthetic salient-object scene. Background: a two-colour gradient with value noise and
  * 6–14 small clutter shapes. Distractors: 1–3 shapes near the background's hue and value (low
- * contrast), some as large as the object. Salient objects: one (30 %: two) shapes of varied kind,
+ * contrast), some as large as the object. Decoys: 1–3 small shapes as saturated and hue-distant as
+ * the object (not salient: it is the dominant one). Salient objects: one (30 %: two) shapes of varied kind,
  * size (12–40 % of the short side as radius) and position, textured in a hue far from the
  * background. The mask is the union of the salient objects minus anything drawn over them.
  */
@@ -66,6 +67,19 @@ export function renderSodScene(rng: Rng, width: number, height: number): SodScen
       texture: randomTexture(rng, a, b),
       alpha: 1,
       salient: true,
+    });
+  }
+  // Decoys: saturated, hue far from the background like the object, but small — not salient.
+  // Telling them from the object needs its size relative to everything else (global context),
+  // which is what separates a large network from a small one here.
+  for (let i = 0, n = rng.int(1, 4); i < n; i++) {
+    const hue = (bgHue + rng.uniform(0.3, 0.7)) % 1;
+    const a = hsv(hue, rng.uniform(0.55, 1), rng.uniform(0.6, 1));
+    layers.push({
+      shape: randomShape(rng, rng.pick(SHAPE_KINDS), rng.uniform(0, width), rng.uniform(0, height), short * rng.uniform(0.04, 0.09)),
+      texture: randomTexture(rng, a, hsv((hue + 0.1) % 1, 0.8, 0.5)),
+      alpha: 1,
+      salient: false,
     });
   }
   // A few clutter shapes on top of everything (occluders).

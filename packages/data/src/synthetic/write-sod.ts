@@ -5,7 +5,7 @@ import { writeGrayPng, writeJpeg } from '../image-io.ts';
 import { renderSodScene } from './sod-scene.ts';
 
 /** Bump when the renderer changes, so stale generated data is regenerated. */
-export const SYNTH_SOD_VERSION = 1;
+export const SYNTH_SOD_VERSION = 2;
 
 export interface SynthSodOptions {
   seed: number;
