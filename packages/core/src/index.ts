@@ -6,7 +6,7 @@ export * from './leak.ts';
 export * from './run-info.ts';
 export { registerWasmGradKernels } from './wasm-grad/register.ts';
 export { resizeBilinear, resizeBilinearBackward, interpMatrix } from './ops/resize-bilinear.ts';
-export { dilatedConv2dValid, dilatedDepthwiseConv2dValid } from './ops/dilated-conv.ts';
+export { dilatedConv2d, dilatedDepthwiseConv2d, dilatedConv2dValid, dilatedDepthwiseConv2dValid } from './ops/dilated-conv.ts';
 export * from './nn/module.ts';
 export * from './nn/init.ts';
 export * from './nn/activations.ts';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng.ts';
-import { dilatedConv2dValid, dilatedDepthwiseConv2dValid } from '../ops/dilated-conv.ts';
+import { dilatedConv2d, dilatedDepthwiseConv2d } from '../ops/dilated-conv.ts';
 import { FUSABLE, activate, type Activation } from './activations.ts';
 import { kaimingUniformDefault } from './init.ts';
 import { Module } from './module.ts';
@@ -81,8 +81,7 @@ export class Conv2d extends Module {
       const w = this.effectiveWeight();
       const p = this.padding;
       if (this.dilation > 1) {
-        const xp = p > 0 ? tf.pad(x, [[0, 0], [p, p], [p, p], [0, 0]]) : x;
-        let y: tf.Tensor = this.depthwise ? dilatedDepthwiseConv2dValid(xp, w, this.dilation) : dilatedConv2dValid(xp, w, this.dilation);
+        let y: tf.Tensor = this.depthwise ? dilatedDepthwiseConv2d(x, w, this.dilation, p) : dilatedConv2d(x, w, this.dilation, p);
         if (this.bias) y = y.add(this.bias);
         return activate(y, act) as tf.Tensor4D;
       }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../rng.ts';
 import { useBackend } from '../testing.ts';
-import { dilatedConv2dValid, dilatedDepthwiseConv2dValid } from '../ops/dilated-conv.ts';
+import { dilatedConv2d, dilatedConv2dValid, dilatedDepthwiseConv2d, dilatedDepthwiseConv2dValid } from '../ops/dilated-conv.ts';
 import { nativeKernels, setNativeKernelsEnabled } from '../wasm-kernels/native.ts';
 
 type Pad = 'same' | 'valid' | number;
@@ -80,13 +80,18 @@ function expandKernel(w: tf.Tensor4D, d: number): tf.Tensor4D {
 }
 
 describe('dilated conv ops: exact gradients on cpu and wasm', () => {
-  const cases: [string, 'conv' | 'depthwise', number[], number[], number][] = [
-    ['conv 3x3 d2', 'conv', [2, 13, 11, 3], [3, 3, 3, 4], 2],
-    ['conv 3x3 d5', 'conv', [1, 16, 17, 2], [3, 3, 2, 3], 5],
-    ['depthwise 3x3 d2', 'depthwise', [2, 12, 10, 3], [3, 3, 3, 1], 2],
-    ['depthwise 3x3 d4', 'depthwise', [1, 15, 15, 2], [3, 3, 2, 1], 4],
+  // [name, kind, x shape, w shape, dilation, padding (-1 = the *Valid entry point)]
+  const cases: [string, 'conv' | 'depthwise', number[], number[], number, number][] = [
+    ['conv 3x3 d2 valid', 'conv', [2, 13, 11, 3], [3, 3, 3, 4], 2, -1],
+    ['conv 3x3 d5 valid', 'conv', [1, 16, 17, 2], [3, 3, 2, 3], 5, -1],
+    ['conv 3x3 d2 same (pad 2)', 'conv', [2, 9, 7, 3], [3, 3, 3, 4], 2, 2],
+    ['conv 3x3 d6 same on a map smaller than the dilation (ASPP)', 'conv', [2, 4, 5, 3], [3, 3, 3, 2], 6, 6],
+    ['conv 3x3 d2 pad 5 > (K-1)d', 'conv', [1, 6, 6, 2], [3, 3, 2, 2], 2, 5],
+    ['depthwise 3x3 d2 valid', 'depthwise', [2, 12, 10, 3], [3, 3, 3, 1], 2, -1],
+    ['depthwise 3x3 d4 valid', 'depthwise', [1, 15, 15, 2], [3, 3, 2, 1], 4, -1],
+    ['depthwise 3x3 d4 same (pad 4)', 'depthwise', [2, 7, 9, 3], [3, 3, 3, 1], 4, 4],
   ];
-  it.each(cases)('%s', async (_n, kind, xs, ws, d) => {
+  it.each(cases)('%s', async (_n, kind, xs, ws, d, pad) => {
     const rng = new Rng(11);
     const x = rand(rng, prod(xs));
     const w = rand(rng, prod(ws));
@@ -96,8 +101,11 @@ describe('dilated conv ops: exact gradients on cpu and wasm', () => {
         const wt = tf.tensor4d(w, ws as [number, number, number, number]);
         const f = (a: tf.Tensor4D, b: tf.Tensor4D) => {
           let y: tf.Tensor4D;
-          if (reference) y = kind === 'conv' ? tf.conv2d(a, expandKernel(b, d), 1, 'valid') : tf.depthwiseConv2d(a, expandKernel(b, d), 1, 'valid');
-          else y = kind === 'conv' ? dilatedConv2dValid(a, b, d) : dilatedDepthwiseConv2dValid(a, b, d);
+          const p = Math.max(pad, 0);
+          const ap = p > 0 ? (tf.pad(a, [[0, 0], [p, p], [p, p], [0, 0]]) as tf.Tensor4D) : a;
+          if (reference) y = kind === 'conv' ? tf.conv2d(ap, expandKernel(b, d), 1, 'valid') : tf.depthwiseConv2d(ap, expandKernel(b, d), 1, 'valid');
+          else if (pad < 0) y = kind === 'conv' ? dilatedConv2dValid(a, b, d) : dilatedDepthwiseConv2dValid(a, b, d);
+          else y = kind === 'conv' ? dilatedConv2d(a, b, d, pad) : dilatedDepthwiseConv2d(a, b, d, pad);
           const g = tf.tensor(rand(new Rng(5), y.size), y.shape);
           return tf.sum(tf.mul(y, g));
         };
