@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Module, type Rng } from '@kd/core';
 import { ModuleList } from '../layers/module-list.ts';
-import { BaseConv, convBlock } from './base-conv.ts';
+import { convBlock } from './base-conv.ts';
 import { CspLayer } from './csp-layer.ts';
 import { Focus } from './focus.ts';
 import { SppBottleneck } from './spp.ts';
@@ -51,4 +51,3 @@ export class CspDarknet extends Module {
   }
 }
 
-export type { BaseConv };
