@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { Rng, useBackend } from '@kd/core';
+import type { Batch } from '@kd/data';
+import { crossEntropyIgnore } from '@kd/losses';
+import { createModel } from '@kd/models';
+import { MAIN_OUTPUT, pairTerm } from './distill-term.ts';
+import { Distiller } from './distiller.ts';
+import { fitDense, type BatchSource } from './fit-dense.ts';
+import { TeacherOutputCache } from './teacher-cache.ts';
+
+/** A deterministic in-memory segmentation source: `steps` batches per epoch of N×16×16 images. */
+function toySource(steps: number, N = 2): BatchSource {
+  return {
+    stepsPerEpoch: steps,
+    async *batches(from = { epoch: 0, step: 0 }, untilEpoch = 1) {
+      for (let e = from.epoch; e < untilEpoch; e++) {
+        for (let s = e === from.epoch ? from.step : 0; s < steps; s++) {
+          const rng = new Rng(100 + s);
+          const images = rng.fillNormal(new Float32Array(N * 16 * 16 * 3), 0, 1);
+          const labels = Uint8Array.from({ length: N * 16 * 16 }, (_, i) => (images[3 * i] > 0 ? 1 : 0));
+          yield { epoch: e, step: s, size: N, height: 16, width: 16, names: [`a${s}`, `b${s}`], images, labels, skipped: [] } as unknown as Batch;
+        }
+      }
+    },
+  };
+}
+
+const seg = (name: string, seed: number) => createModel(name, { rng: new Rng(seed), numClasses: 3, width: 0.25 });
+
+describe('Distiller', () => {
+  it('checks the wiring before step 1: an impossible pair names the term and both taps', async () => {
+    await useBackend('cpu');
+    const s = seg('fcn-mbv2-os16', 1), t = seg('fcn-mbv2-os8', 2);
+    const d = new Distiller(s, t, [pairTerm('pairwise', 1, 'c2', 'feat')]);
+    const x = tf.zeros([2, 16, 16, 3]) as tf.Tensor4D;
+    expect(() => d.check(x)).toThrow(/distillation term 'pairwise' \(student fcn-mbv2-os16:c2 → teacher fcn-mbv2-os8:feat\) failed its dry run/);
+    expect(() => new Distiller(s, t, [pairTerm('cwd', 1, 'nope', MAIN_OUTPUT)])).toThrow(/has no tap 'nope'/);
+    x.dispose(); s.dispose(); t.dispose();
+  });
+
+  it('trains student and terms only (teacher unchanged), no tensor left behind, and a warm cache gives the same run', async () => {
+    await useBackend('wasm');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-distiller-'));
+    const teacher = seg('fcn-mbv2-os8', 3);
+    const snapshot = teacher.trainableVariables().map((v) => Array.from(v.dataSync()));
+    const cache = new TeacherOutputCache(dir, TeacherOutputCache.weightsHash(teacher));
+    const run = async () => {
+      const student = seg('fcn-mbv2-os16', 4);
+      const d = new Distiller(student, teacher, [pairTerm('pixel-kl', 1, MAIN_OUTPUT, MAIN_OUTPUT), pairTerm('bcd-context', 5, 'feat', 'feat')], cache);
+      const losses: number[] = [];
+      const before = tf.memory().numTensors;
+      await fitDense(student, toySource(3), { epochs: 1, optimizer: { kind: 'adam', lr: 1e-3 }, progress: false, cacheKey: (b) => `${b.epoch}/${b.step}`, onStep: (r) => losses.push(r.loss) },
+        (o, b) => crossEntropyIgnore(o.outputs[0], b.label!), d);
+      expect(tf.memory().numTensors).toBe(before);
+      student.dispose();
+      return losses;
+    };
+    const cold = await run();
+    expect([cache.hits, cache.misses]).toEqual([0, 3]);
+    const warm = await run();
+    expect([cache.hits, cache.misses]).toEqual([3, 3]);
+    expect(warm).toEqual(cold);
+    teacher.trainableVariables().forEach((v, i) => expect(Array.from(v.dataSync())).toEqual(snapshot[i]));
+    teacher.dispose();
+  });
+});
