@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { DenseModel } from '@kd/core';
 import { Rng } from '@kd/core';
-import { listKdScfnetSplit, synthSodDataset } from '@kd/data';
-import { fitSod, evaluateSod, loadSodArrays, type FitResult, type SodEvaluation } from '@kd/distill';
+import { DataLoader, synthSodDataset, type AugmentConfig } from '@kd/data';
+import { Distiller, MAIN_OUTPUT, evaluateSodSource, fitDense, type DistillTerm } from '@kd/distill';
 import { bceDiceDeepSupervision, softDiceKd } from '@kd/losses';
 import { createModel } from '@kd/models';
 import { applyOverrides, configHash } from '../config.ts';
@@ -42,41 +43,65 @@ async function runQuickstart(ctx: ExperimentContext) {
   const synth = { seed: 1, width: cfg.size, height: cfg.size };
   await synthSodDataset(labeledRoot, { ...synth, splits: { train: cfg.n_train, test: cfg.n_test }, labeled: true });
   await synthSodDataset(unlabeledRoot, { ...synth, seed: 2, splits: { train: cfg.n_unlabeled }, labeled: false });
-  const train = await loadSodArrays(listKdScfnetSplit(labeledRoot, 'train', true));
-  const test = await loadSodArrays(listKdScfnetSplit(labeledRoot, 'test', true));
-  const unlabeled = await loadSodArrays(listKdScfnetSplit(unlabeledRoot, 'train', false));
-
   fs.mkdirSync(ctx.runDir, { recursive: true });
   const resolved = { ...cfg, seed: ctx.seed, backend: ctx.backend.label, profile: ctx.profile };
   fs.writeFileSync(path.join(ctx.runDir, 'config.json'), JSON.stringify({ ...resolved, hash: configHash(resolved) }, null, 2));
   fs.writeFileSync(path.join(ctx.runDir, 'argv.txt'), ctx.argv.join(' ') + '\n');
   const log = fs.openSync(path.join(ctx.runDir, 'log.jsonl'), 'w');
-  const logger = (run: string) => (step: number, epoch: number, loss: number) =>
-    fs.writeSync(log, JSON.stringify({ run, step, epoch, loss }) + '\n');
 
   const root = new Rng(ctx.seed);
-  const spec = (label: string, epochs: number) => ({
-    epochs, batchSize: cfg.batch, lr: cfg.lr, hflip: cfg.hflip, rng: root.fork(`data/${label}`), label, progress: ctx.progress, onStep: logger(label),
-  });
+  // One loader recipe for every phase: seeded order, horizontal flip, the model's normalisation.
+  const loader = (model: DenseModel, kind: 'sod-kdscfnet' | 'sod-unlabeled', dir: string, split: string, train: boolean) => {
+    const augment: AugmentConfig = {
+      ...(train ? { flip: { horizontal: cfg.hflip, vertical: 0 } } : {}),
+      size: { width: cfg.size, height: cfg.size },
+      normalize: { mean: model.normalization.mean, std: model.normalization.std },
+    };
+    return new DataLoader({ kind, root: dir, split, batchSize: cfg.batch, seed: ctx.seed, augment, workers: 0, shuffle: train, dropLast: train });
+  };
+  const train = async (label: string, model: DenseModel, kind: 'sod-kdscfnet' | 'sod-unlabeled', dir: string, epochs: number, distiller?: Distiller) => {
+    const source = loader(model, kind, dir, 'train', true);
+    try {
+      return await fitDense(model, source, {
+        epochs, optimizer: { kind: 'adam', lr: cfg.lr }, label, progress: ctx.progress, taskWeight: distiller ? 0 : 1,
+        onStep: (r) => fs.writeSync(log, JSON.stringify({ run: label, ...r }) + '\n'),
+      }, (s, b) => bceDiceDeepSupervision(s.outputs, b.mask!), distiller);
+    } finally {
+      await source.close();
+    }
+  };
+  const evaluate = async (model: DenseModel) => {
+    const source = loader(model, 'sod-kdscfnet', labeledRoot, 'test', false);
+    try {
+      return await evaluateSodSource(model, source);
+    } finally {
+      await source.close();
+    }
+  };
   const rows: Row[] = [];
-  const row = (model: string, method: string, params: number, fit: FitResult, ev: SodEvaluation): Row => ({
-    model, method, params, MAE: ev.MAE, maxFm: ev.maxFm, meanFm: ev.meanFm, adpFm: ev.adpFm, Smeasure: ev.Smeasure,
-    train_img_s: round(fit.imagesPerSecond), infer_img_s: round(ev.inferImagesPerSecond),
-    seed: ctx.seed, backend: ctx.backend.label, threads: ctx.backend.threads, git_hash: ctx.gitHash,
-  });
+  const row = async (model: DenseModel, method: string, fit: Awaited<ReturnType<typeof train>>): Promise<Row> => {
+    const ev = await evaluate(model);
+    return {
+      model: model.name, method, params: model.countParams(), MAE: ev.MAE, maxFm: ev.maxFm, meanFm: ev.meanFm, adpFm: ev.adpFm, Smeasure: ev.Smeasure,
+      train_img_s: round(fit.imagesPerSecond), infer_img_s: round(ev.inferImagesPerSecond),
+      seed: ctx.seed, backend: ctx.backend.label, threads: ctx.backend.threads, git_hash: ctx.gitHash,
+    };
+  };
 
   const teacher = createModel(cfg.teacher, { rng: root.fork('init/teacher') });
-  const tFit = await fitSod(teacher, train, spec('teacher', cfg.teacher_epochs), (o, b) => bceDiceDeepSupervision(o, b.y!));
-  rows.push(row(cfg.teacher, 'teacher (labels)', teacher.countParams(), tFit, await evaluateSod(teacher, test)));
+  rows.push(await row(teacher, 'teacher (labels)', await train('teacher', teacher, 'sod-kdscfnet', labeledRoot, cfg.teacher_epochs)));
 
   const fs1 = createModel(cfg.student, { rng: root.fork('init/student') });
-  const sFit = await fitSod(fs1, train, spec('student-labels', cfg.student_epochs), (o, b) => bceDiceDeepSupervision(o, b.y!));
-  rows.push(row(cfg.student, 'student (labels only)', fs1.countParams(), sFit, await evaluateSod(fs1, test)));
+  rows.push(await row(fs1, 'student (labels only)', await train('student-labels', fs1, 'sod-kdscfnet', labeledRoot, cfg.student_epochs)));
   fs1.dispose();
 
   const kd = createModel(cfg.student, { rng: root.fork('init/student') });
-  const kFit = await fitSod(kd, unlabeled, spec('student-kd', cfg.kd_epochs), (o, _b, t) => softDiceKd(o, t!), teacher);
-  rows.push(row(cfg.student, 'student KD (unlabeled only)', kd.countParams(), kFit, await evaluateSod(kd, test)));
+  const kdTerm: DistillTerm = {
+    name: 'soft-dice-kd', weight: 1, module: null, teacherTaps: [MAIN_OUTPUT],
+    studentTaps: [0, 1, 2, 3].map((k) => `${MAIN_OUTPUT}:${k}`),
+    compute: (s, [t]) => softDiceKd(s, t),
+  };
+  rows.push(await row(kd, 'student KD (unlabeled only)', await train('student-kd', kd, 'sod-unlabeled', unlabeledRoot, cfg.kd_epochs, new Distiller(kd, teacher, [kdTerm]))));
   kd.dispose();
   teacher.dispose();
   fs.closeSync(log);

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { DenseModel, TappedOutput } from '@kd/core';
 import type { Batch, LoaderPosition } from '@kd/data';
 import type { Distiller } from './distiller.ts';
-import { NonFiniteLossError } from './fit-sod.ts';
+import { NonFiniteLossError } from './non-finite-loss.ts';
 import { ScheduledOptimizer, learningRate, type OptimizerSpec } from './optimizer.ts';
 import { createProgress } from './progress.ts';
 

@@ -3,7 +3,7 @@ import { withTaps } from '@kd/core';
 import type { Sample } from '@kd/data';
 import type { Yolox } from '@kd/models';
 import { createProgress } from '../progress.ts';
-import { NonFiniteLossError } from '../fit-sod.ts';
+import { NonFiniteLossError } from '../non-finite-loss.ts';
 import { makeDetBatch } from './det-batch.ts';
 import type { FsdDistiller } from './fsd-distiller.ts';
 import type { TeacherTapCache } from './teacher-cache.ts';
