@@ -8,13 +8,14 @@ export const IMAGENET_NORMALIZATION = {
 
 /**
  * What @kd/models adds to core's `DenseModel`: enough to rebuild, pre-process and post-process.
- * - `task`: 'sod' models output [N,H,W,1] logits (σ → saliency); 'seg' models [N,H,W,K] logits.
+ * - `task`: 'sod' models output [N,H,W,1] logits (σ → saliency); 'seg' models [N,H,W,K] logits;
+ *   'det' models raw head maps per level (see Yolox).
  * - `inputMultiple`: H and W must be multiples of this (the model's total stride where it matters).
  * - `buildOptions`: JSON-serialisable options so `createModel(name, {rng, ...buildOptions})`
  *   rebuilds the same architecture (used by `saveModel`/`loadModel`).
  */
 export interface KdModel extends DenseModel {
-  readonly task: 'sod' | 'seg';
+  readonly task: 'sod' | 'seg' | 'det';
   readonly inputMultiple: number;
   readonly defaultInputSize: number;
   readonly buildOptions: Record<string, unknown>;

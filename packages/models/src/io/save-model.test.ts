@@ -50,6 +50,22 @@ describe('saveModel / loadModel', () => {
     expectSameState(slim, await loadModel(dir2));
   });
 
+  it('round-trips a width-option YOLOX detector (task det): same head maps', async () => {
+    const m = createModel('yolox-nano', { rng: new Rng(4), numClasses: 2, width: 0.125 }) as KdModel;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-yolox-'));
+    await saveModel(m, dir);
+    const back = await loadModel(dir);
+    expect(back.task).toBe('det');
+    m.eval(); back.eval();
+    const diff = tf.tidy(() => {
+      const x = tf.tensor4d(new Rng(5).fillUniform(new Float32Array(64 * 64 * 3), -1, 1), [1, 64, 64, 3]);
+      const a = m.forward(x), b = back.forward(x);
+      return Math.max(...a.map((t, i) => tf.max(tf.abs(t.sub(b[i]))).dataSync()[0]));
+    });
+    expect(diff).toBe(0);
+    m.dispose(); back.dispose();
+  });
+
   it('names a missing shard', async () => {
     const dir = tmp();
     fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify({ format: 'kdlab-dense-model', modelTopology: { kdlab: { name: 'csnet-l-x1', buildOptions: {} } }, weightsManifest: [{ paths: ['gone.bin'], weights: [] }] }));

@@ -24,6 +24,7 @@ export interface YoloxOptions extends YoloxVariant {
 export class Yolox extends Module implements DenseModel {
   readonly task = 'det' as const;
   readonly inputMultiple = 32;
+  readonly defaultInputSize = 640;
   readonly strides = YOLOX_STRIDES;
   readonly taps: TapSpec[];
   readonly normalization = IMAGENET_NORMALIZATION;
@@ -33,6 +34,11 @@ export class Yolox extends Module implements DenseModel {
   readonly numClasses: number;
   readonly neckChannels: number;
   private priorCache = new Map<string, Priors>();
+
+  /** What `createModel(name, {rng, ...buildOptions})` needs to rebuild it (used by saveModel/loadModel). */
+  get buildOptions(): Record<string, unknown> {
+    return { ...this.options };
+  }
 
   constructor(readonly name: string, rng: Rng, readonly options: YoloxOptions) {
     super();
