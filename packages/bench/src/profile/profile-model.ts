@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { activeBackend, type DenseModel } from '@kd/core';
+import { Rng, activeBackend, uniform, type DenseModel } from '@kd/core';
 import { timeRepeated, type LatencyStats } from './latency.ts';
 import { countModelOps } from './op-summary.ts';
 
@@ -60,7 +60,7 @@ export async function profileModel(model: DenseModel, opts: ProfileOptions = {})
   let peakInfer = 0;
   model.eval();
   for (const batch of batches) {
-    const x = tf.randomUniform([batch, size, size, 3], 0, 1, 'float32', 7) as tf.Tensor4D;
+    const x = uniform(new Rng(7), [batch, size, size, 3], 0, 1) as tf.Tensor4D;
     const run = async (): Promise<void> => {
       const outs = tf.tidy(() => model.forward(x));
       await outs[0].data();
@@ -76,7 +76,7 @@ export async function profileModel(model: DenseModel, opts: ProfileOptions = {})
   if (trainBatch !== null) {
     const saved = model.namedBuffers().map(([, v]) => [v, v.clone()] as const);
     const optimizer = tf.train.sgd(0);
-    const x = tf.randomUniform([trainBatch, size, size, 3], 0, 1, 'float32', 11) as tf.Tensor4D;
+    const x = uniform(new Rng(11), [trainBatch, size, size, 3], 0, 1) as tf.Tensor4D;
     const vars = model.trainableVariables();
     model.train(true);
     const step = async (): Promise<void> => {

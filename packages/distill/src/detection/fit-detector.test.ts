@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng, useBackend } from '@kd/core';
+import { Rng, normal, useBackend } from '@kd/core';
 import { renderObjectScene, type Sample } from '@kd/data';
 import { createModel, type Yolox } from '@kd/models';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +34,7 @@ describe('detection training with FSD', () => {
     const cache = new TeacherTapCache(teacher, d.taps, false);
     const tTaps = cache.get(0, batch.x);
     const value = tf.tidy(() => {
-      const sTaps = Object.fromEntries(d.taps.map((n, i) => [n, tf.randomNormal([2, 8 / 2 ** i, 8 / 2 ** i, 8], 0, 1, 'float32', i + 1) as tf.Tensor4D]));
+      const sTaps = Object.fromEntries(d.taps.map((n, i) => [n, normal(new Rng(i + 1), [2, 8 / 2 ** i, 8 / 2 ** i, 8], 0, 1) as tf.Tensor4D]));
       const { total, levels } = d.loss(sTaps, tTaps, batch.boxes, batch.size);
       expect(levels).toHaveLength(3);
       return total.dataSync()[0];

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng, useBackend, withTaps } from '@kd/core';
+import { Rng, normal, useBackend, withTaps } from '@kd/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createModel, listModels } from '../registry.ts';
 import './register.ts';
@@ -27,7 +27,7 @@ describe('YOLOX', () => {
 
   it('outputs per-level head maps and records the declared taps', () => {
     const m = small();
-    const x = tf.randomNormal([2, 64, 96, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const x = normal(new Rng(1), [2, 64, 96, 3], 0, 1) as tf.Tensor4D;
     const { outputs, taps } = withTaps(m, ['neck.p3', 'neck.p4', 'neck.p5'])(x);
     expect(outputs.map((o) => o.shape)).toEqual([[2, 8, 12, 7], [2, 4, 6, 7], [2, 2, 3, 7]]);
     for (const spec of m.taps) expect(taps[spec.name].shape).toEqual([2, 64 / spec.stride, 96 / spec.stride, spec.channels]);
@@ -44,7 +44,7 @@ describe('YOLOX', () => {
   it('a train step (wasm) leaks no tensor, and a few steps fit a fixed batch', async () => {
     await useBackend('wasm');
     const m = createModel('yolox-tiny', { rng: new Rng(3), numClasses: 2, width: 0.0625 }) as Yolox;
-    const x = tf.randomNormal([2, 64, 64, 3], 0, 1, 'float32', 2) as tf.Tensor4D;
+    const x = normal(new Rng(2), [2, 64, 64, 3], 0, 1) as tf.Tensor4D;
     const targets = [
       { boxes: [8, 8, 40, 48, 30, 20, 60, 44], classes: [0, 1] },
       { boxes: [], classes: [] }, // an image without boxes: background only
@@ -82,7 +82,7 @@ describe('YOLOX', () => {
 
   it('detect() returns at most 100 boxes per image inside the input, restores train mode, leaks nothing', () => {
     const m = small(4);
-    const x = tf.randomNormal([2, 64, 64, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
+    const x = normal(new Rng(5), [2, 64, 64, 3], 0, 1) as tf.Tensor4D;
     const before = tf.memory().numTensors;
     const dets = m.detect(x, { scoreThreshold: 0 });
     expect(tf.memory().numTensors).toBe(before);
