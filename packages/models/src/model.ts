@@ -16,6 +16,12 @@ export const IMAGENET_NORMALIZATION = {
  */
 export interface KdModel extends DenseModel {
   readonly task: 'sod' | 'seg' | 'det';
+  /**
+   * How the official test script resizes a prediction back to the image size: 'align-corners'
+   * (KD-SCFNet: bilinear with align_corners=True) or 'half-pixel' (default; CSNet's skimage
+   * order-1 resize, segmentation).
+   */
+  readonly outputResize?: 'align-corners' | 'half-pixel';
   readonly inputMultiple: number;
   readonly defaultInputSize: number;
   readonly buildOptions: Record<string, unknown>;

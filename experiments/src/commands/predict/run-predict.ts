@@ -49,7 +49,8 @@ export async function buildModel(name: string, weights?: string): Promise<KdMode
 
 /**
  * Runs `model` on every image: its own preprocessing at size×size, the main output; SOD → σ →
- * bilinear (half-pixel) back to the original size → round(255·p) 8-bit PNG; segmentation →
+ * bilinear back to the original size (align_corners=True for SCFNet, as its official test
+ * script; half-pixel otherwise) → round(255·p) 8-bit PNG; segmentation →
  * logits resized back → argmax label PNG. `--save-logits` adds `<name>.npy`: the raw main
  * output before resizing back, NCHW float32 [1, C, size, size].
  */
@@ -65,7 +66,8 @@ export async function runPredict(args: PredictArgs, log: (s: string) => void): P
     const stem = path.join(args.out, path.basename(file).replace(/\.[^.]+$/, ''));
     const { logits, mask } = tf.tidy(() => {
       const out = model.forward(prep.input)[0];
-      const back = tf.image.resizeBilinear(model.task === 'sod' ? tf.sigmoid(out) : out, [img.height, img.width], false, true);
+      const alignCorners = model.outputResize === 'align-corners';
+      const back = tf.image.resizeBilinear(model.task === 'sod' ? tf.sigmoid(out) : out, [img.height, img.width], alignCorners, !alignCorners);
       const m = model.task === 'sod' ? back.mul(255).round().clipByValue(0, 255) : back.argMax(3);
       return { logits: out.transpose([0, 3, 1, 2]), mask: m };
     });

@@ -40,6 +40,8 @@ export class Scfnet extends Module implements KdModel {
   readonly task = 'sod' as const;
   readonly inputMultiple = 32;
   readonly defaultInputSize = 352;
+  /** KD-SCFNet's test script upsamples σ(p2) with align_corners=True (METHODS §1.3). */
+  readonly outputResize = 'align-corners' as const;
   readonly normalization = IMAGENET_NORMALIZATION;
   readonly taps: TapSpec[];
   readonly buildOptions: Record<string, unknown>;
