@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { UsageError, initBackend, parseIntFlag } from '@kd/core';
+import { initBackend, parseIntFlag } from '@kd/core';
 import '../experiments/index.ts';
 import { REPO_ROOT, userPath } from '../paths.ts';
-import { segReport } from '../report/seg-report.ts';
+import { writeReport } from '../report/write-report.ts';
 import { SWEEPS } from '../sweep/registry.ts';
 
 interface ReportArgs {
@@ -12,8 +12,6 @@ interface ReportArgs {
   'data-root'?: string;
   images: string;
 }
-
-const SEG_SWEEPS = ['ablation-bcd', 'ablation-ka', 'kd-zoo'];
 
 /** `pnpm exp report <name>`: Markdown + PNG report (table, curves, qualitative grid) of a finished sweep. */
 export const reportCommand: CommandModule<object, ReportArgs> = {
@@ -27,11 +25,10 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       .option('images', { type: 'string', default: '4', describe: 'val images in the qualitative grid' }) as never,
   handler: async (args) => {
     const exp = SWEEPS.get(args.name);
-    if (!SEG_SWEEPS.includes(exp.name)) throw new UsageError(`report: pictures are implemented for ${SEG_SWEEPS.join(', ')}; '${exp.name}' has its table in <out>/${exp.name}.md`);
     const n = parseIntFlag('--images', args.images, { min: 1 });
     await initBackend({ quiet: true });
     const out = args.out ? userPath(args.out) : path.join(REPO_ROOT, 'experiments', 'results');
-    const dir = await segReport(exp, out, args['data-root'] ? userPath(args['data-root']) : path.join(REPO_ROOT, 'datasets'), n);
+    const dir = await writeReport(exp, out, args['data-root'] ? userPath(args['data-root']) : path.join(REPO_ROOT, 'datasets'), n);
     console.log(`wrote ${path.join(dir, 'README.md')}`);
   },
 };

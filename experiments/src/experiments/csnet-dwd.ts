@@ -1,4 +1,5 @@
-import { createModel, prune, type Csnet, type KdModel } from '@kd/models';
+import path from 'node:path';
+import { createModel, prune, saveModel, type Csnet, type KdModel } from '@kd/models';
 import { sodDataRoots, sodLoaders, type SodDataConfig } from '../sod/sod-setup.ts';
 import { sodRow, trainSod, type SodLossKind } from '../sod/sod-run.ts';
 import { registerSweep } from '../sweep/register-sweep.ts';
@@ -57,6 +58,7 @@ export const csnetDwd: SweepExperiment<CsnetDwdConfig> = {
       const before = model.countParams();
       if (cfg.prune_threshold > 0) evaluated = prune(model as unknown as Csnet, cfg.prune_threshold) as unknown as KdModel;
       const row = await sodRow(evaluated, test, cfg.size);
+      await saveModel(evaluated, path.join(run.runDir, 'student'));
       return { ...row, params_before: before, param_reduction: 1 - evaluated.countParams() / before };
     } finally {
       await train.close();

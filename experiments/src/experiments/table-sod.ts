@@ -1,7 +1,7 @@
 import { Rng } from '@kd/core';
 import { Distiller, MAIN_OUTPUT, TeacherOutputCache, type DistillTerm } from '@kd/distill';
 import { softDiceKd } from '@kd/losses';
-import { createModel, type KdModel } from '@kd/models';
+import { createModel, saveModel, type KdModel } from '@kd/models';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sodDataRoots, sodLoaders, type SodDataConfig } from '../sod/sod-setup.ts';
@@ -104,7 +104,9 @@ export const tableSod: SweepExperiment<TableSodConfig> = {
       } else {
         fit = await trainSod(model, train, { epochs: cfg.epochs, lr: cfg.lr, loss: cfg.loss as SodLossKind, run, phase: 'student' });
       }
-      return { ...(await sodRow(model, test, cfg.size)), train_img_s: Math.round(fit.imagesPerSecond * 10) / 10 };
+      const row = await sodRow(model, test, cfg.size);
+      await saveModel(model, path.join(run.runDir, 'student'));
+      return { ...row, train_img_s: Math.round(fit.imagesPerSecond * 10) / 10 };
     } finally {
       await train.close();
       await test.close();

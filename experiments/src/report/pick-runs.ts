@@ -1,0 +1,20 @@
+import path from 'node:path';
+import { readFinishedRuns, runDirOf, type StoredRun } from '../sweep/run-store.ts';
+
+/** The first-seed finished run of every (variant, grid point), in the table's variant order. */
+export function firstSeedRuns(outDir: string, experiment: string, variantOrder: readonly string[] = []): StoredRun[] {
+  const finished = [...readFinishedRuns(outDir, experiment).values()].filter((r) => r.status === 'ok').sort((a, b) => a.seed - b.seed);
+  const first = new Map<string, StoredRun>();
+  for (const r of finished) {
+    const key = `${r.variant}|${JSON.stringify(r.point)}`;
+    if (!first.has(key)) first.set(key, r);
+  }
+  const rank = (r: StoredRun) => { const i = variantOrder.indexOf(r.variant); return i < 0 ? variantOrder.length : i; };
+  return [...first.values()].sort((a, b) => rank(a) - rank(b));
+}
+
+export const runLabel = (r: StoredRun) => `${r.variant}${Object.keys(r.point).length ? ` ${Object.values(r.point).join(',')}` : ''}`;
+
+export const runDir = (outDir: string, experiment: string, r: StoredRun) => runDirOf(outDir, experiment, r.hash);
+
+export const studentDir = (outDir: string, experiment: string, r: StoredRun) => path.join(runDirOf(outDir, experiment, r.hash), 'student');

@@ -1,0 +1,50 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { loadModel, type KdModel } from '@kd/models';
+import type { SegSweepConfig } from '../seg/seg-run.ts';
+import { segDataRoot, segLoaders } from '../seg/seg-setup.ts';
+import type { StoredRun } from '../sweep/run-store.ts';
+import { denormalize, renderGrid, type GridCell } from './image-grid.ts';
+import { runDir, runLabel, studentDir } from './pick-runs.ts';
+import { colorizeLabels, errorMap } from './seg-palette.ts';
+
+/**
+ * Segmentation qualitative grid over `nImages` val images: image | ground truth | teacher | each
+ * run's student, every prediction followed by its error map (red = wrong, grey = ignore).
+ */
+export async function segGrid(file: string, outDir: string, experiment: string, runs: readonly StoredRun[], dataRoot: string, nImages: number): Promise<void> {
+  const students = runs.filter((r) => fs.existsSync(path.join(studentDir(outDir, experiment, r), 'model.json')));
+  const anyRun = runDir(outDir, experiment, students[0] ?? runs[0]);
+  const cfg = JSON.parse(fs.readFileSync(path.join(anyRun, 'config.json'), 'utf8')).config as SegSweepConfig;
+  const key = fs.readFileSync(path.join(anyRun, 'teacher-key.txt'), 'utf8').trim();
+  const teacher = await loadModel(path.join(outDir, 'cache', 'teachers', key, 'model'));
+  const models: [string, KdModel][] = [['teacher', teacher]];
+  for (const r of students) models.push([runLabel(r), await loadModel(studentDir(outDir, experiment, r))]);
+  const { val, train } = segLoaders({ ...cfg, batch: nImages, workers: 0 }, await segDataRoot(cfg, dataRoot), 1);
+  const rows: GridCell[][] = [];
+  try {
+    for await (const b of val.batches({ epoch: 0, step: 0 }, 1)) {
+      const x = tf.tensor4d(b.images, [b.size, b.height, b.width, 3]);
+      const preds = models.map(([, m]) => { m.eval(); return tf.tidy(() => tf.argMax(m.forward(x)[0], 3)).dataSync(); });
+      x.dispose();
+      const hw = b.height * b.width, cell = (rgb: Uint8Array) => ({ rgb, width: b.width, height: b.height });
+      for (let i = 0; i < b.size; i++) {
+        const gt = b.labels!.subarray(i * hw, (i + 1) * hw);
+        const row = [cell(denormalize(b.images.subarray(i * hw * 3, (i + 1) * hw * 3), teacher.normalization.mean, teacher.normalization.std)), cell(colorizeLabels(gt))];
+        for (const p of preds) {
+          const pi = p.subarray(i * hw, (i + 1) * hw);
+          row.push(cell(colorizeLabels(pi)), cell(errorMap(pi, gt)));
+        }
+        rows.push(row);
+      }
+      break;
+    }
+  } finally {
+    await val.close();
+    await train.close();
+    for (const [, m] of models) m.dispose();
+  }
+  const columns = ['image', 'ground truth', ...models.flatMap(([n]) => [n, `${n}: errors`])];
+  await renderGrid(file, columns, rows, 256, 128);
+}

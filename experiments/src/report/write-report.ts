@@ -1,0 +1,33 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { SweepExperiment } from '../sweep/sweep-experiment.ts';
+import { renderCurves } from './curves.ts';
+import { firstSeedRuns } from './pick-runs.ts';
+import { segGrid } from './seg-grid.ts';
+import { sodGrid } from './sod-grid.ts';
+
+/** Which qualitative grid a sweep gets (by the task its runs train). */
+export const GRIDS: Record<string, 'seg' | 'sod'> = { 'ablation-bcd': 'seg', 'ablation-ka': 'seg', 'kd-zoo': 'seg', 'table-sod': 'sod', 'csnet-dwd': 'sod' };
+
+/**
+ * A Markdown + PNG report in `<out>/report/<name>/`: the sweep's table, student training-loss
+ * curves (first seed of every row) and a qualitative grid of `nImages` test images with error /
+ * disagreement maps beside every prediction. Returns the folder.
+ */
+export async function writeReport(exp: SweepExperiment, outDir: string, dataRoot: string, nImages: number): Promise<string> {
+  const runs = firstSeedRuns(outDir, exp.name, exp.variants.map((v) => v.label));
+  if (!runs.length) throw new Error(`${exp.name}: no finished runs under ${outDir}; run the sweep first`);
+  const dir = path.join(outDir, 'report', exp.name);
+  fs.mkdirSync(dir, { recursive: true });
+  const sections = [fs.existsSync(path.join(outDir, `${exp.name}.md`)) ? fs.readFileSync(path.join(outDir, `${exp.name}.md`), 'utf8') : `# ${exp.name}\n`];
+  if (await renderCurves(path.join(dir, 'curves.png'), outDir, exp.name, runs)) sections.push('## Training curves', '', '![student training loss](curves.png)', '');
+  const grid = GRIDS[exp.name];
+  if (grid) {
+    await (grid === 'seg' ? segGrid : sodGrid)(path.join(dir, 'grid.png'), outDir, exp.name, runs, dataRoot, nImages);
+    sections.push('## Qualitative results (test split)', '',
+      grid === 'seg' ? 'Each prediction is followed by its error map: red = wrong class, grey = ignore, dark = correct.' : 'Each saliency map is followed by its disagreement with the ground truth, |σ − gt| (black = agree, yellow = opposite).',
+      '', '![qualitative grid](grid.png)', '');
+  }
+  fs.writeFileSync(path.join(dir, 'README.md'), sections.join('\n'));
+  return dir;
+}
