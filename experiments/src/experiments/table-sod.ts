@@ -30,6 +30,9 @@ const defaults: TableSodConfig = {
   teacher: 'scfnet-r50', teacher_width: 0.25, teacher_channels: 32, teacher_epochs: 16, epochs: 16, kd_epochs: 8, lr: 0.002, teacher_cache: false,
 };
 
+/** CSNet rows: 6 epochs in the quick profile (CPU budget); the official recipe in full (METHODS §2.4). */
+const CSNET_SCHEDULE = { quick: { epochs: 6 }, full: { epochs: 300, lr: 1e-4, size: 224, batch: 24 } };
+
 /** SCFNet-R50 teacher trained on the labels, once per (recipe, seed, backend). */
 async function sodTeacher(cfg: TableSodConfig, run: RunContext) {
   const roots = await sodDataRoots(cfg, run.dataRoot);
@@ -69,8 +72,8 @@ export const tableSod: SweepExperiment<TableSodConfig> = {
     { label: 'SCFNet-R50 (teacher)', set: { role: 'teacher' } },
     { label: 'FS-SCFNet (labels)', set: { model: 'scfnet-mbv3-x0.5', loss: 'scfnet' } },
     { label: 'KD-SCFNet (unlabeled only)', set: { role: 'kd', model: 'scfnet-mbv3-x0.5' } },
-    { label: 'CSNet-L-x1 (labels)', set: { model: 'csnet-l-x1', loss: 'bce', batch: 8, epochs: 6 } },
-    { label: 'CSNet-L-x2 (labels)', set: { model: 'csnet-l-x2', loss: 'bce', batch: 8, epochs: 6 } },
+    { label: 'CSNet-L-x1 (labels)', set: { model: 'csnet-l-x1', loss: 'bce', batch: 8 }, profiles: CSNET_SCHEDULE },
+    { label: 'CSNet-L-x2 (labels)', set: { model: 'csnet-l-x2', loss: 'bce', batch: 8 }, profiles: CSNET_SCHEDULE },
   ],
   groupBy: ['model'],
   metrics: ['MAE', 'maxFm', 'meanFm', 'Smeasure', 'adpEm', 'params', 'gmacs'],

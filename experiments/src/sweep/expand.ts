@@ -23,7 +23,8 @@ export function gridPoints(grid: Record<string, ConfigValue[]> = {}): Record<str
 
 /**
  * Every run of the sweep in table order: variants × grid points × seeds. The config is
- * defaults ⊕ profile ⊕ variant ⊕ grid point ⊕ user overrides (already type-checked).
+ * defaults ⊕ profile ⊕ variant ⊕ variant's per-profile keys ⊕ grid point ⊕ user overrides
+ * (already type-checked).
  */
 export function expandSweep(
   exp: SweepExperiment,
@@ -32,7 +33,7 @@ export function expandSweep(
   const specs: RunSpec[] = [];
   for (const variant of exp.variants) {
     for (const point of gridPoints(exp.grid)) {
-      const config = { ...exp.defaults, ...exp.profiles[opts.profile], ...variant.set, ...point, ...opts.overrides } as Config;
+      const config = { ...exp.defaults, ...exp.profiles[opts.profile], ...variant.set, ...(variant.profiles?.[opts.profile] ?? {}), ...point, ...opts.overrides } as Config;
       for (const seed of opts.seeds) {
         const hash = configHash({ experiment: exp.name, config, seed, backend: opts.backendLabel });
         specs.push({ hash, variant: variant.label, point, seed, config });

@@ -7,6 +7,8 @@ import type { Profile } from '../experiment.ts';
 export interface Variant {
   label: string;
   set: Record<string, ConfigValue>;
+  /** Keys this row sets only under one profile (applied after `set`), e.g. a row's own schedule. */
+  profiles?: Partial<Record<Profile, Record<string, ConfigValue>>>;
 }
 
 /** What one run (variant × grid point × seed) receives. */
