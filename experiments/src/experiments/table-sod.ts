@@ -85,17 +85,18 @@ export const tableSod: SweepExperiment<TableSodConfig> = {
   },
   note: 'Paper: KD-SCFNet Table 1, DUTS-TE (F_β read as the toolbox\'s Mean-F, E_β as adaptive E; METHODS §1.4). CSNet rows have no paper number here (re-measure the released checkpoints with `pnpm exp predict` + `pnpm exp eval sod`).',
   async runOne(cfg, run) {
-    const teacher = await sodTeacher(cfg, run);
+    // Only the teacher row and the KD row need the teacher (the store trains it once).
+    const teacher = cfg.role === 'teacher' || cfg.role === 'kd' ? await sodTeacher(cfg, run) : null;
     if (cfg.role === 'teacher') {
-      teacher.model.dispose();
-      return teacher.row;
+      teacher!.model.dispose();
+      return teacher!.row;
     }
     const roots = await sodDataRoots(cfg, run.dataRoot);
     const model = createModel(cfg.model, { rng: run.rng.fork('init/student') }) as KdModel;
     const l = sodLoaders(cfg, roots, run.seed, model.normalization);
     const test = l.test();
     const train = cfg.role === 'kd' ? l.unlabeled() : l.train();
-    fs.writeFileSync(path.join(run.runDir, 'teacher-key.txt'), teacher.key);
+    if (teacher) fs.writeFileSync(path.join(run.runDir, 'teacher-key.txt'), teacher.key);
     try {
       let fit;
       if (cfg.role === 'kd') {
@@ -104,8 +105,8 @@ export const tableSod: SweepExperiment<TableSodConfig> = {
           name: 'soft-dice-kd', weight: 1, studentTaps: outs.map((k) => `${MAIN_OUTPUT}:${k}`), teacherTaps: [MAIN_OUTPUT], module: null,
           compute: (s, [t]) => softDiceKd(s, t),
         };
-        const cache = cfg.teacher_cache ? new TeacherOutputCache(path.join(run.cacheDir, 'teacher-outputs'), teacher.key) : null;
-        fit = await trainSod(model, train, { epochs: cfg.kd_epochs, lr: cfg.lr, loss: null, run, phase: 'student', distiller: new Distiller(model, teacher.model, [term], cache), taskWeight: 0 });
+        const cache = cfg.teacher_cache ? new TeacherOutputCache(path.join(run.cacheDir, 'teacher-outputs'), teacher!.key) : null;
+        fit = await trainSod(model, train, { epochs: cfg.kd_epochs, lr: cfg.lr, loss: null, run, phase: 'student', distiller: new Distiller(model, teacher!.model, [term], cache), taskWeight: 0 });
       } else {
         fit = await trainSod(model, train, { epochs: cfg.epochs, lr: cfg.lr, loss: cfg.loss as SodLossKind, run, phase: 'student' });
       }
@@ -116,7 +117,7 @@ export const tableSod: SweepExperiment<TableSodConfig> = {
       await train.close();
       await test.close();
       model.dispose();
-      teacher.model.dispose();
+      teacher?.model.dispose();
     }
   },
 };

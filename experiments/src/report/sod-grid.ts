@@ -20,8 +20,8 @@ export async function sodGrid(file: string, outDir: string, experiment: string, 
   const anyRun = runDir(outDir, experiment, withStudent[0] ?? runs[0]);
   const cfg = JSON.parse(fs.readFileSync(path.join(anyRun, 'config.json'), 'utf8')).config as SodDataConfig;
   const models: [string, KdModel][] = [];
-  const keyFile = path.join(anyRun, 'teacher-key.txt');
-  if (fs.existsSync(keyFile)) models.push(['teacher', await loadModel(path.join(outDir, 'cache', 'teachers', fs.readFileSync(keyFile, 'utf8').trim(), 'model'))]);
+  const keyFile = runs.map((r) => path.join(runDir(outDir, experiment, r), 'teacher-key.txt')).find((f) => fs.existsSync(f));
+  if (keyFile) models.push(['teacher', await loadModel(path.join(outDir, 'cache', 'teachers', fs.readFileSync(keyFile, 'utf8').trim(), 'model'))]);
   for (const r of withStudent) models.push([runLabel(r), await loadModel(studentDir(outDir, experiment, r))]);
   if (!models.length) throw new Error(`${experiment}: no saved students or teacher under ${outDir}`);
   const norm = models[0][1].normalization;
