@@ -52,7 +52,7 @@ export class DataLoader {
     const workers = opts.workers ?? 1;
     if (!(workers >= 0)) throw new UsageError(`--workers: must be ≥ 0, got ${workers}`);
     this.index = openDataset(opts.kind, opts.root, opts.split, { skipBad: opts.skipBad });
-    for (const b of this.index.bad) this.skippedByFile.set(`${b.file}|${b.reason}`, b);
+    for (const b of this.index.bad) this.skippedByFile.set(`${b.file}|${b.reason}`, b); // listing: one entry per bad list line
     this.stepsPerEpoch = stepsPerEpoch(this.index.refs.length, opts.batchSize, opts.dropLast ?? true);
     if (this.stepsPerEpoch === 0) throw new UsageError(`--batch: ${opts.batchSize} is larger than the ${this.index.refs.length} samples (with dropLast)`);
     this.ctx = { kind: opts.kind, refs: this.index.refs, augment: opts.augment, seed: opts.seed, skipBad: opts.skipBad ?? false };
@@ -99,7 +99,8 @@ export class DataLoader {
     schedule();
     while (ahead.length) {
       const batch = await ahead.shift()!;
-      for (const b of batch.skipped) this.skippedByFile.set(`${b.file}|${b.reason}`, b);
+      // decoding: once per sample file, whatever the decoder said (its message can vary between attempts)
+      for (const b of batch.skipped) if (!this.skippedByFile.has(b.file)) this.skippedByFile.set(b.file, b);
       schedule();
       yield batch;
     }
