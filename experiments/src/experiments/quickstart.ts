@@ -3,8 +3,8 @@ import path from 'node:path';
 import type { DenseModel } from '@kd/core';
 import { Rng } from '@kd/core';
 import { DataLoader, synthSodDataset, type AugmentConfig } from '@kd/data';
-import { Distiller, MAIN_OUTPUT, evaluateSodSource, fitDense, type DistillTerm } from '@kd/distill';
-import { bceDiceDeepSupervision, softDiceKd } from '@kd/losses';
+import { Distiller, evaluateSodSource, fitDense, softDiceKdTerm } from '@kd/distill';
+import { bceDiceDeepSupervision } from '@kd/losses';
 import { createModel } from '@kd/models';
 import { applyOverrides, configHash } from '../config.ts';
 import { registerExperiment, type ExperimentContext, type Row } from '../experiment.ts';
@@ -96,12 +96,7 @@ async function runQuickstart(ctx: ExperimentContext) {
   fs1.dispose();
 
   const kd = createModel(cfg.student, { rng: root.fork('init/student') });
-  const kdTerm: DistillTerm = {
-    name: 'soft-dice-kd', weight: 1, module: null, teacherTaps: [MAIN_OUTPUT],
-    studentTaps: [0, 1, 2, 3].map((k) => `${MAIN_OUTPUT}:${k}`),
-    compute: (s, [t]) => softDiceKd(s, t),
-  };
-  rows.push(await row(kd, 'student KD (unlabeled only)', await train('student-kd', kd, 'sod-unlabeled', unlabeledRoot, cfg.kd_epochs, new Distiller(kd, teacher, [kdTerm]))));
+  rows.push(await row(kd, 'student KD (unlabeled only)', await train('student-kd', kd, 'sod-unlabeled', unlabeledRoot, cfg.kd_epochs, new Distiller(kd, teacher, [softDiceKdTerm(4)]))));
   kd.dispose();
   teacher.dispose();
   fs.closeSync(log);

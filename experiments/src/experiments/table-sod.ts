@@ -1,6 +1,5 @@
 import { Rng } from '@kd/core';
-import { Distiller, MAIN_OUTPUT, TeacherOutputCache, type DistillTerm } from '@kd/distill';
-import { softDiceKd } from '@kd/losses';
+import { Distiller, TeacherOutputCache, softDiceKdTerm } from '@kd/distill';
 import { createModel, saveModel, type KdModel } from '@kd/models';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -100,11 +99,7 @@ export const tableSod: SweepExperiment<TableSodConfig> = {
     try {
       let fit;
       if (cfg.role === 'kd') {
-        const outs = model.name.startsWith('scfnet') ? [0, 1, 2, 3] : [0];
-        const term: DistillTerm = {
-          name: 'soft-dice-kd', weight: 1, studentTaps: outs.map((k) => `${MAIN_OUTPUT}:${k}`), teacherTaps: [MAIN_OUTPUT], module: null,
-          compute: (s, [t]) => softDiceKd(s, t),
-        };
+        const term = softDiceKdTerm(model.name.startsWith('scfnet') ? 4 : 1);
         const cache = cfg.teacher_cache ? new TeacherOutputCache(path.join(run.cacheDir, 'teacher-outputs'), teacher!.key) : null;
         fit = await trainSod(model, train, { epochs: cfg.kd_epochs, lr: cfg.lr, loss: null, run, phase: 'student', distiller: new Distiller(model, teacher!.model, [term], cache), taskWeight: 0 });
       } else {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { resizeBilinear, type Module } from '@kd/core';
-import { createLoss, type ConnectorKind } from '@kd/losses';
+import { createLoss, softDiceKd, type ConnectorKind } from '@kd/losses';
 
 /** Tap name meaning the model's main output (logits) rather than an intermediate feature; `out:k` is output k. */
 export const MAIN_OUTPUT = 'out';
@@ -43,3 +43,15 @@ export function pairTerm(
 }
 
 export type { ConnectorKind };
+
+/**
+ * KD-SCFNet's distillation term (METHODS §1.2): soft dice of each of the student's first
+ * `numOutputs` outputs (`out:0` … main first) against σ(teacher main output), weights 1, ½, ¼, ⅛.
+ */
+export function softDiceKdTerm(numOutputs: number, weight = 1): DistillTerm {
+  return {
+    name: 'soft-dice-kd', weight, module: null, teacherTaps: [MAIN_OUTPUT],
+    studentTaps: Array.from({ length: numOutputs }, (_, k) => `${MAIN_OUTPUT}:${k}`),
+    compute: (s, [t]) => softDiceKd(s, t),
+  };
+}
