@@ -22,6 +22,8 @@ describe('pnpm exp: bad input exits 2 with one line naming the flag, writes noth
     [['run', 'quickstart', '--seed', 'abc', '--out', out], /--seed: expected an integer >= 1, got 'abc'/],
     [['run', 'quickstart', '--profile', 'huge', '--out', out], /--profile: unknown value 'huge'; expected one of: quick, full/],
     [['run', 'quickstart', '--set', 'epochs=3', '--out', out], /--set: unknown key 'epochs'/],
+    [['run', 'quickstart', '--jobs', '2', '--out', out], /--jobs: quickstart is not a sweep .*sweeps: .*ablation-bcd/],
+    [['run', 'ablation-bcd', '--jobs', '0', '--out', out], /--jobs: expected an integer >= 1, got '0'/],
   ])('%j', (args, message) => {
     const r = exp(args as string[]);
     expect(r.code).toBe(2);
@@ -67,5 +69,25 @@ describe('pnpm exp run quickstart (reduced config)', () => {
     const log = fs.readFileSync(path.join(runDir, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(log.filter((e) => e.run === 'teacher')).toHaveLength(4);
     expect(log.every((e) => Number.isFinite(e.loss))).toBe(true);
+  });
+});
+
+describe('pnpm exp run <sweep> --jobs 2', () => {
+  it('two worker processes share one sweep: every run once, the same table as one process', () => {
+    const tiny = ['--set', 'n_train=8', '--set', 'batch=4', '--set', 'epochs=1', '--set', 'teacher_epochs=1', '--set', 'width=32', '--set', 'height=16'];
+    const data = fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-jobs-data-'));
+    const one = fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-jobs1-')), two = fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-jobs2-'));
+    const r2 = exp(['run', 'ablation-bcd', '--jobs', '2', '--out', two, '--data-root', data, ...tiny]);
+    expect(r2.code, r2.stderr).toBe(0);
+    const ran = [...r2.stderr.matchAll(/\[job (\d)\] ablation-bcd: (\d+) run\(s\) now/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    expect(ran.map(([k]) => k).sort()).toEqual([0, 1]);
+    expect(ran.reduce((s, [, n]) => s + n, 0)).toBe(6);
+    expect(ran.every(([, n]) => n >= 1)).toBe(true);
+    expect(fs.readdirSync(path.join(two, 'runs', 'ablation-bcd', '.claims'))).toEqual([]);
+    const r1 = exp(['run', 'ablation-bcd', '--out', one, '--data-root', data, '--quiet', ...tiny]);
+    expect(r1.code, r1.stderr).toBe(0);
+    const cells = (dir: string) => fs.readFileSync(path.join(dir, 'ablation-bcd.csv'), 'utf8').split('\n').map((l) => l.replace(/,[^,]*$/, ''));
+    expect(cells(two)).toEqual(cells(one));
+    expect(cells(two).filter(Boolean)).toHaveLength(1 + 6);
   });
 });

@@ -28,6 +28,8 @@ export interface ExperimentContext {
   seeds: number[];
   /** This process's slice of a sweep. */
   shard: { index: number; count: number };
+  /** Worker processes sharing the sweep (`--jobs`; sweeps only). */
+  jobs: number;
 }
 
 export interface ExperimentResult {

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { BACKEND_CHOICES, assertOneOf, gitHash, initBackend, parseIntFlag } from '@kd/core';
+import { BACKEND_CHOICES, UsageError, assertOneOf, gitHash, initBackend, parseIntFlag } from '@kd/core';
 import { applyOverrides, parseSetFlags } from '../config.ts';
 import { EXPERIMENTS, type Profile } from '../experiment.ts';
 import '../experiments/index.ts';
 import { REPO_ROOT, userPath } from '../paths.ts';
+import { SWEEPS } from '../sweep/registry.ts';
 import { resolveShard } from '../sweep/shard.ts';
 import { formatTable, writeResultCsv } from '../results.ts';
 
@@ -14,6 +15,7 @@ interface RunArgs {
   seed: string;
   seeds: string;
   shard?: string;
+  jobs: string;
   backend?: string;
   threads?: string;
   out?: string;
@@ -36,6 +38,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('seed', { type: 'string', default: '1', describe: 'first seed (init, data order and augmentation)' })
       .option('seeds', { type: 'string', default: '1', describe: 'number of seeds: runs seed, seed+1, … (tables report mean±std)' })
       .option('shard', { type: 'string', describe: 'run slice K/N of a sweep (else SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX + KD_SHARD_COUNT)' })
+      .option('jobs', { type: 'string', default: '1', describe: 'worker processes sharing the sweep on this machine (one per core; sweeps only)' })
       .option('backend', { type: 'string', describe: `${BACKEND_CHOICES.join('|')} (default KD_BACKEND or auto)` })
       .option('threads', { type: 'string', describe: 'wasm threads (default KD_THREADS or 1)' })
       .option('out', { type: 'string', describe: 'folder for the CSV and run folders (default experiments/results)' })
@@ -48,6 +51,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const seed = parseIntFlag('--seed', args.seed, { min: 1 });
     const nSeeds = parseIntFlag('--seeds', args.seeds, { min: 1 });
     const shard = resolveShard(args.shard);
+    const jobs = parseIntFlag('--jobs', args.jobs, { min: 1 });
+    if (jobs > 1 && !SWEEPS.has(experiment.name)) throw new UsageError(`--jobs: ${experiment.name} is not a sweep (it runs in one process); sweeps: ${SWEEPS.list().join(', ')}`);
     const profile = assertOneOf('--profile', args.profile, ['quick', 'full'] as const) as Profile;
     if (args.backend !== undefined) assertOneOf('--backend', args.backend, BACKEND_CHOICES);
     if (args.threads !== undefined) parseIntFlag('--threads', args.threads, { min: 1 });
@@ -60,7 +65,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const result = await experiment.run({
       name: experiment.name, seed, backend, gitHash: gitHash(REPO_ROOT), profile, dataRoot, outDir, runDir,
       overrides, argv: process.argv.slice(2), progress: !args.quiet,
-      seeds: Array.from({ length: nSeeds }, (_, i) => seed + i), shard,
+      seeds: Array.from({ length: nSeeds }, (_, i) => seed + i), shard, jobs,
     });
     const csv = path.join(outDir, `${experiment.name}.csv`);
     if (result.tablesWritten) console.log(fs.readFileSync(path.join(outDir, `${experiment.name}.md`), 'utf8'));

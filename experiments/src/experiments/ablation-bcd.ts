@@ -38,7 +38,7 @@ export const ablationBcd: SweepExperiment<typeof defaults> = {
   digits: { params: 0, gmacs: 3 },
   note: 'BCD follows the paper\'s description (arXiv 2401.13174) as formulated in METHODS §3; no public code exists, and the paper reports no number we can place beside these rows.',
   runOne: (cfg, run) =>
-    runSegSweep(cfg, run, () => {
+    runSegSweep(cfg, run, cfg.kd + cfg.bd + cfg.cd === 0 ? null : () => {
       const terms: DistillTerm[] = [];
       if (cfg.kd > 0) terms.push(pairTerm('pixel-kl', cfg.kd, MAIN_OUTPUT, MAIN_OUTPUT, { T: 1 }));
       if (cfg.bd > 0) {

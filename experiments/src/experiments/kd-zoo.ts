@@ -39,9 +39,8 @@ export const kdZoo: SweepExperiment<typeof defaults> = {
   groupBy: ['model'],
   metrics: ['mIoU', 'aAcc'],
   runOne: (cfg, run) =>
-    runSegSweep(cfg, run, async (student, teacher, train): Promise<DistillTerm[]> => {
+    runSegSweep(cfg, run, cfg.method === 'none' ? null : async (student, teacher, train): Promise<DistillTerm[]> => {
       switch (cfg.method) {
-        case 'none': return [];
         case 'pixel-kl': return [pairTerm('pixel-kl', 1, MAIN_OUTPUT, MAIN_OUTPUT, { T: 1 })];
         case 'cwd': return [pairTerm('cwd', 10, MAIN_OUTPUT, MAIN_OUTPUT, { T: 4 })];
         case 'pairwise': return [pairTerm('pairwise', 1, 'feat', 'aspp', {}, 'pairwise', { alignSpatial: true })];

@@ -47,7 +47,7 @@ async function sodTeacher(cfg: TableSodConfig, run: RunContext) {
       await train.close();
       await test.close();
     }
-  });
+  }, { progress: run.progress });
 }
 
 /**

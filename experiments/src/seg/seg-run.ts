@@ -51,39 +51,42 @@ export async function segTeacher(cfg: SegSweepConfig, run: RunContext) {
       await train.close();
       await val.close();
     }
-  });
+  }, { progress: run.progress });
 }
+
+export type SegTerms = (student: KdModel, teacher: KdModel, train: BatchSource) => DistillTerm[] | Promise<DistillTerm[]>;
 
 /**
  * One segmentation run: the teacher row (`role=teacher`), or a student trained with CE plus the
- * distillation terms `terms(student, teacher)` returns (none = the no-KD baseline).
+ * distillation terms `terms(student, teacher, train)` returns; `terms = null` is the no-KD
+ * baseline, which neither needs nor waits for the teacher.
  */
-export async function runSegSweep(cfg: SegSweepConfig, run: RunContext, terms: (student: KdModel, teacher: KdModel, train: BatchSource) => DistillTerm[] | Promise<DistillTerm[]>): Promise<ResultRow> {
-  const teacher = await segTeacher(cfg, run);
+export async function runSegSweep(cfg: SegSweepConfig, run: RunContext, terms: SegTerms | null): Promise<ResultRow> {
+  const teacher = cfg.role === 'teacher' || terms ? await segTeacher(cfg, run) : null;
   if (cfg.role === 'teacher') {
-    teacher.model.dispose();
-    return teacher.row;
+    teacher!.model.dispose();
+    return teacher!.row;
   }
-  fs.writeFileSync(path.join(run.runDir, 'teacher-key.txt'), teacher.key);
+  if (teacher) fs.writeFileSync(path.join(run.runDir, 'teacher-key.txt'), teacher.key);
   const root = await segDataRoot(cfg, run.dataRoot);
   const student = createModel(cfg.student, { rng: run.rng.fork('init/student'), numClasses: CITYSCAPES_CLASSES, width: cfg.student_width }) as KdModel;
   const { train, val } = segLoaders(cfg, root, run.seed);
   let t: DistillTerm[] = [];
   try {
-    t = await terms(student, teacher.model, train);
-    const cache = cfg.teacher_cache ? new TeacherOutputCache(path.join(run.cacheDir, 'teacher-outputs'), teacher.key) : null;
-    const distiller = t.length ? new Distiller(student, teacher.model, t, cache) : undefined;
+    t = teacher && terms ? await terms(student, teacher.model, train) : [];
+    const cache = teacher && cfg.teacher_cache ? new TeacherOutputCache(path.join(run.cacheDir, 'teacher-outputs'), teacher.key) : null;
+    const distiller = teacher && t.length ? new Distiller(student, teacher.model, t, cache) : undefined;
     const cacheKey = (b: { epoch: number; step: number; names: string[]; width: number; height: number }) => `seed=${run.seed}|${b.epoch}/${b.step}|${b.width}x${b.height}|${b.names.join(',')}`;
     const fit = await fitDense(student, train, { epochs: cfg.epochs, optimizer: optimizerOf(cfg), label: cfg.student, progress: run.progress, cacheKey, onStep: (r) => run.log({ phase: 'student', ...r }) },
       (s, b) => crossEntropyIgnore(s.outputs[0], b.label!), distiller);
     const row = segRow(student, await evaluateSeg(student, val, CITYSCAPES_CLASSES), cfg.width, cfg.height);
     await saveModel(student, path.join(run.runDir, 'student'));
-    return { ...row, train_img_s: Math.round(fit.imagesPerSecond * 10) / 10, teacher_mIoU: teacher.row.mIoU };
+    return { ...row, train_img_s: Math.round(fit.imagesPerSecond * 10) / 10, teacher_mIoU: teacher?.row.mIoU ?? null };
   } finally {
     await train.close();
     await val.close();
     for (const term of t) term.module?.dispose();
     student.dispose();
-    teacher.model.dispose();
+    teacher?.model.dispose();
   }
 }

@@ -22,7 +22,8 @@ export function gridPoints(grid: Record<string, ConfigValue[]> = {}): Record<str
 }
 
 /**
- * Every run of the sweep in table order: variants × grid points × seeds. The config is
+ * Every run of the sweep in table order: variants × grid points × seeds (a variant with
+ * `grid: false` is not crossed with the grid). The config is
  * defaults ⊕ profile ⊕ variant ⊕ variant's per-profile keys ⊕ grid point ⊕ user overrides
  * (already type-checked).
  */
@@ -32,7 +33,7 @@ export function expandSweep(
 ): RunSpec[] {
   const specs: RunSpec[] = [];
   for (const variant of exp.variants) {
-    for (const point of gridPoints(exp.grid)) {
+    for (const point of variant.grid === false ? [{}] : gridPoints(exp.grid)) {
       const config = { ...exp.defaults, ...exp.profiles[opts.profile], ...variant.set, ...(variant.profiles?.[opts.profile] ?? {}), ...point, ...opts.overrides } as Config;
       for (const seed of opts.seeds) {
         const hash = configHash({ experiment: exp.name, config, seed, backend: opts.backendLabel });

@@ -20,6 +20,16 @@ export function runDirOf(outDir: string, experiment: string, hash: string): stri
   return path.join(outDir, 'runs', experiment, hash);
 }
 
+/** A run is finished once its `row.json` exists (written atomically as the run's last act). */
+export function isFinished(outDir: string, experiment: string, hash: string): boolean {
+  return fs.existsSync(path.join(runDirOf(outDir, experiment, hash), 'row.json'));
+}
+
+/** The claim file a process holds while it runs `hash` (see Claim). */
+export function claimFileOf(outDir: string, experiment: string, hash: string): string {
+  return path.join(outDir, 'runs', experiment, '.claims', hash);
+}
+
 /** Writes JSON via temp file + rename: a reader never sees half a file. */
 export function writeJsonAtomic(file: string, value: unknown): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -5,7 +5,8 @@ import { Rng, type BackendInfo } from '@kd/core';
 import { NonFiniteLossError } from '@kd/distill';
 import type { Config } from '../config.ts';
 import { expandSweep, type RunSpec } from './expand.ts';
-import { readFinishedRuns, runDirOf, writeJsonAtomic, type StoredRun } from './run-store.ts';
+import { Claim, sleep } from './claim.ts';
+import { claimFileOf, isFinished, readFinishedRuns, runDirOf, writeJsonAtomic, type StoredRun } from './run-store.ts';
 import { takeShard, type Shard } from './shard.ts';
 import type { SweepExperiment } from './sweep-experiment.ts';
 import { writeSweepTables } from './sweep-tables.ts';
@@ -32,40 +33,61 @@ export interface SweepOptions {
 export async function runSweep(exp: SweepExperiment, opts: SweepOptions): Promise<{ specs: RunSpec[]; ran: number; skipped: number }> {
   const all = expandSweep(exp, { profile: opts.profile, seeds: opts.seeds, overrides: opts.overrides, backendLabel: opts.backend.label });
   const mine = takeShard(all, opts.shard);
-  let finished = readFinishedRuns(opts.outDir, exp.name);
-  let ran = 0, skipped = 0;
+  const skipped = mine.filter((spec) => isFinished(opts.outDir, exp.name, spec.hash)).length;
+  let ran = 0;
   const cacheDir = path.join(opts.outDir, 'cache');
-  for (const [i, spec] of mine.entries()) {
-    if (finished.has(spec.hash)) { skipped++; continue; }
-    const runDir = runDirOf(opts.outDir, exp.name, spec.hash);
-    fs.rmSync(runDir, { recursive: true, force: true });
-    fs.mkdirSync(runDir, { recursive: true });
-    writeJsonAtomic(path.join(runDir, 'config.json'), { experiment: exp.name, variant: spec.variant, point: spec.point, seed: spec.seed, profile: opts.profile, backend: opts.backend.label, config: spec.config });
-    fs.writeFileSync(path.join(runDir, 'argv.txt'), opts.argv.join(' ') + '\n');
-    const logFd = fs.openSync(path.join(runDir, 'log.jsonl'), 'a');
-    if (opts.progress) process.stderr.write(`[${exp.name} ${i + 1}/${mine.length}] ${spec.variant}${Object.keys(spec.point).length ? ` ${JSON.stringify(spec.point)}` : ''} seed ${spec.seed}\n`);
-    const before = tf.memory().numTensors;
-    let stored: StoredRun;
-    try {
-      const row = await exp.runOne(spec.config, {
-        seed: spec.seed, rng: new Rng(spec.seed), backend: opts.backend, gitHash: opts.gitHash, dataRoot: opts.dataRoot,
-        runDir, cacheDir, progress: opts.progress, log: (r) => fs.writeSync(logFd, JSON.stringify(r) + '\n'),
-      });
-      stored = { hash: spec.hash, variant: spec.variant, point: spec.point, seed: spec.seed, status: 'ok', row: { ...row, backend: opts.backend.label, threads: opts.backend.threads, git_hash: opts.gitHash } };
-    } catch (e) {
-      if (!(e instanceof NonFiniteLossError)) throw e;
-      stored = { hash: spec.hash, variant: spec.variant, point: spec.point, seed: spec.seed, status: 'failed', error: e.message, failed_step: e.step, row: { backend: opts.backend.label, threads: opts.backend.threads, git_hash: opts.gitHash } };
-      if (opts.progress) process.stderr.write(`  failed: ${e.message}\n`);
-    } finally {
-      fs.closeSync(logFd);
+  // Work queue shared with any other process on the same out folder (`--jobs`, or shards on a
+  // shared disk): a run is claimed before it starts; runs claimed elsewhere are revisited until
+  // they finish or their claim is abandoned, so this process returns only when its slice is done.
+  for (let pass = 0; ; pass++) {
+    let busyElsewhere = 0;
+    for (const [i, spec] of mine.entries()) {
+      if (isFinished(opts.outDir, exp.name, spec.hash)) continue;
+      const claim = Claim.tryTake(claimFileOf(opts.outDir, exp.name, spec.hash));
+      if (!claim) { busyElsewhere++; continue; }
+      try {
+        if (isFinished(opts.outDir, exp.name, spec.hash)) continue; // finished between the check and the claim
+        if (opts.progress) process.stderr.write(`[${exp.name} ${i + 1}/${mine.length}] ${spec.variant}${Object.keys(spec.point).length ? ` ${JSON.stringify(spec.point)}` : ''} seed ${spec.seed}\n`);
+        await runOneSpec(exp, spec, opts, cacheDir);
+        ran++;
+      } finally {
+        claim.release();
+      }
+      writeSweepTables(exp, all, readFinishedRuns(opts.outDir, exp.name), opts.outDir);
     }
-    const leaked = tf.memory().numTensors - before;
-    if (leaked !== 0) throw new Error(`${exp.name}: run ${spec.hash} (${spec.variant}) leaked ${leaked} tensors`);
-    writeJsonAtomic(path.join(runDir, 'row.json'), stored);
-    ran++;
-    finished = readFinishedRuns(opts.outDir, exp.name);
-    writeSweepTables(exp, all, finished, opts.outDir);
+    if (busyElsewhere === 0) break;
+    if (opts.progress && pass === 0) process.stderr.write(`${exp.name}: waiting for ${busyElsewhere} run(s) another process is running\n`);
+    await sleep(2000);
   }
   writeSweepTables(exp, all, readFinishedRuns(opts.outDir, exp.name), opts.outDir);
   return { specs: all, ran, skipped };
+}
+
+/** One run: fresh folder with resolved config and argv, `runOne`, then `row.json` written atomically. */
+async function runOneSpec(exp: SweepExperiment, spec: RunSpec, opts: SweepOptions, cacheDir: string): Promise<void> {
+  const runDir = runDirOf(opts.outDir, exp.name, spec.hash);
+  fs.rmSync(runDir, { recursive: true, force: true });
+  fs.mkdirSync(runDir, { recursive: true });
+  writeJsonAtomic(path.join(runDir, 'config.json'), { experiment: exp.name, variant: spec.variant, point: spec.point, seed: spec.seed, profile: opts.profile, backend: opts.backend.label, config: spec.config });
+  fs.writeFileSync(path.join(runDir, 'argv.txt'), opts.argv.join(' ') + '\n');
+  const logFd = fs.openSync(path.join(runDir, 'log.jsonl'), 'a');
+  const before = tf.memory().numTensors;
+  const provenance = { backend: opts.backend.label, threads: opts.backend.threads, git_hash: opts.gitHash };
+  let stored: StoredRun;
+  try {
+    const row = await exp.runOne(spec.config, {
+      seed: spec.seed, rng: new Rng(spec.seed), backend: opts.backend, gitHash: opts.gitHash, dataRoot: opts.dataRoot,
+      runDir, cacheDir, progress: opts.progress, log: (r) => fs.writeSync(logFd, JSON.stringify(r) + '\n'),
+    });
+    stored = { hash: spec.hash, variant: spec.variant, point: spec.point, seed: spec.seed, status: 'ok', row: { ...row, ...provenance } };
+  } catch (e) {
+    if (!(e instanceof NonFiniteLossError)) throw e;
+    stored = { hash: spec.hash, variant: spec.variant, point: spec.point, seed: spec.seed, status: 'failed', error: e.message, failed_step: e.step, row: provenance };
+    if (opts.progress) process.stderr.write(`  failed: ${e.message}\n`);
+  } finally {
+    fs.closeSync(logFd);
+  }
+  const leaked = tf.memory().numTensors - before;
+  if (leaked !== 0) throw new Error(`${exp.name}: run ${spec.hash} (${spec.variant}) leaked ${leaked} tensors`);
+  writeJsonAtomic(path.join(runDir, 'row.json'), stored);
 }

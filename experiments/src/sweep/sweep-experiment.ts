@@ -9,6 +9,8 @@ export interface Variant {
   set: Record<string, ConfigValue>;
   /** Keys this row sets only under one profile (applied after `set`), e.g. a row's own schedule. */
   profiles?: Partial<Record<Profile, Record<string, ConfigValue>>>;
+  /** `false`: one row not crossed with the grid (e.g. the teacher of a sweep over students). */
+  grid?: false;
 }
 
 /** What one run (variant × grid point × seed) receives. */

@@ -73,4 +73,23 @@ describe('sweep engine', () => {
     expect(runs).toHaveLength(18);
     expect(new Set(runs).size).toBe(18);
   });
+
+  it('processes started on the same folder share the work: each run exactly once, both return only when all are done', async () => {
+    const out = tmp();
+    const start = () => new Promise<{ ran: number; skipped: number; total: number }>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', MAIN, out], { cwd: REPO_ROOT, env: { ...process.env, TOY_SLEEP_MS: '80' } });
+      let stdout = '', stderr = '';
+      child.stdout.on('data', (d) => { stdout += d; });
+      child.stderr.on('data', (d) => { stderr += d; });
+      child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(stdout.trim().split('\n').pop()!)) : reject(new Error(stderr))));
+    });
+    const [a, b] = await Promise.all([start(), start()]);
+    expect(a.ran + b.ran).toBe(18);
+    expect(a.ran).toBeGreaterThan(0);
+    expect(b.ran).toBeGreaterThan(0);
+    const runs = rawRuns(out);
+    expect(runs).toHaveLength(18);
+    expect(new Set(runs).size).toBe(18);
+    expect(fs.readdirSync(path.join(out, 'runs', 'toy', '.claims'))).toEqual([]);
+  });
 });

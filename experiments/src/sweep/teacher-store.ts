@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ResultRow } from '@kd/bench';
 import { loadModel, saveModel, type KdModel } from '@kd/models';
 import { configHash } from '../config.ts';
+import { Claim, sleep } from './claim.ts';
 
 export interface StoredTeacher {
   model: KdModel;
@@ -19,25 +20,38 @@ export interface StoredTeacher {
  * by the hash of what determines their weights: architecture, data, recipe, seed, backend.
  * A teacher is trained once — `train()` returns the model and its evaluation row — saved
  * (student-only export format) to a temp folder and renamed into place; later runs load it.
+ * Concurrent jobs coordinate through a claim (`<key>.lock`): one trains, the others wait and
+ * load; a claim left by a killed job is taken over.
  */
-export async function ensureTeacher(cacheDir: string, spec: Record<string, unknown>, train: () => Promise<{ model: KdModel; row: ResultRow }>): Promise<StoredTeacher> {
+export async function ensureTeacher(cacheDir: string, spec: Record<string, unknown>, train: () => Promise<{ model: KdModel; row: ResultRow }>, opts: { progress?: boolean } = {}): Promise<StoredTeacher> {
   const key = configHash(spec);
   const dir = path.join(cacheDir, 'teachers', key);
   const meta = path.join(dir, 'teacher.json');
-  if (fs.existsSync(meta)) {
+  const load = async (): Promise<StoredTeacher> => {
     const { row } = JSON.parse(fs.readFileSync(meta, 'utf8')) as { row: ResultRow };
     return { model: await loadModel(path.join(dir, 'model')), row, key, trained: false };
+  };
+  for (let waited = false; ; waited = true) {
+    if (fs.existsSync(meta)) return load();
+    const claim = Claim.tryTake(`${dir}.lock`);
+    if (!claim) {
+      // Another job is training this very teacher: wait for it rather than train a second copy.
+      if (!waited && opts.progress) process.stderr.write(`teacher ${key}: another process is training it; waiting\n`);
+      await sleep(2000);
+      continue;
+    }
+    try {
+      if (fs.existsSync(meta)) return await load();
+      const { model, row } = await train();
+      const tmp = `${dir}.${process.pid}.tmp`;
+      fs.rmSync(tmp, { recursive: true, force: true });
+      await saveModel(model, path.join(tmp, 'model'));
+      fs.writeFileSync(path.join(tmp, 'teacher.json'), JSON.stringify({ spec, row }, null, 2));
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.renameSync(tmp, dir);
+      return { model, row, key, trained: true };
+    } finally {
+      claim.release();
+    }
   }
-  const { model, row } = await train();
-  const tmp = `${dir}.${process.pid}.tmp`;
-  fs.rmSync(tmp, { recursive: true, force: true });
-  await saveModel(model, path.join(tmp, 'model'));
-  fs.writeFileSync(path.join(tmp, 'teacher.json'), JSON.stringify({ spec, row }, null, 2));
-  fs.mkdirSync(path.dirname(dir), { recursive: true });
-  if (fs.existsSync(meta)) fs.rmSync(tmp, { recursive: true, force: true }); // another shard won the race
-  else {
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.renameSync(tmp, dir);
-  }
-  return { model, row, key, trained: true };
 }

@@ -13,7 +13,8 @@ export interface MarkdownColumn {
 
 /**
  * Renders rows as a GitHub Markdown table. A numeric cell whose row also has `<key>_std` (a
- * number) is written `mean ± std` with the same decimals; null/NaN cells are `–`; `|` in text is
+ * number) is written `mean ± std` with the same decimals, except that a value identical over
+ * seeds (std exactly 0: params, MACs) is written once; null/NaN cells are `–`; `|` in text is
  * escaped. Columns are given explicitly so READMEs show a chosen subset in a chosen order.
  */
 export function toMarkdown(rows: readonly ResultRow[], columns: readonly MarkdownColumn[]): string {
@@ -28,7 +29,7 @@ export function toMarkdown(rows: readonly ResultRow[], columns: readonly Markdow
     const v = r[c.key];
     const std = r[`${c.key}_std`];
     const main = fmt(v, c.digits);
-    return typeof v === 'number' && typeof std === 'number' ? `${main} ± ${fmt(std, c.digits)}` : main;
+    return typeof v === 'number' && typeof std === 'number' && std !== 0 ? `${main} ± ${fmt(std, c.digits)}` : main;
   }));
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
   const rule = rightAligned.map((r) => (r ? '---:' : ':---'));

@@ -55,5 +55,7 @@ describe('tables', () => {
       '| kd | 0.060 ± 0.010 | 0.035 |\n' +
       '| fs | 0.080 | – |\n',
     );
+    // A column identical over seeds (params) is written once, not as "± 0".
+    expect(toMarkdown([{ params: 788298, params_std: 0 }], [{ key: 'params', digits: 0 }])).toBe('| params |\n| ---: |\n| 788298 |\n');
   });
 });
