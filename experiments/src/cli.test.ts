@@ -84,7 +84,7 @@ describe('pnpm exp run <sweep> --jobs 2', () => {
     expect(ran.reduce((s, [, n]) => s + n, 0)).toBe(6);
     expect(ran.every(([, n]) => n >= 1)).toBe(true);
     expect(fs.readdirSync(path.join(two, 'runs', 'ablation-bcd', '.claims'))).toEqual([]);
-    const r1 = exp(['run', 'ablation-bcd', '--out', one, '--data-root', data, '--quiet', ...tiny]);
+    const r1 = exp(['run', 'ablation-bcd', '--jobs', '1', '--out', one, '--data-root', data, '--quiet', ...tiny]);
     expect(r1.code, r1.stderr).toBe(0);
     const cells = (dir: string) => fs.readFileSync(path.join(dir, 'ablation-bcd.csv'), 'utf8').split('\n').map((l) => l.replace(/,[^,]*$/, ''));
     expect(cells(two)).toEqual(cells(one));
