@@ -89,5 +89,21 @@ describe('pnpm exp run <sweep> --jobs 2', () => {
     const cells = (dir: string) => fs.readFileSync(path.join(dir, 'ablation-bcd.csv'), 'utf8').split('\n').map((l) => l.replace(/,[^,]*$/, ''));
     expect(cells(two)).toEqual(cells(one));
     expect(cells(two).filter(Boolean)).toHaveLength(1 + 6);
+
+    // The report of the finished sweep: the table, training curves and a qualitative grid as PNGs.
+    const rep = exp(['report', 'ablation-bcd', '--out', two, '--data-root', data, '--images', '2']);
+    expect(rep.code, rep.stderr).toBe(0);
+    const dir = path.join(two, 'report', 'ablation-bcd');
+    const md = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
+    expect(md).toContain('| variant | model | seeds | mIoU |');
+    expect(md.match(/^\| (teacher|no KD|pixel KL|\+ [^|]+) \| /gm)).toHaveLength(6);
+    expect(md).toContain('![student training loss](curves.png)');
+    expect(md).toContain('![qualitative grid](grid.png)');
+    for (const png of ['curves.png', 'grid.png']) {
+      const head = fs.readFileSync(path.join(dir, png)).subarray(0, 24);
+      expect(head.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+      expect(head.readUInt32BE(16)).toBeGreaterThan(100); // width
+      expect(head.readUInt32BE(20)).toBeGreaterThan(100); // height
+    }
   });
 });

@@ -17,10 +17,13 @@ export async function segGrid(file: string, outDir: string, experiment: string, 
   const students = runs.filter((r) => fs.existsSync(path.join(studentDir(outDir, experiment, r), 'model.json')));
   const anyRun = runDir(outDir, experiment, students[0] ?? runs[0]);
   const cfg = JSON.parse(fs.readFileSync(path.join(anyRun, 'config.json'), 'utf8')).config as SegSweepConfig;
-  const key = fs.readFileSync(path.join(anyRun, 'teacher-key.txt'), 'utf8').trim();
-  const teacher = await loadModel(path.join(outDir, 'cache', 'teachers', key, 'model'));
-  const models: [string, KdModel][] = [['teacher', teacher]];
+  // The no-KD rows never load the teacher: take its key from any run that did.
+  const keyFile = runs.map((r) => path.join(runDir(outDir, experiment, r), 'teacher-key.txt')).find((f) => fs.existsSync(f));
+  const models: [string, KdModel][] = [];
+  if (keyFile) models.push(['teacher', await loadModel(path.join(outDir, 'cache', 'teachers', fs.readFileSync(keyFile, 'utf8').trim(), 'model'))]);
   for (const r of students) models.push([runLabel(r), await loadModel(studentDir(outDir, experiment, r))]);
+  if (!models.length) throw new Error(`${experiment}: no saved students or teacher under ${outDir}`);
+  const norm = models[0][1].normalization;
   const { val, train } = segLoaders({ ...cfg, batch: nImages, workers: 0 }, await segDataRoot(cfg, dataRoot), 1);
   const rows: GridCell[][] = [];
   try {
@@ -31,7 +34,7 @@ export async function segGrid(file: string, outDir: string, experiment: string, 
       const hw = b.height * b.width, cell = (rgb: Uint8Array) => ({ rgb, width: b.width, height: b.height });
       for (let i = 0; i < b.size; i++) {
         const gt = b.labels!.subarray(i * hw, (i + 1) * hw);
-        const row = [cell(denormalize(b.images.subarray(i * hw * 3, (i + 1) * hw * 3), teacher.normalization.mean, teacher.normalization.std)), cell(colorizeLabels(gt))];
+        const row = [cell(denormalize(b.images.subarray(i * hw * 3, (i + 1) * hw * 3), norm.mean, norm.std)), cell(colorizeLabels(gt))];
         for (const p of preds) {
           const pi = p.subarray(i * hw, (i + 1) * hw);
           row.push(cell(colorizeLabels(pi)), cell(errorMap(pi, gt)));

@@ -63,11 +63,11 @@ export type SegTerms = (student: KdModel, teacher: KdModel, train: BatchSource) 
  */
 export async function runSegSweep(cfg: SegSweepConfig, run: RunContext, terms: SegTerms | null): Promise<ResultRow> {
   const teacher = cfg.role === 'teacher' || terms ? await segTeacher(cfg, run) : null;
+  if (teacher) fs.writeFileSync(path.join(run.runDir, 'teacher-key.txt'), teacher.key);
   if (cfg.role === 'teacher') {
     teacher!.model.dispose();
     return teacher!.row;
   }
-  if (teacher) fs.writeFileSync(path.join(run.runDir, 'teacher-key.txt'), teacher.key);
   const root = await segDataRoot(cfg, run.dataRoot);
   const student = createModel(cfg.student, { rng: run.rng.fork('init/student'), numClasses: CITYSCAPES_CLASSES, width: cfg.student_width }) as KdModel;
   const { train, val } = segLoaders(cfg, root, run.seed);
