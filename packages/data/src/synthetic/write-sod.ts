@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Rng } from '@kd/core';
 import { writeGrayPng, writeJpeg } from '../image-io.ts';
+import { buildDirAtomically } from './atomic-dir.ts';
 import { renderSodScene } from './sod-scene.ts';
 
 /** Bump when the renderer changes, so stale generated data is regenerated. */
@@ -25,27 +26,19 @@ export interface SynthSodOptions {
  * Returns true when it generated, false when it reused an existing copy.
  */
 export async function synthSodDataset(root: string, opts: SynthSodOptions): Promise<boolean> {
-  const manifest = JSON.stringify({ generator: 'synthetic-sod', version: SYNTH_SOD_VERSION, ...opts }, null, 2);
-  const mf = path.join(root, 'manifest.json');
-  if (fs.existsSync(mf) && fs.readFileSync(mf, 'utf8') === manifest) return false;
-  const tmp = `${root}.${process.pid}.tmp`;
-  fs.rmSync(tmp, { recursive: true, force: true });
-  const rng = new Rng(opts.seed, 'synthetic-sod');
-  for (const [split, n] of Object.entries(opts.splits)) {
-    const names: string[] = [];
-    const splitRng = rng.fork(split);
-    for (let i = 0; i < n; i++) {
-      const name = `${split}_${String(i).padStart(5, '0')}`;
-      const scene = renderSodScene(splitRng.fork(String(i)), opts.width, opts.height);
-      await writeJpeg(path.join(tmp, 'image', `${name}.jpg`), scene.rgb, scene.width, scene.height);
-      if (opts.labeled) await writeGrayPng(path.join(tmp, 'mask', `${name}.png`), scene.mask, scene.width, scene.height);
-      names.push(name);
+  return buildDirAtomically(root, { generator: 'synthetic-sod', version: SYNTH_SOD_VERSION, ...opts }, async (tmp) => {
+    const rng = new Rng(opts.seed, 'synthetic-sod');
+    for (const [split, n] of Object.entries(opts.splits)) {
+      const names: string[] = [];
+      const splitRng = rng.fork(split);
+      for (let i = 0; i < n; i++) {
+        const name = `${split}_${String(i).padStart(5, '0')}`;
+        const scene = renderSodScene(splitRng.fork(String(i)), opts.width, opts.height);
+        await writeJpeg(path.join(tmp, 'image', `${name}.jpg`), scene.rgb, scene.width, scene.height);
+        if (opts.labeled) await writeGrayPng(path.join(tmp, 'mask', `${name}.png`), scene.mask, scene.width, scene.height);
+        names.push(name);
+      }
+      fs.writeFileSync(path.join(tmp, `${split}.txt`), names.join('\n') + '\n');
     }
-    fs.writeFileSync(path.join(tmp, `${split}.txt`), names.join('\n') + '\n');
-  }
-  fs.writeFileSync(path.join(tmp, 'manifest.json'), manifest);
-  fs.rmSync(root, { recursive: true, force: true });
-  fs.mkdirSync(path.dirname(root), { recursive: true });
-  fs.renameSync(tmp, root);
-  return true;
+  });
 }

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Rng, normal, useBackend } from '@kd/core';
 import { renderObjectScene, type Sample } from '@kd/data';
@@ -8,6 +11,7 @@ import { planDetBatches } from './det-plan.ts';
 import { detLr, fitDetector } from './fit-detector.ts';
 import { FsdDistiller } from './fsd-distiller.ts';
 import { TeacherTapCache } from './teacher-cache.ts';
+import { TeacherOutputCache } from '../teacher-cache.ts';
 import { makeDetBatch } from './det-batch.ts';
 
 /** In-memory synthetic detection samples (classes 0-based), one of them without boxes. */
@@ -83,5 +87,32 @@ describe('detection training with FSD', () => {
     expect(detLr(1, 10, 100, 10)).toBeCloseTo(1, 12);
     expect(detLr(1, 55, 100, 10)).toBeCloseTo(0.525, 12);
     expect(detLr(1, 100, 100, 10)).toBeCloseTo(0.05, 12);
+  });
+
+  it('TeacherTapCache on disk: a second cache (another run) reads the taps back bit-exact without running the teacher', () => {
+    const teacher = tinyYolox(0.0625, 2);
+    const other = tinyYolox(0.0625, 9); // different weights: if its cache returns teacher's taps, they came from disk
+    const taps = ['neck.p3', 'neck.p4', 'neck.p5'];
+    const disk = { cache: new TeacherOutputCache(fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-taps-')), 'teacher-a'), keyOf: (step: number) => `seed=1|step=${step}` };
+    const batch = makeDetBatch(samples(2, 64), teacher.normalization);
+    const values = (t: Record<string, tf.Tensor4D>) => taps.map((n) => Array.from(t[n].dataSync()));
+    const first = new TeacherTapCache(teacher, taps, false, disk);
+    const a = first.get(0, batch.x);
+    const want = values(a);
+    first.release(a);
+    const before = tf.memory().numTensors;
+    const second = new TeacherTapCache(other, taps, false, disk);
+    const b = second.get(0, batch.x);
+    expect(disk.cache.hits).toBe(1);
+    expect(values(b)).toEqual(want);
+    second.release(b);
+    expect(tf.memory().numTensors).toBe(before);
+    const c = second.get(1, batch.x); // a new step is a miss: this cache's own teacher runs
+    expect(disk.cache.misses).toBe(2);
+    expect(values(c)[0]).not.toEqual(want[0]);
+    second.release(c);
+    tf.dispose(batch.x);
+    teacher.dispose();
+    other.dispose();
   });
 });
