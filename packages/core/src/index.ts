@@ -15,4 +15,6 @@ export * from './nn/batch-norm.ts';
 export * from './nn/taps.ts';
 export { useBackend, maxAbsDiff } from './testing.ts';
 export * from './nn/op-counter.ts';
-export { batchNormTrain } from './ops/batch-norm-train.ts';
+export { batchNormPreluTrain, batchNormTrain } from './ops/batch-norm-train.ts';
+export { prelu } from './ops/prelu.ts';
+export { avgPoolK, maxPoolK } from './ops/pool.ts';

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { Module } from './module.ts';
-import { batchNormTrain } from '../ops/batch-norm-train.ts';
+import { batchNormPreluTrain, batchNormTrain } from '../ops/batch-norm-train.ts';
+import { prelu } from '../ops/prelu.ts';
+import { nativeTrainKernels } from '../wasm-grad/train-kernels.ts';
 
 /**
  * BatchNorm over the channel axis of NHWC maps, PyTorch semantics: in training, normalise by
@@ -26,14 +28,37 @@ export class BatchNorm2d extends Module {
     if (!this.training) {
       return tf.batchNorm(x, this.runningMean, this.runningVar, this.bias, this.weight, this.eps) as tf.Tensor4D;
     }
+    return batchNormTrain(x, this.weight as tf.Tensor1D, this.bias as tf.Tensor1D, this.eps, this.updateRunningStats(x));
+  }
+
+  /**
+   * PReLU(this.forward(x)) with per-channel slopes `alpha` [C] (CSNet's BN → PReLU pairs). In
+   * training it is one fused op (ops/batch-norm-train.ts batchNormPreluTrain), same values.
+   */
+  forwardPrelu(x: tf.Tensor4D, alpha: tf.Tensor1D): tf.Tensor4D {
+    if (!this.training) return prelu(this.forward(x), alpha);
+    return batchNormPreluTrain(x, this.weight as tf.Tensor1D, this.bias as tf.Tensor1D, alpha, this.eps, this.updateRunningStats(x));
+  }
+
+  /** The batch-moments callback that updates running_mean/var (momentum, unbiased variance). */
+  private updateRunningStats(x: tf.Tensor4D): (mean: tf.Tensor1D, variance: tf.Tensor1D) => void {
     const n = x.size / this.channels;
     const m = this.momentum;
-    return batchNormTrain(x, this.weight as tf.Tensor1D, this.bias as tf.Tensor1D, this.eps, (mean, variance) =>
+    if (nativeTrainKernels() && this.runningMean.dtype === 'float32') {
+      // one wasm kernel instead of ~8 tiny ops and their scalars (same rounding, kernels.c bn_running)
+      return (mean, variance) =>
+        tf.tidy(() => {
+          const inputs = { runningMean: this.runningMean, runningVar: this.runningVar, mean, variance };
+          const [rm, rv] = tf.engine().runKernel('KdBatchNormRunningStats', inputs, { momentum: m, n }) as tf.Tensor[];
+          this.runningMean.assign(rm);
+          this.runningVar.assign(rv);
+        });
+    }
+    return (mean, variance) =>
       tf.tidy(() => {
         const unbiased = n > 1 ? variance.mul(n / (n - 1)) : variance;
         this.runningMean.assign(this.runningMean.mul(1 - m).add(mean.mul(m)));
         this.runningVar.assign(this.runningVar.mul(1 - m).add(unbiased.mul(m)));
-      }),
-    );
+      });
   }
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { trainKernelsUsable } from '../wasm-grad/train-kernels.ts';
 
 /**
  * Bilinear resize, NHWC: x [N,H,W,C] → [N,h,w,C].
@@ -24,11 +25,21 @@ export function resizeBilinear(x: tf.Tensor4D, size: [number, number], alignCorn
   return f(x) as tf.Tensor4D;
 }
 
-/** dx for the resize above: dy [N,h,w,C] → [N,H,W,C], as two plain 2-D matmuls. */
+/**
+ * dx for the resize above: dy [N,h,w,C] → [N,H,W,C], as two plain 2-D matmuls. On wasm (with our
+ * SIMD module) one kernel applies both matrices in place of the matmuls and their four transposes,
+ * using only their ≤ 2 non-zeros per row (same values; a 48-wide dense row costs 24× the MACs).
+ */
 export function resizeBilinearBackward(dy: tf.Tensor4D, inSize: [number, number], alignCorners: boolean): tf.Tensor4D {
   return tf.tidy(() => {
     const [N, h, w, C] = dy.shape;
     const [H, W] = inSize;
+    if ((w !== W || h !== H) && trainKernelsUsable(dy) && tf.getKernel('KdResizeBilinearGrad', 'wasm')) {
+      const inputs: tf.NamedTensorMap = { dy };
+      if (w !== W) inputs.aw = tf.tensor2d(interpMatrix(W, w, alignCorners), [w, W]);
+      if (h !== H) inputs.ah = tf.tensor2d(interpMatrix(H, h, alignCorners), [h, H]);
+      return tf.engine().runKernel('KdResizeBilinearGrad', inputs, { inSize: [H, W] }) as tf.Tensor4D;
+    }
     let g: tf.Tensor4D = dy;
     if (w !== W) {
       // [N,h,C,w] · A_w [w, W] → [N,h,C,W] → [N,h,W,C]

@@ -25,6 +25,29 @@ export function conv2dBackpropFilterWasm({ inputs, backend, attrs }: KernelArgs)
   const { top, bottom, left, right } = info.padInfo;
   const { run, adopt, done } = kernelContext(backend);
   const native = nativeKernels(backend);
+  // The direct kernel (4×8 register tiles) beats im2col_t + XNNPACK matmul (which transposes x and
+  // packs all of dy per call) for the small channel counts of CSNet-like layers; measured crossover
+  // on wasm-simd: Co ≤ 64 and KH·KW·Ci ≤ 320. Both sum over N·OH·OW in ascending order (same values).
+  const direct = Co <= 64 && KH * KW * Ci <= 320;
+  if (native && direct && KH === 1 && KW === 1 && sh === 1 && sw === 1 && !(top || bottom || left || right)) {
+    // 1×1: dW[Ci, Co] = x[M, Ci]ᵀ · dy[M, Co] directly (kernels.c conv1x1_filter_grad): same sums
+    // in the same order as the im2col + matmul below, without the transpose and weight packing.
+    const out = makeOutput(backend, filterShape);
+    native.conv1x1_filter_grad(heapPtr(backend, x), heapPtr(backend, dy), heapPtr(backend, out), tf.util.sizeFromShape(x.shape) / Ci, Ci, Co);
+    return out;
+  }
+  if (native && direct && (tf.util.sizeFromShape(x.shape) / Ci) * KH * KW * Ci <= 1 << 24) {
+    // Patches as rows (im2col_rows) and the same direct kernel: dW[K, Co] = P[M, K]ᵀ · dy[M, Co],
+    // each sum in ascending m like the im2col_t + matmul below (whose matmul packs all of dy).
+    const [N, H, W] = x.shape;
+    const { outHeight: OH, outWidth: OW } = info;
+    const K = KH * KW * Ci, M = N * OH * OW;
+    const cols = adopt(makeOutput(backend, [M, K]));
+    native.im2col_rows(heapPtr(backend, x), heapPtr(backend, cols), N, H, W, Ci, KH, KW, sh, sw, 1, 1, top, left, OH, OW);
+    const out = makeOutput(backend, filterShape);
+    native.conv1x1_filter_grad(heapPtr(backend, cols), heapPtr(backend, dy), heapPtr(backend, out), M, K, Co);
+    return done(out);
+  }
   if (native) {
     const [N, H, W] = x.shape;
     const { outHeight: OH, outWidth: OW } = info;

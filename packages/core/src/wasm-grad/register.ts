@@ -6,6 +6,8 @@ import { conv2dBackpropInputWasm } from './conv2d-backprop-input.ts';
 import { depthwiseBackpropFilterWasm } from './depthwise-backprop-filter.ts';
 import { depthwiseBackpropInputWasm } from './depthwise-backprop-input.ts';
 import { identitySharedWasm } from './identity-shared.ts';
+import { maxPoolGradWasm } from './max-pool-grad.ts';
+import { registerTrainKernels } from './train-kernels.ts';
 
 let replaced = false;
 
@@ -20,8 +22,9 @@ function replaceKernel(kernelName: string, make: (stock: tf.KernelFunc) => tf.Ke
 /**
  * Registers the three gradient kernels stock tfjs-backend-wasm 4.22 lacks (it cannot train a
  * conv net without them) and replaces its slow Conv2DBackpropInput. Also replaces Identity
- * (zero-copy; tfjs clones every tensor it saves for backprop) and Sum/Mean over leading axes
- * (no transpose). Kernel-level registration covers tf.conv2d, tf.fused.conv2d and layers.
+ * (zero-copy; tfjs clones every tensor it saves for backprop), Sum/Mean over leading axes
+ * (no transpose) and MaxPoolGrad (the stock one misroutes the gradient of all-negative windows).
+ * Kernel-level registration covers tf.conv2d, tf.fused.conv2d and layers.
  * Must run before the wasm backend initialises. Idempotent; returns the names it registered.
  */
 export function registerWasmGradKernels(): string[] {
@@ -34,7 +37,9 @@ export function registerWasmGradKernels(): string[] {
       (args.inputs.x as tf.TensorInfo).dtype === (args.attrs as { dtype: string }).dtype ? identitySharedWasm(args) : stock(args)) as tf.KernelFunc);
     replaceKernel('Sum', (stock) => leadingAxesReducer('Sum', stock));
     replaceKernel('Mean', (stock) => leadingAxesReducer('Mean', stock));
-    added.push('Identity', 'Cast', 'Sum', 'Mean');
+    replaceKernel('MaxPoolGrad', () => maxPoolGradWasm as unknown as tf.KernelFunc);
+    added.push('Identity', 'Cast', 'Sum', 'Mean', 'MaxPoolGrad');
+    added.push(...registerTrainKernels(replaceKernel)); // Kd* training kernels (BN, PReLU, pools, resize), Concat, SplitV, depthwise forward
   }
   const kernels: Record<string, tf.KernelFunc> = {
     Conv2DBackpropFilter: conv2dBackpropFilterWasm as unknown as tf.KernelFunc,

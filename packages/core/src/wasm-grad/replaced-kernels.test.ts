@@ -69,3 +69,32 @@ describe('wasm zero-copy Identity and same-dtype Cast', () => {
     expect(ids()).toBe(ids0);
   });
 });
+
+describe('wasm MaxPoolGrad matches the cpu backend', () => {
+  // The stock kernel starts its max search at FLT_MIN (> 0), so all-negative windows misroute dy.
+  const cases: [string, number[], number, number, 'valid' | 'same', number][] = [
+    ['2×2/2 valid, all negative', [2, 8, 8, 5], 2, 2, 'valid', -3],
+    ['2×2/2 valid, mixed signs', [1, 16, 16, 19], 2, 2, 'valid', 0],
+    ['3×3/2 same (overlapping, padded)', [2, 9, 11, 4], 3, 2, 'same', -1],
+    ['5×5/1 same (SPP-like)', [1, 6, 6, 3], 5, 1, 'same', -1],
+  ];
+  it.each(cases)('%s', async (_n, shape, k, s, pad, mean) => {
+    const xs = new Rng(21).fillNormal(new Float32Array(shape.reduce((a, b) => a * b, 1)), mean, 1);
+    const grad = () =>
+      tf.tidy(() => {
+        const x = tf.tensor4d(xs, shape as [number, number, number, number]);
+        const f = (t: tf.Tensor) => {
+          const y = tf.maxPool(t as tf.Tensor4D, k, s, pad);
+          return tf.sum(tf.mul(y, tf.range(1, y.size + 1).reshape(y.shape)));
+        };
+        return tf.grad(f)(x).dataSync().slice() as Float32Array;
+      });
+    await useBackend('cpu');
+    const want = grad();
+    await useBackend('wasm');
+    const before = tf.memory().numTensors;
+    const got = grad();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Array.from(got)).toEqual(Array.from(want));
+  });
+});

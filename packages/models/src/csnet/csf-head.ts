@@ -29,7 +29,7 @@ class MsBlock extends Module {
   }
   forward(x: tf.Tensor4D): tf.Tensor4D {
     const ys = this.msconv.items.filter((c): c is Conv2d => c !== null).map((c) => c.forward(x));
-    return this.prelu.forward(this.bn.forward(concatChannels(ys)));
+    return this.prelu.afterBatchNorm(this.bn, concatChannels(ys));
   }
 }
 

@@ -30,7 +30,7 @@ export class GOctaveCbr extends Module {
   }
 
   forward(xs: Branches): Branches {
-    return this.conv.forward(xs).map((y, j) => (y ? this.prelus.at(j).forward(this.bns.at(j).forward(y)) : null));
+    return this.conv.forward(xs).map((y, j) => (y ? this.prelus.at(j).afterBatchNorm(this.bns.at(j), y) : null));
   }
 }
 
@@ -53,6 +53,6 @@ export class SimplifiedGOctConvBr extends Module {
   }
 
   forward(xs: Branches): Branches {
-    return xs.map((x, i) => (x && this.widths[i] > 0 ? this.prelus.at(i).forward(this.bns.at(i).forward(this.convs.at(i).forward(x))) : null));
+    return xs.map((x, i) => (x && this.widths[i] > 0 ? this.prelus.at(i).afterBatchNorm(this.bns.at(i), this.convs.at(i).forward(x)) : null));
   }
 }

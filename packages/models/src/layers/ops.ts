@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { countingOps, reportOp, resizeBilinear } from '@kd/core';
+import { avgPoolK, countingOps, maxPoolK, reportOp, resizeBilinear } from '@kd/core';
 
 /**
  * The non-conv ops our models use, each reporting itself to core's `countOps` so MAC/FLOP
@@ -32,7 +32,7 @@ export function mul(a: tf.Tensor4D, b: tf.Tensor4D): tf.Tensor4D {
 
 /** k×k / stride-k average pool, no padding (PyTorch `avg_pool2d(x, k, k)`, floor). */
 export function avgPool(x: tf.Tensor4D, k: number): tf.Tensor4D {
-  const y = tf.avgPool(x, k, k, 'valid');
+  const y = avgPoolK(x, k); // tf.avgPool(x, k, k, 'valid'), with a direct backward kernel on wasm
   if (countingOps()) reportOp({ kind: 'pool', name: `avgpool${k}`, macs: k * k * y.size, flops: 0, outShape: y.shape });
   return y;
 }
@@ -40,6 +40,8 @@ export function avgPool(x: tf.Tensor4D, k: number): tf.Tensor4D {
 /** k×k max pool with stride `stride` and symmetric zero-free padding `pad` (PyTorch semantics: padded cells never win). */
 export function maxPool(x: tf.Tensor4D, k: number, stride = k, pad = 0): tf.Tensor4D {
   const y = tf.tidy(() => {
+    // non-overlapping windows: tf.maxPool with a direct backward kernel on wasm (core maxPoolK)
+    if (pad === 0 && stride === k) return maxPoolK(x, k);
     // -Infinity padding reproduces PyTorch's max_pool2d(padding=p); tfjs 'same' pads asymmetrically.
     const xp = pad > 0 ? tf.pad(x, [[0, 0], [pad, pad], [pad, pad], [0, 0]], -3.4e38) : x;
     return tf.maxPool(xp as tf.Tensor4D, k, stride, 'valid');

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Module, countingOps, reportOp } from '@kd/core';
+import { Module, countingOps, prelu, reportOp, type BatchNorm2d } from '@kd/core';
 
 /**
  * PyTorch `nn.PReLU(C)`: per-channel y = max(0,x) + a_c·min(0,x), a initialised to 0.25.
@@ -14,7 +14,15 @@ export class PReLU extends Module {
   }
 
   forward(x: tf.Tensor4D): tf.Tensor4D {
-    const y = tf.prelu(x, this.weight as unknown as tf.Tensor4D) as tf.Tensor4D;
+    // core's prelu: tf.prelu, with a fused backward kernel on wasm (same values)
+    const y = prelu(x, this.weight as tf.Tensor as tf.Tensor1D);
+    if (countingOps()) reportOp({ kind: 'elementwise', name: 'prelu', macs: 0, flops: y.size, outShape: y.shape });
+    return y;
+  }
+
+  /** this.forward(bn.forward(x)), as one fused op in training (BatchNorm2d.forwardPrelu; same values). */
+  afterBatchNorm(bn: BatchNorm2d, x: tf.Tensor4D): tf.Tensor4D {
+    const y = bn.forwardPrelu(x, this.weight as tf.Tensor as tf.Tensor1D);
     if (countingOps()) reportOp({ kind: 'elementwise', name: 'prelu', macs: 0, flops: y.size, outShape: y.shape });
     return y;
   }

@@ -35,8 +35,10 @@ export class HeadLevel extends Module {
     this.convReg = this.child('conv_reg', new Conv2d(rng, channels, 4, { kernel: 1, bias: true }));
     this.convObj = this.child('conv_obj', new Conv2d(rng, channels, 1, { kernel: 1, bias: true }));
     const b = priorBias(0.01);
-    this.convCls.bias!.assign(tf.fill([numClasses], b));
-    this.convObj.bias!.assign(tf.fill([1], b));
+    tf.tidy(() => {
+      this.convCls.bias!.assign(tf.fill([numClasses], b));
+      this.convObj.bias!.assign(tf.fill([1], b));
+    });
   }
 
   forward(x: tf.Tensor4D): tf.Tensor4D {
