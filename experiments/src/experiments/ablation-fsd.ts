@@ -88,7 +88,7 @@ async function fsdTeacher(cfg: FsdConfig, run: RunContext, d: DetData) {
     const plan = planDetBatches(d.train.samples, { epochs: cfg.teacher_epochs, batchSize: cfg.batch, rng: rng.fork('data'), augment: d.augment });
     const fit = await fitDetector(model, plan, { lr: cfg.lr, stepsPerEpoch: d.perEpoch, label: 'teacher', progress: run.progress, onStep: (step, det) => run.log({ phase: 'teacher', step, det }) });
     return { model: model as unknown as KdModel, row: { ...detRow(model, cfg.teacher_width, d, cfg, fit), kd_params: 0 } };
-  }, { progress: run.progress });
+  }, { progress: run.progress, defer: run.deferBusyTeacher });
 }
 
 /**

@@ -51,7 +51,7 @@ export async function segTeacher(cfg: SegSweepConfig, run: RunContext) {
       await train.close();
       await val.close();
     }
-  }, { progress: run.progress });
+  }, { progress: run.progress, defer: run.deferBusyTeacher });
 }
 
 export type SegTerms = (student: KdModel, teacher: KdModel, train: BatchSource) => DistillTerm[] | Promise<DistillTerm[]>;

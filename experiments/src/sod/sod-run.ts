@@ -31,13 +31,38 @@ export function sodTask(kind: SodLossKind): { task: TaskLoss; forward?: (model: 
   }
 }
 
-/** Trains `model` for `epochs` on `source` with Adam at `lr` (constant) and the given task/distiller. */
-export async function trainSod(model: KdModel, source: BatchSource, o: { epochs: number; lr: number; loss: SodLossKind | null; run: RunContext; phase: string; distiller?: Distiller; taskWeight?: number }) {
+/**
+ * Adds coupled L2 weight decay for the parameters `noDecay` does not exempt to a task loss:
+ * 0.5·wd·Σθ² has gradient wd·θ, exactly what PyTorch's Adam `weight_decay` adds to each gradient
+ * before the moments (so it equals the optimizer's `weightDecay` restricted to a parameter group).
+ */
+function withWeightDecay(task: TaskLoss, model: KdModel, weightDecay: number, noDecay: (name: string) => boolean): TaskLoss {
+  const decayed = model.namedParameters().filter(([n]) => !noDecay(n)).map(([, v]) => v);
+  return (s, b, epoch) => tf.tidy(() => tf.add(task(s, b, epoch), tf.mul(0.5 * weightDecay, tf.addN(decayed.map((v) => tf.sum(tf.square(v)))))) as tf.Scalar);
+}
+
+/**
+ * Trains `model` for `epochs` on `source` with Adam at `lr` (constant) and the given task/distiller.
+ * `weightDecay`: coupled L2 decay (PyTorch Adam `weight_decay`) on every parameter except those
+ * `noDecay(stateDictName)` exempts (CSNet's official optimizer exempts the ILBlock γ that dynamic
+ * weight decay handles); with `noDecay` it is added to the task loss (needs a task, task weight 1
+ * and no distiller), otherwise the optimizer applies it to all trained variables.
+ */
+export async function trainSod(model: KdModel, source: BatchSource, o: {
+  epochs: number; lr: number; loss: SodLossKind | null; run: RunContext; phase: string; distiller?: Distiller; taskWeight?: number;
+  weightDecay?: number; noDecay?: (name: string) => boolean;
+}) {
   const t = o.loss ? sodTask(o.loss) : null;
+  const wd = o.weightDecay ?? 0;
+  let task = t?.task ?? null;
+  if (wd > 0 && o.noDecay) {
+    if (!task || (o.taskWeight ?? 1) !== 1 || o.distiller) throw new Error('trainSod: weightDecay with noDecay needs a task loss, task weight 1 and no distiller');
+    task = withWeightDecay(task, model, wd, o.noDecay);
+  }
   return fitDense(model, source, {
-    epochs: o.epochs, optimizer: { kind: 'adam', lr: o.lr }, label: `${o.phase} ${model.name}`, progress: o.run.progress, taskWeight: o.taskWeight,
+    epochs: o.epochs, optimizer: { kind: 'adam', lr: o.lr, weightDecay: wd > 0 && !o.noDecay ? wd : 0 }, label: `${o.phase} ${model.name}`, progress: o.run.progress, taskWeight: o.taskWeight,
     studentForward: t?.forward?.(model), onStep: (r) => o.run.log({ phase: o.phase, ...r }),
-  }, t?.task ?? null, o.distiller);
+  }, task, o.distiller);
 }
 
 /** The SOD table columns for a trained model on the test loader. */

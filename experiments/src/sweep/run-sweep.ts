@@ -10,6 +10,7 @@ import { claimFileOf, isFinished, readFinishedRuns, runDirOf, writeJsonAtomic, t
 import { takeShard, type Shard } from './shard.ts';
 import type { SweepExperiment } from './sweep-experiment.ts';
 import { writeSweepTables } from './sweep-tables.ts';
+import { TeacherBusyError } from './teacher-store.ts';
 
 export interface SweepOptions {
   profile: 'quick' | 'full';
@@ -39,24 +40,35 @@ export async function runSweep(exp: SweepExperiment, opts: SweepOptions): Promis
   // Work queue shared with any other process on the same out folder (`--jobs`, or shards on a
   // shared disk): a run is claimed before it starts; runs claimed elsewhere are revisited until
   // they finish or their claim is abandoned, so this process returns only when its slice is done.
+  // A run whose teacher another process is training is deferred, not waited for, while other
+  // runs can go ahead (e.g. the no-KD rows while the teacher trains).
   for (let pass = 0; ; pass++) {
-    let busyElsewhere = 0;
+    let pending = 0, progressed = false;
     for (const [i, spec] of mine.entries()) {
       if (isFinished(opts.outDir, exp.name, spec.hash)) continue;
       const claim = Claim.tryTake(claimFileOf(opts.outDir, exp.name, spec.hash));
-      if (!claim) { busyElsewhere++; continue; }
+      if (!claim) { pending++; continue; }
       try {
         if (isFinished(opts.outDir, exp.name, spec.hash)) continue; // finished between the check and the claim
         if (opts.progress) process.stderr.write(`[${exp.name} ${i + 1}/${mine.length}] ${spec.variant}${Object.keys(spec.point).length ? ` ${JSON.stringify(spec.point)}` : ''} seed ${spec.seed}\n`);
-        await runOneSpec(exp, spec, opts, cacheDir);
+        try {
+          await runOneSpec(exp, spec, opts, cacheDir);
+        } catch (e) {
+          if (!(e instanceof TeacherBusyError)) throw e;
+          if (opts.progress) process.stderr.write(`  its teacher is being trained by another job: deferred\n`);
+          pending++;
+          continue;
+        }
         ran++;
+        progressed = true;
       } finally {
         claim.release();
       }
       writeSweepTables(exp, all, readFinishedRuns(opts.outDir, exp.name), opts.outDir);
     }
-    if (busyElsewhere === 0) break;
-    if (opts.progress && pass === 0) process.stderr.write(`${exp.name}: waiting for ${busyElsewhere} run(s) another process is running\n`);
+    if (pending === 0) break;
+    if (progressed) continue;
+    if (opts.progress && pass === 0) process.stderr.write(`${exp.name}: waiting for ${pending} run(s) held by another process or waiting for its teacher\n`);
     await sleep(2000);
   }
   writeSweepTables(exp, all, readFinishedRuns(opts.outDir, exp.name), opts.outDir);
@@ -77,7 +89,7 @@ async function runOneSpec(exp: SweepExperiment, spec: RunSpec, opts: SweepOption
   try {
     const row = await exp.runOne(spec.config, {
       seed: spec.seed, rng: new Rng(spec.seed), backend: opts.backend, gitHash: opts.gitHash, dataRoot: opts.dataRoot,
-      runDir, cacheDir, progress: opts.progress, log: (r) => fs.writeSync(logFd, JSON.stringify(r) + '\n'),
+      runDir, cacheDir, progress: opts.progress, deferBusyTeacher: true, log: (r) => fs.writeSync(logFd, JSON.stringify(r) + '\n'),
     });
     stored = { hash: spec.hash, variant: spec.variant, point: spec.point, seed: spec.seed, status: 'ok', row: { ...row, ...provenance } };
   } catch (e) {

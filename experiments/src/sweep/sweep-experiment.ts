@@ -26,6 +26,8 @@ export interface RunContext {
   /** Folder shared by the sweep's runs for cached teachers and teacher outputs. */
   cacheDir: string;
   progress: boolean;
+  /** Pass to ensureTeacher: a teacher another job is training defers this run instead of blocking. */
+  deferBusyTeacher: boolean;
   /** Appends one JSON record to the run's log.jsonl. */
   log(record: Record<string, unknown>): void;
 }

@@ -6,7 +6,7 @@ import { Rng, useBackend } from '@kd/core';
 import { createModel, type KdModel } from '@kd/models';
 import { describe, expect, it } from 'vitest';
 import { Claim, isAbandoned } from './claim.ts';
-import { ensureTeacher } from './teacher-store.ts';
+import { TeacherBusyError, ensureTeacher } from './teacher-store.ts';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-teacher-'));
 /** A pid that certainly belongs to no live process: a child that has already exited. */
@@ -55,6 +55,27 @@ describe('teacher store', () => {
     expect(t.trained).toBe(true);
     expect(fs.existsSync(lock)).toBe(false);
     t.model.dispose();
+  });
+});
+
+describe('teacher store with defer', () => {
+  it('throws TeacherBusyError instead of waiting while another live process trains the teacher', async () => {
+    const cache = tmp();
+    const spec = { teacher: 'csnet-l-x1', seed: 6 };
+    let trained = 0;
+    const slow = ensureTeacher(cache, spec, async () => {
+      trained++;
+      await new Promise((r) => setTimeout(r, 300));
+      return { model: createModel('csnet-l-x1', { rng: new Rng(6) }) as KdModel, row: {} };
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    await expect(ensureTeacher(cache, spec, async () => { throw new Error('must not train'); }, { defer: true })).rejects.toBeInstanceOf(TeacherBusyError);
+    const t = await slow;
+    const again = await ensureTeacher(cache, spec, async () => { throw new Error('must not train'); }, { defer: true });
+    expect(trained).toBe(1);
+    expect(again.trained).toBe(false);
+    t.model.dispose();
+    again.model.dispose();
   });
 });
 

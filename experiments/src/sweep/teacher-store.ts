@@ -23,7 +23,20 @@ export interface StoredTeacher {
  * Concurrent jobs coordinate through a claim (`<key>.lock`): one trains, the others wait and
  * load; a claim left by a killed job is taken over.
  */
-export async function ensureTeacher(cacheDir: string, spec: Record<string, unknown>, train: () => Promise<{ model: KdModel; row: ResultRow }>, opts: { progress?: boolean } = {}): Promise<StoredTeacher> {
+/** Thrown instead of waiting when another process is training the teacher and `defer` is set. */
+export class TeacherBusyError extends Error {
+  constructor(readonly key: string) {
+    super(`teacher ${key} is being trained by another process`);
+  }
+}
+
+export interface TeacherStoreOptions {
+  progress?: boolean;
+  /** When another process holds the teacher's lock: throw TeacherBusyError (the sweep runs something else first) instead of waiting. */
+  defer?: boolean;
+}
+
+export async function ensureTeacher(cacheDir: string, spec: Record<string, unknown>, train: () => Promise<{ model: KdModel; row: ResultRow }>, opts: TeacherStoreOptions = {}): Promise<StoredTeacher> {
   const key = configHash(spec);
   const dir = path.join(cacheDir, 'teachers', key);
   const meta = path.join(dir, 'teacher.json');
@@ -35,6 +48,7 @@ export async function ensureTeacher(cacheDir: string, spec: Record<string, unkno
     if (fs.existsSync(meta)) return load();
     const claim = Claim.tryTake(`${dir}.lock`);
     if (!claim) {
+      if (opts.defer) throw new TeacherBusyError(key);
       // Another job is training this very teacher: wait for it rather than train a second copy.
       if (!waited && opts.progress) process.stderr.write(`teacher ${key}: another process is training it; waiting\n`);
       await sleep(2000);
