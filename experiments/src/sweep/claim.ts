@@ -2,9 +2,24 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-/** How often a live claim refreshes its file's mtime, and when a silent claim counts as abandoned. */
+/** How often a live claim refreshes its file's mtime, and when a silent claim of another host counts as abandoned. */
 export const HEARTBEAT_MS = 20_000;
-export const STALE_AFTER_MS = 120_000;
+export const STALE_AFTER_MS = 600_000;
+
+/** Claims this process holds (refreshed together by {@link touchHeldClaims}). */
+const held = new Set<Claim>();
+let lastTouch = 0;
+
+/**
+ * Refreshes every claim this process holds, at most once per heartbeat period. The interval
+ * timer cannot fire while a training step keeps the event loop busy, so the sweep also calls
+ * this from each run's per-step log.
+ */
+export function touchHeldClaims(now = Date.now()): void {
+  if (now - lastTouch < HEARTBEAT_MS) return;
+  lastTouch = now;
+  for (const c of held) c.touch();
+}
 
 interface ClaimRecord {
   pid: number;
@@ -14,19 +29,23 @@ interface ClaimRecord {
 /**
  * An exclusive claim on a piece of work (a sweep run, a teacher to train) shared by processes
  * that see the same folder: local `--jobs` workers, or shards on a shared disk. The claim is a
- * file created with O_EXCL holding `{pid, host}`; its holder touches it every 20 s. A claim is
- * abandoned — and may be taken over — when its holder is a dead process on this host, or when
- * it has not been touched for 2 min (a holder on another host that died).
+ * file created with O_EXCL holding `{pid, host}`. A claim is abandoned — and may be taken over —
+ * when its holder is a dead process on this host (checked with signal 0: exact, whatever the
+ * holder is doing), or, for a holder on another host, when the file has not been touched for
+ * 10 min (its holder refreshes it every 20 s: timer and per-step log, see touchHeldClaims).
  */
 export class Claim {
   private timer: NodeJS.Timeout;
 
   private constructor(readonly file: string) {
-    this.timer = setInterval(() => {
-      const now = new Date();
-      try { fs.utimesSync(file, now, now); } catch { /* released or taken over */ }
-    }, HEARTBEAT_MS);
+    this.timer = setInterval(() => this.touch(), HEARTBEAT_MS);
     this.timer.unref();
+    held.add(this);
+  }
+
+  touch(): void {
+    const now = new Date();
+    try { fs.utimesSync(this.file, now, now); } catch { /* released or taken over */ }
   }
 
   /** Takes the claim, or returns null when a live process holds it. */
@@ -49,6 +68,7 @@ export class Claim {
 
   release(): void {
     clearInterval(this.timer);
+    held.delete(this);
     fs.rmSync(this.file, { force: true });
   }
 }
@@ -63,7 +83,7 @@ export function isAbandoned(file: string): boolean {
     // Vanished, or caught between create and write: treat a fresh empty file as live.
     return !fs.existsSync(file) || Date.now() - fs.statSync(file).mtimeMs > STALE_AFTER_MS;
   }
-  if (record.host === os.hostname() && !processAlive(record.pid)) return true;
+  if (record.host === os.hostname()) return !processAlive(record.pid);
   return Date.now() - stat.mtimeMs > STALE_AFTER_MS;
 }
 

@@ -5,7 +5,7 @@ import { Rng, type BackendInfo } from '@kd/core';
 import { NonFiniteLossError } from '@kd/distill';
 import type { Config } from '../config.ts';
 import { expandSweep, type RunSpec } from './expand.ts';
-import { Claim, sleep } from './claim.ts';
+import { Claim, sleep, touchHeldClaims } from './claim.ts';
 import { claimFileOf, isFinished, readFinishedRuns, runDirOf, writeJsonAtomic, type StoredRun } from './run-store.ts';
 import { takeShard, type Shard } from './shard.ts';
 import type { SweepExperiment } from './sweep-experiment.ts';
@@ -89,7 +89,7 @@ async function runOneSpec(exp: SweepExperiment, spec: RunSpec, opts: SweepOption
   try {
     const row = await exp.runOne(spec.config, {
       seed: spec.seed, rng: new Rng(spec.seed), backend: opts.backend, gitHash: opts.gitHash, dataRoot: opts.dataRoot,
-      runDir, cacheDir, progress: opts.progress, deferBusyTeacher: true, log: (r) => fs.writeSync(logFd, JSON.stringify(r) + '\n'),
+      runDir, cacheDir, progress: opts.progress, deferBusyTeacher: true, log: (r) => { fs.writeSync(logFd, JSON.stringify(r) + '\n'); touchHeldClaims(); },
     });
     stored = { hash: spec.hash, variant: spec.variant, point: spec.point, seed: spec.seed, status: 'ok', row: { ...row, ...provenance } };
   } catch (e) {

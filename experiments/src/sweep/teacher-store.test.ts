@@ -98,11 +98,17 @@ describe('claims', () => {
     expect(JSON.parse(fs.readFileSync(file, 'utf8')).pid).toBe(process.pid);
     taken.release();
 
-    // A holder on another host is judged by its heartbeat: silent for over 2 min ⇒ abandoned.
+    // A live holder on this host is never abandoned, however long it has been silent
+    // (a training step blocks the event loop, so its heartbeat timer cannot fire).
+    fs.writeFileSync(file, JSON.stringify({ pid: process.pid, host: os.hostname() }));
+    const old = new Date(Date.now() - 3_600_000);
+    fs.utimesSync(file, old, old);
+    expect(isAbandoned(file)).toBe(false);
+    // A holder on another host is judged by its heartbeat: silent for over 10 min ⇒ abandoned.
     fs.writeFileSync(file, JSON.stringify({ pid: 1, host: 'another-host' }));
     expect(isAbandoned(file)).toBe(false);
-    const old = new Date(Date.now() - 180_000);
-    fs.utimesSync(file, old, old);
+    const stale = new Date(Date.now() - 660_000);
+    fs.utimesSync(file, stale, stale);
     expect(isAbandoned(file)).toBe(true);
   });
 });
