@@ -20,17 +20,19 @@ interface TableSodConfig extends SodDataConfig {
   epochs: number;
   kd_epochs: number;
   lr: number;
+  /** Adam β2 of the student (CSNet's official recipe: 0.99). */
+  adam_beta2: number;
   teacher_cache: boolean;
 }
 
 const defaults: TableSodConfig = {
   role: 'student', model: 'scfnet-mbv3-x0.5', loss: 'scfnet',
   data: 'synthetic', unlabeled: 'synthetic', size: 96, n_train: 320, n_unlabeled: 640, batch: 16, workers: 1,
-  teacher: 'scfnet-r50', teacher_width: 0.25, teacher_channels: 32, teacher_epochs: 16, epochs: 16, kd_epochs: 8, lr: 0.002, teacher_cache: false,
+  teacher: 'scfnet-r50', teacher_width: 0.25, teacher_channels: 32, teacher_epochs: 16, epochs: 16, kd_epochs: 8, lr: 0.002, adam_beta2: 0.999, teacher_cache: false,
 };
 
 /** CSNet rows: 10 epochs in the quick profile (CPU budget); the official recipe in full (METHODS §2.4). */
-const CSNET_SCHEDULE = { quick: { epochs: 10 }, full: { epochs: 300, lr: 1e-4, size: 224, batch: 24 } };
+const CSNET_SCHEDULE = { quick: { epochs: 10 }, full: { epochs: 300, lr: 1e-4, adam_beta2: 0.99, size: 224, batch: 24 } };
 
 /** SCFNet-R50 teacher trained on the labels, once per (recipe, seed, backend). */
 async function sodTeacher(cfg: TableSodConfig, run: RunContext) {
@@ -103,7 +105,7 @@ export const tableSod: SweepExperiment<TableSodConfig> = {
         const cache = cfg.teacher_cache ? new TeacherOutputCache(path.join(run.cacheDir, 'teacher-outputs'), teacher!.key) : null;
         fit = await trainSod(model, train, { epochs: cfg.kd_epochs, lr: cfg.lr, loss: null, run, phase: 'student', distiller: new Distiller(model, teacher!.model, [term], cache), taskWeight: 0 });
       } else {
-        fit = await trainSod(model, train, { epochs: cfg.epochs, lr: cfg.lr, loss: cfg.loss as SodLossKind, run, phase: 'student' });
+        fit = await trainSod(model, train, { epochs: cfg.epochs, lr: cfg.lr, loss: cfg.loss as SodLossKind, run, phase: 'student', betas: [0.9, cfg.adam_beta2] });
       }
       const row = await sodRow(model, test, cfg.size);
       await saveModel(model, path.join(run.runDir, 'student'));

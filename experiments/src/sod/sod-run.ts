@@ -42,7 +42,8 @@ function withWeightDecay(task: TaskLoss, model: KdModel, weightDecay: number, no
 }
 
 /**
- * Trains `model` for `epochs` on `source` with Adam at `lr` (constant) and the given task/distiller.
+ * Trains `model` for `epochs` on `source` with Adam at `lr` (constant; `betas` default 0.9, 0.999)
+ * and the given task/distiller.
  * `weightDecay`: coupled L2 decay (PyTorch Adam `weight_decay`) on every parameter except those
  * `noDecay(stateDictName)` exempts (CSNet's official optimizer exempts the ILBlock γ that dynamic
  * weight decay handles); with `noDecay` it is added to the task loss (needs a task, task weight 1
@@ -50,7 +51,7 @@ function withWeightDecay(task: TaskLoss, model: KdModel, weightDecay: number, no
  */
 export async function trainSod(model: KdModel, source: BatchSource, o: {
   epochs: number; lr: number; loss: SodLossKind | null; run: RunContext; phase: string; distiller?: Distiller; taskWeight?: number;
-  weightDecay?: number; noDecay?: (name: string) => boolean;
+  weightDecay?: number; noDecay?: (name: string) => boolean; betas?: [number, number];
 }) {
   const t = o.loss ? sodTask(o.loss) : null;
   const wd = o.weightDecay ?? 0;
@@ -60,7 +61,7 @@ export async function trainSod(model: KdModel, source: BatchSource, o: {
     task = withWeightDecay(task, model, wd, o.noDecay);
   }
   return fitDense(model, source, {
-    epochs: o.epochs, optimizer: { kind: 'adam', lr: o.lr, weightDecay: wd > 0 && !o.noDecay ? wd : 0 }, label: `${o.phase} ${model.name}`, progress: o.run.progress, taskWeight: o.taskWeight,
+    epochs: o.epochs, optimizer: { kind: 'adam', lr: o.lr, betas: o.betas, weightDecay: wd > 0 && !o.noDecay ? wd : 0 }, label: `${o.phase} ${model.name}`, progress: o.run.progress, taskWeight: o.taskWeight,
     studentForward: t?.forward?.(model), onStep: (r) => o.run.log({ phase: o.phase, ...r }),
   }, task, o.distiller);
 }

@@ -5,6 +5,10 @@ export interface OptimizerSpec {
   lr: number;
   /** SGD momentum (0 = plain SGD). */
   momentum?: number;
+  /** Adam β1, β2 (default 0.9, 0.999; CSNet's official recipe uses 0.9, 0.99). */
+  betas?: [number, number];
+  /** Adam ε (default: the backend's float epsilon, tfjs's choice; PyTorch uses 1e-8). */
+  epsilon?: number;
   /** Coupled L2 weight decay added to every gradient (PyTorch/Paddle `weight_decay`). */
   weightDecay?: number;
   /** constant; poly (1 − t/T)^0.9 (segmentation recipes); cosine to 0 (after `warmupSteps`). */
@@ -30,7 +34,7 @@ export class ScheduledOptimizer {
   private readonly opt: tf.Optimizer;
 
   constructor(readonly spec: OptimizerSpec) {
-    this.opt = spec.kind === 'adam' ? tf.train.adam(spec.lr) : (spec.momentum ?? 0) > 0 ? tf.train.momentum(spec.lr, spec.momentum!) : tf.train.sgd(spec.lr);
+    this.opt = spec.kind === 'adam' ? tf.train.adam(spec.lr, spec.betas?.[0] ?? 0.9, spec.betas?.[1] ?? 0.999, spec.epsilon) : (spec.momentum ?? 0) > 0 ? tf.train.momentum(spec.lr, spec.momentum!) : tf.train.sgd(spec.lr);
   }
 
   /** One step: gradients of `lossFn` w.r.t. `vars` (+ weight decay), applied at `lr`. Returns the loss. */
