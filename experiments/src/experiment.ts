@@ -45,6 +45,8 @@ export interface Experiment {
   description: string;
   /** Typed defaults: `--set` keys are checked against these before anything runs or is written. */
   defaults: Config;
+  /** Seeds run when `--seeds` is not given (default 1). */
+  defaultSeeds?: number;
   run(ctx: ExperimentContext): Promise<ExperimentResult>;
 }
 

@@ -14,7 +14,7 @@ import { formatTable, writeResultCsv } from '../results.ts';
 interface RunArgs {
   name: string;
   seed: string;
-  seeds: string;
+  seeds?: string;
   shard?: string;
   jobs: string;
   backend?: string;
@@ -37,7 +37,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     y
       .positional('name', { type: 'string', demandOption: true, describe: 'experiment name (see `pnpm exp list`)' })
       .option('seed', { type: 'string', default: '1', describe: 'first seed (init, data order and augmentation)' })
-      .option('seeds', { type: 'string', default: '1', describe: 'number of seeds: runs seed, seed+1, … (tables report mean±std)' })
+      .option('seeds', { type: 'string', describe: 'number of seeds: runs seed, seed+1, … (tables report mean±std; default: the experiment\'s, 1 for most)' })
       .option('shard', { type: 'string', describe: 'run slice K/N of a sweep (else SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX + KD_SHARD_COUNT)' })
       .option('jobs', { type: 'string', default: 'auto', describe: 'worker processes sharing a sweep: N, or auto = one per core on wasm/cpu (cores ÷ threads), 1 on tensorflow' })
       .option('backend', { type: 'string', describe: `${BACKEND_CHOICES.join('|')} (default KD_BACKEND or auto)` })
@@ -50,7 +50,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
   handler: async (args) => {
     const experiment = EXPERIMENTS.get(args.name);
     const seed = parseIntFlag('--seed', args.seed, { min: 1 });
-    const nSeeds = parseIntFlag('--seeds', args.seeds, { min: 1 });
+    const nSeeds = args.seeds === undefined ? experiment.defaultSeeds ?? 1 : parseIntFlag('--seeds', args.seeds, { min: 1 });
     const shard = resolveShard(args.shard);
     const jobsFlag = args.jobs === 'auto' ? null : parseIntFlag('--jobs', args.jobs, { min: 1 });
     if (jobsFlag !== null && jobsFlag > 1 && !SWEEPS.has(experiment.name)) throw new UsageError(`--jobs: ${experiment.name} is not a sweep (it runs in one process); sweeps: ${SWEEPS.list().join(', ')}`);

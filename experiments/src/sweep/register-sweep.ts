@@ -19,6 +19,7 @@ export function registerSweep<C extends SweepExperiment>(exp: C): void {
     name: exp.name,
     description: exp.description,
     defaults: exp.defaults,
+    defaultSeeds: exp.defaultSeeds,
     run: async (ctx): Promise<ExperimentResult> => {
       const overrides = applyOverrides(exp.defaults, ctx.overrides);
       const typed = Object.fromEntries(Object.keys(ctx.overrides).map((k) => [k, overrides[k]]));

@@ -45,6 +45,8 @@ export interface SweepExperiment<C extends Config = Config> {
   profiles: Record<Profile, Partial<C>>;
   variants: Variant[];
   grid?: Record<string, ConfigValue[]>;
+  /** Seeds run when `--seeds` is not given (default 1), e.g. 3 where rows differ by less than the seed noise. */
+  defaultSeeds?: number;
   /** Columns identifying a table row (besides `variant`), e.g. `model`, `output_stride`. */
   groupBy: string[];
   /** Numeric columns aggregated as mean ± std over seeds. */
