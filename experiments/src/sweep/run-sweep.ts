@@ -42,6 +42,7 @@ export async function runSweep(exp: SweepExperiment, opts: SweepOptions): Promis
   // they finish or their claim is abandoned, so this process returns only when its slice is done.
   // A run whose teacher another process is training is deferred, not waited for, while other
   // runs can go ahead (e.g. the no-KD rows while the teacher trains).
+  const deferred = new Set<string>();
   for (let pass = 0; ; pass++) {
     let pending = 0, progressed = false;
     for (const [i, spec] of mine.entries()) {
@@ -50,15 +51,18 @@ export async function runSweep(exp: SweepExperiment, opts: SweepOptions): Promis
       if (!claim) { pending++; continue; }
       try {
         if (isFinished(opts.outDir, exp.name, spec.hash)) continue; // finished between the check and the claim
-        if (opts.progress) process.stderr.write(`[${exp.name} ${i + 1}/${mine.length}] ${spec.variant}${Object.keys(spec.point).length ? ` ${JSON.stringify(spec.point)}` : ''} seed ${spec.seed}\n`);
+        const title = `[${exp.name} ${i + 1}/${mine.length}] ${spec.variant}${Object.keys(spec.point).length ? ` ${JSON.stringify(spec.point)}` : ''} seed ${spec.seed}`;
+        if (opts.progress && !deferred.has(spec.hash)) process.stderr.write(`${title}\n`);
         try {
           await runOneSpec(exp, spec, opts, cacheDir);
         } catch (e) {
           if (!(e instanceof TeacherBusyError)) throw e;
-          if (opts.progress) process.stderr.write(`  its teacher is being trained by another job: deferred\n`);
+          if (opts.progress && !deferred.has(spec.hash)) process.stderr.write(`  its teacher is being trained by another job: deferred\n`);
+          deferred.add(spec.hash);
           pending++;
           continue;
         }
+        if (opts.progress && deferred.has(spec.hash)) process.stderr.write(`${title}: done (was deferred)\n`);
         ran++;
         progressed = true;
       } finally {
