@@ -62,7 +62,7 @@ export async function runSweep(exp: SweepExperiment, opts: SweepOptions): Promis
           pending++;
           continue;
         }
-        if (opts.progress && deferred.has(spec.hash)) process.stderr.write(`${title}: done (was deferred)\n`);
+        if (opts.progress && deferred.has(spec.hash)) process.stderr.write(`${title}: finished (it had waited for its teacher)\n`);
         ran++;
         progressed = true;
       } finally {
