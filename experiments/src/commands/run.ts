@@ -65,7 +65,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const jobs = jobsFlag ?? autoJobs(backend, SWEEPS.has(experiment.name));
     const runDir = path.join(outDir, 'runs', `${experiment.name}-seed${seed}`);
     const result = await experiment.run({
-      name: experiment.name, seed, backend, gitHash: gitHash(REPO_ROOT), profile, dataRoot, outDir, runDir,
+      name: experiment.name, seed, backend, gitHash: gitHash(REPO_ROOT, ['experiments/results']), profile, dataRoot, outDir, runDir,
       overrides, argv: process.argv.slice(2), progress: !args.quiet,
       seeds: Array.from({ length: nSeeds }, (_, i) => seed + i), shard, jobs,
     });
