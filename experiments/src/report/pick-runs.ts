@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { readFinishedRuns, runDirOf, type StoredRun } from '../sweep/run-store.ts';
 
@@ -18,3 +19,12 @@ export const runLabel = (r: StoredRun) => `${r.variant}${Object.keys(r.point).le
 export const runDir = (outDir: string, experiment: string, r: StoredRun) => runDirOf(outDir, experiment, r.hash);
 
 export const studentDir = (outDir: string, experiment: string, r: StoredRun) => path.join(runDirOf(outDir, experiment, r.hash), 'student');
+
+/**
+ * Folder of the stored teacher the runs distilled from (its key is in `teacher-key.txt` of any run
+ * that loaded it; no-KD rows do not), or null when no run used a teacher.
+ */
+export function teacherDirOf(outDir: string, experiment: string, runs: readonly StoredRun[]): string | null {
+  const keyFile = runs.map((r) => path.join(runDir(outDir, experiment, r), 'teacher-key.txt')).find((f) => fs.existsSync(f));
+  return keyFile ? path.join(outDir, 'cache', 'teachers', fs.readFileSync(keyFile, 'utf8').trim(), 'model') : null;
+}

@@ -6,7 +6,7 @@ import type { SegSweepConfig } from '../seg/seg-run.ts';
 import { segDataRoot, segLoaders } from '../seg/seg-setup.ts';
 import type { StoredRun } from '../sweep/run-store.ts';
 import { denormalize, renderGrid, type GridCell } from './image-grid.ts';
-import { runDir, runLabel, studentDir } from './pick-runs.ts';
+import { runDir, runLabel, studentDir, teacherDirOf } from './pick-runs.ts';
 import { colorizeLabels, errorMap } from './seg-palette.ts';
 
 /**
@@ -17,10 +17,9 @@ export async function segGrid(file: string, outDir: string, experiment: string, 
   const students = runs.filter((r) => fs.existsSync(path.join(studentDir(outDir, experiment, r), 'model.json')));
   const anyRun = runDir(outDir, experiment, students[0] ?? runs[0]);
   const cfg = JSON.parse(fs.readFileSync(path.join(anyRun, 'config.json'), 'utf8')).config as SegSweepConfig;
-  // The no-KD rows never load the teacher: take its key from any run that did.
-  const keyFile = runs.map((r) => path.join(runDir(outDir, experiment, r), 'teacher-key.txt')).find((f) => fs.existsSync(f));
   const models: [string, KdModel][] = [];
-  if (keyFile) models.push(['teacher', await loadModel(path.join(outDir, 'cache', 'teachers', fs.readFileSync(keyFile, 'utf8').trim(), 'model'))]);
+  const teacherDir = teacherDirOf(outDir, experiment, runs);
+  if (teacherDir) models.push(['teacher', await loadModel(teacherDir)]);
   for (const r of students) models.push([runLabel(r), await loadModel(studentDir(outDir, experiment, r))]);
   if (!models.length) throw new Error(`${experiment}: no saved students or teacher under ${outDir}`);
   const norm = models[0][1].normalization;

@@ -5,7 +5,7 @@ import { loadModel, type KdModel } from '@kd/models';
 import { sodDataRoots, sodLoaders, type SodDataConfig } from '../sod/sod-setup.ts';
 import type { StoredRun } from '../sweep/run-store.ts';
 import { denormalize, renderGrid, type GridCell } from './image-grid.ts';
-import { runDir, runLabel, studentDir } from './pick-runs.ts';
+import { runDir, runLabel, studentDir, teacherDirOf } from './pick-runs.ts';
 
 const gray = (v: ArrayLike<number>) => { const o = new Uint8Array(v.length * 3); for (let i = 0; i < v.length; i++) o[3 * i] = o[3 * i + 1] = o[3 * i + 2] = Math.round(255 * v[i]); return o; };
 /** Disagreement heat-map |p − gt|: black where they agree, red → yellow as they disagree. */
@@ -20,8 +20,8 @@ export async function sodGrid(file: string, outDir: string, experiment: string, 
   const anyRun = runDir(outDir, experiment, withStudent[0] ?? runs[0]);
   const cfg = JSON.parse(fs.readFileSync(path.join(anyRun, 'config.json'), 'utf8')).config as SodDataConfig;
   const models: [string, KdModel][] = [];
-  const keyFile = runs.map((r) => path.join(runDir(outDir, experiment, r), 'teacher-key.txt')).find((f) => fs.existsSync(f));
-  if (keyFile) models.push(['teacher', await loadModel(path.join(outDir, 'cache', 'teachers', fs.readFileSync(keyFile, 'utf8').trim(), 'model'))]);
+  const teacherDir = teacherDirOf(outDir, experiment, runs);
+  if (teacherDir) models.push(['teacher', await loadModel(teacherDir)]);
   for (const r of withStudent) models.push([runLabel(r), await loadModel(studentDir(outDir, experiment, r))]);
   if (!models.length) throw new Error(`${experiment}: no saved students or teacher under ${outDir}`);
   const norm = models[0][1].normalization;

@@ -75,15 +75,15 @@ export class Claim {
 
 /** True when the claim file's holder is gone (see {@link Claim}); false while it may still work. */
 export function isAbandoned(file: string): boolean {
-  let stat: fs.Stats, record: ClaimRecord;
+  let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
-    record = JSON.parse(fs.readFileSync(file, 'utf8')) as ClaimRecord;
   } catch {
-    // Vanished, or caught between create and write: treat a fresh empty file as live.
-    return !fs.existsSync(file) || Date.now() - fs.statSync(file).mtimeMs > STALE_AFTER_MS;
+    return true; // released meanwhile
   }
-  if (record.host === os.hostname()) return !processAlive(record.pid);
+  let record: ClaimRecord | null = null;
+  try { record = JSON.parse(fs.readFileSync(file, 'utf8')) as ClaimRecord; } catch { /* caught between create and write */ }
+  if (record?.host === os.hostname()) return !processAlive(record.pid);
   return Date.now() - stat.mtimeMs > STALE_AFTER_MS;
 }
 
