@@ -15,6 +15,7 @@ interface RunArgs {
   name: string;
   seed: string;
   seeds?: string;
+  'seed-list'?: string;
   shard?: string;
   jobs: string;
   backend?: string;
@@ -38,6 +39,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .positional('name', { type: 'string', demandOption: true, describe: 'experiment name (see `pnpm exp list`)' })
       .option('seed', { type: 'string', default: '1', describe: 'first seed (init, data order and augmentation)' })
       .option('seeds', { type: 'string', describe: 'number of seeds: runs seed, seed+1, … (tables report mean±std; default: the experiment\'s, 1 for most)' })
+      .option('seed-list', { type: 'string', describe: 'exactly these seeds, comma-separated (e.g. 11,12,13); excludes --seed/--seeds' })
       .option('shard', { type: 'string', describe: 'run slice K/N of a sweep (else SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX + KD_SHARD_COUNT)' })
       .option('jobs', { type: 'string', default: 'auto', describe: 'worker processes sharing a sweep: N, or auto = one per core on wasm/cpu (cores ÷ threads), 1 on tensorflow' })
       .option('backend', { type: 'string', describe: `${BACKEND_CHOICES.join('|')} (default KD_BACKEND or auto)` })
@@ -51,6 +53,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const experiment = EXPERIMENTS.get(args.name);
     const seed = parseIntFlag('--seed', args.seed, { min: 1 });
     const nSeeds = args.seeds === undefined ? experiment.defaultSeeds ?? 1 : parseIntFlag('--seeds', args.seeds, { min: 1 });
+    const seeds = args['seed-list'] === undefined ? Array.from({ length: nSeeds }, (_, i) => seed + i) : parseSeedList(args['seed-list'], args.seeds !== undefined || process.argv.some((a) => a === '--seed' || a.startsWith('--seed=')));
     const shard = resolveShard(args.shard);
     const jobsFlag = args.jobs === 'auto' ? null : parseIntFlag('--jobs', args.jobs, { min: 1 });
     if (jobsFlag !== null && jobsFlag > 1 && !SWEEPS.has(experiment.name)) throw new UsageError(`--jobs: ${experiment.name} is not a sweep (it runs in one process); sweeps: ${SWEEPS.list().join(', ')}`);
@@ -63,11 +66,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const dataRoot = args['data-root'] ? userPath(args['data-root']) : path.join(REPO_ROOT, 'datasets');
     const backend = await initBackend({ backend: args.backend, threads: args.threads });
     const jobs = jobsFlag ?? autoJobs(backend, SWEEPS.has(experiment.name));
-    const runDir = path.join(outDir, 'runs', `${experiment.name}-seed${seed}`);
+    const runDir = path.join(outDir, 'runs', `${experiment.name}-seed${seeds[0]}`);
     const result = await experiment.run({
-      name: experiment.name, seed, backend, gitHash: gitHash(REPO_ROOT, ['experiments/results']), profile, dataRoot, outDir, runDir,
+      name: experiment.name, backend, gitHash: gitHash(REPO_ROOT, ['experiments/results']), profile, dataRoot, outDir, runDir,
       overrides, argv: process.argv.slice(2), progress: !args.quiet,
-      seeds: Array.from({ length: nSeeds }, (_, i) => seed + i), shard, jobs,
+      seed: seeds[0], seeds, shard, jobs,
     });
     const csv = path.join(outDir, `${experiment.name}.csv`);
     if (result.tablesWritten) console.log(fs.readFileSync(path.join(outDir, `${experiment.name}.md`), 'utf8'));
@@ -78,6 +81,19 @@ export const runCommand: CommandModule<object, RunArgs> = {
     console.log(`\nwrote ${path.relative(process.env.INIT_CWD ?? process.cwd(), csv) || csv}`);
   },
 };
+
+/**
+ * `--seed-list 11,12,13`: exactly those seeds, in that order, each a positive integer, no
+ * repeats. Combined with `--seed` or `--seeds` it is a usage error (which seeds would run?).
+ */
+export function parseSeedList(text: string, clashes: boolean): number[] {
+  if (clashes) throw new UsageError('--seed-list: give either --seed-list or --seed/--seeds, not both');
+  const parts = text.split(',').map((p) => p.trim());
+  const seeds = parts.map((p) => parseIntFlag('--seed-list', p, { min: 1 }));
+  const dup = seeds.find((s, i) => seeds.indexOf(s) !== i);
+  if (dup !== undefined) throw new UsageError(`--seed-list: seed ${dup} is listed twice in '${text}'`);
+  return seeds;
+}
 
 /**
  * `--jobs auto`: a sweep on wasm/cpu runs one single-threaded worker per core (cores ÷ wasm

@@ -75,7 +75,7 @@ function detRow(m: Yolox, width: number, d: DetData, cfg: FsdConfig, fit: DetFit
   const ev = evaluateDetector(m, d.test.samples, { size: cfg.size, crowdFlag: d.crowdFlag });
   return {
     model: `${m.name}@w${width}`, params: m.countParams(), mmacs: Math.round(countModel(m, [cfg.size, cfg.size]).macs / 1e4) / 100, size: cfg.size,
-    ...scoreCells(ev), infer_img_s: Math.round(ev.inferImagesPerSecond), train_img_s: Math.round(fit.imagesPerSecond * 10) / 10, train_s: Math.round(fit.seconds),
+    ...scoreCells(ev), n_test: ev.numImages, infer_img_s: Math.round(ev.inferImagesPerSecond), train_img_s: Math.round(fit.imagesPerSecond * 10) / 10, train_s: Math.round(fit.seconds),
   };
 }
 
@@ -130,7 +130,7 @@ export const ablationFsd: SweepExperiment<FsdConfig> = {
     const d = await detData(cfg, run.dataRoot);
     if (cfg.role === 'chance') {
       const dets = chanceDetections(new Rng(run.seed, 'chance'), d.test.samples, d.K);
-      return { model: 'random boxes', params: 0, kd_params: 0, ...scoreCells(scoreDetections(d.test.samples, dets, d.K, d.crowdFlag)) };
+      return { model: 'random boxes', params: 0, kd_params: 0, ...scoreCells(scoreDetections(d.test.samples, dets, d.K, d.crowdFlag)), n_test: d.test.samples.length };
     }
     const teacher = await fsdTeacher(cfg, run, d);
     if (cfg.role === 'teacher') {

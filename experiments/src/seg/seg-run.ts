@@ -30,7 +30,7 @@ const optimizerOf = (cfg: SegSweepConfig): OptimizerSpec => ({
 
 const segRow = (model: KdModel, ev: Awaited<ReturnType<typeof evaluateSeg>>, width: number, height: number): ResultRow => {
   const count = countModel(model, [height, width]);
-  return { model: model.name, params: count.params, gmacs: count.macs / 1e9, mIoU: ev.mIoU, aAcc: ev.aAcc, mAcc: ev.mAcc, infer_img_s: Math.round(ev.inferImagesPerSecond * 10) / 10 };
+  return { model: model.name, params: count.params, gmacs: count.macs / 1e9, mIoU: ev.mIoU, aAcc: ev.aAcc, mAcc: ev.mAcc, n_test: ev.num_images, infer_img_s: Math.round(ev.inferImagesPerSecond * 10) / 10 };
 };
 
 /**

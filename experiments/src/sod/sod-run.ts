@@ -72,7 +72,7 @@ export async function sodRow(model: KdModel, test: BatchSource, size: number): P
   const count = countModel(model, [size, size]);
   return {
     model: model.name, params: count.params, gmacs: count.macs / 1e9,
-    MAE: ev.MAE, maxFm: ev.maxFm, meanFm: ev.meanFm, Smeasure: ev.Smeasure, adpEm: ev.adpEm,
+    MAE: ev.MAE, maxFm: ev.maxFm, meanFm: ev.meanFm, Smeasure: ev.Smeasure, adpEm: ev.adpEm, n_test: ev.num_images,
     infer_img_s: Math.round(ev.inferImagesPerSecond * 10) / 10,
   };
 }
