@@ -1,7 +1,9 @@
+import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { initBackend, parseIntFlag } from '@kd/core';
-import { userPath } from '../paths.ts';
-import { runPredict } from './predict/run-predict.ts';
+import { listModels } from '@kd/models';
+import { REPO_ROOT, userPath } from '../paths.ts';
+import { planPredict, runPredict, type PredictArgs } from './predict/run-predict.ts';
 
 interface PredictFlags {
   model: string;
@@ -10,40 +12,56 @@ interface PredictFlags {
   out: string;
   size: string | number;
   'save-logits': boolean;
+  'keep-ext': boolean;
+  list?: string;
+  glob?: string;
+}
+
+/** A path as the user should read it: repo-relative inside the repository, absolute outside. */
+export function shownPath(p: string): string {
+  const rel = path.relative(REPO_ROOT, p);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
 }
 
 /**
- * `pnpm exp predict --model NAME [--weights FILE] --input IMAGE|DIR... --out DIR [--size 224] [--save-logits]`:
- * runs a registered model on real images with its own preprocessing; writes 8-bit saliency (or
- * label-index) PNGs at each image's original size, and with --save-logits the raw main output
- * (NCHW float32 .npy, before resizing back).
+ * `pnpm exp predict --model NAME [--weights FILE] --input IMAGE|DIR... --out DIR [--size 224]
+ * [--glob PATTERN] [--list FILE] [--keep-ext] [--save-logits]`: runs a registered model on real
+ * images with its own preprocessing; writes 8-bit saliency (or label-index) PNGs at each image's
+ * original size, and with --save-logits the raw main output (NCHW float32 .npy, before resizing
+ * back). Two inputs that would share an output name are refused before anything is written.
  */
 export const predictCommand: CommandModule<object, PredictFlags> = {
   command: 'predict',
   describe: 'Run a model on images; write saliency/label PNGs (and raw logits as .npy)',
   builder: (y) =>
     y
-      .option('model', { type: 'string', demandOption: true, describe: 'registered model name (see `list`)' })
+      .option('model', { type: 'string', demandOption: true, describe: `registered model: ${listModels().join(', ')} (yolox-* are detectors, not accepted here)` })
       .option('weights', { type: 'string', describe: '.safetensors with state_dict names, or a saveModel directory' })
-      .option('input', { type: 'string', array: true, demandOption: true, describe: 'image files and/or directories of images' })
-      .option('out', { type: 'string', demandOption: true, describe: 'output directory' })
+      .option('input', { type: 'string', array: true, demandOption: true, describe: 'image files and/or folders of images' })
+      .option('out', { type: 'string', demandOption: true, describe: 'output folder' })
       .option('size', { default: 224, describe: 'square network input size (multiple of the model stride)' })
+      .option('glob', { type: 'string', describe: "folders: take only file names matching PATTERN (* ? {a,b}), e.g. '*.jpg'" })
+      .option('list', { type: 'string', describe: 'folders: take only the images listed in FILE (one id or file name per line, e.g. test.txt)' })
+      .option('keep-ext', { type: 'boolean', default: false, describe: 'keep the input extension in output names (a.jpg → a.jpg.png), so a.jpg and a.png do not collide' })
       .option('save-logits', { type: 'boolean', default: false, describe: 'also write <name>.npy: raw output, NCHW float32' }) as never,
   handler: async (argv) => {
     const size = parseIntFlag('--size', argv.size, { min: 16 });
+    const out = userPath(argv.out);
+    const args: PredictArgs = {
+      model: argv.model,
+      weights: argv.weights ? userPath(argv.weights) : undefined,
+      inputs: argv.input.map((p) => userPath(p)),
+      out,
+      size,
+      saveLogits: argv['save-logits'],
+      keepExt: argv['keep-ext'],
+      list: argv.list !== undefined ? userPath(argv.list) : undefined,
+      glob: argv.glob,
+    };
+    planPredict(args); // bad inputs, filters or colliding output names: one line, before the backend starts
     await initBackend();
     const t0 = Date.now();
-    const written = await runPredict(
-      {
-        model: argv.model,
-        weights: argv.weights ? userPath(argv.weights) : undefined,
-        inputs: argv.input.map((p) => userPath(p)),
-        out: userPath(argv.out),
-        size,
-        saveLogits: argv['save-logits'],
-      },
-      (s) => console.error(s),
-    );
-    console.error(`wrote ${written.length} files in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const written = await runPredict(args, (s) => console.error(s));
+    console.error(`wrote ${written.length} files to ${shownPath(out)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   },
 };

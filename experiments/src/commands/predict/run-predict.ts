@@ -5,6 +5,8 @@ import { DataError, Rng, UsageError } from '@kd/core';
 import { readRgb, writeAtomic, writeGrayPng } from '@kd/data';
 import { createModel, isKdModel, loadModel, loadSafetensors, prepareImage, type KdModel } from '@kd/models';
 import { encodeNpyFloat32 } from './npy.ts';
+import { planOutputs, type PlannedOutput } from './output-names.ts';
+import { listInputs } from './select-inputs.ts';
 
 export interface PredictArgs {
   model: string;
@@ -13,22 +15,11 @@ export interface PredictArgs {
   out: string;
   size: number;
   saveLogits: boolean;
-}
-
-const IMAGE_EXT = /\.(jpe?g|png|bmp|webp|tiff?)$/i;
-
-/** Image files named by `--input`: files as given, directories expanded to their images (sorted). */
-export function listInputs(inputs: string[]): string[] {
-  const files: string[] = [];
-  for (const p of inputs) {
-    if (!fs.existsSync(p)) throw new UsageError(`--input: '${p}' does not exist`);
-    if (fs.statSync(p).isDirectory()) {
-      const found = fs.readdirSync(p).filter((f) => IMAGE_EXT.test(f)).sort().map((f) => path.join(p, f));
-      if (!found.length) throw new UsageError(`--input: directory '${p}' has no images (${IMAGE_EXT.source})`);
-      files.push(...found);
-    } else files.push(p);
-  }
-  return files;
+  /** Keep the input's extension in the output name (`a.jpg` → `a.jpg.png`). */
+  keepExt?: boolean;
+  /** `--list FILE` and `--glob PATTERN` filters on folder inputs. */
+  list?: string;
+  glob?: string;
 }
 
 /** Builds the model; `--weights` is a .safetensors (official state_dict names) or a saveModel directory / model.json. */
@@ -40,6 +31,10 @@ export async function buildModel(name: string, weights?: string): Promise<KdMode
   }
   const m = createModel(name, { rng: new Rng(1, 'predict'), weights: weights ? 'none' : undefined });
   if (!isKdModel(m)) throw new UsageError(`--model: '${name}' has no preprocessing/postprocessing description; predict needs a kdlab dense model`);
+  if (m.task === 'det') {
+    m.dispose();
+    throw new UsageError(`--model: '${name}' is a detector; predict writes saliency or label maps (SOD and segmentation models)`);
+  }
   if (weights) {
     if (!fs.existsSync(weights)) throw new UsageError(`--weights: '${weights}' does not exist`);
     loadSafetensors(m, weights);
@@ -47,23 +42,31 @@ export async function buildModel(name: string, weights?: string): Promise<KdMode
   return m;
 }
 
+/** Inputs and their output stems, validated (filters, collisions) before any model or file exists. */
+export function planPredict(args: PredictArgs): PlannedOutput[] {
+  return planOutputs(listInputs(args.inputs, { list: args.list, glob: args.glob }), args.out, args.keepExt);
+}
+
 /**
- * Runs `model` on every image: its own preprocessing at size×size, the main output; SOD → σ →
+ * Runs `model` on every image (names checked first: two inputs never share an output, see
+ * planOutputs): its own preprocessing at size×size, the main output; SOD → σ →
  * bilinear back to the original size (align_corners=True for SCFNet, as its official test
  * script; half-pixel otherwise) → round(255·p) 8-bit PNG; segmentation →
  * logits resized back → argmax label PNG. `--save-logits` adds `<name>.npy`: the raw main
  * output before resizing back, NCHW float32 [1, C, size, size].
  */
 export async function runPredict(args: PredictArgs, log: (s: string) => void): Promise<string[]> {
+  const plan = planPredict(args);
   const model = await buildModel(args.model, args.weights);
-  if (args.size % model.inputMultiple) throw new UsageError(`--size: ${args.size} is not a multiple of ${model.inputMultiple}, the total stride of '${model.name}'`);
-  const files = listInputs(args.inputs);
+  if (args.size % model.inputMultiple) {
+    model.dispose();
+    throw new UsageError(`--size: ${args.size} is not a multiple of ${model.inputMultiple}, the total stride of '${model.name}'`);
+  }
   model.eval();
   const written: string[] = [];
-  for (const file of files) {
+  for (const { input: file, stem } of plan) {
     const img = await readRgb(file);
     const prep = prepareImage(img.data, img.width, img.height, model, args.size);
-    const stem = path.join(args.out, path.basename(file).replace(/\.[^.]+$/, ''));
     const { logits, mask } = tf.tidy(() => {
       const out = model.forward(prep.input)[0];
       const alignCorners = model.outputResize === 'align-corners';
