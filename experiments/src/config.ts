@@ -44,3 +44,20 @@ export function configHash(config: Record<string, unknown>): string {
   const sorted = Object.fromEntries(Object.entries(config).sort(([a], [b]) => a.localeCompare(b)));
   return createHash('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, 10);
 }
+
+/** One-line meanings of `--set` keys, shown by `pnpm exp run <name> --help`. Key `<experiment>:<key>` overrides `<key>`. */
+const KEY_MEANINGS = new Map<string, string>();
+
+/**
+ * Declares what `--set` keys mean: shared keys once (no `experiment`), or one experiment's own
+ * keys (and its reading of a shared key), e.g.
+ * `describeConfigKeys({ bd: 'weight λ_bd of boundary distillation' }, 'ablation-bcd')`.
+ */
+export function describeConfigKeys(meanings: Record<string, string>, experiment?: string): void {
+  for (const [key, text] of Object.entries(meanings)) KEY_MEANINGS.set(experiment ? `${experiment}:${key}` : key, text);
+}
+
+/** The one-line meaning of a `--set` key for an experiment, if declared. */
+export function configKeyMeaning(key: string, experiment?: string): string | undefined {
+  return (experiment !== undefined ? KEY_MEANINGS.get(`${experiment}:${key}`) : undefined) ?? KEY_MEANINGS.get(key);
+}

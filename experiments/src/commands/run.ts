@@ -10,6 +10,7 @@ import { REPO_ROOT, userPath } from '../paths.ts';
 import { SWEEPS } from '../sweep/registry.ts';
 import { resolveShard } from '../sweep/shard.ts';
 import { formatTable, writeResultCsv } from '../results.ts';
+import { setKeysHelp } from './run-help.ts';
 
 interface RunArgs {
   name: string;
@@ -48,7 +49,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('profile', { type: 'string', default: 'quick', describe: 'quick (CPU minutes) or full (paper scale)' })
       .option('data-root', { type: 'string', describe: 'datasets folder (default <repo>/datasets)' })
       .option('set', { type: 'string', array: true, default: [], describe: 'override a config key: --set key=value' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' }) as never,
+      .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' })
+      .epilogue(setKeysHelp()) as never,
   handler: async (args) => {
     const experiment = EXPERIMENTS.get(args.name);
     const seed = parseIntFlag('--seed', args.seed, { min: 1 });

@@ -1,0 +1,81 @@
+import { describeConfigKeys } from './config.ts';
+
+/**
+ * One-line meanings of the `--set` keys, shown by `pnpm exp run <name> --help` (read from the
+ * experiment declarations and the code they call). Shared keys first; an experiment that reads a
+ * key differently, or has keys of its own, declares them with its name.
+ */
+describeConfigKeys({
+  role: 'which row to run: teacher, student (no KD unless a KD weight is set), kd, chance',
+  data: "'synthetic' (generated, seeded) or a dataset folder relative to --data-root",
+  unlabeled: "unlabeled images for KD: 'synthetic' or a KD-SOD80K-layout folder relative to --data-root",
+  size: 'square training/evaluation input size in pixels',
+  width: 'input width in pixels',
+  height: 'input height in pixels',
+  n_train: 'training images (synthetic sets: generated count; test split = n_train/4 where generated)',
+  n_test: 'test images generated',
+  n_unlabeled: 'unlabeled images generated for KD',
+  batch: 'batch size',
+  workers: 'data-loader worker threads (0 = in the main thread)',
+  model: 'registered model of the row (see `pnpm exp predict --help` for names)',
+  student: 'registered student model',
+  student_width: 'student channel-width multiplier',
+  teacher: 'registered teacher model',
+  teacher_width: 'teacher backbone channel-width multiplier',
+  teacher_channels: 'teacher decoder channels C (SCFNet: 16 student, 64 paper teacher)',
+  teacher_epochs: 'teacher training epochs (the teacher is trained once and shared by every row)',
+  epochs: 'student training epochs',
+  kd_epochs: 'epochs of the distilled student',
+  student_epochs: 'student training epochs',
+  optimizer: 'adam or sgd (momentum 0.9); poly learning-rate decay',
+  lr: 'learning rate',
+  weight_decay: 'coupled L2 weight decay',
+  adam_beta2: 'Adam β2',
+  loss: 'task loss: scfnet (dice + boundary dice, outputs weighted 1, ½, ¼, ⅛), bce, or csnet-dwd (BCE + dynamic weight decay)',
+  teacher_cache: 'cache teacher outputs on disk per batch (worth it for expensive teachers)',
+  hflip: 'horizontal flip probability',
+});
+
+describeConfigKeys({
+  kd: 'weight λ_kd of pixel-wise KL on the logits (T = 1); 0 = off',
+  bd: 'weight λ_bd of boundary distillation (two stages); 0 = off',
+  cd: 'weight λ_cd of context distillation (last features); 0 = off',
+  tau_c: 'temperature τ_c of the context self-relation softmax',
+}, 'ablation-bcd');
+
+describeConfigKeys({
+  beta: 'weight β of the adaptation loss (paper 50); 0 = off',
+  gamma: 'weight γ of the affinity loss (paper 1); 0 = off',
+  ae_epochs: 'epochs of stage 1 (autoencoder on the teacher features)',
+  ae_lr: 'learning rate of stage 1 (autoencoder)',
+}, 'ablation-ka');
+
+describeConfigKeys({
+  method: 'distillation loss: none, pixel-kl, cwd, pairwise, fitnet, at, bcd, ka',
+}, 'kd-zoo');
+
+describeConfigKeys({
+  prune_threshold: 'after training prune channels with |γ| below this (official 1e-20); ≤ 0 = no pruning',
+  bn_recal_batches: 'train-mode forwards refreshing BN statistics before evaluation; 0 = off',
+  weight_decay: 'coupled Adam weight decay on all parameters except the ILBlock conv1x1/conv3x3_1 γ (official 5e-3)',
+}, 'csnet-dwd');
+
+describeConfigKeys({
+  dataset: 'synthetic detection twin: coco-det or voc-det',
+  teacher_seed: 'seed of the one teacher every student seed distils from',
+  fg: 'FSD foreground KL term on',
+  bg: 'FSD background KL term on',
+  att: 'FSD attention L1 term on (weight 0.001)',
+  rela: 'FSD GcBlock global-relation term on (weight 1e-5)',
+  gaussian: 'foreground mask: intended (box-centred) or literal (the official code\'s formula)',
+  fsd_weight: 'weight of the whole FSD loss against the detection loss',
+  student_width: 'student YOLOX width multiplier',
+  teacher_width: 'teacher YOLOX width multiplier',
+}, 'ablation-fsd');
+
+describeConfigKeys({
+  teacher: 'teacher model (trained on the labels)',
+  student: 'student model (trained on labels alone, and distilled on unlabeled images)',
+  student_epochs: 'epochs of the student trained on the labels alone',
+  kd_epochs: 'epochs of the student distilled on the unlabeled images only',
+}, 'quickstart');
