@@ -6,21 +6,29 @@ import * as wasm from '@tensorflow/tfjs-backend-wasm';
 import { UsageError, assertOneOf, parseIntFlag } from './errors.ts';
 import { registerWasmGradKernels } from './wasm-grad/register.ts';
 import { initWasmThreaded } from './wasm-threads.ts';
+import { adapterLabel, probeDawn, usableAdapter, type DawnAdapter } from './webgpu/dawn.ts';
+import { initWebGpu } from './webgpu/node-webgpu.ts';
+
+export { releaseWebGpu, webgpuAdapter } from './webgpu/node-webgpu.ts';
+export { probeDawn, dawnOptions, usableAdapter, type DawnAdapter } from './webgpu/dawn.ts';
 
 const require = createRequire(import.meta.url);
 
-export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+/** In `auto`'s order of preference after `auto` itself. */
+export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 export interface BackendInfo {
   /** The tfjs backend actually running. */
-  name: 'tensorflow' | 'wasm' | 'cpu';
-  /** Worker threads of the wasm backend (1 elsewhere: native and cpu manage their own). */
+  name: 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+  /** Worker threads of the wasm backend (1 elsewhere: native, webgpu and cpu manage their own). */
   threads: number;
   simd: boolean;
   /** The native package that provides `tensorflow`, when that backend is active. */
   nativePackage?: string;
-  /** A short label for result rows, e.g. `wasm-simd-1t`. */
+  /** The WebGPU adapter (Dawn) when `webgpu` is active, e.g. `null adapter` or a GPU's name. */
+  adapter?: string;
+  /** A short label for result rows, e.g. `wasm-simd-1t`, `webgpu`, `webgpu-null`. */
   label: string;
 }
 
@@ -55,8 +63,10 @@ export function nativeBindingPresent(pkg: string): boolean {
 /**
  * Selects and initialises the tfjs backend once per process.
  * `auto`: `tensorflow` via tfjs-node-gpu (then tfjs-node) only when its binding file exists,
- * else `wasm` (SIMD, with the missing gradient kernels registered), else `cpu`.
- * KD_BACKEND / KD_THREADS are read when the options leave them out.
+ * else `webgpu` when Dawn (npm `webgpu`) finds a real adapter (not its null adapter), else `wasm`
+ * (SIMD, with the missing gradient kernels registered), else `cpu`.
+ * `webgpu` explicitly also accepts Dawn's null adapter (KD_DAWN_BACKEND=null: it dispatches and
+ * computes nothing; for CI). KD_BACKEND / KD_THREADS are read when the options leave them out.
  */
 export async function initBackend(opts: BackendOptions = {}): Promise<BackendInfo> {
   const choice = assertOneOf('--backend', opts.backend ?? process.env.KD_BACKEND ?? 'auto', BACKEND_CHOICES);
@@ -82,6 +92,7 @@ export async function initBackend(opts: BackendOptions = {}): Promise<BackendInf
       );
     }
   }
+  if (!info && (choice === 'auto' || choice === 'webgpu')) info = await tryWebGpu(choice === 'webgpu');
   if (!info && (choice === 'auto' || choice === 'wasm')) {
     registerWasmGradKernels();
     let ok: boolean;
@@ -106,7 +117,28 @@ export async function initBackend(opts: BackendOptions = {}): Promise<BackendInf
   }
   active = info;
   if (!opts.quiet) {
-    console.error(`kdlab backend: ${info.name}${info.nativePackage ? ` (${info.nativePackage})` : ''}, threads ${info.threads}, simd ${info.simd ? 'on' : 'off'}`);
+    const what = info.nativePackage ?? info.adapter;
+    console.error(`kdlab backend: ${info.name}${what ? ` (${what})` : ''}, threads ${info.threads}, simd ${info.simd ? 'on' : 'off'}`);
   }
   return info;
+}
+
+/**
+ * `webgpu` when Dawn has an adapter: any adapter when `required` (explicit --backend webgpu),
+ * else only a real one. Throws a UsageError naming Dawn's reason when required and impossible.
+ */
+async function tryWebGpu(required: boolean): Promise<BackendInfo | null> {
+  const probe: DawnAdapter = probeDawn();
+  if (!usableAdapter(probe, required)) {
+    if (!required) return null;
+    throw new UsageError(
+      `--backend: 'webgpu' needs a WebGPU adapter; ${probe.reason ?? 'none found'}. A GPU needs its driver and the Vulkan loader (libvulkan1); ` +
+        `KD_DAWN_BACKEND=null selects Dawn's null adapter (runs, computes nothing). Use --backend wasm or cpu.`,
+    );
+  }
+  if (!(await initWebGpu(probe))) {
+    if (!required) return null;
+    throw new UsageError(`--backend: the webgpu backend failed to initialise on ${adapterLabel(probe.adapter)}`);
+  }
+  return { name: 'webgpu', threads: 1, simd: false, adapter: adapterLabel(probe.adapter), label: probe.isNull ? 'webgpu-null' : 'webgpu' };
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { trainKernelsUsable } from '../wasm-grad/train-kernels.ts';
+import { hasKernel, trainKernelsUsable } from '../wasm-grad/train-kernels.ts';
 import { prelu } from './prelu.ts';
 
 /**
@@ -71,7 +71,7 @@ function batchNormTrainFused(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor
  */
 export function batchNormPreluTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, alpha: tf.Tensor1D, eps: number, onMoments?: (mean: tf.Tensor1D, variance: tf.Tensor1D) => void): tf.Tensor4D {
   const C = x.shape[3];
-  if (!trainKernelsUsable(x) || C < 4 || alpha.size !== C || !tf.getKernel('KdBatchNormPreluGrad', 'wasm')) {
+  if (!trainKernelsUsable(x) || C < 4 || alpha.size !== C || !hasKernel('KdBatchNormPreluGrad')) {
     return prelu(batchNormTrain(x, gamma, beta, eps, onMoments), alpha);
   }
   const run = (name: string, inputs: tf.NamedTensorMap) => tf.engine().runKernel(name, inputs, {});

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { trainKernelsUsable } from '../wasm-grad/train-kernels.ts';
+import { hasKernel, trainKernelsUsable } from '../wasm-grad/train-kernels.ts';
 
 /**
  * k×k pooling with stride k and no padding (non-overlapping windows, floor mode), NHWC:
@@ -21,7 +21,7 @@ export function avgPoolK(x: tf.Tensor4D, k: number): tf.Tensor4D {
 
 function pool(x: tf.Tensor4D, k: number, isMax: boolean): tf.Tensor4D {
   const fwd = (t: tf.Tensor4D) => (isMax ? tf.maxPool(t, k, k, 'valid') : tf.avgPool(t, k, k, 'valid'));
-  if (!trainKernelsUsable(x) || !tf.getKernel('KdPoolGrad', 'wasm') || x.shape[1] < k || x.shape[2] < k) return fwd(x);
+  if (!trainKernelsUsable(x) || !hasKernel('KdPoolGrad') || x.shape[1] < k || x.shape[2] < k) return fwd(x);
   const f = tf.customGrad(((xIn: tf.Tensor, save: tf.GradSaveFunc) => {
     save([xIn]);
     return {

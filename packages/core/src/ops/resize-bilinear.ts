@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { trainKernelsUsable } from '../wasm-grad/train-kernels.ts';
+import { hasKernel, trainKernelsUsable } from '../wasm-grad/train-kernels.ts';
 
 /**
  * Bilinear resize, NHWC: x [N,H,W,C] → [N,h,w,C].
@@ -34,7 +34,7 @@ export function resizeBilinearBackward(dy: tf.Tensor4D, inSize: [number, number]
   return tf.tidy(() => {
     const [N, h, w, C] = dy.shape;
     const [H, W] = inSize;
-    if ((w !== W || h !== H) && trainKernelsUsable(dy) && tf.getKernel('KdResizeBilinearGrad', 'wasm')) {
+    if ((w !== W || h !== H) && trainKernelsUsable(dy) && hasKernel('KdResizeBilinearGrad')) {
       const inputs: tf.NamedTensorMap = { dy };
       if (w !== W) inputs.aw = tf.tensor2d(interpMatrix(W, w, alignCorners), [w, W]);
       if (h !== H) inputs.ah = tf.tensor2d(interpMatrix(H, h, alignCorners), [h, H]);

@@ -31,9 +31,18 @@ export function setTrainKernelsEnabled(on: boolean): void {
   trainKernelsOn = on;
 }
 
-/** True when the active backend is wasm with our SIMD module and the Kd* kernels registered. */
+/**
+ * True when the active backend has a kernel registered under `kernelName`. The ops in ../ops
+ * dispatch on this, by kernel name rather than backend name: a backend without a Kd* kernel
+ * (cpu, webgpu, tensorflow) runs the composed tfjs graph instead.
+ */
+export function hasKernel(kernelName: string): boolean {
+  return tf.getKernel(kernelName, tf.getBackend()) != null;
+}
+
+/** True when the active backend has the Kd* training kernels (registered for wasm only) and our SIMD module. */
 export function nativeTrainKernels(): boolean {
-  return trainKernelsOn && tf.getBackend() === 'wasm' && tf.getKernel('KdBatchNormGrad', 'wasm') != null && nativeKernels(tf.backend()) !== null;
+  return trainKernelsOn && hasKernel('KdBatchNormGrad') && nativeKernels(tf.backend()) !== null;
 }
 
 /** The channel_sum path of Sum/Mean (channel-reduce.ts) starts at this size; below it the stock kernels sum in another order. */
