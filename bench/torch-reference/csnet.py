@@ -1,4 +1,4 @@
-"""CSNet-L-x1 (Gao et al., METHODS §2.1-2.2) in PyTorch, NCHW, for timing only.
+"""CSNet-L-x1 (Gao et al., docs/methods/csnet.md) in PyTorch, NCHW, for timing only.
 
 Same layer shapes as @kd/models `csnet-l-x1` (93,647 trainable parameters): gOctConv ILBlocks
 with the released learned widths, Conv2dX100 (forward uses 100*W) for plain/depthwise/dilated

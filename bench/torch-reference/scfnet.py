@@ -1,4 +1,4 @@
-"""SCFNet student (KD-SCFNet, METHODS §1.1) in PyTorch, NCHW, for timing only.
+"""SCFNet student (KD-SCFNet, docs/methods/kd-scfnet.md) in PyTorch, NCHW, for timing only.
 
 Same layer shapes as @kd/models `scfnet-mbv3-x0.5` (788,298 trainable parameters):
 PaddleClas MobileNetV3-Large x0.5 trunk (taps after blocks 3, 6, 12, 15: 16@4, 24@8, 56@16,

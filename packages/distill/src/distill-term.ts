@@ -45,7 +45,7 @@ export function pairTerm(
 export type { ConnectorKind };
 
 /**
- * KD-SCFNet's distillation term (METHODS §1.2): soft dice of each of the student's first
+ * KD-SCFNet's distillation term (docs/methods/kd-scfnet.md#losses): soft dice of each of the student's first
  * `numOutputs` outputs (`out:0` … main first) against σ(teacher main output), weights 1, ½, ¼, ⅛.
  */
 export function softDiceKdTerm(numOutputs: number, weight = 1): DistillTerm {

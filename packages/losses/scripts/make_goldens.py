@@ -1,5 +1,5 @@
 """Reference values for @kd/losses tests, computed with PyTorch (float64) from the formulas in
-shared/docs/METHODS.md and the official code's semantics. Independent of the TypeScript code.
+docs/methods/ (the method notes) and the official code's semantics. Independent of the TypeScript code.
 
 Run:  /usr/bin/python3 packages/losses/scripts/make_goldens.py   (Debian python3-torch 1.13)
 Writes src/goldens/*.json (inputs NHWC, as the TS side uses them) and src/fixtures/*.npy (NCHW,

@@ -5,7 +5,7 @@ import { assertPositive, assertRank, fmtShape } from './shape-checks.ts';
 
 /**
  * Semantic edge strength of a feature map from pixel-pair affinity (BCD boundary extraction,
- * kdlab's formulation — METHODS.md §3; the paper's code is not public):
+ * kdlab's formulation — docs/methods/bcd.md; the paper's code is not public):
  *   e(p) = 1 − (1/8) Σ_{q ∈ N8(p)} f̂(p)·f̂(q),   f̂ = f/‖f‖₂ per pixel, replicate padding.
  * e ∈ [0, 2]: high where a pixel disagrees with its neighbours (an object boundary).
  * x: [N,H,W,C] → [N,H,W].
@@ -41,7 +41,7 @@ export interface BoundaryDistillationOptions {
 
 /**
  * BCD boundary distillation (BD) — follows the paper's description (arXiv 2401.13174), not
- * released code (none exists); the exact formula is kdlab's, METHODS.md §3:
+ * released code (none exists); the exact formula is kdlab's, docs/methods/bcd.md:
  *   L_bd = Σ_s w_s · mean_{n,p} (e_s^S(p) − e_s^T(p))²
  * with e from `affinityEdgeStrength`. Teacher and student stage maps may have different channel
  * counts (affinities live inside one network); a student map of another spatial size is resized

@@ -27,7 +27,7 @@ export function logSelfRelation(x: tf.Tensor4D, tau: number): tf.Tensor3D {
 
 /**
  * BCD context distillation (CD) — follows the paper's description (arXiv 2401.13174), not
- * released code (none exists); the exact formula is kdlab's, METHODS.md §3. Both last feature
+ * released code (none exists); the exact formula is kdlab's, docs/methods/bcd.md. Both last feature
  * maps are adaptive-average-pooled to one grid of N ≤ 32×64 positions, L2-normalised per pixel,
  * and turned into self-relation matrices R = softmax_row(F̂F̂ᵀ/τ_c); then
  *   L_cd = τ_c² · (1/N) Σ_i KL(R^T_i ‖ R^S_i),   averaged over the batch.

@@ -35,7 +35,7 @@ export type BcdLoss = {
 
 /**
  * BCD distillation terms (Zhang et al., arXiv 2401.13174) — **follows the paper's description,
- * not released code** (none is public); the formulas are kdlab's (METHODS.md §3):
+ * not released code** (none is public); the formulas are kdlab's (docs/methods/bcd.md):
  *   L_distill = λ_kd·pixelKL(T = 1) + λ_bd·L_bd + λ_cd·L_cd
  * The task loss (CE, ignore 255) is added by the caller. Each term is switched off by a zero
  * weight and is then neither computed nor differentiated (its part reads 0), which gives the

@@ -26,7 +26,7 @@ export interface DynamicWeightDecayOptions {
 }
 
 /**
- * CSNet's dynamic weight decay (Gao et al., ECCV 2020; METHODS.md §2.3):
+ * CSNet's dynamic weight decay (Gao et al., ECCV 2020; docs/methods/csnet.md#losses):
  *   L_dwd = weight · (1/B) · Σ_{b,c} 0.5 · w_b · Σ_n |GAP(y_{n,b,c})| · γ_{b,c}²
  * where y is the post-BN-PReLU activation, **detached**, so the gradient acts on γ only, as a
  * per-channel decay with coefficient weight·E_n|GAP(y)|. B = batch size (from the activations).

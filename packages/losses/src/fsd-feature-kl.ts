@@ -17,7 +17,7 @@ export function standardizePerChannel(x: tf.Tensor4D): tf.Tensor4D {
 }
 
 /**
- * FSD foreground (or background) distribution loss for one region (METHODS.md §5.2 step 3).
+ * FSD foreground (or background) distribution loss for one region (docs/methods/fsd.md#loss-per-fpn-level, step 3).
  * Both maps are weighted by the teacher's attention and the region mask,
  *   G = F · √S_t · √Cw_t · √M,
  * standardised per channel (`standardizePerChannel`), turned into a spatial softmax per

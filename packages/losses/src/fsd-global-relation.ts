@@ -24,7 +24,7 @@ export class GcChannelMlp extends Module {
 }
 
 /**
- * FSD's global relation (GcBlock) term (METHODS.md §5.2, `SFC.py get_rela_loss`):
+ * FSD's global relation (GcBlock) term (docs/methods/fsd.md#loss-per-fpn-level, `SFC.py get_rela_loss`):
  *   ctx(F) = Σ_hw F · softmax_hw(conv_mask(F)),   out = F + MLP(ctx)
  *   L_rela = Σ (out_s − out_t)² / N
  * One `conv_mask` (C→1, the official `conv_mask_t`) serves both networks — the official

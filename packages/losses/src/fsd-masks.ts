@@ -29,7 +29,7 @@ function linspace(start: number, end: number, steps: number): number[] {
 }
 
 /**
- * FSD's Gaussian foreground mask for one FPN level (METHODS.md §5.2). For each box, mapped to
+ * FSD's Gaussian foreground mask for one FPN level (docs/methods/fsd.md#loss-per-fpn-level). For each box, mapped to
  * the feature grid (x·W/img_w/scale_x, …) with wmin, hmin = floor and wmax, hmax = ceil:
  * - area = 1/((hmax − hmin + 1)(wmax − wmin + 1)) (before clipping to the map);
  * - over the box grown by ⌊h/2⌋, ⌊w/2⌋ on each side (clipped), the mask takes max(mask, area·g)

@@ -45,7 +45,7 @@ export type FsdLoss = {
 
 /**
  * FSD, Foreground Separation Distillation (Li et al., PeerJ CS 2024; official `SFC.py`
- * `fg_bgLoss`; METHODS.md §5.2), for one FPN level:
+ * `fg_bgLoss`; docs/methods/fsd.md#loss-per-fpn-level), for one FPN level:
  *   L = L_fg + L_bg + γ·L_att + λ·L_rela,   γ = 0.001, λ = 1e-5, attention T = 0.5
  * The student map first goes through a 1×1 align conv (with bias) when channels differ. L_fg and
  * L_bg are `fsdRegionKl` with the foreground mask and the normalised background mask, L_att is

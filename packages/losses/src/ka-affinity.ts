@@ -3,7 +3,8 @@ import { l2Normalize } from './l2-normalize.ts';
 import { assertSameSpatial } from './shape-checks.ts';
 
 /**
- * Spatially normalised cosine affinity of a feature map (Knowledge Adaptation, METHODS.md §4.2):
+ * Spatially normalised cosine affinity of a feature map (Knowledge Adaptation,
+ * docs/methods/knowledge-adaptation.md#losses):
  *   A_ij = (1/m) · φ̂_i · φ̂_j,   φ̂_i = φ_i/‖φ_i‖₂ (the C-vector at pixel i),   m = h·w.
  * x: [N,H,W,C] → [N,m,m].
  */

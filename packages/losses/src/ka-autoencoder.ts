@@ -17,7 +17,8 @@ export interface KaAutoencoderOptions {
 }
 
 /**
- * Knowledge translator of Knowledge Adaptation (He et al., CVPR 2019; METHODS.md §4.1): an
+ * Knowledge translator of Knowledge Adaptation (He et al., CVPR 2019;
+ * docs/methods/knowledge-adaptation.md#models-paper): an
  * autoencoder trained on the teacher's last features, then frozen. Encoder E: three
  * [conv3×3 (stride s_i) → BN → LeakyReLU(0.1)]; decoder D: three mirrored transposed 3×3 convs,
  * BN + LeakyReLU after the first two, the last one linear (features can be negative).

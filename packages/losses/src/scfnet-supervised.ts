@@ -4,7 +4,7 @@ import { SCFNET_OUTPUT_WEIGHTS } from './soft-dice-kd.ts';
 import { softDice } from './soft-dice.ts';
 
 /**
- * Fully-supervised SCFNet loss (METHODS.md §1.2, `train_FS.py`): for each output k at input
+ * Fully-supervised SCFNet loss (docs/methods/kd-scfnet.md#losses, `train_FS.py`): for each output k at input
  * resolution, L_k = dice(σ(o_k), m) + boundaryDice(o_k, m, s(epoch)), and
  *   L = L_2 + L_3/2 + L_4/4 + L_5/8,   s(epoch) = max(1, 13 − 2⌊(epoch+1)/10⌋).
  * outputs: k × [N,H,W,1] logits (main output first); mask: [N,H,W,1] in [0,1];

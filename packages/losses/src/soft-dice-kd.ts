@@ -5,7 +5,7 @@ import { softDice } from './soft-dice.ts';
 export const SCFNET_OUTPUT_WEIGHTS = [1, 1 / 2, 1 / 4, 1 / 8];
 
 /**
- * KD-SCFNet distillation loss (METHODS.md §1.2): soft dice of every student output against
+ * KD-SCFNet distillation loss (docs/methods/kd-scfnet.md#losses): soft dice of every student output against
  * t = σ(teacher main output), weighted 1, ½, ¼, ⅛ (further outputs continue halving).
  *   L = Σ_k w_k · mean_n[1 − (2Σσ(s_k)·t + 1)/(Σσ(s_k) + Σt + 1)]
  * No ground truth, temperature or adapters. studentOutputs: k × [N,H,W,1] logits (main first);

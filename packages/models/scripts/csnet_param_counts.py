@@ -6,7 +6,7 @@ Follows the official CSNet layer rules (SOD100K CSNet/model/csnet.py, paraphrase
   MSBlock: per dilation d a 3×3 conv [c_d, Cin, 3, 3] + BN + PReLU over Σ c_d
   cls_layer: 1×1 conv [1, C, 1, 1] + bias
 Widths: base configs via the official init_layers(b, [0.5, 0.5]); learned ones from the released
-layer_config (METHODS §2.2). Writes ../src/csnet/param-counts.golden.json.
+layer_config (docs/methods/csnet.md#released-widths). Writes ../src/csnet/param-counts.golden.json.
 """
 import json, os
 

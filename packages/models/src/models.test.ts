@@ -5,7 +5,7 @@ import { TinySod, createModel, isKdModel, listModels } from './index.ts';
 import csnetCounts from './csnet/param-counts.golden.json' with { type: 'json' };
 
 /**
- * Exact trainable parameter counts. Sources: METHODS §1.1 (SCFNet student 788,298 / 800,154 with
+ * Exact trainable parameter counts. Sources: docs/methods/kd-scfnet.md#models (SCFNet student 788,298 / 800,154 with
  * BN statistics; R50 teacher 23,508,032 torchvision trunk + 2,585,476 decoder, 26.15M with stats),
  * scripts/csnet_param_counts.py (independent count from the official layer rules; matches the
  * released checkpoints' 93,647 / 140,894), torchvision MobileNetV2 3,504,872 − classifier

@@ -23,10 +23,11 @@ export interface AugmentConfig {
 const range = (lo: number, hi: number, step: number) => Array.from({ length: Math.round((hi - lo) / step) + 1 }, (_, i) => +(lo + i * step).toFixed(6));
 
 /**
- * Recipes of the seed papers. KD-SCFNet (METHODS §1.3): blur p 0.1 k ∈ {3,5,7,9}, contrast
+ * Recipes of the seed papers. KD-SCFNet (docs/methods/kd-scfnet.md): blur p 0.1 k ∈ {3,5,7,9}, contrast
  * U[0.5,1.5) + brightness [−15,15), crop up to H/8·W/8, hflip 0.5, vflip 0.2, per-batch size from
- * {224,…,352}. CSNet (§2.4): border crop, one flip p 0.5, 224², ImageNet normalisation.
- * Cityscapes (CIRKD, §6): scale {0.5,…,2.0}, 512×1024 crop padded with ignore, hflip 0.5.
+ * {224,…,352}. CSNet (csnet.md): border crop, one flip p 0.5, 224², ImageNet normalisation.
+ * Cityscapes (CIRKD, docs/methods/README.md#shared-conventions): scale {0.5,…,2.0}, 512×1024 crop
+ * padded with ignore, hflip 0.5.
  * `*-eval`: resize only.
  */
 export const AUGMENT_PRESETS = {

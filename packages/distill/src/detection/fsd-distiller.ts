@@ -20,7 +20,7 @@ export interface FsdLossValue {
 }
 
 /**
- * FSD distillation of a detector at its neck levels (METHODS.md §5): for each tap pair
+ * FSD distillation of a detector at its neck levels (docs/methods/fsd.md): for each tap pair
  * (student level l, teacher level l) one `FsdLevelLoss` from @kd/losses (1×1 align conv when
  * channels differ, GcBlock relation modules), with the Gaussian foreground mask of the batch's
  * gt boxes at that level's resolution. L_FSD = weight · Σ_l L_l, added to the detection loss.

@@ -1,5 +1,5 @@
 /**
- * CSNet architecture as data: branch widths of every layer (METHODS §2.2, official
+ * CSNet architecture as data: branch widths of every layer (docs/methods/csnet.md#released-widths, official
  * `layer_config`). Branch i of a block lives at 1/2^i of the block's resolution; a width of 0
  * means the branch (or dilation conv) is absent.
  */

@@ -9,7 +9,7 @@ import type { Branches } from './goct-conv.ts';
 import { IlBlock } from './il-block.ts';
 
 /**
- * CSNet (Gao et al., "Highly Efficient SOD with 100K Parameters", METHODS §2.1–2.2).
+ * CSNet (Gao et al., "Highly Efficient SOD with 100K Parameters", docs/methods/csnet.md).
  * x [N,H,W,3] (ImageNet-normalised; H, W multiples of 16) → [logits [N,H,W,1]].
  * stage0 (one ILBlock, 3×3, stride 1) and stage1 keep full resolution; the first block of stages
  * 2, 3, 4 has stride 2; the last block of stages 2–4 has one branch and feeds the CSF head

@@ -16,7 +16,7 @@ export function decoderCbr(rng: Rng, cin: number, cout: number, dilation = 1): C
 }
 
 /**
- * Semantics-guided contextual fusion module, METHODS §1.1. All maps [N,h,w,C]:
+ * Semantics-guided contextual fusion module, docs/methods/kd-scfnet.md#models. All maps [N,h,w,C]:
  *   fdh = cv1( fh + fh ⊙ up(fd → size(fh)) )
  *   fhl = cv2( fl + fl ⊙ up(fh → size(fl)) )
  *   out = cv3( fhl + up(fdh → size(fl)) )         (bilinear, half-pixel centres)

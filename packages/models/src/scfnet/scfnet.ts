@@ -29,7 +29,7 @@ export interface ScfnetOptions {
 }
 
 /**
- * SCFNet (KD-SCFNet, METHODS §1.1). x [N,H,W,3], H and W multiples of 32 →
+ * SCFNet (KD-SCFNet, docs/methods/kd-scfnet.md#models). x [N,H,W,3], H and W multiples of 32 →
  * [p2, p3, p4, p5], each [N,H,W,1] logits (bilinear, half-pixel, to the input size); p2 is the
  * prediction. Decoder: f_k = CBR(x_k) per tap; f5 ← CBR_dil5(f5); f4' = SCFM3(f4, f5, f5);
  * f3' = SCFM2(f3, f4', f5); f2' = SCFM1(f2, f3', f5); heads conv3×3 (C→1, bias) on f2', f3', f4', f5.
@@ -40,7 +40,7 @@ export class Scfnet extends Module implements KdModel {
   readonly task = 'sod' as const;
   readonly inputMultiple = 32;
   readonly defaultInputSize = 352;
-  /** KD-SCFNet's test script upsamples σ(p2) with align_corners=True (METHODS §1.3). */
+  /** KD-SCFNet's test script upsamples σ(p2) with align_corners=True (docs/methods/kd-scfnet.md). */
   readonly outputResize = 'align-corners' as const;
   readonly normalization = IMAGENET_NORMALIZATION;
   readonly taps: TapSpec[];

@@ -32,7 +32,7 @@ class Decoder extends Module {
 }
 
 /**
- * DeepLabV3+ teacher (Chen et al. 2018; Knowledge Adaptation's teacher, METHODS §4.1):
+ * DeepLabV3+ teacher (Chen et al. 2018; Knowledge Adaptation's teacher, docs/methods/knowledge-adaptation.md):
  * ResNet-50 trunk (atrous to output stride 16 or 8), ASPP (rates 6/12/18 at os 16, doubled at
  * os 8, 256w channels), decoder on the stride-4 `layer1` map (48w + 256w, two 3×3 CBRs),
  * 1×1 `classifier` (bias) → bilinear to the input. x [N,H,W,3] (H, W multiples of 16) →

@@ -11,7 +11,7 @@ export interface FcnOptions {
 }
 
 /**
- * FCN student of Knowledge Adaptation (He et al. 2019, METHODS §4.1): MobileNetV2 trunk with
+ * FCN student of Knowledge Adaptation (He et al. 2019, docs/methods/knowledge-adaptation.md): MobileNetV2 trunk with
  * atrous convs setting the output stride, no ASPP and no decoder, a 1×1 `classifier` (bias) to K
  * classes, bilinear (half-pixel) back to the input. x [N,H,W,3] (H, W multiples of the output
  * stride) → [logits [N,H,W,K]]. Taps c2, c3, c4 and `feat` (the last feature map, 320w @ os).
