@@ -36,6 +36,15 @@ export const ablationBcd: SweepExperiment<typeof defaults> = {
   groupBy: ['model'],
   metrics: ['mIoU', 'aAcc', 'params', 'gmacs'],
   digits: { params: 0, gmacs: 3 },
+  claims: [
+    { id: 'kl-vs-nokd', paper: 'BCD (arXiv 2401.13174), base KD', says: 'pixel-wise KL from the teacher improves the student', better: 'pixel KL', than: 'no KD', metric: 'mIoU', direction: 'higher' },
+    { id: 'bd-adds', paper: 'BCD (arXiv 2401.13174)', says: 'boundary distillation adds to the base KD', better: '+ boundary (BD)', than: 'pixel KL', metric: 'mIoU', direction: 'higher' },
+    { id: 'cd-adds', paper: 'BCD (arXiv 2401.13174)', says: 'context distillation adds to the base KD', better: '+ context (CD)', than: 'pixel KL', metric: 'mIoU', direction: 'higher' },
+    { id: 'bdcd-vs-bd', paper: 'BCD (arXiv 2401.13174)', says: 'boundary and context are complementary: both beat boundary alone', better: '+ BD + CD', than: '+ boundary (BD)', metric: 'mIoU', direction: 'higher' },
+    { id: 'bcd-vs-nokd', paper: 'BCD (arXiv 2401.13174)', says: 'the full method beats the student without KD', better: '+ BD + CD', than: 'no KD', metric: 'mIoU', direction: 'higher' },
+  ],
+  // Margin 0.02 mIoU: a teacher that is not 2 points ahead of its student leaves little to transfer (segmentation-KD papers' pairs are 5–10 points apart).
+  precondition: { teacher: 'teacher', student: 'no KD', metric: 'mIoU', direction: 'higher', margin: 0.02 },
   note: 'BCD follows the paper\'s description (arXiv 2401.13174) as formulated in METHODS §3; no public code exists, and the paper reports no number we can place beside these rows.',
   runOne: (cfg, run) =>
     runSegSweep(cfg, run, cfg.kd + cfg.bd + cfg.cd === 0 ? null : () => {

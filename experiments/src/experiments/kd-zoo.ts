@@ -38,6 +38,17 @@ export const kdZoo: SweepExperiment<typeof defaults> = {
   ],
   groupBy: ['model'],
   metrics: ['mIoU', 'aAcc'],
+  claims: [
+    { id: 'kl-vs-nokd', paper: 'Hinton et al. 2015 / SKD (CVPR 2019), pixel-wise', says: 'pixel-wise KL from the teacher improves the student', better: 'pixel KL (T=1)', than: 'no KD', metric: 'mIoU', direction: 'higher' },
+    { id: 'cwd-vs-kl', paper: 'CWD (ICCV 2021)', says: 'channel-wise distillation beats pixel-wise KL', better: 'CWD (T=4)', than: 'pixel KL (T=1)', metric: 'mIoU', direction: 'higher' },
+    { id: 'pairwise-vs-nokd', paper: 'SKD (CVPR 2019)', says: 'pair-wise similarity distillation improves the student', better: 'pair-wise (SKD)', than: 'no KD', metric: 'mIoU', direction: 'higher' },
+    { id: 'fitnet-vs-nokd', paper: 'FitNets (ICLR 2015)', says: 'feature hints improve the student', better: 'FitNet', than: 'no KD', metric: 'mIoU', direction: 'higher' },
+    { id: 'at-vs-nokd', paper: 'Attention transfer (ICLR 2017)', says: 'attention transfer improves the student', better: 'attention transfer', than: 'no KD', metric: 'mIoU', direction: 'higher' },
+    { id: 'bcd-vs-kl', paper: 'BCD (arXiv 2401.13174)', says: 'boundary + context distillation beats the pixel-KL baseline', better: 'BCD (KL + BD + CD)', than: 'pixel KL (T=1)', metric: 'mIoU', direction: 'higher' },
+    { id: 'ka-vs-nokd', paper: 'Knowledge Adaptation (CVPR 2019)', says: 'adaptation + affinity distillation improves the student', better: 'Knowledge Adaptation', than: 'no KD', metric: 'mIoU', direction: 'higher' },
+  ],
+  // Margin as in ablation-bcd (0.02 mIoU).
+  precondition: { teacher: 'teacher', student: 'no KD', metric: 'mIoU', direction: 'higher', margin: 0.02 },
   runOne: (cfg, run) =>
     runSegSweep(cfg, run, cfg.method === 'none' ? null : async (student, teacher, train): Promise<DistillTerm[]> => {
       switch (cfg.method) {

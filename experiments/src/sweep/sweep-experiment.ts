@@ -1,5 +1,5 @@
 import type { BackendInfo, Rng } from '@kd/core';
-import type { ResultRow } from '@kd/bench';
+import type { ClaimSpec, PreconditionSpec, ResultRow } from '@kd/bench';
 import type { Config, ConfigValue } from '../config.ts';
 import type { Profile } from '../experiment.ts';
 
@@ -55,6 +55,10 @@ export interface SweepExperiment<C extends Config = Config> {
   paper?: Record<string, Record<string, number>>;
   /** Decimals per metric in the Markdown table (default 4). */
   digits?: Record<string, number>;
+  /** The papers' claims this table tests, judged on paired seeds into `<name>.claims.csv` and the Markdown's Claims section. */
+  claims?: ClaimSpec[];
+  /** What must hold for the KD claims to be testable at all (the teacher beats the no-KD student by a margin). */
+  precondition?: PreconditionSpec;
   /** Note printed under the Markdown table (e.g. what the paper's row means). */
   note?: string;
   runOne(cfg: C, run: RunContext): Promise<ResultRow>;

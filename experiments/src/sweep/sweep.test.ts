@@ -9,6 +9,11 @@ import { mergeSweeps } from './merge.ts';
 import { readFinishedRuns } from './run-store.ts';
 import { parseShard, resolveShard, takeShard } from './shard.ts';
 import { toySweep } from './testing/toy-sweep.ts';
+import { parseCsv } from '@kd/bench';
+import { combineRawRows } from '../commands/tables.ts';
+import { checkClaims } from './register-sweep.ts';
+import { rawRowsOf, readPerImage, writeTablesFromRaw } from './sweep-tables.ts';
+import { expandSweep } from './expand.ts';
 
 const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 const MAIN = path.join(REPO_ROOT, 'experiments', 'src', 'sweep', 'testing', 'toy-sweep-main.ts');
@@ -33,9 +38,17 @@ describe('sweep engine', () => {
     const out = tmp();
     expect(runToy(out)).toEqual({ ran: 18, skipped: 0, total: 18 });
     const csv = fs.readFileSync(path.join(out, 'toy.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('variant,k,seeds,score,score_std,paper_score,backend,threads,git_hash');
+    expect(csv[0]).toBe('variant,k,seeds,n_test,score,score_std,paper_score,backend,threads,git_hash');
     expect(csv).toHaveLength(1 + 4); // baseline×2 k, better×2 k; the diverging variant has no ok run
-    expect(csv[3]).toMatch(/^better,1,1;2;3,0\.61\d*,/);
+    expect(csv[3]).toMatch(/^better,1,1;2;3,,0\.61\d*,/);
+    // Claims: 'better' is 0.2 ahead at every seed (± 0.001·rng noise), the diverging row has no finished seed.
+    const claims = parseCsv(fs.readFileSync(path.join(out, 'toy.claims.csv'), 'utf8'));
+    expect(claims.map((c) => [c.claim, c.seeds, c.agree, c.verdict, c.reason])).toEqual([
+      ['better-k1', '1;2;3', '3/3', 'reproduced', '95 % CI above 0'],
+      ['diverges', null, '0/0', 'untestable', '0 paired seeds (needs 3)'],
+    ]);
+    expect(Number(claims[0].mean_diff)).toBeGreaterThan(0.19);
+    expect(fs.readFileSync(path.join(out, 'toy.md'), 'utf8')).toMatch(/^# toy\n\nengine test sweep\n\n## Claims\n\n\*\*Verdicts: 1 reproduced, 1 untestable\.\*\*/);
     const raw = fs.readFileSync(path.join(out, 'toy.raw.csv'), 'utf8');
     expect(raw.match(/,failed,loss became NaN at step 3,3,/g)).toHaveLength(6);
     expect(fs.readFileSync(path.join(out, 'toy.md'), 'utf8')).toContain('Runs: 18 finished of 18 (6 failed: see toy.raw.csv)');
@@ -49,8 +62,13 @@ describe('sweep engine', () => {
     expect(runToy(a, '0/2').ran).toBe(9);
     expect(runToy(b, '1/2').ran).toBe(9);
     expect(mergeSweeps(toySweep, [a, b], merged)).toBe(18);
-    expect(fs.readFileSync(path.join(merged, 'toy.csv'), 'utf8')).toBe(fs.readFileSync(path.join(whole, 'toy.csv'), 'utf8'));
+    for (const f of ['toy.csv', 'toy.claims.csv', 'toy.md']) expect(fs.readFileSync(path.join(merged, f), 'utf8')).toBe(fs.readFileSync(path.join(whole, f), 'utf8'));
+    // The same tables rebuilt from the two shards' raw CSVs alone (`pnpm exp tables`).
+    const rebuilt = tmp();
+    writeTablesFromRaw(toySweep, combineRawRows(toySweep, [path.join(b, 'toy.raw.csv'), path.join(a, 'toy.raw.csv'), path.join(a, 'toy.raw.csv')]), rebuilt, { total: 18 });
+    for (const f of ['toy.csv', 'toy.raw.csv', 'toy.claims.csv', 'toy.md']) expect(fs.readFileSync(path.join(rebuilt, f), 'utf8')).toBe(fs.readFileSync(path.join(whole, f), 'utf8'));
     expect(rawRuns(merged)).toEqual(rawRuns(whole));
+    for (const d of [whole, a, b, merged, rebuilt]) fs.rmSync(d, { recursive: true, force: true });
   });
 
   it('a sweep killed with SIGKILL mid-way completes on rerun with every row exactly once', async () => {
@@ -91,5 +109,32 @@ describe('sweep engine', () => {
     expect(runs).toHaveLength(18);
     expect(new Set(runs).size).toBe(18);
     expect(fs.readdirSync(path.join(out, 'runs', 'toy', '.claims'))).toEqual([]);
+  });
+
+  it('a single-seed claim gets a per-image bootstrap interval from the runs\' per-image.json', () => {
+    const out = tmp();
+    runToy(out);
+    const specs = expandSweep(toySweep, { profile: 'quick', seeds: [1], overrides: {}, backendLabel: 'cpu' });
+    const finished = readFinishedRuns(out, 'toy');
+    const raw = rawRowsOf([...finished.values()].filter((r) => r.seed === 1).map((r) => ({ hash: r.hash, variant: r.variant, point: r.point, seed: r.seed, config: {} })), finished);
+    expect(specs.length).toBe(6);
+    for (const r of raw) {
+      const base = r.variant === 'better' ? 0.3 : 0.1;
+      fs.writeFileSync(path.join(out, 'runs', 'toy', String(r.run), 'per-image.json'), JSON.stringify({ metric: 'score', reduce: 'mean', names: ['a', 'b'], vectors: [[base], [base + 0.2]] }));
+    }
+    const one = tmp();
+    writeTablesFromRaw(toySweep, raw, one, { total: 6, perImage: (row) => readPerImage(out, 'toy', row.run) });
+    const [c] = parseCsv(fs.readFileSync(path.join(one, 'toy.claims.csv'), 'utf8'));
+    expect([c.seeds, c.verdict, c.boot_low, c.boot_high]).toEqual([1, 'untestable', 0.2, 0.2]);
+    fs.rmSync(out, { recursive: true, force: true });
+    fs.rmSync(one, { recursive: true, force: true });
+  });
+
+  it('claims naming a missing row, metric or grid point are refused at registration', () => {
+    const bad = (claim: object) => () => checkClaims({ ...toySweep, claims: [{ ...toySweep.claims![0], ...claim }] });
+    expect(bad({ better: 'bettr' })).toThrow(/toy: claim 'better-k1' names row 'bettr'; the rows are: baseline, better, diverges/);
+    expect(bad({ metric: 'mIoU' })).toThrow(/uses metric 'mIoU', not one of the table's metrics \(score\)/);
+    expect(bad({ at: { k: 3 } })).toThrow(/is taken at k=3, which is not a grid point/);
+    expect(() => checkClaims({ ...toySweep, claims: [toySweep.claims![0], toySweep.claims![0]] })).toThrow(/declared twice/);
   });
 });

@@ -28,3 +28,12 @@ export * from './table/csv.ts';
 export * from './table/aggregate-seeds.ts';
 export * from './table/markdown.ts';
 export * from './json.ts';
+export * from './table/read-csv.ts';
+// Claims: paired seeds, confidence intervals, verdicts
+export * from './claims/claim-spec.ts';
+export * from './claims/student-t.ts';
+export * from './claims/paired-interval.ts';
+export * from './claims/per-image-stat.ts';
+export * from './claims/paired-bootstrap.ts';
+export * from './claims/judge-claims.ts';
+export * from './claims/claims-table.ts';

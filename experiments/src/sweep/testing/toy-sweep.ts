@@ -20,6 +20,10 @@ export const toySweep: SweepExperiment = {
   groupBy: [],
   metrics: ['score'],
   paper: { better: { score: 0.5 } },
+  claims: [
+    { id: 'better-k1', paper: 'toy', says: 'kd beats none', better: 'better', than: 'baseline', metric: 'score', direction: 'higher', at: { k: 1 }, paperDelta: 0.1 },
+    { id: 'diverges', paper: 'toy', says: 'the diverging row beats none', better: 'diverges', than: 'baseline', metric: 'score', direction: 'higher', at: { k: 2 } },
+  ],
   async runOne(cfg, run) {
     const sleep = Number(process.env.TOY_SLEEP_MS ?? 0);
     if (sleep) await new Promise((r) => setTimeout(r, sleep));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rowsToCsv } from './csv.ts';
+import { parseCsv } from './read-csv.ts';
 import { aggregateSeeds, meanStd, withPaperColumn } from './aggregate-seeds.ts';
 import { toMarkdown } from './markdown.ts';
 import { withRunColumns, type ResultRow } from './result-row.ts';
@@ -57,5 +58,16 @@ describe('tables', () => {
     );
     // A column identical over seeds (params) is written once, not as "± 0".
     expect(toMarkdown([{ params: 788298, params_std: 0 }], [{ key: 'params', digits: 0 }])).toBe('| params |\n| ---: |\n| 788298 |\n');
+  });
+});
+
+describe('parseCsv', () => {
+  it('reads back what rowsToCsv writes, hashes staying text', () => {
+    const rows = [{ variant: 'a, "quoted"', seed: 1, mIoU: 0.25, git_hash: '1234567', error: null }, { variant: 'b\nline', seed: 2, mIoU: -1.5e-7, git_hash: 'abc-dirty', error: 'x' }];
+    const back = parseCsv(rowsToCsv(rows), { textColumns: ['git_hash'] });
+    expect(back).toEqual(rows);
+  });
+  it('names the file and line of a ragged row', () => {
+    expect(() => parseCsv('a,b\n1,2\n3\n', { source: 't.csv' })).toThrow('t.csv: line 3 has 1 fields, the header has 2');
   });
 });
