@@ -1,8 +1,8 @@
-import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { initBackend, parseIntFlag } from '@kd/core';
 import { listModels } from '@kd/models';
-import { REPO_ROOT, userPath } from '../paths.ts';
+import { userPath } from '../paths.ts';
+import { shownPath } from '../shown-path.ts';
 import { planPredict, runPredict, type PredictArgs } from './predict/run-predict.ts';
 
 interface PredictFlags {
@@ -15,12 +15,6 @@ interface PredictFlags {
   'keep-ext': boolean;
   list?: string;
   glob?: string;
-}
-
-/** A path as the user should read it: repo-relative inside the repository, absolute outside. */
-export function shownPath(p: string): string {
-  const rel = path.relative(REPO_ROOT, p);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
 }
 
 /**

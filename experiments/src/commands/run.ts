@@ -10,6 +10,7 @@ import { REPO_ROOT, userPath } from '../paths.ts';
 import { SWEEPS } from '../sweep/registry.ts';
 import { resolveShard } from '../sweep/shard.ts';
 import { formatTable, writeResultCsv } from '../results.ts';
+import { shownPath } from '../shown-path.ts';
 import { setKeysHelp } from './run-help.ts';
 
 interface RunArgs {
@@ -80,7 +81,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       writeResultCsv(csv, result);
       console.log(formatTable(result));
     }
-    console.log(`\nwrote ${path.relative(process.env.INIT_CWD ?? process.cwd(), csv) || csv}`);
+    console.log(`\nwrote ${shownPath(csv)}`);
   },
 };
 
@@ -103,6 +104,6 @@ export function parseSeedList(text: string, clashes: boolean): number[] {
  * backend (tfjs-node / -gpu) already uses every core or the GPU, so it runs one process.
  */
 export function autoJobs(backend: BackendInfo, isSweep: boolean): number {
-  if (!isSweep || backend.name === 'tensorflow') return 1;
+  if (!isSweep || backend.name === 'tensorflow' || backend.name === 'webgpu') return 1;
   return Math.max(1, Math.floor(os.availableParallelism() / Math.max(1, backend.threads)));
 }
