@@ -21,7 +21,7 @@ export const SYNTH_COCO_CATEGORIES = [
  * train2017 gets `n` images, val2017 max(1, ⌈n/4⌉). Boxes are the visible pixel extents.
  */
 export async function synthCocoDataset(root: string, opts: { seed: number; n: number; width: number; height: number }): Promise<boolean> {
-  return buildDirAtomically(root, { generator: 'synthetic-coco', version: SYNTH_COCO_VERSION, ...opts }, async (tmp) => {
+  return buildDirAtomically(root, { generator: 'synthetic-coco', version: SYNTH_COCO_VERSION, ...opts }, async (tmp, progress) => {
     const rng = new Rng(opts.seed, 'synthetic-coco');
     let annId = 1;
     for (const [split, n, first] of [['train2017', opts.n, 1], ['val2017', Math.max(1, Math.ceil(opts.n / 4)), 100001]] as const) {
@@ -32,6 +32,7 @@ export async function synthCocoDataset(root: string, opts: { seed: number; n: nu
         const s = renderObjectScene(rng.fork(`${split}/${i}`), opts.width, opts.height, SYNTH_COCO_CATEGORIES.length);
         await writeJpeg(path.join(tmp, split, fileName), s.rgb, s.width, s.height);
         images.push({ id, file_name: fileName, width: s.width, height: s.height });
+        progress.tick();
         for (const o of s.objects) {
           const bbox = [o.x1, o.y1, o.x2 - o.x1, o.y2 - o.y1];
           annotations.push({ id: annId++, image_id: id, category_id: SYNTH_COCO_CATEGORIES[o.cls - 1].id, bbox, area: o.area, iscrowd: 0, segmentation: [] });
@@ -40,5 +41,5 @@ export async function synthCocoDataset(root: string, opts: { seed: number; n: nu
       const json = { info: { description: 'kdlab synthetic COCO twin', version: String(SYNTH_COCO_VERSION) }, images, annotations, categories: SYNTH_COCO_CATEGORIES };
       await writeAtomic(path.join(tmp, 'annotations', `instances_${split}.json`), Buffer.from(JSON.stringify(json)));
     }
-  });
+  }, opts.n + Math.max(1, Math.ceil(opts.n / 4)));
 }

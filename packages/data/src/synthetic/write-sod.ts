@@ -26,7 +26,7 @@ export interface SynthSodOptions {
  * Returns true when it generated, false when it reused an existing copy.
  */
 export async function synthSodDataset(root: string, opts: SynthSodOptions): Promise<boolean> {
-  return buildDirAtomically(root, { generator: 'synthetic-sod', version: SYNTH_SOD_VERSION, ...opts }, async (tmp) => {
+  return buildDirAtomically(root, { generator: 'synthetic-sod', version: SYNTH_SOD_VERSION, ...opts }, async (tmp, progress) => {
     const rng = new Rng(opts.seed, 'synthetic-sod');
     for (const [split, n] of Object.entries(opts.splits)) {
       const names: string[] = [];
@@ -37,8 +37,9 @@ export async function synthSodDataset(root: string, opts: SynthSodOptions): Prom
         await writeJpeg(path.join(tmp, 'image', `${name}.jpg`), scene.rgb, scene.width, scene.height);
         if (opts.labeled) await writeGrayPng(path.join(tmp, 'mask', `${name}.png`), scene.mask, scene.width, scene.height);
         names.push(name);
+        progress.tick();
       }
       fs.writeFileSync(path.join(tmp, `${split}.txt`), names.join('\n') + '\n');
     }
-  });
+  }, Object.values(opts.splits).reduce((a, b) => a + b, 0));
 }

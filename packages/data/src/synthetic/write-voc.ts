@@ -22,7 +22,7 @@ export const SYNTH_VOC_VERSION = 1;
  * `train`/`trainval` get `n` images, `val`/`test` get max(1, ⌈n/4⌉).
  */
 export async function synthVocDataset(root: string, opts: { seed: number; n: number; width: number; height: number }): Promise<boolean> {
-  return buildDirAtomically(root, { generator: 'synthetic-voc', version: SYNTH_VOC_VERSION, ...opts }, async (tmp) => {
+  return buildDirAtomically(root, { generator: 'synthetic-voc', version: SYNTH_VOC_VERSION, ...opts }, async (tmp, progress) => {
     const rng = new Rng(opts.seed, 'synthetic-voc');
     const lists: Record<string, string[]> = { train: [], val: [] };
     const total = opts.n + Math.max(1, Math.ceil(opts.n / 4));
@@ -36,6 +36,7 @@ export async function synthVocDataset(root: string, opts: { seed: number; n: num
       await writeGrayPng(path.join(tmp, 'SegmentationClassAug', `${name}.png`), withVoid, s.width, s.height);
       const objects = s.objects.map((o) => ({ name: VOC_DET_CLASSES[o.cls - 1], xmin: o.x1 + 1, ymin: o.y1 + 1, xmax: o.x2, ymax: o.y2, truncated: o.truncated, difficult: o.area < 64 }));
       await writeAtomic(path.join(tmp, 'Annotations', `${name}.xml`), Buffer.from(vocXml({ folder: 'VOC2099', filename: `${name}.jpg`, width: s.width, height: s.height, objects })));
+      progress.tick();
     }
     const write = (rel: string, names: string[]) => writeAtomic(path.join(tmp, 'ImageSets', rel), Buffer.from(names.join('\n') + '\n'));
     await write('Segmentation/train.txt', lists.train);
@@ -43,5 +44,5 @@ export async function synthVocDataset(root: string, opts: { seed: number; n: num
     await write('Segmentation/val.txt', lists.val);
     await write('Main/trainval.txt', lists.train);
     await write('Main/test.txt', lists.val);
-  });
+  }, opts.n + Math.max(1, Math.ceil(opts.n / 4)));
 }
