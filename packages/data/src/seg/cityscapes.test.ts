@@ -6,6 +6,7 @@ import { CITYSCAPES_CLASSES, LABEL_ID_TO_TRAIN_ID } from './cityscapes-labels.ts
 import { listCityscapes, loadCityscapesSample } from './cityscapes.ts';
 import { readIndexPng } from '../png/index-png.ts';
 import { encodeTinyPng, put, tempDir } from '../testing/tiny-png.ts';
+import { realDataDir } from '../testing/shared-dir.ts';
 
 const root = tempDir('cityscapes');
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -38,8 +39,8 @@ describe('Cityscapes reader on a hand-made frame', () => {
   });
 });
 
-const REAL = '/work/shared/real-data/seg/cityscapes';
-describe.skipIf(!fs.existsSync(REAL))('Cityscapes reader on the real frankfurt_000000_000294 (needs /work/shared/real-data)', () => {
+const REAL = realDataDir('seg/cityscapes');
+describe.skipIf(!fs.existsSync(REAL))('Cityscapes reader on the real frankfurt_000000_000294 (needs ../shared/real-data/seg/cityscapes, or KD_SHARED_DIR)', () => {
   it('labelIds mapped through the table agree with the shipped labelTrainIds except on resampled boundaries', async () => {
     // Both files were downscaled 8× separately upstream, so ~80 boundary pixels disagree; a wrong
     // table entry would flip whole regions (thousands of pixels).

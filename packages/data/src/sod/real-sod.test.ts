@@ -4,13 +4,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import '../dataset/register-kinds.ts';
 import { inspectDataset } from '../dataset/inspect.ts';
 import { openDataset } from '../dataset/dataset-kind.ts';
+import { realDataDir } from '../testing/shared-dir.ts';
 import { tempDir } from '../testing/tiny-png.ts';
 
-const REAL = '/work/shared/real-data/sod';
+const REAL = realDataDir('sod');
 const root = tempDir('real-sod');
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-describe.skipIf(!fs.existsSync(REAL))('SOD readers on real SOD-benchmark pairs (needs /work/shared/real-data)', () => {
+describe.skipIf(!fs.existsSync(REAL))('SOD readers on real SOD-benchmark pairs (needs ../shared/real-data/sod, or KD_SHARED_DIR)', () => {
   it('reads 5 real pairs in the CSNet and KD-SCFNet layouts identically; masks are 0/255 and match image sizes', async () => {
     const ids = fs.readdirSync(REAL).filter((f) => f.endsWith('.jpg')).map((f) => path.parse(f).name).sort().slice(0, 5);
     for (const sub of ['csnet/images', 'csnet/GT', 'kd/image', 'kd/mask']) fs.mkdirSync(path.join(root, sub), { recursive: true });
