@@ -4,11 +4,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { Rng, useBackend } from '@kd/core';
 import { createModel, type KdModel } from '@kd/models';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Claim, isAbandoned } from './claim.ts';
 import { TeacherBusyError, ensureTeacher } from './teacher-store.ts';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-teacher-'));
+const scratchDirs: string[] = [];
+/** A temp folder, removed after this file's tests. */
+const scratch = (prefix: string): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const tmp = () => scratch('kdlab-teacher-');
 /** A pid that certainly belongs to no live process: a child that has already exited. */
 const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid!;
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Rng, useBackend } from '@kd/core';
 import type { Batch } from '@kd/data';
 import { crossEntropyIgnore } from '@kd/losses';
@@ -11,6 +11,17 @@ import { MAIN_OUTPUT, pairTerm } from './distill-term.ts';
 import { Distiller } from './distiller.ts';
 import { fitDense, type BatchSource } from './fit-dense.ts';
 import { TeacherOutputCache } from './teacher-cache.ts';
+
+const scratchDirs: string[] = [];
+/** A temp folder, removed after this file's tests. */
+const scratch = (prefix: string): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 /** A deterministic in-memory segmentation source: `steps` batches per epoch of N×16×16 images. */
 function toySource(steps: number, N = 2): BatchSource {
@@ -44,7 +55,7 @@ describe('Distiller', () => {
 
   it('trains student and terms only (teacher unchanged), no tensor left behind, and a warm cache gives the same run', async () => {
     await useBackend('wasm');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-distiller-'));
+    const dir = scratch('kdlab-distiller-');
     const teacher = seg('fcn-mbv2-os8', 3);
     const snapshot = teacher.trainableVariables().map((v) => Array.from(v.dataSync()));
     const cache = new TeacherOutputCache(dir, TeacherOutputCache.weightsHash(teacher));

@@ -1,12 +1,23 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildDirAtomically } from './atomic-dir.ts';
+
+const scratchDirs: string[] = [];
+/** A temp folder, removed after this file's tests. */
+const scratch = (prefix: string): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 describe('buildDirAtomically', () => {
   it('concurrent builds of the same dataset: one generates, the other keeps the finished copy, no temp folder remains', async () => {
-    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-atomic-'));
+    const parent = scratch('kdlab-atomic-');
     const root = path.join(parent, 'set');
     let readerSawIt = false;
     const build = (delay: number, text: string) => async (tmp: string) => {

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng, normal, useBackend } from '@kd/core';
 import { renderObjectScene, type Sample } from '@kd/data';
 import { createModel, type Yolox } from '@kd/models';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DET_AUGMENT_DEFAULTS } from './det-augment.ts';
 import { planDetBatches } from './det-plan.ts';
 import { detLr, fitDetector } from './fit-detector.ts';
@@ -13,6 +13,17 @@ import { FsdDistiller } from './fsd-distiller.ts';
 import { TeacherTapCache } from './teacher-cache.ts';
 import { TeacherOutputCache } from '../teacher-cache.ts';
 import { makeDetBatch } from './det-batch.ts';
+
+const scratchDirs: string[] = [];
+/** A temp folder, removed after this file's tests. */
+const scratch = (prefix: string): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 /** In-memory synthetic detection samples (classes 0-based), one of them without boxes. */
 function samples(n: number, size: number): Sample[] {
@@ -93,7 +104,7 @@ describe('detection training with FSD', () => {
     const teacher = tinyYolox(0.0625, 2);
     const other = tinyYolox(0.0625, 9); // different weights: if its cache returns teacher's taps, they came from disk
     const taps = ['neck.p3', 'neck.p4', 'neck.p5'];
-    const disk = { cache: new TeacherOutputCache(fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-taps-')), 'teacher-a'), keyOf: (step: number) => `seed=1|step=${step}` };
+    const disk = { cache: new TeacherOutputCache(scratch('kdlab-taps-'), 'teacher-a'), keyOf: (step: number) => `seed=1|step=${step}` };
     const batch = makeDetBatch(samples(2, 64), teacher.normalization);
     const values = (t: Record<string, tf.Tensor4D>) => taps.map((n) => Array.from(t[n].dataSync()));
     const first = new TeacherTapCache(teacher, taps, false, disk);

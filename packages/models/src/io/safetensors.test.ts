@@ -2,9 +2,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BatchNorm2d, Conv2d, DataError, Module, Rng, useBackend } from '@kd/core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSafetensors } from './load-safetensors.ts';
 import { encodeSafetensors, parseSafetensors, type SafeTensor } from './safetensors.ts';
+
+const scratchDirs: string[] = [];
+/** A temp folder, removed after this file's tests. */
+const scratch = (prefix: string): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 class Tiny extends Module {
   readonly conv = this.child('conv', new Conv2d(new Rng(1), 2, 3, { kernel: 3 }));
@@ -26,7 +37,7 @@ function torchState(): Map<string, SafeTensor> {
 }
 
 function write(tensors: Map<string, SafeTensor>): string {
-  const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kd-st-')), 'w.safetensors');
+  const f = path.join(scratch('kd-st-'), 'w.safetensors');
   fs.writeFileSync(f, encodeSafetensors(tensors, { source: 'test' }));
   return f;
 }

@@ -3,11 +3,22 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Rng, useBackend } from '@kd/core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModel, loadModel, prune, saveModel, type Csnet, type KdModel } from '../index.ts';
 import { testImages } from '../testing/train-step.ts';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'kd-save-'));
+const scratchDirs: string[] = [];
+/** A temp folder, removed after this file's tests. */
+const scratch = (prefix: string): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const tmp = () => scratch('kd-save-');
 
 function expectSameState(a: KdModel, b: KdModel) {
   const sa = a.stateDict();
@@ -52,7 +63,7 @@ describe('saveModel / loadModel', () => {
 
   it('round-trips a width-option YOLOX detector (task det): same head maps', async () => {
     const m = createModel('yolox-nano', { rng: new Rng(4), numClasses: 2, width: 0.125 }) as KdModel;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-yolox-'));
+    const dir = scratch('kdlab-yolox-');
     await saveModel(m, dir);
     const back = await loadModel(dir);
     expect(back.task).toBe('det');
