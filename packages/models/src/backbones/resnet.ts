@@ -2,19 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { BatchNorm2d, Conv2d, Module, type Rng } from '@kd/core';
 import { kaimingNormalFanOut } from '../layers/init.ts';
 import { ModuleList } from '../layers/module-list.ts';
+import { BasicBlock, Downsample } from './basic-block.ts';
 import { add, maxPool } from '../layers/ops.ts';
-
-/** conv + BN pair, torchvision names `downsample.0` / `downsample.1`. */
-class Downsample extends ModuleList<Module> {
-  constructor(rng: Rng, cin: number, cout: number, stride: number) {
-    super();
-    this.push(new Conv2d(rng, cin, cout, { kernel: 1, stride, padding: 0, init: kaimingNormalFanOut }));
-    this.push(new BatchNorm2d(cout));
-  }
-  forward(x: tf.Tensor4D): tf.Tensor4D {
-    return (this.items[1] as BatchNorm2d).forward((this.items[0] as Conv2d).forward(x));
-  }
-}
 
 /**
  * ResNet v1.5 bottleneck (stride on the 3×3, as torchvision and Paddle's SCFNet backbone):
@@ -51,17 +40,20 @@ export interface ResNetOptions {
   width?: number;
   /** Total stride of the last stage: 32 (plain), 16 or 8 (later stages atrous, torchvision's replace_stride_with_dilation). */
   outputStride?: 8 | 16 | 32;
+  /** 'bottleneck' (default; ResNet-50/101, expansion 4) or 'basic' (ResNet-18/34, expansion 1). */
+  block?: 'basic' | 'bottleneck';
 }
 
 /**
  * ResNet trunk (no pooling/fc). x [N,H,W,3] → [c2, c3, c4, c5] with 256/512/1024/2048·w channels
- * at strides 4, 8, 16, 32 (or 4, 8, 16, 16 / 4, 8, 8, 8 when atrous). Stem: 7×7/2 conv, BN,
- * ReLU, 3×3/2 max-pool (padding 1). torchvision / Paddle state_dict names.
+ * (64/128/256/512·w with basic blocks) at strides 4, 8, 16, 32 (or 4, 8, 16, 16 / 4, 8, 8, 8
+ * when atrous). Stem: 7×7/2 conv, BN, ReLU, 3×3/2 max-pool (padding 1). torchvision / Paddle
+ * state_dict names.
  */
 export class ResNet extends Module {
   readonly conv1: Conv2d;
   readonly bn1: BatchNorm2d;
-  readonly stages: ModuleList<Bottleneck>[] = [];
+  readonly stages: ModuleList<Bottleneck | BasicBlock>[] = [];
   readonly channels: [number, number, number, number];
   readonly strides: [number, number, number, number];
 
@@ -70,6 +62,8 @@ export class ResNet extends Module {
     const layers = opts.layers ?? [3, 4, 6, 3];
     const w = opts.width ?? 1;
     const os = opts.outputStride ?? 32;
+    const basic = opts.block === 'basic';
+    const e = basic ? BasicBlock.expansion : 4;
     const stem = Math.max(8, Math.round(64 * w));
     this.conv1 = this.child('conv1', new Conv2d(rng, 3, stem, { kernel: 7, stride: 2, padding: 3, init: kaimingNormalFanOut }));
     this.bn1 = this.child('bn1', new BatchNorm2d(stem));
@@ -87,11 +81,12 @@ export class ResNet extends Module {
         s = 1;
       }
       stride *= s;
-      const stage = this.child(`layer${si + 1}`, new ModuleList<Bottleneck>());
+      const stage = this.child(`layer${si + 1}`, new ModuleList<Bottleneck | BasicBlock>());
       for (let b = 0; b < n; b++) {
         const first = b === 0;
-        stage.push(new Bottleneck(rng, cin, planes, first ? s : 1, first ? prevDilation : dilation, first && (s !== 1 || cin !== planes * 4)));
-        cin = planes * 4;
+        const Block = basic ? BasicBlock : Bottleneck;
+        stage.push(new Block(rng, cin, planes, first ? s : 1, first ? prevDilation : dilation, first && (s !== 1 || cin !== planes * e)));
+        cin = planes * e;
       }
       this.stages.push(stage);
       chans.push(cin);

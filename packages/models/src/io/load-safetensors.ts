@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { DataError, type Module } from '@kd/core';
+import { layoutRule, matchKeys, type KeyMatch } from './match-keys.ts';
 import { readSafetensors, type SafeTensor } from './safetensors.ts';
 
 export interface LoadSafetensorsOptions {
@@ -17,11 +18,6 @@ export interface LoadReport {
   dropped: string[];
 }
 
-/** Renames PyTorch/Paddle BN statistics to kdlab's names. */
-function canonical(key: string): string {
-  return key.replace(/\._mean$/, '.running_mean').replace(/\._variance$/, '.running_var');
-}
-
 /**
  * Brings a file tensor (PyTorch/Paddle layout) into the layout of the model variable `want`:
  * 4-D conv OIHW → HWIO (transpose 2,3,1,0) or depthwise [C,1,k,k] → [k,k,C,1] (transpose
@@ -30,68 +26,36 @@ function canonical(key: string): string {
  * same shape as its HWIO transpose). Returns null when no rule fits.
  */
 export function toModelLayout(t: SafeTensor, want: readonly number[]): tf.Tensor | null {
-  const same = (s: readonly number[]) => s.length === want.length && s.every((d, i) => d === want[i]);
-  if (t.shape.length === 4) {
-    const [o, i, kh, kw] = t.shape;
-    if (same([kh, kw, i, o])) return tf.tidy(() => tf.tensor4d(t.data, [o, i, kh, kw]).transpose([2, 3, 1, 0]));
-    if (i === 1 && same([kh, kw, o, 1])) return tf.tidy(() => tf.tensor4d(t.data, [o, i, kh, kw]).transpose([2, 3, 0, 1]));
-    return null;
+  const rule = layoutRule(t.shape, want);
+  if (rule === 'hwio' || rule === 'depthwise') {
+    const perm = rule === 'hwio' ? [2, 3, 1, 0] : [2, 3, 0, 1];
+    return tf.tidy(() => tf.tensor4d(t.data, t.shape as [number, number, number, number]).transpose(perm));
   }
-  if (t.shape.length === 2) {
-    return same([t.shape[1], t.shape[0]]) ? tf.tidy(() => tf.tensor2d(t.data, t.shape as [number, number]).transpose()) : null;
-  }
-  return same(t.shape) ? tf.tensor(t.data, t.shape) : null;
+  if (rule === 'linear') return tf.tidy(() => tf.tensor2d(t.data, t.shape as [number, number]).transpose());
+  return rule === 'same' ? tf.tensor(t.data, t.shape) : null;
+}
+
+/** Checks a file's keys and shapes against `model` (no tensor touched); see `matchKeys`. */
+export function checkKeys(model: Module, file: Iterable<[string, readonly number[]]>, opts: LoadSafetensorsOptions = {}): KeyMatch {
+  return matchKeys(new Map([...model.stateDict()].map(([k, v]) => [k, v.shape])), file, opts);
 }
 
 /**
  * Loads a safetensors file into `model` (parameters and BN statistics) by dotted name.
  * Every problem — model tensors missing from the file, file tensors the model lacks, shapes no
- * layout rule reconciles — is collected and thrown as one DataError naming each tensor;
- * nothing is assigned unless everything matches.
+ * layout rule reconciles — is counted and thrown as one DataError line naming the first three of
+ * each kind (see `matchKeys`); nothing is assigned unless everything matches.
  */
 export function loadSafetensors(model: Module, file: string, opts: LoadSafetensorsOptions = {}): LoadReport {
   const { tensors } = readSafetensors(file);
   const state = model.stateDict();
-  const scope = opts.scope ?? '';
-  const map = opts.mapping;
-  const rename = (k: string): string | null => {
-    if (typeof map === 'function') return map(k);
-    if (map && k in map) return map[k];
-    return k;
-  };
-  const missing = new Set([...state.keys()].filter((k) => k.startsWith(scope)));
-  const extra: string[] = [];
-  const badShape: string[] = [];
-  const dropped: string[] = [];
+  const match = checkKeys(model, [...tensors].map(([k, t]) => [k, t.shape] as [string, number[]]), opts);
+  if (match.problems) throw new DataError(match.problems, file);
   const ready: [tf.Variable, tf.Tensor][] = [];
   try {
-    for (const [fileKey, t] of tensors) {
-      const mapped = rename(fileKey);
-      if (mapped === null) {
-        dropped.push(fileKey);
-        continue;
-      }
-      const key = canonical(mapped);
-      const v = state.get(key);
-      if (!v || !key.startsWith(scope)) {
-        extra.push(fileKey === key ? fileKey : `${fileKey} (→ ${key})`);
-        continue;
-      }
-      missing.delete(key);
-      const value = toModelLayout(t, v.shape);
-      if (!value) {
-        badShape.push(`${key}: file [${t.shape.join(',')}] vs model [${v.shape.join(',')}]`);
-        continue;
-      }
-      ready.push([v, value]);
-    }
-    const problems: string[] = [];
-    if (missing.size) problems.push(`missing from file (${missing.size}): ${[...missing].join(', ')}`);
-    if (extra.length) problems.push(`not in model (${extra.length}): ${extra.join(', ')}`);
-    if (badShape.length) problems.push(`wrong shape (${badShape.length}): ${badShape.join('; ')}`);
-    if (problems.length) throw new DataError(`does not match the model; nothing loaded. ${problems.join('. ')}`, file);
+    for (const [fileKey, key] of match.pairs) ready.push([state.get(key)!, toModelLayout(tensors.get(fileKey)!, state.get(key)!.shape)!]);
     for (const [v, value] of ready) v.assign(value);
-    return { loaded: ready.length, dropped };
+    return { loaded: ready.length, dropped: match.dropped };
   } finally {
     for (const [, value] of ready) value.dispose();
   }
