@@ -2,7 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'experiments'],
+    projects: [
+      'packages/*',
+      'experiments',
+      // Packs core/losses/models, installs the tarballs with npm into a temp project, compiles and runs it.
+      { test: { name: 'pack-install', include: ['scripts/**/*.test.ts'], testTimeout: 600_000, hookTimeout: 120_000, pool: 'forks' } },
+    ],
     reporters: ['default', './scripts/summary-reporter.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
