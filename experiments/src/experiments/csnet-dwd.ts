@@ -182,7 +182,7 @@ export const csnetDwd: SweepExperiment<CsnetDwdConfig> = {
       const gammas = gammaStats(csnet);
       run.log({ phase: 'gamma', ...gammas });
       await recalibrateBn(model, train, cfg.epochs, cfg.bn_recal_batches);
-      const unpruned = await sodRow(model, test, cfg.size);
+      const unpruned = await sodRow(model, test, cfg.size, run.runDir);
       if (cfg.prune_threshold > 0) {
         evaluated = prune(csnet, cfg.prune_threshold) as unknown as KdModel;
         const slim = evaluated as unknown as Csnet;
@@ -191,7 +191,7 @@ export const csnetDwd: SweepExperiment<CsnetDwdConfig> = {
         run.log({ phase: 'prune', threshold: cfg.prune_threshold, params_before: before, params_after: expected, config: slim.config });
         await recalibrateBn(evaluated, train, cfg.epochs + 2, cfg.bn_recal_batches);
       }
-      const row = evaluated === model ? unpruned : await sodRow(evaluated, test, cfg.size);
+      const row = evaluated === model ? unpruned : await sodRow(evaluated, test, cfg.size, run.runDir);
       await saveModel(evaluated, path.join(run.runDir, 'student'));
       return {
         ...row, params_before: before, param_reduction: 1 - evaluated.countParams() / before,

@@ -115,7 +115,7 @@ export const tableSod: SweepExperiment<TableSodConfig> = {
       } else {
         fit = await trainSod(model, train, { epochs: cfg.epochs, lr: cfg.lr, loss: cfg.loss as SodLossKind, run, phase: 'student', betas: [0.9, cfg.adam_beta2] });
       }
-      const row = await sodRow(model, test, cfg.size);
+      const row = await sodRow(model, test, cfg.size, run.runDir);
       await saveModel(model, path.join(run.runDir, 'student'));
       return { ...row, train_img_s: Math.round(fit.imagesPerSecond * 10) / 10 };
     } finally {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { RunContext } from '../sweep/sweep-experiment.ts';
 import { ensureTeacher } from '../sweep/teacher-store.ts';
+import { writeJsonAtomic } from '../sweep/run-store.ts';
 import { CITYSCAPES_CLASSES, segDataRoot, segLoaders, type SegDataConfig } from './seg-setup.ts';
 
 export interface SegSweepConfig extends SegDataConfig {
@@ -79,7 +80,9 @@ export async function runSegSweep(cfg: SegSweepConfig, run: RunContext, terms: S
     const cacheKey = (b: { epoch: number; step: number; names: string[]; width: number; height: number }) => `seed=${run.seed}|${b.epoch}/${b.step}|${b.width}x${b.height}|${b.names.join(',')}`;
     const fit = await fitDense(student, train, { epochs: cfg.epochs, optimizer: optimizerOf(cfg), label: cfg.student, progress: run.progress, cacheKey, onStep: (r) => run.log({ phase: 'student', ...r }) },
       (s, b) => crossEntropyIgnore(s.outputs[0], b.label!), distiller);
-    const row = segRow(student, await evaluateSeg(student, val, CITYSCAPES_CLASSES), cfg.width, cfg.height);
+    const ev = await evaluateSeg(student, val, CITYSCAPES_CLASSES);
+    writeJsonAtomic(path.join(run.runDir, 'per-image.json'), ev.perImage);
+    const row = segRow(student, ev, cfg.width, cfg.height);
     await saveModel(student, path.join(run.runDir, 'student'));
     return { ...row, train_img_s: Math.round(fit.imagesPerSecond * 10) / 10, teacher_mIoU: teacher?.row.mIoU ?? null };
   } finally {

@@ -3,6 +3,8 @@ import type { ResultRow } from '@kd/bench';
 import { evaluateSodSource, fitDense, type BatchSource, type Distiller, type FitDenseSpec, type TaskLoss } from '@kd/distill';
 import { bceWithLogits, csnetLoss, scfnetSupervisedLoss } from '@kd/losses';
 import { collectDwdPairs, countModel, type DwdPair, type KdModel } from '@kd/models';
+import path from 'node:path';
+import { writeJsonAtomic } from '../sweep/run-store.ts';
 import type { RunContext } from '../sweep/sweep-experiment.ts';
 
 /** Supervised SOD losses by config value. */
@@ -66,9 +68,13 @@ export async function trainSod(model: KdModel, source: BatchSource, o: {
   }, task, o.distiller);
 }
 
-/** The SOD table columns for a trained model on the test loader. */
-export async function sodRow(model: KdModel, test: BatchSource, size: number): Promise<ResultRow> {
+/**
+ * The SOD table columns for a trained model on the test loader; with `runDir`, also its
+ * per-image MAE as `<runDir>/per-image.json` (bootstrap intervals for single-seed claims).
+ */
+export async function sodRow(model: KdModel, test: BatchSource, size: number, runDir?: string): Promise<ResultRow> {
   const ev = await evaluateSodSource(model, test);
+  if (runDir) writeJsonAtomic(path.join(runDir, 'per-image.json'), ev.perImage);
   const count = countModel(model, [size, size]);
   return {
     model: model.name, params: count.params, gmacs: count.macs / 1e9,

@@ -13,6 +13,7 @@ export * from './sod/resize-gray.ts';
 // Segmentation (mmseg confusion-matrix conventions)
 export * from './seg/seg-evaluator.ts';
 export * from './seg/cityscapes-ids.ts';
+export * from './seg/per-image-iou.ts';
 // Detection (VOC devkit and pycocotools conventions)
 export * from './det/det-case.ts';
 export * from './det/voc-eval.ts';
@@ -37,3 +38,5 @@ export * from './claims/per-image-stat.ts';
 export * from './claims/paired-bootstrap.ts';
 export * from './claims/judge-claims.ts';
 export * from './claims/claims-table.ts';
+// TensorBoard event files (scalars, images)
+export * from './tensorboard/index.ts';

@@ -3,6 +3,8 @@ import { DataError } from '@kd/core';
 import { expectClose, readFixture } from '../testing/fixtures.ts';
 import { SegEvaluator, type SegScores } from './seg-evaluator.ts';
 import { CITYSCAPES_LABELID_TO_TRAINID, cityscapesLabelIdsToTrainIds } from './cityscapes-ids.ts';
+import { perImageIou } from './per-image-iou.ts';
+import { reducePerImage } from '../claims/per-image-stat.ts';
 
 interface SegCase {
   name: string;
@@ -63,5 +65,25 @@ describe('Cityscapes labelId → trainId', () => {
   it('maps -1 (license plate) to 255 and rejects ids outside the table', () => {
     expect([...cityscapesLabelIdsToTrainIds([-1, 0, 7, 33])]).toEqual([255, 255, 0, 18]);
     expect(() => cityscapesLabelIdsToTrainIds([7, 34], 'f.png')).toThrow(/f\.png: value 34 at pixel 1 is not a Cityscapes labelId/);
+  });
+});
+
+describe('perImageIou', () => {
+  it('summed over images and reduced, equals the evaluator\'s mIoU', () => {
+    const C = 4;
+    const ev = new SegEvaluator({ numClasses: C });
+    const vectors: number[][] = [];
+    let s = 12345;
+    const next = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let img = 0; img < 5; img++) {
+      const gt = Array.from({ length: 64 }, () => (next() < 0.1 ? 255 : Math.floor(next() * (img === 0 ? 3 : C))));
+      const pred = gt.map((g) => (next() < 0.6 && g !== 255 ? g : Math.floor(next() * C)));
+      ev.add(pred, gt);
+      vectors.push(perImageIou(pred, gt, C));
+    }
+    const all = vectors.map((_, i) => i);
+    expect(reducePerImage({ reduce: 'miou', vectors }, all)).toBeCloseTo(ev.summary().mIoU!, 12);
+    // A hand case: pred [0,1,1], gt [0,0,255] → I = [1,0], U = [2,1].
+    expect(perImageIou([0, 1, 1], [0, 0, 255], 2)).toEqual([1, 0, 2, 1]);
   });
 });
