@@ -2,9 +2,14 @@
 export interface Series {
   label: string;
   points: [number, number][];
+  /** Default: the palette colour of the series' index. */
+  color?: string;
 }
 
 const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+
+/** The i-th palette colour (so one run keeps its colour across several charts). */
+export const seriesColor = (i: number): string => COLORS[i % COLORS.length];
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -37,9 +42,13 @@ export function lineChartSvg(title: string, series: readonly Series[], opts: { w
   if (opts.xLabel) parts.push(`<text x="${(L + W - R) / 2}" y="${H - 12}" text-anchor="middle">${esc(opts.xLabel)}</text>`);
   if (opts.yLabel) parts.push(`<text x="16" y="${(T + H - B) / 2}" transform="rotate(-90 16 ${(T + H - B) / 2})" text-anchor="middle">${esc(opts.yLabel)}</text>`);
   series.forEach((s, i) => {
-    const c = COLORS[i % COLORS.length];
+    const c = s.color ?? seriesColor(i);
     const pts = s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)).map(([x, y]) => `${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(' ');
     parts.push(`<polyline fill="none" stroke="${c}" stroke-width="1.5" points="${pts}"/>`);
+    // Sparse series (evaluations) also get a dot per point, so a single point is visible.
+    if (s.points.length <= 20) {
+      for (const [x, y] of s.points) if (Number.isFinite(x) && Number.isFinite(y)) parts.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3" fill="${c}"/>`);
+    }
     parts.push(`<rect x="${W - R + 14}" y="${T + i * 20}" width="14" height="4" fill="${c}"/><text x="${W - R + 34}" y="${T + i * 20 + 6}">${esc(s.label)}</text>`);
   });
   parts.push('</svg>');
@@ -53,4 +62,22 @@ export function smooth(points: [number, number][], window: number): [number, num
     const slice = points.slice(lo, i + 1);
     return [x, slice.reduce((s, p) => s + p[1], 0) / slice.length];
   });
+}
+
+/** Several standalone SVG charts stacked top to bottom in one SVG (width = the widest). */
+export function stackSvgs(svgs: readonly string[]): string {
+  const size = (svg: string) => {
+    const m = /<svg[^>]*\swidth="(\d+(?:\.\d+)?)"[^>]*\sheight="(\d+(?:\.\d+)?)"/.exec(svg);
+    if (!m) throw new Error('stackSvgs: an SVG without width/height');
+    return [Number(m[1]), Number(m[2])];
+  };
+  let y = 0, width = 0;
+  const inner = svgs.map((svg) => {
+    const [w, h] = size(svg);
+    const placed = svg.replace('<svg ', `<svg x="0" y="${y}" `);
+    y += h;
+    width = Math.max(width, w);
+    return placed;
+  });
+  return [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y}">`, '<rect width="100%" height="100%" fill="white"/>', ...inner, '</svg>'].join('\n');
 }

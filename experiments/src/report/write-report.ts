@@ -10,9 +10,10 @@ import { sodGrid } from './sod-grid.ts';
 export const GRIDS: Record<string, 'seg' | 'sod'> = { 'ablation-bcd': 'seg', 'ablation-ka': 'seg', 'kd-zoo': 'seg', 'table-sod': 'sod', 'csnet-dwd': 'sod' };
 
 /**
- * A Markdown + PNG report in `<out>/report/<name>/`: the sweep's table, student training-loss
- * curves (first seed of every row) and a qualitative grid of `nImages` test images with error /
- * disagreement maps beside every prediction. Returns the folder.
+ * A Markdown + PNG report in `<out>/report/<name>/`: the sweep's table, training curves (task
+ * loss, each distillation term, the first metric per evaluation; first seed of every row) and a
+ * qualitative grid of `nImages` test images with error / disagreement maps beside every
+ * prediction. Returns the folder.
  */
 export async function writeReport(exp: SweepExperiment, outDir: string, dataRoot: string, nImages: number): Promise<string> {
   const runs = firstSeedRuns(outDir, exp.name, exp.variants.map((v) => v.label));
@@ -20,7 +21,9 @@ export async function writeReport(exp: SweepExperiment, outDir: string, dataRoot
   const dir = path.join(outDir, 'report', exp.name);
   fs.mkdirSync(dir, { recursive: true });
   const sections = [fs.existsSync(path.join(outDir, `${exp.name}.md`)) ? fs.readFileSync(path.join(outDir, `${exp.name}.md`), 'utf8') : `# ${exp.name}\n`];
-  if (await renderCurves(path.join(dir, 'curves.png'), outDir, exp.name, runs)) sections.push('## Training curves', '', '![student training loss](curves.png)', '');
+  if (await renderCurves(path.join(dir, 'curves.png'), outDir, exp.name, runs, exp.metrics[0])) {
+    sections.push('## Training curves', '', `Task loss, each distillation term (weighted) and ${exp.metrics[0]} per evaluation, first seed of every row.`, '', '![training curves](curves.png)', '');
+  }
   const grid = GRIDS[exp.name];
   if (grid) {
     await (grid === 'seg' ? segGrid : sodGrid)(path.join(dir, 'grid.png'), outDir, exp.name, runs, dataRoot, nImages);
