@@ -23,18 +23,22 @@ const FIXTURES = path.join(path.dirname(new URL(import.meta.url).pathname), 'fix
 interface Manifest { model: string; seed: number; taps: string[]; data_sha256: string; keys: [string, number[]][] }
 const manifest = (m: string): Manifest => JSON.parse(fs.readFileSync(path.join(FIXTURES, m, 'keys.json'), 'utf8'));
 
-/** [model, tensors in torchvision's state_dict, dropped: classifier tensors + BN counters]. */
-const CASES: [string, number, number][] = [
-  ['resnet18', 122, 2 + 20],
-  ['resnet50', 320, 2 + 53],
-  ['resnet101', 626, 2 + 104],
-  ['mobilenetv2', 314, 2 + 52],
+/**
+ * [model, tensors in torchvision's state_dict, dropped: classifier tensors + BN counters,
+ * trainable parameters: torchvision's published totals minus the classifier — 11,689,512 −
+ * 513,000; 25,557,032 − 2,049,000; 44,549,160 − 2,049,000; 3,504,872 − 1,281,000].
+ */
+const CASES: [string, number, number, number][] = [
+  ['resnet18', 122, 2 + 20, 11_176_512],
+  ['resnet50', 320, 2 + 53, 23_508_032],
+  ['resnet101', 626, 2 + 104, 42_500_160],
+  ['mobilenetv2', 314, 2 + 52, 2_223_872],
 ];
 
 describe('torchvision key maps', () => {
   beforeAll(() => useBackend('cpu'));
 
-  it.each(CASES)('%s: every torchvision key consumed or dropped on purpose, shapes match', (name, total, dropped) => {
+  it.each(CASES)('%s: every torchvision key consumed or dropped on purpose, shapes match; %i tensors, %i dropped, %i parameters', (name, total, dropped, params) => {
     const { keys } = manifest(name);
     expect(keys).toHaveLength(total);
     const m = createModel(name, { rng: new Rng(1) });
@@ -44,6 +48,7 @@ describe('torchvision key maps', () => {
     expect(match.dropped.every((k) => /^(fc|classifier)\.|num_batches_tracked$/.test(k))).toBe(true);
     expect(match.pairs).toHaveLength(m.stateDict().size);
     expect(match.pairs.length + dropped).toBe(total);
+    expect(m.countParams()).toBe(params);
     m.dispose();
   });
 
