@@ -6,7 +6,7 @@ export default defineConfig({
       'packages/*',
       'experiments',
       // Packs core/losses/models, installs the tarballs with npm into a temp project, compiles and runs it.
-      { test: { name: 'pack-install', include: ['scripts/**/*.test.ts'], testTimeout: 600_000, hookTimeout: 120_000, pool: 'forks' } },
+      { test: { name: 'pack-install', include: ['scripts/pack-install/*.test.ts'], testTimeout: 600_000, hookTimeout: 120_000, pool: 'forks' } },
     ],
     reporters: ['default', './scripts/summary-reporter.ts'],
     testTimeout: 120_000,

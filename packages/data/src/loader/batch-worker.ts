@@ -1,5 +1,5 @@
 /**
- * Loader worker entry (a worker thread; started by `BatchWorkerPool` with tsx loaded).
+ * Loader worker entry (a worker thread; started by `BatchWorkerPool`, with tsx loaded when run from the sources).
  * Receives its `BatchContext` as workerData, then `{ id, task }` messages one at a time, and
  * answers `{ id, batch }` (buffers transferred) or `{ id, error }`.
  */

@@ -10,13 +10,16 @@ import type { BatchContext, BatchTask } from './build-batch.ts';
 const require = createRequire(import.meta.url);
 
 /**
- * Bootstrap code for a worker: register tsx's ESM hooks in the worker's own module system,
- * then import the TypeScript worker entry. Workers start a fresh module system and our sources
- * are TypeScript with no build step; `execArgv: ['--import', 'tsx']` does not reach a worker's
- * entry module on Node 20, so the hooks are registered from an eval'd script instead. This works
- * the same under the tsx CLI and under vitest.
+ * Bootstrap code for a worker. From the built package (this module is `dist/…/worker-pool.js`)
+ * it imports `batch-worker.js` directly. From the sources it registers tsx's ESM hooks in the
+ * worker's own module system, then imports the TypeScript worker entry: workers start a fresh
+ * module system, and `execArgv: ['--import', 'tsx']` does not reach a worker's entry module on
+ * Node 20, so the hooks are registered from an eval'd script instead. This works the same under
+ * the tsx CLI and under vitest.
  */
-function workerBootstrap(entry: URL): string {
+function workerBootstrap(): string {
+  if (import.meta.url.endsWith('.js')) return `import(${JSON.stringify(new URL('./batch-worker.js', import.meta.url).href)});`;
+  const entry = new URL('./batch-worker.ts', import.meta.url);
   let api: string;
   try {
     // tsx's ESM API (exports['./esm/api'].import): `register()` installs its hooks in this thread.
@@ -49,7 +52,7 @@ export class BatchWorkerPool {
   private closed = false;
 
   constructor(n: number, ctx: BatchContext) {
-    const code = workerBootstrap(new URL('./batch-worker.ts', import.meta.url));
+    const code = workerBootstrap();
     for (let i = 0; i < n; i++) {
       const w = new Worker(code, { eval: true, workerData: ctx });
       w.on('message', (msg: { id: number; batch?: Batch; error?: { name: string; message: string; file?: string; stack?: string } }) => this.onMessage(w, msg));
