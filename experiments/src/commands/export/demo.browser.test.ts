@@ -15,6 +15,7 @@ import { serveStatic, type StaticServer } from './static-server.ts';
 const PHOTO = path.join(REPO_ROOT, '../shared/real-data/photos/sod_100075.jpg');
 const WEIGHTS = path.join(REPO_ROOT, '../shared/weights/csnet-L-x1.safetensors');
 const CHROMIUM = process.env.KD_CHROMIUM ?? '/usr/bin/chromium';
+const SEG = 'fcn-mbv2-os16';
 /** Screenshots land here (git-ignored) as the test's artifacts. */
 const ARTIFACTS = path.join(REPO_ROOT, 'demo', 'artifacts');
 
@@ -34,6 +35,7 @@ describe.skipIf(skip)('demo page in headless Chromium', () => {
   let page: Page;
   let modelId: string;
   let predicted: Uint8Array;
+  let predictedSeg: Uint8Array;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
@@ -47,11 +49,15 @@ describe.skipIf(skip)('demo page in headless Chromium', () => {
     modelId = 'csnet-l-x1';
     const exp = await runExport({ runDir: null, model: 'csnet-l-x1', weights: official ? WEIGHTS : undefined, out: path.join(root, 'models', modelId) }, () => {});
     expect(exp.maxAbsDiff).toBeLessThanOrEqual(1e-4);
-    expect(indexModels(path.join(root, 'models')).map((m) => m.id)).toEqual([modelId]);
-    // Node's `pnpm exp predict` for the same model, photo and input size.
+    // A segmentation student too (seeded random init, small input): the page's model menu and label path.
+    await runExport({ runDir: null, model: SEG, out: path.join(root, 'models', SEG), size: 64 }, () => {});
+    expect(indexModels(path.join(root, 'models')).map((m) => m.id)).toEqual([modelId, SEG]);
+    // Node's `pnpm exp predict` for the same models, photo and input sizes.
     const out = path.join(root, 'predict');
     await runPredict({ model: 'csnet-l-x1', weights: official ? WEIGHTS : undefined, inputs: [PHOTO], out, size: exp.size, saveLogits: false }, () => {});
     predicted = (await readGray(path.join(out, 'sod_100075.png'))).data;
+    await runPredict({ model: SEG, inputs: [PHOTO], out: path.join(out, SEG), size: 64, saveLogits: false }, () => {});
+    predictedSeg = (await readGray(path.join(out, SEG, 'sod_100075.png'))).data;
     server = await serveStatic(root);
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
     page = await browser.newPage({ viewport: { width: 1200, height: 560 } });
@@ -91,6 +97,21 @@ describe.skipIf(skip)('demo page in headless Chromium', () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, `demo-${modelId}-${r.backend}.png`) });
     expect(pageErrors).toEqual([]);
+  });
+
+  it("model menu: a segmentation student's label map equals Node's predict (≥ 99.9 % of pixels)", async () => {
+    await page.selectOption('#model', SEG);
+    await page.waitForFunction((id) => (globalThis as unknown as { kdDemo: { model: string; phase: string } }).kdDemo.model === id, SEG);
+    expect(await phase(page, ['done', 'error'])).toBe('done');
+    const labels = await page.evaluate(() => Array.from((globalThis as unknown as { kdDemo: { result: { mask: Uint8Array } } }).kdDemo.result.mask));
+    expect(labels.length).toBe(predictedSeg.length);
+    const same = labels.filter((v, i) => v === predictedSeg[i]).length / labels.length;
+    console.log(`demo: ${SEG} labels agree with predict on ${(100 * same).toFixed(3)} % of pixels; ${new Set(labels).size} classes present`);
+    expect(same).toBeGreaterThanOrEqual(0.999);
+    expect(await page.locator('#mask-caption').textContent()).toBe('labels');
+    await page.selectOption('#model', modelId);
+    await page.waitForFunction((id) => (globalThis as unknown as { kdDemo: { model: string; phase: string } }).kdDemo.model === id, modelId);
+    expect(await phase(page, ['done', 'error'])).toBe('done');
   });
 
   it('shows a visible message for a non-image file, an undecodable file and a huge image, and stays usable', async () => {
