@@ -11,6 +11,8 @@ import { createModel } from '../registry.ts';
 import { torchvisionKey } from './keymap.ts';
 import './register.ts';
 import { hashStateDict } from './testing/hash-weights.ts';
+import { weightsInitCell } from '../io/weights-id.ts';
+import type { MobileNetV2Backbone } from './mobilenet-v2-backbone.ts';
 
 /**
  * The torchvision key maps, checked structurally against torchvision's own state_dict key/shape
@@ -81,6 +83,24 @@ describe('torchvision key maps', () => {
     expect(msg).toContain('not in model (1): layer4.1.conv3.weight.');
     expect(msg).toContain('wrong shape (1): conv1.weight: file [64,3,5,5] vs model [7,7,3,64]');
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a matching file loads (OIHW → HWIO) and records its policy and sha256 prefix', () => {
+    const { keys, seed } = manifest('mobilenetv2');
+    const st = hashStateDict(keys, seed);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kd-tv-')), 'mbv2.safetensors');
+    const bytes = encodeSafetensors(st);
+    fs.writeFileSync(file, bytes);
+    const m = createModel('mobilenetv2', { rng: new Rng(1), weights: file }) as MobileNetV2Backbone;
+    const sha = crypto.createHash('sha256').update(bytes).digest('hex').slice(0, 12);
+    expect(m.weightsInit).toEqual({ policy: 'file', file, sha256: sha });
+    expect(weightsInitCell(m.weightsInit)).toBe(`file:${sha}`);
+    // features.18.0.weight: OIHW [1280,320,1,1] → HWIO [1,1,320,1280]; element (o=5, i=7)
+    const w = m.stateDict().get('features.18.0.weight')!;
+    expect(w.shape).toEqual([1, 1, 320, 1280]);
+    expect(w.dataSync()[7 * 1280 + 5]).toBe(st.get('features.18.0.weight')!.data[5 * 320 + 7]);
+    expect(Array.from(m.stateDict().get('features.3.conv.1.1.running_var')!.dataSync())).toEqual(Array.from(st.get('features.3.conv.1.1.running_var')!.data));
+    m.dispose();
   });
 
   it('names the weights file that is absent', () => {

@@ -4,6 +4,7 @@ import { MobileNetV2 } from '../backbones/mobilenet-v2.ts';
 import { makeDivisible } from '../backbones/mobilenet-v3.ts';
 import { ConvBnAct } from '../layers/conv-bn-act.ts';
 import { kaimingNormalFanOut } from '../layers/init.ts';
+import type { WeightsInit } from '../io/weights-id.ts';
 import { IMAGENET_NORMALIZATION } from '../model.ts';
 
 /**
@@ -27,7 +28,8 @@ export class MobileNetV2Backbone extends MobileNetV2 implements DenseModel {
   readonly normalization = IMAGENET_NORMALIZATION;
   readonly inputMultiple = 32;
   readonly buildOptions: Record<string, unknown>;
-  weightsInit = 'none';
+  /** How the weights started (set by the factory from the `weights` option). */
+  weightsInit: WeightsInit = { policy: 'none' };
 
   constructor(readonly name: string, rng: Rng, width = 1) {
     super(rng, { width, outputStride: 32 });

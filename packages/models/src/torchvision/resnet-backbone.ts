@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { DenseModel, ForwardOptions, Rng, TapSpec } from '@kd/core';
 import { ResNet } from '../backbones/resnet.ts';
+import type { WeightsInit } from '../io/weights-id.ts';
 import { IMAGENET_NORMALIZATION } from '../model.ts';
 
 /** torchvision depths: blocks per stage and block type. */
@@ -24,8 +25,8 @@ export class ResNetBackbone extends ResNet implements DenseModel {
   readonly normalization = IMAGENET_NORMALIZATION;
   readonly inputMultiple = 32;
   readonly buildOptions: Record<string, unknown>;
-  /** 'none' or the weights file loaded (set by the factory). */
-  weightsInit = 'none';
+  /** How the weights started (set by the factory from the `weights` option). */
+  weightsInit: WeightsInit = { policy: 'none' };
 
   constructor(readonly name: ResNetName, rng: Rng, width = 1) {
     const d = RESNET_DEPTHS[name];
