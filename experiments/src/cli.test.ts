@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseCsv, reducePerImage, type PerImageStat } from '@kd/bench';
 import { REPO_ROOT } from './paths.ts';
 
 const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
@@ -17,7 +18,7 @@ export function exp(args: string[], env: Record<string, string> = {}) {
 describe('pnpm exp: bad input exits 2 with one line naming the flag, writes nothing', () => {
   const out = path.join(os.tmpdir(), `kdlab-cli-bad-${process.pid}`);
   it.each([
-    [['run', 'quickstart', '--backend', 'gpu', '--out', out], /--backend: unknown value 'gpu'; expected one of: auto, tensorflow, wasm, cpu/],
+    [['run', 'quickstart', '--backend', 'gpu', '--out', out], /--backend: unknown value 'gpu'; expected one of: auto, tensorflow, webgpu, wasm, cpu/],
     [['run', 'nosuch', '--out', out], /unknown experiment 'nosuch'.*Known: .*quickstart/],
     [['run', 'quickstart', '--seed', 'abc', '--out', out], /--seed: expected an integer >= 1, got 'abc'/],
     [['run', 'quickstart', '--profile', 'huge', '--out', out], /--profile: unknown value 'huge'; expected one of: quick, full/],
@@ -74,7 +75,7 @@ describe('pnpm exp run quickstart (reduced config)', () => {
 
 describe('pnpm exp run <sweep> --jobs 2', () => {
   it('two worker processes share one sweep: every run once, the same table as one process', () => {
-    const tiny = ['--set', 'n_train=8', '--set', 'batch=4', '--set', 'epochs=1', '--set', 'teacher_epochs=1', '--set', 'width=32', '--set', 'height=16'];
+    const tiny = ['--seeds', '1', '--set', 'n_train=8', '--set', 'batch=4', '--set', 'epochs=1', '--set', 'teacher_epochs=1', '--set', 'width=32', '--set', 'height=16'];
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-jobs-data-'));
     const one = fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-jobs1-')), two = fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-jobs2-'));
     const r2 = exp(['run', 'ablation-bcd', '--jobs', '2', '--out', two, '--data-root', data, ...tiny]);
@@ -89,13 +90,23 @@ describe('pnpm exp run <sweep> --jobs 2', () => {
     const cells = (dir: string) => fs.readFileSync(path.join(dir, 'ablation-bcd.csv'), 'utf8').split('\n').map((l) => l.replace(/,[^,]*$/, ''));
     expect(cells(two)).toEqual(cells(one));
     expect(cells(two).filter(Boolean)).toHaveLength(1 + 6);
+    // Claims judged on 1 seed: untestable, named; each student run kept its per-image IoU counts, which reduce to its mIoU.
+    const claims = parseCsv(fs.readFileSync(path.join(two, 'ablation-bcd.claims.csv'), 'utf8'));
+    expect(claims.map((c) => c.claim)).toEqual(['kl-vs-nokd', 'bd-adds', 'cd-adds', 'bdcd-vs-bd', 'bcd-vs-nokd']);
+    expect(claims.map((c) => [c.verdict, c.seeds, typeof c.boot_low, c.n_test])).toEqual(Array(5).fill(['untestable', 1, 'number', 2]));
+    const raw = parseCsv(fs.readFileSync(path.join(two, 'ablation-bcd.raw.csv'), 'utf8'), { textColumns: ['run', 'git_hash'] });
+    for (const r of raw.filter((x) => x.variant !== 'teacher')) {
+      const stat = JSON.parse(fs.readFileSync(path.join(two, 'runs', 'ablation-bcd', String(r.run), 'per-image.json'), 'utf8')) as PerImageStat;
+      expect(stat.names).toHaveLength(2);
+      expect(reducePerImage(stat, stat.names.map((_, i) => i))).toBeCloseTo(r.mIoU as number, 12);
+    }
 
     // The report of the finished sweep: the table, training curves and a qualitative grid as PNGs.
     const rep = exp(['report', 'ablation-bcd', '--out', two, '--data-root', data, '--images', '2']);
     expect(rep.code, rep.stderr).toBe(0);
     const dir = path.join(two, 'report', 'ablation-bcd');
     const md = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
-    expect(md).toContain('| variant | model | seeds | mIoU |');
+    expect(md).toContain('| variant | model | seeds | test images | mIoU |');
     expect(md.match(/^\| (teacher|no KD|pixel KL|\+ [^|]+) \| /gm)).toHaveLength(6);
     expect(md).toContain('![student training loss](curves.png)');
     expect(md).toContain('![qualitative grid](grid.png)');

@@ -33,6 +33,8 @@ export const ablationBcd: SweepExperiment<typeof defaults> = {
     { label: '+ context (CD)', set: { kd: 1, cd: 10 } },
     { label: '+ BD + CD', set: { kd: 1, bd: 5, cd: 10 } },
   ],
+  // Every claimed row needs 3 paired seeds for a verdict (MIN_CLAIM_SEEDS).
+  defaultSeeds: 3,
   groupBy: ['model'],
   metrics: ['mIoU', 'aAcc', 'params', 'gmacs'],
   digits: { params: 0, gmacs: 3 },

@@ -120,7 +120,7 @@ export const ablationFsd: SweepExperiment<FsdConfig> = {
     { label: 'FSD fg+bg+att+rela (full)', set: { fg: true, bg: true, att: true, rela: true } },
     { label: 'FSD full, literal Gaussian', set: { fg: true, bg: true, att: true, rela: true, gaussian: 'literal' } },
   ],
-  // The FSD rows differ by about the seed-to-seed spread (≈ 0.01–0.03 VOC07 mAP): 3 seeds by default.
+  // Every claimed row needs 3 paired seeds for a verdict (MIN_CLAIM_SEEDS); the FSD rows differ by about the seed spread.
   defaultSeeds: 3,
   groupBy: ['model', 'params', 'kd_params', 'mmacs'],
   metrics: ['voc07_mAP', 'voc_allpt_mAP', 'coco_AP', 'coco_AP50', 'coco_AP75', 'infer_img_s', 'train_img_s'],

@@ -25,6 +25,8 @@ export const ablationKa: SweepExperiment<typeof defaults> = {
     { label: 'adaptation + affinity', set: { beta: 50, gamma: 1 } },
   ],
   grid: { student: ['fcn-mbv2-os8', 'fcn-mbv2-os16', 'fcn-mbv2-os32'] },
+  // Every claimed row needs 3 paired seeds for a verdict (MIN_CLAIM_SEEDS).
+  defaultSeeds: 3,
   groupBy: ['model'],
   metrics: ['mIoU', 'aAcc', 'params', 'gmacs'],
   digits: { params: 0, gmacs: 3 },

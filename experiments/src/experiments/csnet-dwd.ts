@@ -152,6 +152,8 @@ export const csnetDwd: SweepExperiment<CsnetDwdConfig> = {
       profiles: { full: { prune_threshold: 1e-20 } },
     },
   ],
+  // Every claimed row needs 3 paired seeds for a verdict (MIN_CLAIM_SEEDS).
+  defaultSeeds: 3,
   groupBy: ['model'],
   metrics: ['MAE', 'maxFm', 'Smeasure', 'MAE_unpruned', 'maxFm_unpruned', 'params', 'params_before', 'param_reduction', 'below_1e_2', 'below_1e_3', 'below_1e_20'],
   digits: { params: 0, params_before: 0, param_reduction: 3, below_1e_2: 3, below_1e_3: 3, below_1e_20: 3 },

@@ -36,6 +36,8 @@ export const kdZoo: SweepExperiment<typeof defaults> = {
     { label: 'BCD (KL + BD + CD)', set: { method: 'bcd' } },
     { label: 'Knowledge Adaptation', set: { method: 'ka' } },
   ],
+  // Every claimed row needs 3 paired seeds for a verdict (MIN_CLAIM_SEEDS).
+  defaultSeeds: 3,
   groupBy: ['model'],
   metrics: ['mIoU', 'aAcc'],
   claims: [

@@ -76,6 +76,8 @@ export const tableSod: SweepExperiment<TableSodConfig> = {
     { label: 'CSNet-L-x1 (labels)', set: { model: 'csnet-l-x1', loss: 'bce', batch: 8 }, profiles: CSNET_SCHEDULE },
     { label: 'CSNet-L-x2 (labels)', set: { model: 'csnet-l-x2', loss: 'bce', batch: 8 }, profiles: CSNET_SCHEDULE },
   ],
+  // Every claimed row needs 3 paired seeds for a verdict (MIN_CLAIM_SEEDS).
+  defaultSeeds: 3,
   groupBy: ['model'],
   metrics: ['MAE', 'maxFm', 'meanFm', 'Smeasure', 'adpEm', 'params', 'gmacs'],
   digits: { params: 0, gmacs: 3 },

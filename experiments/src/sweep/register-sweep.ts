@@ -1,3 +1,4 @@
+import { MIN_CLAIM_SEEDS } from '@kd/bench';
 import { applyOverrides } from '../config.ts';
 import { registerExperiment, type ExperimentResult } from '../experiment.ts';
 import { expandSweep } from './expand.ts';
@@ -56,6 +57,7 @@ export function checkClaims(exp: SweepExperiment): void {
       if (!gridKeys.has(k) || !exp.grid![k].includes(v as never)) throw new Error(`${where(id)} is taken at ${k}=${String(v)}, which is not a grid point of the table`);
     }
   };
+  if (exp.claims?.length && (exp.defaultSeeds ?? 1) < MIN_CLAIM_SEEDS) throw new Error(`${exp.name}: declares claims but runs ${exp.defaultSeeds ?? 1} seed(s) by default; a verdict needs ${MIN_CLAIM_SEEDS} (set defaultSeeds)`);
   for (const c of exp.claims ?? []) {
     if (ids.has(c.id)) throw new Error(`${where(c.id)} is declared twice`);
     ids.add(c.id);

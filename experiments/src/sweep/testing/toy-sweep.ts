@@ -17,6 +17,7 @@ export const toySweep: SweepExperiment = {
     { label: 'diverges', set: { method: 'nan' } },
   ],
   grid: { k: [1, 2] },
+  defaultSeeds: 3,
   groupBy: [],
   metrics: ['score'],
   paper: { better: { score: 0.5 } },

@@ -73,7 +73,8 @@ export function scorecardMarkdown(tables: readonly { experiment: string; link: s
     ...tables.flatMap((t) => t.claims.map((r) => {
       const n = r.seeds ? r.seeds.split(';').length : 0;
       const ci = r.ci_low === null || r.ci_high === null ? '' : ` [${num(r.ci_low, 4)}, ${num(r.ci_high, 4)}]`;
-      return `| [${t.experiment}](${t.link}) | ${r.claim} | ${r.says.replace(/\|/g, '\\|')} | ${n} | ${num(r.mean_diff, 4)}${ci} ${r.metric} | **${r.verdict}** |`;
+      const why = r.verdict !== 'untestable' ? '' : r.reason.startsWith('precondition') ? ' (precondition fails)' : ` (${n} seed${n === 1 ? '' : 's'})`;
+      return `| [${t.experiment}](${t.link}) | ${r.claim} | ${r.says.replace(/\|/g, '\\|')} | ${n} | ${num(r.mean_diff, 4)}${ci} ${r.metric} | **${r.verdict}**${why} |`;
     })),
     '',
   ].join('\n');
