@@ -28,7 +28,7 @@ export async function writeReport(exp: SweepExperiment, outDir: string, dataRoot
   if (grid) {
     await (grid === 'seg' ? segGrid : sodGrid)(path.join(dir, 'grid.png'), outDir, exp.name, runs, dataRoot, nImages);
     sections.push('## Qualitative results (test split)', '',
-      grid === 'seg' ? 'Each prediction is followed by its error map: red = wrong class, grey = ignore, dark = correct.' : 'Each saliency map is followed by its disagreement with the ground truth, |σ − gt| (black = agree, yellow = opposite).',
+      grid === 'seg' ? 'One row per model (first row: each image and its ground truth); per image, the prediction then its error map (red = wrong class, grey = ignore, dark = correct). Class colours are keyed under the grid.' : 'Each saliency map is followed by its disagreement with the ground truth, |σ − gt| (black = agree, yellow = opposite).',
       '', '![qualitative grid](grid.png)', '');
   }
   fs.writeFileSync(path.join(dir, 'README.md'), sections.join('\n'));
