@@ -8,6 +8,10 @@ import { evalCommand } from './eval.ts';
 import { dataCommand } from './data.ts';
 import { predictCommand } from './predict.ts';
 import { lossCommand } from './loss.ts';
+import { exportCommand } from './export.ts';
+import { tapsCommand } from './taps.ts';
+import { tablesCommand } from './tables.ts';
+import { scorecardCommand } from './scorecard.ts';
 
 /**
  * Every `pnpm exp` command. Add one import and one entry per command file
@@ -24,4 +28,8 @@ export const commands: CommandModule<any, any>[] = [
   dataCommand,
   predictCommand,
   lossCommand,
+  exportCommand,
+  tablesCommand,
+  scorecardCommand,
+  tapsCommand,
 ];

@@ -43,6 +43,8 @@ interface ParityCase {
   bn: 'init' | 'calibrated' | 'official';
   /** Shared-weights file for `official`. */
   weights?: string;
+  /** 'dense': MSE per output against input-derived maps (detectors' head levels, backbones' stages). */
+  target?: 'dense';
 }
 
 const SIZE = 32;
@@ -64,6 +66,9 @@ const CASES: ParityCase[] = [
   { model: 'csnet-l-x2', what: 'released weights', lr: 5e-6, bn: 'official', weights: 'csnet-L-x2.safetensors' },
   { model: 'yolox-nano', what: 'depthwise, 2 classes', opts: { numClasses: 2 }, lr: 0.1, bn: 'init' },
   { model: 'yolox-tiny', what: 'width 0.125, 2 classes', opts: { numClasses: 2, width: 0.125 }, lr: 0.1, bn: 'init' },
+  { model: 'resnet18', what: '⅛ width, stages layer1…layer4', opts: { width: 0.125 }, lr: 0.05, bn: 'init', target: 'dense' },
+  { model: 'resnet50', what: '⅛ width, stages layer1…layer4', opts: { width: 0.125 }, lr: 5e-4, bn: 'init', target: 'dense' },
+  { model: 'mobilenetv2', what: '¼ width, six feature taps', opts: { width: 0.25 }, lr: 0.05, bn: 'init', target: 'dense' },
 ];
 
 /**
@@ -79,6 +84,9 @@ const FAMILIES: Record<string, string[]> = {
   csnet: ['csnet-x1-base', 'csnet-x2-base', 'csnet-l-x1', 'csnet-l-x2'],
   'yolox-depthwise': ['yolox-nano'],
   yolox: ['yolox-tiny', 'yolox-s', 'yolox-m', 'yolox-l'],
+  'resnet-basic': ['resnet18'],
+  'resnet-bottleneck': ['resnet50', 'resnet101'],
+  mobilenetv2: ['mobilenetv2'],
 };
 
 const build = (c: ParityCase) => createModel(c.model, { rng: new Rng(7), ...c.opts });
@@ -106,7 +114,7 @@ async function train(backend: 'cpu' | 'wasm', c: ParityCase, stats?: Map<string,
   const shapes = tf.tidy(() => model.forward(x).map((o) => o.shape));
   let targets: tf.Tensor4D[];
   let loss: OutputsLoss;
-  if (isKdModel(model) && model.task === 'det') {
+  if ((isKdModel(model) && model.task === 'det') || c.target === 'dense') {
     targets = shapes.map((s) => inputTarget(x, s, SIZE / s[1], 'dense'));
     loss = (outs) => denseMseLoss(outs, targets);
   } else {
