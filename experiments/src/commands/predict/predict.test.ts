@@ -65,6 +65,8 @@ describe('predict: input selection and output names', () => {
     fs.writeFileSync(bad, '100075\n999999\n');
     expect(() => listInputs([sod], { list: bad })).toThrow(`--list: '${bad}' names 1 image(s) found in no --input folder, first '999999'`);
     expect(() => listInputs([sod], { glob: '*.bmp' })).toThrow(/no image in folder .* matches --glob '\*\.bmp' \(6 images there/);
+    fs.writeFileSync(bad, 'nosuch\n');
+    expect(() => listInputs([sod], { list: bad })).toThrow(`--list: '${bad}' names 1 image(s) found in no --input folder, first 'nosuch'`);
   });
 
   it("--glob '*.jpg' writes exactly one mask per photo, at the photo's size, and leaks no tensor", async () => {

@@ -37,7 +37,7 @@ export function readListFile(file: string): string[] {
  * Image files named by `--input`: files as given; folders expanded to their images (sorted),
  * keeping only those matching `--glob` and listed in `--list` (an entry matches a file name
  * exactly, or its name without extension). A list entry matching no image in any input folder
- * is an error naming it, so a typo never silently drops an image.
+ * is an error naming it, so a typo never silently drops an image; so is a folder left empty.
  */
 export function listInputs(inputs: string[], filter: InputFilter = {}): string[] {
   const glob = filter.glob !== undefined ? fileGlob(filter.glob) : null;
@@ -46,6 +46,7 @@ export function listInputs(inputs: string[], filter: InputFilter = {}): string[]
   const used = new Set<string>();
   const files: string[] = [];
   let folders = 0;
+  let empty: string | undefined;
   for (const p of inputs) {
     if (!fs.existsSync(p)) throw new UsageError(`--input: '${p}' does not exist`);
     if (!fs.statSync(p).isDirectory()) {
@@ -65,7 +66,7 @@ export function listInputs(inputs: string[], filter: InputFilter = {}): string[]
     });
     if (!kept.length) {
       const why = [glob ? `--glob '${filter.glob}'` : '', wanted ? `--list '${filter.list}'` : ''].filter(Boolean).join(' and ');
-      throw new UsageError(`--input: no image in folder '${p}' matches ${why} (${images.length} images there, e.g. '${images[0]}')`);
+      empty ??= `--input: no image in folder '${p}' matches ${why} (${images.length} images there, e.g. '${images[0]}')`;
     }
     files.push(...kept.map((f) => path.join(p, f)));
   }
@@ -74,5 +75,6 @@ export function listInputs(inputs: string[], filter: InputFilter = {}): string[]
     const missing = listed!.filter((e) => !used.has(e));
     if (missing.length) throw new UsageError(`--list: '${filter.list}' names ${missing.length} image(s) found in no --input folder${glob ? ` matching --glob '${filter.glob}'` : ''}, first '${missing[0]}'`);
   }
+  if (empty) throw new UsageError(empty);
   return files;
 }
