@@ -22,7 +22,7 @@ export async function writeReport(exp: SweepExperiment, outDir: string, dataRoot
   fs.mkdirSync(dir, { recursive: true });
   const sections = [fs.existsSync(path.join(outDir, `${exp.name}.md`)) ? fs.readFileSync(path.join(outDir, `${exp.name}.md`), 'utf8') : `# ${exp.name}\n`];
   if (await renderCurves(path.join(dir, 'curves.png'), outDir, exp.name, runs, exp.metrics[0])) {
-    sections.push('## Training curves', '', `Task loss, each distillation term (weighted) and ${exp.metrics[0]} per evaluation, first seed of every row.`, '', '![training curves](curves.png)', '');
+    sections.push('## Training curves', '', `Task loss, each distillation term (weighted) and ${exp.metrics[0]} per evaluation, first seed of every row.`, '', '![student training loss](curves.png)', '');
   }
   const grid = GRIDS[exp.name];
   if (grid) {
