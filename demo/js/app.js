@@ -5,8 +5,8 @@ import { loadStudent, runStudent } from './infer.js';
 import { drawPhoto, drawResult } from './render.js';
 
 const $ = (id) => document.getElementById(id);
-/** Page state, also read by the browser test: phase 'starting' | 'ready' | 'busy' | 'done' | 'error'. */
-const demo = (window.kdDemo = { phase: 'starting', backend: null, model: null, result: null, message: null });
+/** Page state, also read by the browser test: phase 'starting' | 'ready' | 'busy' | 'done' | 'error'; runs counts finished inferences. */
+const demo = (window.kdDemo = { phase: 'starting', backend: null, model: null, result: null, message: null, runs: 0 });
 let student = null;
 let photo = null;
 
@@ -44,6 +44,7 @@ async function run() {
   $('timing').textContent = `inference ${result.ms.toFixed(0)} ms (${demo.backend}, ${student.meta.inputSize.join('×')} input)`;
   $('backend-note').textContent = demo.backendNote;
   demo.result = { ...result, backend: demo.backend, model: demo.model };
+  demo.runs++;
   setStatus(`${demo.model} on ${demo.backend}; done`);
   demo.phase = 'done';
 }

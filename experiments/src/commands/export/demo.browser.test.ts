@@ -128,9 +128,17 @@ describe.skipIf(skip)('demo page in headless Chromium', () => {
     }
     await page.screenshot({ path: path.join(ARTIFACTS, 'demo-bad-input.png') });
     // Still usable: the real photo runs again after the errors, and the message goes away.
+    const tensors = () => page.evaluate(() => (globalThis as unknown as { tf: { memory(): { numTensors: number } } }).tf.memory().numTensors);
     await page.setInputFiles('#file', PHOTO);
     expect(await phase(page, ['done', 'error'])).toBe('done');
     expect(await page.locator('#message').isVisible()).toBe(false);
+    const after1 = await tensors();
+    const runs = () => page.evaluate(() => (globalThis as unknown as { kdDemo: { runs: number } }).kdDemo.runs);
+    const runs1 = await runs();
+    await page.setInputFiles('#file', []);
+    await page.setInputFiles('#file', PHOTO);
+    await expect.poll(runs, { timeout: 30_000 }).toBe(runs1 + 1);
+    expect(await tensors()).toBe(after1); // no tensors leak from one photo to the next
     expect(pageErrors).toEqual([]);
   });
 });

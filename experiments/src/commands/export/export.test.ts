@@ -43,7 +43,9 @@ describe('pnpm exp export', () => {
   it('exports a run\'s student as a graph model (self-checked ≤ 1e-4) with its metadata and the run as source', async () => {
     const out = tmp();
     const lines: string[] = [];
+    const before = tf.memory().numTensors;
     const r = await runExport({ runDir: resolveRun('b1d2a4f809', results), out, size: 64 }, (s) => lines.push(s));
+    expect(tf.memory().numTensors).toBe(before); // model, graph and check tensors all disposed
     expect(r.model).toBe('scfnet-mbv3-x0.5');
     expect(r.maxAbsDiff).toBeLessThanOrEqual(1e-4);
     expect(fs.readdirSync(out).sort()).toEqual(['group1-shard1of1.bin', 'model.json']);
