@@ -2,20 +2,26 @@
 // `prepack` builds dist/ with .d.ts), install the tarballs into a fresh project with plain npm
 // (tfjs 4.22 comes from the registry as the peer), compile consumer/main.ts with the `tsc --init`
 // NodeNext settings and run it with plain node. Needs the npm registry (or a warm npm cache).
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '../..');
-/** In dependency order: losses and models depend on core only. */
+/** losses and models depend on core only: core is packed first, then the two side by side. */
 const PACKAGES = ['core', 'losses', 'models'] as const;
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-pack-'));
+const execFileP = promisify(execFile);
+let tmp = '';
 
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-pack-'));
+});
 afterAll(() => {
+  if (!tmp) return;
   const t0 = performance.now();
   fs.rmSync(tmp, { recursive: true, force: true });
   console.log(`pack-install: removed ${tmp} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -32,15 +38,16 @@ function cleanEnv(): NodeJS.ProcessEnv {
 }
 
 /** Runs a command; on failure throws one line naming it, then the tail of its output. */
-function run(cmd: string, args: string[], cwd: string, timeoutMs: number): { out: string; seconds: number } {
+async function run(cmd: string, args: string[], cwd: string, timeoutMs: number): Promise<{ out: string; seconds: number }> {
   const t0 = performance.now();
-  const r = spawnSync(cmd, args, { cwd, env: cleanEnv(), encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
-  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-  if (r.status !== 0) {
-    const why = r.error ? r.error.message : `exit code ${r.status}${r.signal ? ` (${r.signal})` : ''}`;
-    throw new Error(`\`${cmd} ${args.join(' ')}\` in ${cwd} failed: ${why}\n${out.slice(-4000)}`);
+  try {
+    const r = await execFileP(cmd, args, { cwd, env: cleanEnv(), encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
+    return { out: `${r.stdout}${r.stderr}`, seconds: (performance.now() - t0) / 1000 };
+  } catch (e) {
+    const err = e as Error & { stdout?: string; stderr?: string; code?: number | string; signal?: string };
+    const why = typeof err.code === 'number' ? `exit code ${err.code}` : err.signal ? `killed (${err.signal})` : err.message.split('\n')[0];
+    throw new Error(`\`${cmd} ${args.join(' ')}\` in ${cwd} failed: ${why}\n${`${err.stdout ?? ''}${err.stderr ?? ''}`.slice(-4000)}`);
   }
-  return { out, seconds: (performance.now() - t0) / 1000 };
 }
 
 /** pnpm as the running `pnpm test` invoked it, else the version pinned in packageManager via npx. */
@@ -52,8 +59,8 @@ function pnpm(): [string, string[]] {
 }
 
 /** The package.json inside a tarball. */
-function manifestOf(tgz: string): Record<string, any> {
-  return JSON.parse(run('tar', ['-xzOf', tgz, 'package/package.json'], tmp, 30_000).out);
+async function manifestOf(tgz: string): Promise<Record<string, any>> {
+  return JSON.parse((await run('tar', ['-xzOf', tgz, 'package/package.json'], tmp, 30_000)).out);
 }
 
 /** Every installed copy of a package (nested node_modules included). */
@@ -72,26 +79,27 @@ function copiesOf(root: string, name: string): string[] {
 }
 
 describe('packed @kd/core, @kd/losses, @kd/models in a plain npm + tsc NodeNext project', () => {
-  it('install, compile and run: the loss matches its golden, the model gives its taps, one tfjs loads', () => {
+  it('install, compile and run: the loss matches its golden, the model gives its taps, one tfjs loads', async () => {
     const timings: Record<string, number> = {};
     const packs = path.join(tmp, 'packs');
     fs.mkdirSync(packs);
     const [pnpmCmd, pnpmArgs] = pnpm();
-    const tarballs: string[] = [];
-    for (const p of PACKAGES) {
+    const pack = async (p: string): Promise<string> => {
       const dir = path.join(REPO, 'packages', p);
       const { version } = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string };
-      timings[`pack ${p}`] = run(pnpmCmd, [...pnpmArgs, 'pack', '--pack-destination', packs], dir, 300_000).seconds;
+      timings[`pack ${p}`] = (await run(pnpmCmd, [...pnpmArgs, 'pack', '--pack-destination', packs], dir, 300_000)).seconds;
       const tgz = path.join(packs, `kd-${p}-${version}.tgz`);
       expect(fs.existsSync(tgz), `${tgz} was not written by pnpm pack`).toBe(true);
-      const m = manifestOf(tgz);
+      const m = await manifestOf(tgz);
       expect(JSON.stringify(m)).not.toContain('workspace:');
       expect(m.exports['.']).toEqual({ types: './dist/index.d.ts', import: './dist/index.js' });
       expect(m.peerDependencies['@tensorflow/tfjs']).toBeTruthy();
       expect(m.dependencies?.['@tensorflow/tfjs']).toBeUndefined();
       if (p !== 'core') expect(m.dependencies['@kd/core']).toMatch(/^\^\d+\.\d+\.\d+$/);
-      tarballs.push(tgz);
-    }
+      return tgz;
+    };
+    const [first, ...rest] = PACKAGES;
+    const tarballs = [await pack(first), ...(await Promise.all(rest.map(pack)))];
 
     const app = path.join(tmp, 'app');
     fs.cpSync(path.join(HERE, 'consumer'), app, { recursive: true });
@@ -104,14 +112,14 @@ describe('packed @kd/core, @kd/losses, @kd/models in a plain npm + tsc NodeNext 
     // optional native backends (tfjs-node-gpu downloads libtensorflow, webgpu is 130 MB) keeps
     // the install to what a loss or a model needs.
     const npmArgs = ['install', '--ignore-scripts', '--omit=optional', '--no-audit', '--no-fund', '--prefer-offline'];
-    timings['npm install'] = run('npm', [...npmArgs, ...tarballs], app, 300_000).seconds;
+    timings['npm install'] = (await run('npm', [...npmArgs, ...tarballs], app, 300_000)).seconds;
     for (const f of ['kernels.wasm', 'kernels-shared.wasm']) {
       expect(fs.existsSync(path.join(app, 'node_modules/@kd/core/dist/wasm-kernels', f)), `@kd/core tarball lacks dist/wasm-kernels/${f}`).toBe(true);
     }
     expect(copiesOf(app, '@tensorflow/tfjs-core')).toHaveLength(1);
 
     const tsc = path.join(REPO, 'node_modules/typescript/bin/tsc');
-    timings['tsc'] = run(process.execPath, [tsc, '-p', app], app, 300_000).seconds;
+    timings['tsc'] = (await run(process.execPath, [tsc, '-p', app], app, 300_000)).seconds;
 
     const t0 = performance.now();
     const r = spawnSync(process.execPath, [path.join(app, 'out/main.js')], { cwd: app, env: cleanEnv(), encoding: 'utf8', timeout: 120_000 });
