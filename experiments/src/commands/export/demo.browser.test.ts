@@ -23,7 +23,7 @@ const skip = !fs.existsSync(PHOTO) ? '../shared/real-data/photos absent' : !fs.e
 if (skip) console.log(`demo browser test skipped: ${skip}`);
 
 /** Waits until the page's `kdDemo.phase` is one of `phases` (the page's own state, see demo/js/app.js). */
-async function phase(page: Page, phases: string[], timeout = 30_000): Promise<string> {
+async function phase(page: Page, phases: string[], timeout = 60_000): Promise<string> {
   await page.waitForFunction((ps) => ps.includes((globalThis as unknown as { kdDemo?: { phase: string } }).kdDemo?.phase ?? ''), phases, { timeout });
   return page.evaluate(() => (globalThis as unknown as { kdDemo: { phase: string } }).kdDemo.phase);
 }
@@ -59,7 +59,7 @@ describe.skipIf(skip)('demo page in headless Chromium', () => {
     await runPredict({ model: SEG, inputs: [PHOTO], out: path.join(out, SEG), size: 64, saveLogits: false }, () => {});
     predictedSeg = (await readGray(path.join(out, SEG, 'sod_100075.png'))).data;
     server = await serveStatic(root);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--disable-dev-shm-usage', ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])] });
     page = await browser.newPage({ viewport: { width: 1200, height: 560 } });
     page.on('pageerror', (e) => pageErrors.push(e.message));
   });
