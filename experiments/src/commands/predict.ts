@@ -1,8 +1,9 @@
 import type { CommandModule } from 'yargs';
 import { initBackend, parseIntFlag } from '@kd/core';
-import { listModels } from '@kd/models';
+import { MODELS, listModels } from '@kd/models';
 import { userPath } from '../paths.ts';
 import { shownPath } from '../shown-path.ts';
+import { helpWidth, wrap } from './help-text.ts';
 import { planPredict, runPredict, type PredictArgs } from './predict/run-predict.ts';
 
 interface PredictFlags {
@@ -17,6 +18,13 @@ interface PredictFlags {
   glob?: string;
 }
 
+/** The registered models, one `name  description` line each, for `predict --help`. */
+export function modelsHelp(): string {
+  const names = listModels();
+  const w = Math.max(...names.map((n) => n.length));
+  return ['Registered models:', ...names.map((n) => `  ${n.padEnd(w)}  ${wrap(MODELS.describe(n), w + 4, helpWidth())}`)].join('\n');
+}
+
 /**
  * `pnpm exp predict --model NAME [--weights FILE] --input IMAGE|DIR... --out DIR [--size 224]
  * [--glob PATTERN] [--list FILE] [--keep-ext] [--save-logits]`: runs a registered model on real
@@ -29,7 +37,7 @@ export const predictCommand: CommandModule<object, PredictFlags> = {
   describe: 'Run a model on images; write saliency/label PNGs (and raw logits as .npy)',
   builder: (y) =>
     y
-      .option('model', { type: 'string', demandOption: true, describe: `registered model: ${listModels().join(', ')} (yolox-* are detectors, not accepted here)` })
+      .option('model', { type: 'string', demandOption: true, describe: 'a registered SOD or segmentation model (listed below; backbones, TinySOD and detectors are refused)' })
       .option('weights', { type: 'string', describe: '.safetensors with state_dict names, or a saveModel directory' })
       .option('input', { type: 'string', array: true, demandOption: true, describe: 'image files and/or folders of images' })
       .option('out', { type: 'string', demandOption: true, describe: 'output folder' })
@@ -37,7 +45,8 @@ export const predictCommand: CommandModule<object, PredictFlags> = {
       .option('glob', { type: 'string', describe: "folders: take only file names matching PATTERN (* ? {a,b}), e.g. '*.jpg'" })
       .option('list', { type: 'string', describe: 'folders: take only the images listed in FILE (one id or file name per line, e.g. test.txt)' })
       .option('keep-ext', { type: 'boolean', default: false, describe: 'keep the input extension in output names (a.jpg → a.jpg.png), so a.jpg and a.png do not collide' })
-      .option('save-logits', { type: 'boolean', default: false, describe: 'also write <name>.npy: raw output, NCHW float32' }) as never,
+      .option('save-logits', { type: 'boolean', default: false, describe: 'also write <name>.npy: raw output, NCHW float32' })
+      .epilogue(modelsHelp()) as never,
   handler: async (argv) => {
     const size = parseIntFlag('--size', argv.size, { min: 16 });
     const out = userPath(argv.out);

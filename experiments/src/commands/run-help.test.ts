@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { configKeyMeaning, describeConfigKeys } from '../config.ts';
 import { EXPERIMENTS } from '../experiment.ts';
 import { REPO_ROOT } from '../paths.ts';
-import { experimentFromArgv, formatSetKeys, setKeysHelp, wrap } from './run-help.ts';
+import { wrap } from './help-text.ts';
+import { experimentFromArgv, formatSetKeys, setKeysHelp } from './run-help.ts';
 
 describe('pnpm exp run <name> --help lists the --set keys', () => {
   it('formats key, type, default → full-profile value and meaning, aligned and wrapped under the meaning column', () => {

@@ -3,24 +3,10 @@ import { configKeyMeaning, type Config, type ConfigValue } from '../config.ts';
 import '../config-docs.ts';
 import { EXPERIMENTS } from '../experiment.ts';
 import '../experiments/index.ts';
+import { helpWidth, wrap } from './help-text.ts';
 import { SWEEPS } from '../sweep/registry.ts';
 
 const show = (v: ConfigValue | undefined) => (typeof v === 'string' ? (v === '' ? "''" : v) : String(v));
-
-/** `text` broken at spaces into lines of at most `width` characters, lines after the first indented by `indent`. */
-export function wrap(text: string, indent: number, width: number): string {
-  const room = Math.max(20, width - indent);
-  const out: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > room) {
-      out.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  out.push(line);
-  return out.join(`\n${' '.repeat(indent)}`);
-}
 
 /**
  * The `--set` keys of one experiment as aligned lines: key, type, quick default (→ the `full`
@@ -58,6 +44,5 @@ export function setKeysHelp(argv: readonly string[] = hideBin(process.argv)): st
   const exp = EXPERIMENTS.get(name);
   const sweep = SWEEPS.has(name) ? SWEEPS.get(name) : undefined;
   const rowKeys = sweep ? [...new Set(sweep.variants.flatMap((v) => Object.keys(v.set)))] : [];
-  // Same width as the CLI's yargs wrap (cli.ts), so yargs never re-wraps these lines.
-  return formatSetKeys(name, exp.defaults, sweep?.profiles.full ?? {}, rowKeys, Math.min(120, process.stdout.columns ?? 100) - 1);
+  return formatSetKeys(name, exp.defaults, sweep?.profiles.full ?? {}, rowKeys, helpWidth());
 }

@@ -104,6 +104,8 @@ describe('pnpm exp predict (CLI)', () => {
     expect(lines[0]).toMatch(/^error: --input: '.*100075\.jpg' and '.*100075\.png' would both be written to '.*100075\.png'; .*--keep-ext/);
     expect(ls(out)).toBeNull();
     const help = spawnSync(tsx, [cli, 'predict', '--help'], { encoding: 'utf8' });
-    expect(help.stdout).toMatch(/registered model: .*scfnet-mbv3-x0\.5.*tinysod-s/s);
+    expect(help.stdout).toMatch(/^Registered models:$/m);
+    expect(help.stdout).toMatch(/^ {2}csnet-l-x1 +CSNet learned widths ×1/m);
+    expect(help.stdout).toMatch(/^ {2}scfnet-mbv3-x0\.5 +SCFNet student/m);
   });
 });
