@@ -130,7 +130,7 @@ describe('packed @kd/core, @kd/losses, @kd/models in a plain npm + tsc NodeNext 
     const res = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
     const want = g.expected.cwd_T4 as number;
     expect(Math.abs(res.loss - want), `cwd T=4: got ${res.loss}, golden ${want}`).toBeLessThanOrEqual(1e-7 + 1e-5 * Math.abs(want));
-    expect(res.backend).toMatch(/^wasm/);
+    expect(res.backend).toMatch(/^wasm(-simd)?-2t$/);
     expect(res.output).toEqual([1, 32, 32, 1]);
     expect(res.taps).toEqual({ s2: [1, 8, 8, 16], s4: [1, 2, 2, 64] });
     expect(res.gradFinite).toBe(true);

@@ -15,8 +15,9 @@ export function typesResolved(a: tf.Tensor4D): void {
   createModel('tinysod-s', {});
 }
 
-// The wasm backend registers kdlab's gradient kernels, which load dist/wasm-kernels/kernels.wasm.
-const backend = await initBackend({ backend: 'wasm', quiet: true });
+// Threaded wasm: a pthread worker script from tfjs-backend-wasm, and kdlab's gradient kernels
+// compiled from dist/wasm-kernels/kernels-shared.wasm onto the shared heap.
+const backend = await initBackend({ backend: 'wasm', threads: 2, quiet: true });
 
 // One loss on two tensors [2,5,7,4] (NHWC).
 const loss = tf.tidy(() => channelWiseDistillation(tf.tensor4d(student), tf.tensor4d(teacher), { T: 4 }).dataSync()[0]);
