@@ -9,7 +9,7 @@ import { initWasmThreaded } from './wasm-threads.ts';
 import { adapterLabel, probeDawn, usableAdapter, type DawnAdapter } from './webgpu/dawn.ts';
 import { initWebGpu } from './webgpu/node-webgpu.ts';
 
-export { releaseWebGpu, webgpuAdapter } from './webgpu/node-webgpu.ts';
+export { canReadSync, releaseWebGpu, webgpuAdapter } from './webgpu/node-webgpu.ts';
 export { probeDawn, dawnOptions, usableAdapter, type DawnAdapter } from './webgpu/dawn.ts';
 
 const require = createRequire(import.meta.url);

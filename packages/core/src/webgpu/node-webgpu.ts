@@ -33,6 +33,14 @@ export function webgpuAdapter(): { label: string; isNull: boolean } | null {
   return installed;
 }
 
+/**
+ * False while the active backend is webgpu under Node, where tensors on the GPU cannot be read
+ * synchronously (shim 4): code that only peeks at a value (a dry run, a log) can skip the read.
+ */
+export function canReadSync(): boolean {
+  return !(installed && tf.getBackend() === 'webgpu' && typeof (globalThis as { OffscreenCanvas?: unknown }).OffscreenCanvas === 'undefined');
+}
+
 /** Shim 1 and 2: Dawn's GPU object on `navigator.gpu`, the WebGPU globals where missing. */
 async function installGlobals(options: string[]): Promise<void> {
   const entry = dawnEntry();

@@ -7,7 +7,7 @@ import { maxPoolK } from '../ops/pool.ts';
 import { resizeBilinear } from '../ops/resize-bilinear.ts';
 import { useBackend } from '../testing.ts';
 import { dawnEntry, probeDawn, usableAdapter, type DawnAdapter } from './dawn.ts';
-import { releaseWebGpu, webgpuAdapter } from './node-webgpu.ts';
+import { canReadSync, releaseWebGpu, webgpuAdapter } from './node-webgpu.ts';
 
 /**
  * The webgpu backend on Dawn's null adapter (KD_DAWN_BACKEND=null): it accepts and dispatches
@@ -95,7 +95,7 @@ describe.skipIf(skip)(`webgpu backend on Dawn's null adapter${skip ? ` (skipped:
     expect(resize).toContain('BatchMatMul'); // the exact half-pixel gradient: dyᵀ·A as matmuls
   });
 
-  it('dispatches a training step (Adam) and frees it; a sync read names the fix', async () => {
+  it('dispatches a training step (Adam) and frees it; a sync read names the fix; canReadSync says so', async () => {
     await tf.setBackend('webgpu');
     const before = tf.memory().numTensors;
     const init = tf.randomNormal([3, 3, 16, 8], 0, 0.1, 'float32', 2);
@@ -107,6 +107,10 @@ describe.skipIf(skip)(`webgpu backend on Dawn's null adapter${skip ? ` (skipped:
     expect(() => tf.tidy(() => tf.matMul(x.reshape([32, 256]), x.reshape([256, 32])).dataSync())).toThrow(
       /^webgpu backend \(Node\): dataSync\(\)\/arraySync\(\) of a tensor on the GPU is not possible .*await t\.data\(\)/,
     );
+    expect(canReadSync()).toBe(false);
+    await tf.setBackend('cpu');
+    expect(canReadSync()).toBe(true);
+    await tf.setBackend('webgpu');
     tf.dispose([cost, x, w, init]);
     opt.dispose();
     expect(tf.memory().numTensors).toBe(before);
