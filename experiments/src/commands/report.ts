@@ -4,6 +4,7 @@ import { initBackend, parseIntFlag } from '@kd/core';
 import '../experiments/index.ts';
 import { REPO_ROOT, userPath } from '../paths.ts';
 import { writeReport } from '../report/write-report.ts';
+import { shownPath } from '../shown-path.ts';
 import { SWEEPS } from '../sweep/registry.ts';
 
 interface ReportArgs {
@@ -29,6 +30,6 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
     await initBackend({ quiet: true });
     const out = args.out ? userPath(args.out) : path.join(REPO_ROOT, 'experiments', 'results');
     const dir = await writeReport(exp, out, args['data-root'] ? userPath(args['data-root']) : path.join(REPO_ROOT, 'datasets'), n);
-    console.log(`wrote ${path.join(dir, 'README.md')}`);
+    console.log(`wrote ${shownPath(path.join(dir, 'README.md'))}`);
   },
 };
