@@ -5,13 +5,13 @@ import { registerSweep } from '../sweep/register-sweep.ts';
 import type { SweepExperiment } from '../sweep/sweep-experiment.ts';
 
 /**
- * BCD ablation (METHODS §3): segmentation student with CE, then + pixel-wise KL (T=1), + boundary
+ * BCD ablation (docs/methods/bcd.md): segmentation student with CE, then + pixel-wise KL (T=1), + boundary
  * distillation on two backbone stages, + context distillation on the last features, and both.
  * BCD has no public code: the boundary/context losses follow the paper's description as
- * formulated in METHODS §3 (kdlab's formulation), not released code.
+ * formulated in docs/methods/bcd.md#our-formulation (kdlab's formulation), not released code.
  * Taps: student FCN-MobileNetV2 c2 (stride 4) and feat (last); teacher DeepLabV3+ c2 and c5 for
  * boundaries; last features before the classifiers (student `feat`, teacher `feat`) for context.
- * λ calibration (METHODS §3 asks each term to start within 0.1–10× of CE): at step 1 of the
+ * λ calibration (docs/methods/bcd.md asks each term to start within 0.1–10× of CE): at step 1 of the
  * quick profile CE ≈ 2.97, raw boundary ≈ 0.48 (both stages), raw context ≈ 0.043, pixel KL ≈
  * 0.11; λ_bd = 5 starts at ≈ 0.8× CE and λ_cd = 10 at ≈ 0.15× CE.
  */
@@ -47,7 +47,7 @@ export const ablationBcd: SweepExperiment<typeof defaults> = {
   ],
   // Margin 0.02 mIoU: a teacher that is not 2 points ahead of its student leaves little to transfer (segmentation-KD papers' pairs are 5–10 points apart).
   precondition: { teacher: 'teacher', student: 'no KD', metric: 'mIoU', direction: 'higher', margin: 0.02 },
-  note: 'BCD follows the paper\'s description (arXiv 2401.13174) as formulated in METHODS §3; no public code exists, and the paper reports no number we can place beside these rows.',
+  note: 'BCD follows the paper\'s description (arXiv 2401.13174) as formulated in docs/methods/bcd.md#our-formulation; no public code exists, and the paper reports no number we can place beside these rows.',
   runOne: (cfg, run) =>
     runSegSweep(cfg, run, cfg.kd + cfg.bd + cfg.cd === 0 ? null : () => {
       const terms: DistillTerm[] = [];

@@ -92,7 +92,7 @@ async function fsdTeacher(cfg: FsdConfig, run: RunContext, d: DetData) {
 }
 
 /**
- * FSD ablation on detection (METHODS §5): one YOLOX teacher trained on the synthetic detection
+ * FSD ablation on detection (docs/methods/fsd.md): one YOLOX teacher trained on the synthetic detection
  * twin (read through the @kd/data readers); for every seed the students start from the same
  * init and see the same augmented batches: no KD; FSD foreground KL only; + background KL;
  * + attention L1; + GcBlock relation (full FSD, intended box-centred Gaussian); full FSD with

@@ -7,7 +7,7 @@ import { SEG_FULL, SEG_QUICK } from './seg-defaults.ts';
 const defaults = { ...SEG_QUICK, beta: 0, gamma: 0, ae_epochs: 2, ae_lr: 0.1 };
 
 /**
- * Knowledge Adaptation ablation (He et al., CVPR 2019; METHODS §4): FCN-MobileNetV2 students at
+ * Knowledge Adaptation ablation (He et al., CVPR 2019; docs/methods/knowledge-adaptation.md): FCN-MobileNetV2 students at
  * output stride 8/16/32 × {no KD, adaptation (β = 50), affinity (γ = 1), both}, plus the
  * DeepLabV3+ teacher. Stage 1 trains the autoencoder on the teacher's last features (`feat`),
  * then it is frozen; the student's last features (`feat`) pass through the adapters.

@@ -103,7 +103,7 @@ function gammaStats(model: Csnet): Record<string, number> {
 }
 
 /**
- * CSNet's learnable channel widths (METHODS §2.3): fixed (released learned widths, and the
+ * CSNet's learnable channel widths (docs/methods/csnet.md#losses): fixed (released learned widths, and the
  * un-pruned base widths) trained with BCE, against base widths trained with BCE + dynamic weight
  * decay (3.0·(1/B)Σ 0.5·|GAP(y)|·γ² over ILBlock BN γ, activations detached) and then pruned by
  * `prune(model, prune_threshold)` (channels with |γ| < threshold removed, surviving weights

@@ -3,7 +3,7 @@ import type { SegSweepConfig } from '../seg/seg-run.ts';
 /**
  * The quick-profile segmentation setting shared by ablation-bcd, ablation-ka and kd-zoo:
  * a synthetic Cityscapes twin at 128×64, FCN-MobileNetV2 ×0.35 student, DeepLabV3+-R50 ×0.25
- * teacher, Adam. `full` is the CIRKD protocol (METHODS §6) for GPUs.
+ * teacher, Adam. `full` is the CIRKD protocol (docs/methods/README.md#shared-conventions) for GPUs.
  */
 export const SEG_QUICK: SegSweepConfig = {
   role: 'student',

@@ -31,7 +31,7 @@ const defaults: TableSodConfig = {
   teacher: 'scfnet-r50', teacher_width: 0.25, teacher_channels: 32, teacher_epochs: 16, epochs: 16, kd_epochs: 8, lr: 0.002, adam_beta2: 0.999, teacher_cache: false,
 };
 
-/** CSNet rows: 10 epochs in the quick profile (CPU budget); the official recipe in full (METHODS §2.4). */
+/** CSNet rows: 10 epochs in the quick profile (CPU budget); the official recipe in full (docs/methods/csnet.md#training-recipe-official). */
 const CSNET_SCHEDULE = { quick: { epochs: 10 }, full: { epochs: 300, lr: 1e-4, adam_beta2: 0.99, size: 224, batch: 24 } };
 
 /** SCFNet-R50 teacher trained on the labels, once per (recipe, seed, backend). */
@@ -53,7 +53,7 @@ async function sodTeacher(cfg: TableSodConfig, run: RunContext) {
 }
 
 /**
- * KD-SCFNet Table 1 analogue (METHODS §1.5): the SCFNet-R50 teacher, FS-SCFNet (student on the
+ * KD-SCFNet Table 1 analogue (docs/methods/kd-scfnet.md#headline-numbers): the SCFNet-R50 teacher, FS-SCFNet (student on the
  * labels), KD-SCFNet (student on unlabeled images only, soft dice of every output against σ of
  * the teacher's main output) and CSNet-L ×1/×2 on the labels; MAE, max/mean F, S, adaptive E,
  * params and MACs at the training size. Paper numbers (DUTS-TE) beside ours; the quick profile
@@ -94,7 +94,7 @@ export const tableSod: SweepExperiment<TableSodConfig> = {
   ],
   // Margin: half the paper's own teacher–student gap on DUTS-TE (0.041 − 0.031 = 0.010 MAE).
   precondition: { teacher: 'SCFNet-R50 (teacher)', student: 'FS-SCFNet (labels)', metric: 'MAE', direction: 'lower', margin: 0.005 },
-  note: 'Paper: KD-SCFNet Table 1, DUTS-TE (F_β read as the toolbox\'s Mean-F, E_β as adaptive E; METHODS §1.4). CSNet rows have no paper number here (re-measure the released checkpoints with `pnpm exp predict` + `pnpm exp eval sod`).',
+  note: 'Paper: KD-SCFNet Table 1, DUTS-TE (F_β read as the toolbox\'s Mean-F, E_β as adaptive E; docs/methods/kd-scfnet.md#evaluation). CSNet rows have no paper number here (re-measure the released checkpoints with `pnpm exp predict` + `pnpm exp eval sod`).',
   async runOne(cfg, run) {
     // Only the teacher row and the KD row need the teacher (the store trains it once).
     const teacher = cfg.role === 'teacher' || cfg.role === 'kd' ? await sodTeacher(cfg, run) : null;

@@ -45,7 +45,7 @@ export function claimsMarkdown(results: readonly ClaimResult[], pres: readonly P
   const lines = [
     '## Claims',
     '',
-    `**Verdicts: ${verdictCounts(results)}.** Paired seeds (seed s of both rows shares init and data order); Δ is oriented so + is the paper's direction (for MAE, than − better); 95 % Student-t interval on the paired differences; \`reproduced\` / \`contradicted\` when the interval lies entirely on one side of 0 (of −margin for a non-inferiority claim), \`untestable\` with fewer than 3 seeds or a failed precondition.`,
+    `**Verdicts: ${verdictCounts(results)}.** Paired seeds (seed s of both rows shares init and data order); Δ is oriented so + is the paper's direction (for MAE, than − better); 95 % Student-t interval on the paired differences; \`reproduced\` / \`contradicted\` when the interval lies entirely on one side of 0 (of −margin for a non-inferiority claim), \`untestable\` with fewer than 3 seeds or a failed precondition. Each interval is at 95 % on its own: with k claims in a table, expect about 0.05·k false verdicts when no effect exists (no multiplicity correction).`,
     '',
     ...preconditionLines(pres),
     ...(pres.length ? [''] : []),
