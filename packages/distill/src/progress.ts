@@ -16,11 +16,14 @@ export function createProgress(label: string, total: number, enabled = true): Pr
     bar.start(total, 0, { loss: '-' });
     return { update: (s, info) => bar.update(s, info), stop: () => bar.stop() };
   }
+  // Not a terminal (a log file, CI): the first step, every fifth of the run, and at least every 30 s.
   const every = Math.max(1, Math.floor(total / 5));
   const t0 = Date.now();
+  let last = -Infinity;
   return {
     update: (s, info) => {
-      if (s % every !== 0 && s !== total) return;
+      if (s !== 1 && s % every !== 0 && s !== total && Date.now() - last < 30_000) return;
+      last = Date.now();
       const eta = s > 0 ? ((Date.now() - t0) / s) * (total - s) / 1000 : 0;
       process.stderr.write(`${label} ${s}/${total} loss ${info.loss} ETA ${eta.toFixed(0)}s\n`);
     },
