@@ -39,6 +39,12 @@ export interface BackendOptions {
   threads?: number | string;
   /** Do not print the one-line backend summary. */
   quiet?: boolean;
+  /**
+   * The caller reads tensor values only asynchronously (`await t.data()`), so `auto` may pick
+   * `webgpu`: in Node that backend cannot read synchronously (dataSync/arraySync throw there).
+   * Without it `auto` skips webgpu; an explicit `--backend webgpu` is always honoured.
+   */
+  readsAsync?: boolean;
 }
 
 let active: BackendInfo | null = null;
@@ -60,10 +66,15 @@ export function nativeBindingPresent(pkg: string): boolean {
   }
 }
 
+/** The backends `auto` tries, in order, for a caller that does (not) read only asynchronously. */
+export function autoOrder(readsAsync: boolean): BackendInfo['name'][] {
+  return readsAsync ? ['tensorflow', 'webgpu', 'wasm', 'cpu'] : ['tensorflow', 'wasm', 'cpu'];
+}
+
 /**
  * Selects and initialises the tfjs backend once per process.
  * `auto`: `tensorflow` via tfjs-node-gpu (then tfjs-node) only when its binding file exists,
- * else `webgpu` when Dawn (npm `webgpu`) finds a real adapter (not its null adapter), else `wasm`
+ * else (for callers with `readsAsync`) `webgpu` when Dawn (npm `webgpu`) finds a real adapter (not its null adapter), else `wasm`
  * (SIMD, with the missing gradient kernels registered), else `cpu`.
  * `webgpu` explicitly also accepts Dawn's null adapter (KD_DAWN_BACKEND=null: it dispatches and
  * computes nothing; for CI). KD_BACKEND / KD_THREADS are read when the options leave them out.
@@ -92,7 +103,7 @@ export async function initBackend(opts: BackendOptions = {}): Promise<BackendInf
       );
     }
   }
-  if (!info && (choice === 'auto' || choice === 'webgpu')) info = await tryWebGpu(choice === 'webgpu');
+  if (!info && (choice === 'webgpu' || (choice === 'auto' && autoOrder(opts.readsAsync ?? false).includes('webgpu')))) info = await tryWebGpu(choice === 'webgpu');
   if (!info && (choice === 'auto' || choice === 'wasm')) {
     registerWasmGradKernels();
     let ok: boolean;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { activeBackend, initBackend } from '../backend.ts';
+import { activeBackend, autoOrder, initBackend } from '../backend.ts';
 import { dilatedConv2d, dilatedDepthwiseConv2d } from '../ops/dilated-conv.ts';
 import { batchNormTrain } from '../ops/batch-norm-train.ts';
 import { maxPoolK } from '../ops/pool.ts';
@@ -45,9 +45,12 @@ describe.skipIf(skip)(`webgpu backend on Dawn's null adapter${skip ? ` (skipped:
     else process.env.KD_DAWN_BACKEND = saved;
   });
 
-  it('auto takes only a real adapter; --backend webgpu takes any', () => {
+  it('auto takes only a real adapter, for async readers only; --backend webgpu takes any', () => {
     const probe = (adapter: DawnAdapter['adapter']): DawnAdapter => ({ options: [], adapter, isNull: adapter?.device === 'null-backend' });
     expect([real, nul, null].map((a) => [usableAdapter(probe(a), false), usableAdapter(probe(a), true)])).toEqual([[true, true], [false, true], [false, false]]);
+    // and only for callers that read tensors asynchronously (webgpu in Node has no dataSync)
+    expect(autoOrder(true)).toEqual(['tensorflow', 'webgpu', 'wasm', 'cpu']);
+    expect(autoOrder(false)).toEqual(['tensorflow', 'wasm', 'cpu']);
   });
 
   it("probes Dawn in a child: the null adapter, and Dawn's own error for a bad option", () => {
