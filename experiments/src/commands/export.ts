@@ -14,6 +14,7 @@ interface ExportFlags {
   out: string;
   size?: string | number;
   results: string;
+  fold: boolean;
 }
 
 /**
@@ -33,6 +34,7 @@ export const exportCommand: CommandModule<object, ExportFlags> = {
       .option('format', { type: 'string', default: 'tfjs', describe: "output format: 'tfjs' (graph model)" })
       .option('out', { type: 'string', demandOption: true, describe: 'output folder (e.g. demo/models/<name> for `pnpm demo`)' })
       .option('size', { describe: "square network input size (default: the model's own)" })
+      .option('fold', { type: 'boolean', default: true, describe: 'fold eval BatchNorms and their activations into the convolutions (--no-fold: the same kernels as our forward)' })
       .option('results', { type: 'string', default: path.join(REPO_ROOT, 'experiments/results'), describe: 'where run hashes are looked up' }) as never,
   handler: async (argv) => {
     if (argv.format !== 'tfjs') throw new UsageError(`--format: '${argv.format}' is not supported; expected 'tfjs'`);
@@ -40,6 +42,6 @@ export const exportCommand: CommandModule<object, ExportFlags> = {
     const size = argv.size === undefined ? undefined : parseIntFlag('--size', argv.size, { min: 16 });
     const runDir = argv.run ? resolveRun(fs.existsSync(userPath(argv.run)) ? userPath(argv.run) : argv.run, userPath(argv.results)) : null;
     await initBackend();
-    await runExport({ runDir, model: argv.model, weights: argv.weights ? userPath(argv.weights) : undefined, out: userPath(argv.out), size }, (s) => console.error(s));
+    await runExport({ runDir, model: argv.model, weights: argv.weights ? userPath(argv.weights) : undefined, out: userPath(argv.out), size, fold: argv.fold }, (s) => console.error(s));
   },
 };

@@ -20,7 +20,8 @@ describe('pnpm exp export', () => {
     results = tmp();
     runDir = path.join(results, 'quick-wasm-simd-1t', 'runs', 'table-sod', 'b1d2a4f809');
     const m = createModel('scfnet-mbv3-x0.5', { rng: new Rng(2), weights: 'none' }) as KdModel;
-    tf.tidy(() => void m.train().forward(tf.randomNormal([2, 64, 64, 3], 0, 1, 'float32', 4) as tf.Tensor4D)); // non-trivial BN statistics
+    // BN statistics as after training (a fresh init's eval outputs reach 1e3–1e7)
+    for (let i = 0; i < 5; i++) tf.tidy(() => void m.train().forward(tf.randomNormal([2, 64, 64, 3], 0, 1, 'float32', i) as tf.Tensor4D));
     await saveModel(m, path.join(runDir, 'student'));
     m.dispose();
   });
@@ -54,7 +55,11 @@ describe('pnpm exp export', () => {
     expect(json.userDefinedMetadata.kdlab).toMatchObject({ model: 'scfnet-mbv3-x0.5', task: 'sod', inputSize: [64, 64], source: path.join(runDir, 'student') });
     expect(fs.statSync(path.join(out, 'group1-shard1of1.bin')).size).toBe(r.weightBytes);
     expect(Object.keys(r.ops).filter((op) => op.startsWith('Kd'))).toEqual([]);
-    expect(lines).toEqual([expect.stringMatching(/^scfnet-mbv3-x0\.5 @ 64×64 → .*: \d+ ops, [\d.]+ MB weights, max \|graph − model\| = /)]);
+    expect(lines).toEqual([expect.stringMatching(/^scfnet-mbv3-x0\.5 @ 64×64 → .*: \d+ ops \(BN folded\), [\d.]+ MB weights, max \|graph − model\| = .* \(max \|output\| [\d.]+\)$/)]);
+    // --no-fold: the same kernels as our forward, bit-identical
+    const exact = await runExport({ runDir: resolveRun('b1d2a4f809', results), out: tmp(), size: 64, fold: false }, () => {});
+    expect(exact.maxAbsDiff).toBe(0);
+    expect(exact.ops.FusedBatchNorm).toBeGreaterThan(r.ops.FusedBatchNorm ?? 0);
   });
 
   it('refuses a size that is not a multiple of the model stride, a detector, and a run/model mismatch', async () => {

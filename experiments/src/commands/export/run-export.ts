@@ -12,6 +12,8 @@ export interface ExportArgs {
   out: string;
   /** Square input side; default the model's own default input size. */
   size?: number;
+  /** Fold eval BatchNorms and their activations into the convolutions (default true). */
+  fold?: boolean;
 }
 
 export interface ExportResult {
@@ -20,18 +22,25 @@ export interface ExportResult {
   size: number;
   /** Max |exported graph − our forward| on a seeded random input (stock tf.loadGraphModel). */
   maxAbsDiff: number;
+  /** Max |our forward| on that input (the self-check allows EXPORT_TOLERANCE · max(1, this)). */
+  maxAbsOutput: number;
   ops: Record<string, number>;
   weightBytes: number;
 }
 
-/** Largest difference the self-check accepts between the exported graph and our forward. */
+/**
+ * Largest difference the self-check accepts between the exported graph and our forward, relative
+ * to the output's scale: max|graph − model| ≤ 1e-4 · max(1, max|model|). Unfolded graphs run the
+ * same kernels (difference 0); BN folding changes float32 rounding only.
+ */
 export const EXPORT_TOLERANCE = 1e-4;
 
 /**
  * Builds the model (a run's saved student, or `--model` with `--weights`; without weights a
- * seeded random init, as `predict`), traces it into a standard TF.js graph model, checks the
- * graph loaded by stock `tf.loadGraphModel` against our forward (max abs diff ≤ 1e-4, else an
- * error and nothing written) and writes model.json + shards to `out`.
+ * seeded random init, as `predict`), traces it into a standard TF.js graph model (BatchNorm
+ * folded unless `fold` is false), checks the graph loaded by stock `tf.loadGraphModel` against
+ * our forward (see EXPORT_TOLERANCE; else an error and nothing written) and writes model.json +
+ * shards to `out`.
  */
 export async function runExport(args: ExportArgs, log: (s: string) => void): Promise<ExportResult> {
   let model: KdModel;
@@ -48,17 +57,21 @@ export async function runExport(args: ExportArgs, log: (s: string) => void): Pro
     const size = args.size ?? model.defaultInputSize;
     if (size % model.inputMultiple) throw new UsageError(`--size: ${size} is not a multiple of ${model.inputMultiple}, the total stride of '${model.name}'`);
     const source = args.runDir ?? (args.weights ? path.basename(args.weights) : 'random-init');
-    const artifacts = graphModelArtifacts(model, [size, size], { source });
+    const artifacts = graphModelArtifacts(model, [size, size], { source }, { fold: args.fold ?? true });
     const graph = await loadGraphArtifacts(artifacts);
     const x = tf.randomNormal([1, size, size, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
-    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(graph.predict(x) as tf.Tensor, model.forward(x)[0]))).dataSync()[0]);
+    const [diff, scale] = tf.tidy(() => {
+      const want = model.forward(x)[0];
+      return [tf.max(tf.abs(tf.sub(graph.predict(x) as tf.Tensor, want))).dataSync()[0], tf.max(tf.abs(want)).dataSync()[0]];
+    });
     x.dispose();
     graph.dispose();
-    if (!(diff <= EXPORT_TOLERANCE)) throw new Error(`export: the graph model differs from '${model.name}' by ${diff} (> ${EXPORT_TOLERANCE}); nothing written`);
+    const limit = EXPORT_TOLERANCE * Math.max(1, scale);
+    if (!(diff <= limit)) throw new Error(`export: the graph model differs from '${model.name}' by ${diff} (> ${limit.toExponential(1)} = 1e-4 · max|output| ${scale.toExponential(1)}); nothing written`);
     const files = writeGraphModel(artifacts, args.out);
     const nOps = Object.entries(artifacts.ops).filter(([op]) => op !== 'Const').reduce((s, [, n]) => s + n, 0);
-    log(`${model.name} @ ${size}×${size} → ${args.out}: ${nOps} ops, ${(artifacts.weightData.length / 1e6).toFixed(2)} MB weights, max |graph − model| = ${diff.toExponential(1)}`);
-    return { files, model: model.name, size, maxAbsDiff: diff, ops: artifacts.ops, weightBytes: artifacts.weightData.length };
+    log(`${model.name} @ ${size}×${size} → ${args.out}: ${nOps} ops${args.fold === false ? '' : ' (BN folded)'}, ${(artifacts.weightData.length / 1e6).toFixed(2)} MB weights, max |graph − model| = ${diff.toExponential(1)} (max |output| ${scale.toFixed(1)})`);
+    return { files, model: model.name, size, maxAbsDiff: diff, maxAbsOutput: scale, ops: artifacts.ops, weightBytes: artifacts.weightData.length };
   } finally {
     model.dispose();
   }

@@ -13,6 +13,12 @@ import { traceForward } from './trace-forward.ts';
 /** Stock TensorFlow ops tfjs-converter executes; the exported graphs must use nothing else. */
 const STOCK = new Set(['Placeholder', 'Const', 'Identity', 'Conv2D', '_FusedConv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2dNative', 'FusedBatchNorm', 'Reshape', 'AddV2', 'Mul', 'RealDiv', 'Relu', 'Relu6', 'Prelu', 'Mean', 'ClipByValue', 'ResizeBilinear', 'MaxPool', 'AvgPool', 'ConcatV2', 'Cast']);
 
+/** Realistic BN running statistics (as after training) from a few train-mode forwards; a fresh init's eval outputs reach 1e3–1e7. */
+function calibrate(m: KdModel, steps = 5): void {
+  for (let i = 0; i < steps; i++) tf.tidy(() => void m.train().forward(tf.randomNormal([2, 64, 64, 3], 0, 1, 'float32', i) as tf.Tensor4D));
+  m.eval();
+}
+
 /** Loads a written export the way a browser does (model.json + shards) but from disk, with stock tf.loadGraphModel. */
 async function loadFromDir(dir: string): Promise<{ g: tf.GraphModel; json: any }> {
   const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
@@ -22,9 +28,9 @@ async function loadFromDir(dir: string): Promise<{ g: tf.GraphModel; json: any }
   return { g, json };
 }
 
-async function roundTrip(m: KdModel, size: number) {
+async function roundTrip(m: KdModel, size: number, fold = true) {
   const before = tf.memory().numTensors;
-  const a = graphModelArtifacts(m, [size, size]);
+  const a = graphModelArtifacts(m, [size, size], {}, { fold });
   expect(tf.memory().numTensors).toBe(before);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-graph-'));
   writeGraphModel(a, dir);
@@ -44,10 +50,10 @@ async function roundTrip(m: KdModel, size: number) {
 describe('graph-model export (stock tf.loadGraphModel)', () => {
   beforeAll(() => useBackend('wasm'));
 
-  it('SCFNet-×0.5: same output as our forward, stock ops only, metadata in userDefinedMetadata', async () => {
+  it('SCFNet-×0.5 unfolded: bit-identical to our forward, stock ops only, metadata in userDefinedMetadata', async () => {
     const m = createModel('scfnet-mbv3-x0.5', { rng: new Rng(5), weights: 'none' }) as KdModel;
-    const { diff, shape, ops, json, a } = await roundTrip(m, 96);
-    expect(diff).toBeLessThanOrEqual(1e-4);
+    const { diff, shape, ops, json, a } = await roundTrip(m, 96, false);
+    expect(diff).toBe(0);
     expect(shape).toEqual([1, 96, 96, 1]);
     expect(ops.filter((o) => !STOCK.has(o))).toEqual([]);
     expect(json.format).toBe('graph-model');
@@ -66,6 +72,15 @@ describe('graph-model export (stock tf.loadGraphModel)', () => {
     });
     // The exporter drops the side outputs: one sink, the Identity named output.
     expect(json.modelTopology.node.filter((n: { op: string }) => n.op === 'Placeholder').map((n: { name: string }) => n.name)).toEqual(['input']);
+    // BN folded (the default): BN and its activation disappear into the convolutions.
+    calibrate(m);
+    const folded = await roundTrip(m, 96);
+    expect(folded.diff).toBeLessThanOrEqual(1e-4);
+    expect(folded.ops.filter((o) => !STOCK.has(o))).toEqual([]);
+    expect(folded.a.ops).toEqual({
+      Placeholder: 1, Const: 245, _FusedConv2D: 61, FusedDepthwiseConv2dNative: 15, FusedBatchNorm: 1, Conv2D: 1, Relu: 1, AddV2: 47, Relu6: 19,
+      Mul: 41, RealDiv: 19, Mean: 8, ClipByValue: 8, ResizeBilinear: 9, Identity: 1,
+    });
     m.dispose();
   });
 
@@ -75,20 +90,25 @@ describe('graph-model export (stock tf.loadGraphModel)', () => {
     const official = fs.existsSync(file);
     if (official) loadSafetensors(m, file);
     else {
-      console.log('csnet-l-x1: ../shared/weights/csnet-L-x1.safetensors absent; random init, BN statistics from one train step');
-      tf.tidy(() => void m.train().forward(tf.randomNormal([2, 64, 64, 3], 0, 1, 'float32', 3) as tf.Tensor4D));
+      console.log('csnet-l-x1: ../shared/weights/csnet-L-x1.safetensors absent; random init, BN statistics from train-mode forwards');
+      calibrate(m);
     }
-    const { diff, shape, ops } = await roundTrip(m, official ? 224 : 64);
+    const size = official ? 224 : 64;
+    const { diff, shape, ops, a } = await roundTrip(m, size);
     expect(diff).toBeLessThanOrEqual(1e-4);
-    expect(shape[3]).toBe(1);
+    expect(shape).toEqual([1, size, size, 1]);
     expect(ops.filter((o) => !STOCK.has(o))).toEqual([]);
-    expect(ops).toContain('Prelu');
+    // 72 of 106 BN → PReLU pairs follow a single convolution and fold into it.
+    expect([a.ops.FusedBatchNorm, a.ops.Prelu, a.ops.FusedDepthwiseConv2dNative]).toEqual([34, 34, 66]);
+    expect((await roundTrip(m, size, false)).diff).toBe(0);
     m.dispose();
   });
 
   it('FCN-MobileNetV2 (segmentation student, 21 classes) matches our forward', async () => {
     const m = createModel('fcn-mbv2-os16', { rng: new Rng(5), numClasses: 21 }) as KdModel;
+    calibrate(m);
     const { diff, shape, ops, json } = await roundTrip(m, 64);
+    expect(ops.sort()).toEqual(['AddV2', 'Const', 'FusedDepthwiseConv2dNative', 'Identity', 'Placeholder', 'ResizeBilinear', '_FusedConv2D']);
     expect(diff).toBeLessThanOrEqual(1e-4);
     expect(shape).toEqual([1, 64, 64, 21]);
     expect(ops.filter((o) => !STOCK.has(o))).toEqual([]);

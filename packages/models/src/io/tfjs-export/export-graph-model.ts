@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { assertInputSize, type KdModel } from '../../model.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
 import { buildGraph, type GraphWeight } from './build-graph.ts';
+import { foldBatchNorm } from './fold-batch-norm.ts';
 import { traceForward } from './trace-forward.ts';
 
 /** tfjs' shard size (4 MiB), as tfjs-converter writes `group1-shardKofN.bin`. */
@@ -38,16 +39,18 @@ export interface GraphModelArtifacts {
 /**
  * Traces `model`'s eval forward at [1, H, W, 3] and returns a standard TF.js graph model: GraphDef
  * JSON of stock TensorFlow ops only (no kdlab kernels; the main output only) and its weights
- * (float32 parameters, folded constants, int32 shapes). The model is left in eval mode.
+ * (float32 parameters, folded constants, int32 shapes). Unless `opts.fold` is false, eval
+ * BatchNorms and the activations after them are folded into the convolutions (fold-batch-norm.ts).
+ * The model is left in eval mode.
  */
-export function graphModelArtifacts(model: KdModel, inputSize: [number, number], extra: Record<string, unknown> = {}): GraphModelArtifacts {
+export function graphModelArtifacts(model: KdModel, inputSize: [number, number], extra: Record<string, unknown> = {}, opts: { fold?: boolean } = {}): GraphModelArtifacts {
   const shape: [number, number, number, number] = [1, inputSize[0], inputSize[1], 3];
   assertInputSize(model, shape);
   model.eval();
   const names = new Map<number, string>();
   for (const [k, v] of model.stateDict()) names.set(v.id, k);
   const trace = traceForward((x) => model.forward(x)[0], shape, names);
-  const graph = buildGraph(trace);
+  const graph = buildGraph(opts.fold === false ? trace : foldBatchNorm(trace));
   const outShape = trace.output.kind === 'node' ? trace.nodes[trace.output.index].shape : shape;
   const ops: Record<string, number> = {};
   for (const n of graph.nodes) ops[n.op] = (ops[n.op] ?? 0) + 1;
