@@ -17,7 +17,10 @@ import { adapterLabel, dawnEntry, type DawnAdapter } from './dawn.ts';
  *    reads through an `OffscreenCanvas`, which Node lacks (a ReferenceError deep in tfjs), and
  *    Dawn in Node has no synchronous buffer map at all. The shim throws one clear error naming
  *    the fix (`await t.data()`); tensors whose values are on the CPU still read synchronously.
- * 5. `releaseWebGpu()` destroys the device and drops `navigator.gpu`: while Dawn's GPU object is
+ * 5. GPU errors (out of memory, validation) reach Dawn's `uncapturederror` event and tfjs never
+ *    looks; the read that follows then rejects with a bare `AbortError`. The first such error is
+ *    kept and a failed read rethrows it: `webgpu backend: a GPU command failed: Out of memory. …`.
+ * 6. `releaseWebGpu()` destroys the device and drops `navigator.gpu`: while Dawn's GPU object is
  *    referenced, Dawn may keep Node's event loop alive.
  */
 
@@ -86,13 +89,32 @@ export async function initWebGpu(probe: DawnAdapter): Promise<boolean> {
   const ok = await tf.setBackend('webgpu');
   if (!ok) return false;
   await tf.ready();
+  if (!patched.has(tf.backend())) patchErrors(tf.backend());
   patchReadSync(tf.backend());
   installed = { label: adapterLabel(probe.adapter), isNull: probe.isNull };
   return true;
 }
 
+/** Shim 5: GPU errors named at the read that fails because of them. */
+function patchErrors(backend: tf.KernelBackend): void {
+  const b = backend as unknown as { device: { onuncapturederror: ((ev: { error?: { message?: string } }) => void) | null }; read: (id: object) => Promise<unknown> };
+  let first: string | null = null;
+  b.device.onuncapturederror = (ev) => {
+    first ??= (ev.error?.message ?? String(ev)).split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+  };
+  const read = b.read.bind(b);
+  b.read = async (dataId: object) => {
+    try {
+      return await read(dataId);
+    } catch (e) {
+      if (first) throw new Error(`webgpu backend: a GPU command failed: ${first}`);
+      throw e;
+    }
+  };
+}
+
 /**
- * Shim 5: disposes the webgpu backend (its device) and drops Dawn's GPU object so Node can exit.
+ * Shim 6: disposes the webgpu backend (its device) and drops Dawn's GPU object so Node can exit.
  * Final: tfjs drops the backend's factory with it, so webgpu cannot be set up again in this process.
  */
 export function releaseWebGpu(): void {

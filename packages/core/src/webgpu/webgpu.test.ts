@@ -118,4 +118,15 @@ describe.skipIf(skip)(`webgpu backend on Dawn's null adapter${skip ? ` (skipped:
     opt.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it("a failed GPU command is named at the read (not a bare AbortError), and the backend goes on", async () => {
+    await tf.setBackend('webgpu');
+    const a = tf.fill([2 * 1024 * 1024], 1);
+    const big = tf.tile(a, [80]); // 640 MiB: over the null adapter's 256 MiB buffer limit
+    await expect(big.data()).rejects.toThrow(/^webgpu backend: a GPU command failed: Buffer size \(671088640\) exceeds the max buffer size limit/);
+    tf.dispose([a, big]);
+    const ok = tf.add(tf.ones([300]), 1);
+    expect((await ok.data()).length).toBe(300);
+    ok.dispose();
+  });
 });
