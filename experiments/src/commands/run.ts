@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { BACKEND_CHOICES, UsageError, type BackendInfo, assertOneOf, gitHash, initBackend, parseIntFlag } from '@kd/core';
+import { setPhaseProgressSink } from '@kd/data';
 import { applyOverrides, parseSetFlags } from '../config.ts';
 import { EXPERIMENTS, type Profile } from '../experiment.ts';
 import '../experiments/index.ts';
@@ -67,7 +68,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
     applyOverrides(experiment.defaults, overrides);
     const outDir = args.out ? userPath(args.out) : path.join(REPO_ROOT, 'experiments', 'results');
     const dataRoot = args['data-root'] ? userPath(args['data-root']) : path.join(REPO_ROOT, 'datasets');
-    const backend = await initBackend({ backend: args.backend, threads: args.threads });
+    if (args.quiet) setPhaseProgressSink(null);
+    const backend = await initBackend({ backend: args.backend, threads: args.threads, readsAsync: ASYNC_READERS.has(experiment.name) });
     const jobs = jobsFlag ?? autoJobs(backend, SWEEPS.has(experiment.name));
     const runDir = path.join(outDir, 'runs', `${experiment.name}-seed${seeds[0]}`);
     const result = await experiment.run({
@@ -97,6 +99,13 @@ export function parseSeedList(text: string, clashes: boolean): number[] {
   if (dup !== undefined) throw new UsageError(`--seed-list: seed ${dup} is listed twice in '${text}'`);
   return seeds;
 }
+
+/**
+ * Experiments whose whole pipeline reads tensors asynchronously, so `--backend auto` may pick
+ * webgpu for them (checked on Dawn's null adapter); the others use sync reads (teacher-output
+ * cache, detection label assignment, pruning) that webgpu in Node cannot serve.
+ */
+const ASYNC_READERS = new Set(['quickstart']);
 
 /**
  * `--jobs auto`: a sweep on wasm/cpu runs one single-threaded worker per core (cores ÷ wasm

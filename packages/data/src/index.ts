@@ -20,6 +20,7 @@ export * from './det/coco-json.ts';
 export * from './synthetic/shapes.ts';
 export * from './synthetic/textures.ts';
 export * from './synthetic/sod-scene.ts';
+export * from './synthetic/progress.ts';
 export * from './synthetic/write-sod.ts';
 export * from './synthetic/write-csnet.ts';
 export * from './synthetic/street-scene.ts';

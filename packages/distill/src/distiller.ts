@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { withTaps, type DenseModel, type TappedOutput } from '@kd/core';
+import { canReadSync, withTaps, type DenseModel, type TappedOutput } from '@kd/core';
 import { MAIN_OUTPUT, type DistillTerm } from './distill-term.ts';
 import type { TeacherOutputCache } from './teacher-cache.ts';
 
@@ -88,7 +88,9 @@ export class Distiller {
         const out: Record<string, number> = {};
         for (const term of this.terms) {
           try {
-            const v = term.compute(pick(s, term.studentTaps), pick(t, term.teacherTaps)).dataSync()[0];
+            const value = term.compute(pick(s, term.studentTaps), pick(t, term.teacherTaps));
+            if (!canReadSync()) continue; // webgpu in Node: no sync read; fitDense still checks each step's loss
+            const v = value.dataSync()[0];
             if (!Number.isFinite(v)) throw new Error(`value ${v}`);
             out[term.name] = v;
           } catch (e) {

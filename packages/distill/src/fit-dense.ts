@@ -84,7 +84,7 @@ export async function fitDense(student: DenseModel, source: BatchSource, spec: F
       }, vars, lr);
       const value = (await cost.data())[0];
       cost.dispose();
-      for (const [k, v] of partTensors) parts[k] = v.dataSync()[0];
+      for (const [k, v] of partTensors) parts[k] = (await v.data())[0];
       tf.dispose(partTensors.map(([, v]) => v));
       if (teacherOut) tf.dispose([...teacherOut.outputs, ...Object.values(teacherOut.taps)]);
       disposeBatchTensors(b);

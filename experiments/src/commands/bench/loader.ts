@@ -77,7 +77,7 @@ export const benchLoaderCommand: CommandModule<object, Args> = {
       .option('model', { type: 'string', default: 'tinysod-s', describe: 'registered model for the training step' })
       .option('train-steps', { type: 'string', default: '2', describe: 'timed training steps (after one warm-up)' })
       .option('json', { type: 'boolean', default: false, describe: 'JSON array on stdout' })
-      .option('backend', { type: 'string', describe: 'auto | tensorflow | wasm | cpu' })
+      .option('backend', { type: 'string', describe: 'auto | tensorflow | webgpu | wasm | cpu' })
       .option('threads', { type: 'string', describe: 'wasm threads' }) as never,
   handler: async (a) => {
     const batch = parseIntFlag('--batch', a.batch, { min: 1 });

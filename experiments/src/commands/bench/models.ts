@@ -42,7 +42,7 @@ export const benchModelsCommand: CommandModule<object, Args> = {
       .option('warmup', { type: 'string', default: '1', describe: 'untimed warm-up runs' })
       .option('json', { type: 'boolean', default: false, describe: 'JSON array on stdout' })
       .option('one-process', { type: 'boolean', default: false, describe: 'profile all models in this process (no isolation)' })
-      .option('backend', { type: 'string', describe: 'auto | tensorflow | wasm | cpu (default KD_BACKEND or auto)' })
+      .option('backend', { type: 'string', describe: 'auto | tensorflow | webgpu | wasm | cpu (default KD_BACKEND or auto)' })
       .option('threads', { type: 'string', describe: 'wasm threads (default KD_THREADS or 1)' }) as never,
   handler: async (args) => {
     const size = parseIntFlag('--size', args.size, { min: 8 });
@@ -51,7 +51,7 @@ export const benchModelsCommand: CommandModule<object, Args> = {
     const names = listModels(args.model ?? '*');
     if (names.length === 0) throw new UsageError(`--model: no registered model matches '${args.model}'; registered: ${listModels().join(', ')}`);
     if (names.length > 1 && !args['one-process']) return runIsolated(names, args);
-    await initBackend({ backend: args.backend, threads: args.threads, quiet: args.json });
+    await initBackend({ backend: args.backend, threads: args.threads, quiet: args.json, readsAsync: true }); // profileModel reads with await
     const rows: Record<string, unknown>[] = [];
     for (const name of names) {
       const model = createModel(name, { rng: new Rng(1) });
