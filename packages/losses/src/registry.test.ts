@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng, useBackend, type TapSpec } from '@kd/core';
-import { connectorFor } from './connectors.ts';
+import { connectorFor } from './nn/connectors.ts';
 import { encodeNpy, npyToNhwc, parseNpy } from './npy.ts';
 import { createLoss, createPairLoss, listLosses, listPairLosses } from './registry.ts';
 import { expectClose, expectNoLeak, fixturePath, value } from './test-helpers.ts';

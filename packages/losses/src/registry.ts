@@ -1,21 +1,21 @@
 import * as tf from '@tensorflow/tfjs';
 import { Registry, UsageError, type Module, type Rng, type TapSpec } from '@kd/core';
-import { attentionTransfer, type AttentionTransferOptions } from './attention-transfer.ts';
-import { bcdLoss, type BcdInputs, type BcdOptions } from './bcd.ts';
-import { boundaryDistillation, type BoundaryDistillationOptions } from './bcd-boundary.ts';
-import { contextDistillation, type ContextDistillationOptions } from './bcd-context.ts';
-import { connectorFor, type ConnectorKind } from './connectors.ts';
-import { channelWiseDistillation, type CwdOptions } from './cwd.ts';
-import { csnetLoss, type BnActivationPair, type DynamicWeightDecayOptions } from './dynamic-weight-decay.ts';
-import { fitnet } from './fitnet.ts';
-import { FsdLevelLoss, type FsdInputs, type FsdOptions } from './fsd.ts';
-import { kaAdaptationLoss } from './ka-adaptation.ts';
-import { kaAffinityLoss } from './ka-affinity.ts';
-import { KnowledgeAdaptation, type KaStudentInputs, type KnowledgeAdaptationOptions } from './knowledge-adaptation.ts';
-import { pairwiseAffinity, type PairwiseOptions } from './pairwise.ts';
-import { pixelKl, type PixelKlOptions } from './pixel-kl.ts';
-import { scfnetSupervisedLoss } from './scfnet-supervised.ts';
-import { softDiceKd } from './soft-dice-kd.ts';
+import { attentionTransfer, type AttentionTransferOptions } from './kd/feature/attention-transfer.ts';
+import { bcdLoss, type BcdInputs, type BcdOptions } from './seeds/bcd/bcd.ts';
+import { boundaryDistillation, type BoundaryDistillationOptions } from './seeds/bcd/bcd-boundary.ts';
+import { contextDistillation, type ContextDistillationOptions } from './seeds/bcd/bcd-context.ts';
+import { connectorFor, type ConnectorKind } from './nn/connectors.ts';
+import { channelWiseDistillation, type CwdOptions } from './kd/logits/cwd.ts';
+import { csnetLoss, type BnActivationPair, type DynamicWeightDecayOptions } from './seeds/csnet/dynamic-weight-decay.ts';
+import { fitnet } from './kd/feature/fitnet.ts';
+import { FsdLevelLoss, type FsdInputs, type FsdOptions } from './seeds/fsd/fsd.ts';
+import { kaAdaptationLoss } from './seeds/ka/ka-adaptation.ts';
+import { kaAffinityLoss } from './seeds/ka/ka-affinity.ts';
+import { KnowledgeAdaptation, type KaStudentInputs, type KnowledgeAdaptationOptions } from './seeds/ka/knowledge-adaptation.ts';
+import { pairwiseAffinity, type PairwiseOptions } from './kd/relation/pairwise.ts';
+import { pixelKl, type PixelKlOptions } from './kd/logits/pixel-kl.ts';
+import { scfnetSupervisedLoss } from './seeds/scfnet/scfnet-supervised.ts';
+import { softDiceKd } from './seeds/scfnet/soft-dice-kd.ts';
 
 /** A built loss: typed inputs → scalar, plus the learnable parts it owns (train them with the student). */
 export interface Loss<I> {

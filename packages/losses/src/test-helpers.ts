@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
-/** A golden JSON written by scripts/make_goldens.py. */
+/** A golden JSON written by tools/reference/losses/make_goldens.py (repo root). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function golden(name: string): any {
   return JSON.parse(fs.readFileSync(path.join(HERE, 'goldens', `${name}.json`), 'utf8'));
