@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../packages/core/src/fs/atomic-write.ts';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -20,13 +21,6 @@ export interface DemoModelEntry {
   task: string;
   inputSize: [number, number];
   source?: string;
-}
-
-function writeAtomic(file: string, bytes: Uint8Array | string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, bytes);
-  fs.renameSync(tmp, file);
 }
 
 /** The dist folder of an npm package as the core package resolves it. */
@@ -51,7 +45,7 @@ export function vendorTfjs(demoDir: string): string[] {
     const src = path.join(dir, name);
     const dst = path.join(demoDir, 'vendor', name);
     if (!fs.existsSync(src)) throw new Error(`demo: ${src} is missing; run pnpm install`);
-    if (!fs.existsSync(dst) || fs.statSync(dst).size !== fs.statSync(src).size) writeAtomic(dst, fs.readFileSync(src));
+    if (!fs.existsSync(dst) || fs.statSync(dst).size !== fs.statSync(src).size) writeFileAtomic(dst, fs.readFileSync(src));
     out.push(dst);
   }
   return out;
@@ -72,7 +66,7 @@ export function indexModels(modelsDir: string): DemoModelEntry[] {
     }
     entries.push({ id, path: `models/${id}/model.json`, model: meta.model, task: meta.task, inputSize: meta.inputSize, source: meta.source });
   }
-  writeAtomic(path.join(modelsDir, 'index.json'), JSON.stringify(entries, null, 1));
+  writeFileAtomic(path.join(modelsDir, 'index.json'), JSON.stringify(entries, null, 1));
   return entries;
 }
 

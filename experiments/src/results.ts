@@ -1,15 +1,11 @@
-import fs from 'node:fs';
-import path from 'node:path';
+import { writeFileAtomic } from '@kd/core';
 import { stringify } from 'csv-stringify/sync';
 import type { ExperimentResult, Row } from './experiment.ts';
 
 /** Writes the result table as CSV (temp file + rename: never half-written). */
 export function writeResultCsv(file: string, result: ExperimentResult): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
   const csv = stringify(result.rows.map((r) => result.columns.map((c) => r[c] ?? '')), { header: true, columns: result.columns });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, csv);
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, csv);
 }
 
 /** Formats a number for the terminal table: integers as is, others to 4 significant places. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { UsageError } from '@kd/core';
+import { UsageError, writeFileAtomic } from '@kd/core';
 import { parseCsv, scorecardMarkdown, type ClaimResult } from '@kd/bench';
 import '../experiments/index.ts';
 import { REPO_ROOT, userPath } from '../paths.ts';
@@ -55,9 +55,7 @@ export const scorecardCommand: CommandModule<object, ScorecardArgs> = {
     }
     const file = userPath(args.write);
     const card = buildScorecard(results, path.dirname(file));
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, replaceScorecard(fs.readFileSync(file, 'utf8'), card, file));
-    fs.renameSync(tmp, file);
+    writeFileAtomic(file, replaceScorecard(fs.readFileSync(file, 'utf8'), card, file));
     console.log(`wrote the scorecard into ${file}`);
   },
 };

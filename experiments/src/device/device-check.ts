@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { Rng, activeBackend, initBackend, probeDawn, releaseWebGpu, type DenseModel } from '@kd/core';
+import { Rng, activeBackend, initBackend, probeDawn, releaseWebGpu, writeFileAtomic, type DenseModel } from '@kd/core';
 import { createModel, isKdModel, listModels } from '@kd/models';
 import { profileModel } from '@kd/bench';
 import { assignBuffers, calibrateBatchNorm, denseMseLoss, inputTarget, readBuffers, taskLoss, testImages, type OutputsLoss } from '../../../packages/models/src/testing/train-step.ts';
@@ -132,11 +132,9 @@ async function time(flags: Flags): Promise<void> {
   }
 }
 
-/** Writes `data` as JSON to `file` through a temp file and a rename. */
-function writeJsonAtomic(file: string, data: unknown): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(data, null, 2) + '\n');
-  fs.renameSync(tmp, file);
+/** Writes `data` as JSON (and a newline) to `file` atomically. */
+function writeJsonLine(file: string, data: unknown): void {
+  writeFileAtomic(file, JSON.stringify(data, null, 2) + '\n');
 }
 
 async function all(flags: Flags): Promise<void> {
@@ -152,7 +150,7 @@ async function all(flags: Flags): Promise<void> {
     adapter_reason: probe.reason ?? null, budget_s: budget / 1000, parity: [] as unknown[], timings: [] as unknown[], skipped: [] as string[],
   };
   const file = path.join(out, 'device-check.json');
-  writeJsonAtomic(file, result);
+  writeJsonLine(file, result);
   const run = (name: string, args: string[], capS: number): Record<string, unknown>[] => {
     const left = budget - (Date.now() - t0);
     if (left < 20_000) {
@@ -168,16 +166,16 @@ async function all(flags: Flags): Promise<void> {
   };
   if (probe.adapter) {
     result.parity = run('parity', ['parity'], 300);
-    writeJsonAtomic(file, result);
+    writeJsonLine(file, result);
   } else (result.skipped as string[]).push(`parity (no WebGPU adapter: ${probe.reason})`);
   for (const model of TIMED_MODELS) {
     for (const backend of probe.adapter ? ['webgpu', 'wasm'] : ['wasm']) {
       (result.timings as unknown[]).push(...run(`time-${model}-${backend}`, ['time', '--model', model, '--backend', backend, ...pass], 240));
-      writeJsonAtomic(file, result);
+      writeJsonLine(file, result);
     }
   }
   result.seconds = (Date.now() - t0) / 1000;
-  writeJsonAtomic(file, result);
+  writeJsonLine(file, result);
   console.log(JSON.stringify(result, null, 2));
 }
 

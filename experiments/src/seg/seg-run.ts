@@ -1,4 +1,4 @@
-import { Rng } from '@kd/core';
+import { Rng, writeJsonAtomic } from '@kd/core';
 import type { ResultRow } from '@kd/bench';
 import { Distiller, TeacherOutputCache, evaluateSeg, fitDense, type BatchSource, type DistillTerm, type OptimizerSpec } from '@kd/distill';
 import { crossEntropyIgnore } from '@kd/losses';
@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { RunContext } from '../sweep/sweep-experiment.ts';
 import { ensureTeacher } from '../sweep/teacher-store.ts';
-import { writeJsonAtomic } from '../sweep/run-store.ts';
 import { CITYSCAPES_CLASSES, segDataRoot, segLoaders, type SegDataConfig } from './seg-setup.ts';
 
 export interface SegSweepConfig extends SegDataConfig {

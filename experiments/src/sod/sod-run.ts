@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
+import { writeJsonAtomic } from '@kd/core';
 import type { ResultRow } from '@kd/bench';
 import { evaluateSodSource, fitDense, type BatchSource, type Distiller, type FitDenseSpec, type TaskLoss } from '@kd/distill';
 import { bceWithLogits, csnetLoss, scfnetSupervisedLoss } from '@kd/losses';
 import { collectDwdPairs, countModel, type DwdPair, type KdModel } from '@kd/models';
 import path from 'node:path';
-import { writeJsonAtomic } from '../sweep/run-store.ts';
 import type { RunContext } from '../sweep/sweep-experiment.ts';
 
 /** Supervised SOD losses by config value. */

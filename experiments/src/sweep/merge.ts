@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeDirAtomicSync } from '@kd/core';
 import { gridPoints, type RunSpec } from './expand.ts';
 import { readFinishedRuns, runDirOf } from './run-store.ts';
 import type { SweepExperiment } from './sweep-experiment.ts';
@@ -32,11 +33,7 @@ export function mergeSweeps(exp: SweepExperiment, sources: readonly string[], ou
     for (const [hash] of readFinishedRuns(src, exp.name)) {
       const to = runDirOf(outDir, exp.name, hash);
       if (fs.existsSync(path.join(to, 'row.json'))) continue;
-      const tmp = `${to}.${process.pid}.tmp`;
-      fs.rmSync(tmp, { recursive: true, force: true });
-      fs.cpSync(runDirOf(src, exp.name, hash), tmp, { recursive: true });
-      fs.rmSync(to, { recursive: true, force: true });
-      fs.renameSync(tmp, to);
+      writeDirAtomicSync(to, (tmp) => fs.cpSync(runDirOf(src, exp.name, hash), tmp, { recursive: true }));
     }
   }
   const finished = readFinishedRuns(outDir, exp.name);

@@ -30,14 +30,6 @@ export function claimFileOf(outDir: string, experiment: string, hash: string): s
   return path.join(outDir, 'runs', experiment, '.claims', hash);
 }
 
-/** Writes JSON via temp file + rename: a reader never sees half a file. */
-export function writeJsonAtomic(file: string, value: unknown): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(value, null, 2));
-  fs.renameSync(tmp, file);
-}
-
 /** Every finished run of `experiment` under `outDir`, by hash (runs without row.json are unfinished). */
 export function readFinishedRuns(outDir: string, experiment: string): Map<string, StoredRun> {
   const root = path.join(outDir, 'runs', experiment);

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { Rng, type BackendInfo } from '@kd/core';
+import { Rng, writeJsonAtomic, type BackendInfo } from '@kd/core';
 import { NonFiniteLossError } from '@kd/distill';
 import type { Config } from '../config.ts';
 import { expandSweep, type RunSpec } from './expand.ts';
 import { Claim, sleep, touchHeldClaims } from './claim.ts';
-import { claimFileOf, isFinished, readFinishedRuns, runDirOf, writeJsonAtomic, type StoredRun } from './run-store.ts';
+import { claimFileOf, isFinished, readFinishedRuns, runDirOf, type StoredRun } from './run-store.ts';
 import { takeShard, type Shard } from './shard.ts';
 import type { SweepExperiment } from './sweep-experiment.ts';
 import { writeSweepTables } from './sweep-tables.ts';

@@ -1,19 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '@kd/core';
 import { CLAIM_COLUMNS, aggregateSeeds, claimRows, claimsMarkdown, judgeClaims, rowsToCsv, toMarkdown, type PerImageStat, type ResultRow } from '@kd/bench';
 import type { RunSpec } from './expand.ts';
 import { runDirOf, type StoredRun } from './run-store.ts';
 import type { SweepExperiment } from './sweep-experiment.ts';
 
 const PROVENANCE = ['seed', 'backend', 'threads', 'git_hash'];
-
-/** Writes text via temp file + rename. */
-function writeAtomic(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
-}
 
 /** One raw row per finished run, in table order (variant, grid point, model columns, provenance, status). */
 export function rawRowsOf(specs: readonly RunSpec[], finished: Map<string, StoredRun>): ResultRow[] {
@@ -65,11 +58,11 @@ export function writeTablesFromRaw(exp: SweepExperiment, raw: readonly ResultRow
   });
   const failed = raw.filter((r) => r.status === 'failed').length;
   const rawCols = ['variant', ...gridKeys, ...exp.groupBy, ...exp.metrics, ...PROVENANCE, 'status', 'error', 'failed_step', 'run'];
-  writeAtomic(path.join(outDir, `${exp.name}.raw.csv`), rowsToCsv(raw, [...new Set([...rawCols, ...Object.keys(raw[0] ?? {})])]));
+  writeFileAtomic(path.join(outDir, `${exp.name}.raw.csv`), rowsToCsv(raw, [...new Set([...rawCols, ...Object.keys(raw[0] ?? {})])]));
   const aggCols = [...groupBy, 'seeds', 'n_test', ...exp.metrics.flatMap((m) => [m, `${m}_std`, ...(paperMetrics.includes(m) ? [`paper_${m}`] : [])]), 'backend', 'threads', 'git_hash'];
-  writeAtomic(path.join(outDir, `${exp.name}.csv`), rowsToCsv(agg, aggCols));
+  writeFileAtomic(path.join(outDir, `${exp.name}.csv`), rowsToCsv(agg, aggCols));
   const judged = judgeClaims(raw, exp.claims ?? [], { precondition: exp.precondition, perImage: opts.perImage });
-  if (exp.claims?.length) writeAtomic(path.join(outDir, `${exp.name}.claims.csv`), rowsToCsv(claimRows(judged.claims), CLAIM_COLUMNS));
+  if (exp.claims?.length) writeFileAtomic(path.join(outDir, `${exp.name}.claims.csv`), rowsToCsv(claimRows(judged.claims), CLAIM_COLUMNS));
   const md = [
     `# ${exp.name}`,
     '',
@@ -87,6 +80,6 @@ export function writeTablesFromRaw(exp: SweepExperiment, raw: readonly ResultRow
     ...(exp.note ? ['', exp.note] : []),
     '',
   ].join('\n');
-  writeAtomic(path.join(outDir, `${exp.name}.md`), md);
+  writeFileAtomic(path.join(outDir, `${exp.name}.md`), md);
   return agg;
 }

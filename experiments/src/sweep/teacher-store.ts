@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeDirAtomic } from '@kd/core';
 import type { ResultRow } from '@kd/bench';
 import { loadModel, saveModel, type KdModel } from '@kd/models';
 import { configHash } from '../config.ts';
@@ -57,12 +58,10 @@ export async function ensureTeacher(cacheDir: string, spec: Record<string, unkno
     try {
       if (fs.existsSync(meta)) return await load();
       const { model, row } = await train();
-      const tmp = `${dir}.${process.pid}.tmp`;
-      fs.rmSync(tmp, { recursive: true, force: true });
-      await saveModel(model, path.join(tmp, 'model'));
-      fs.writeFileSync(path.join(tmp, 'teacher.json'), JSON.stringify({ spec, row }, null, 2));
-      fs.rmSync(dir, { recursive: true, force: true });
-      fs.renameSync(tmp, dir);
+      await writeDirAtomic(dir, async (tmp) => {
+        await saveModel(model, path.join(tmp, 'model'));
+        fs.writeFileSync(path.join(tmp, 'teacher.json'), JSON.stringify({ spec, row }, null, 2));
+      });
       return { model, row, key, trained: true };
     } finally {
       claim.release();

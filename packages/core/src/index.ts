@@ -4,6 +4,7 @@ export * from './registry.ts';
 export * from './backend.ts';
 export * from './leak.ts';
 export * from './run-info.ts';
+export * from './fs/atomic-write.ts';
 export { registerWasmGradKernels } from './wasm-grad/register.ts';
 export { resizeBilinear, resizeBilinearBackward, interpMatrix } from './ops/resize-bilinear.ts';
 export { dilatedConv2d, dilatedDepthwiseConv2d, dilatedConv2dValid, dilatedDepthwiseConv2dValid } from './ops/dilated-conv.ts';

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import * as wasm from '@tensorflow/tfjs-backend-wasm';
+import { writeFileAtomic } from './fs/atomic-write.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -19,13 +20,11 @@ export async function initWasmThreaded(threads: number): Promise<boolean> {
   const { wasmWorkerContents } = require(path.join(pkgDir, 'wasm-out/tfjs-backend-wasm-threaded-simd.worker.js'));
   const mainJs = path.join(pkgDir, 'wasm-out/tfjs-backend-wasm-threaded-simd.js');
   const workerFile = path.join(os.tmpdir(), `kdlab-wasm-pthread-${process.pid}.cjs`);
-  const tmp = `${workerFile}.${process.hrtime.bigint()}.tmp`;
-  fs.writeFileSync(
-    tmp,
+  writeFileAtomic(
+    workerFile,
     String(wasmWorkerContents).replace(/\n/g, '\\n') +
       `\n;global.importScripts=function(){(0,eval)(require('fs').readFileSync(${JSON.stringify(mainJs)},'utf8'))};\n`,
   );
-  fs.renameSync(tmp, workerFile);
   process.on('exit', () => {
     try { fs.unlinkSync(workerFile); } catch { /* already gone */ }
   });

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import sharp from 'sharp';
-import { DataError } from '@kd/core';
+import { DataError, writeFileAtomic } from '@kd/core';
 
 sharp.cache(false);
 
@@ -37,24 +36,16 @@ export async function readGray(file: string): Promise<RawImage> {
   }
 }
 
-/** Writes via a temp file and rename, so a crash never leaves a half-written file. */
-export async function writeAtomic(file: string, bytes: Uint8Array | Buffer): Promise<void> {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await fs.promises.writeFile(tmp, bytes);
-  await fs.promises.rename(tmp, file);
-}
-
 export async function writeJpeg(file: string, rgb: Uint8Array, width: number, height: number, quality = 92): Promise<void> {
-  await writeAtomic(file, await sharp(rgb, { raw: { width, height, channels: 3 } }).jpeg({ quality }).toBuffer());
+  writeFileAtomic(file, await sharp(rgb, { raw: { width, height, channels: 3 } }).jpeg({ quality }).toBuffer());
 }
 
 /** Writes a 1-channel 8-bit PNG (sharp needs b-w colourspace to keep it single-channel). */
 export async function writeGrayPng(file: string, gray: Uint8Array, width: number, height: number): Promise<void> {
-  await writeAtomic(file, await sharp(gray, { raw: { width, height, channels: 1 } }).toColourspace('b-w').png().toBuffer());
+  writeFileAtomic(file, await sharp(gray, { raw: { width, height, channels: 1 } }).toColourspace('b-w').png().toBuffer());
 }
 
 /** Writes an 8-bit RGB PNG ([H, W, 3] row-major). */
 export async function writeRgbPng(file: string, rgb: Uint8Array, width: number, height: number): Promise<void> {
-  await writeAtomic(file, await sharp(rgb, { raw: { width, height, channels: 3 } }).png().toBuffer());
+  writeFileAtomic(file, await sharp(rgb, { raw: { width, height, channels: 3 } }).png().toBuffer());
 }

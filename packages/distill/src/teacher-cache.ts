@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { Module, TappedOutput } from '@kd/core';
+import { writeFileAtomic, type Module, type TappedOutput } from '@kd/core';
 
 /**
  * On-disk cache of a frozen teacher's outputs and tapped features, content-addressed by
@@ -61,10 +61,6 @@ export class TeacherOutputCache {
     const header = Buffer.from(JSON.stringify({ outputs: out.outputs.map((t) => t.shape), taps: Object.fromEntries(Object.entries(out.taps).map(([k, t]) => [k, t.shape])) }));
     const parts = [Buffer.alloc(4), header, ...tensors.map((t) => Buffer.from((t.dataSync() as Float32Array).slice().buffer))];
     parts[0].writeUInt32LE(header.length, 0);
-    const f = this.file(key);
-    fs.mkdirSync(path.dirname(f), { recursive: true });
-    const tmp = `${f}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, Buffer.concat(parts));
-    fs.renameSync(tmp, f);
+    writeFileAtomic(this.file(key), Buffer.concat(parts));
   }
 }

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { Rng, UsageError, withTaps } from '@kd/core';
-import { writeAtomic } from '@kd/data';
+import { Rng, UsageError, withTaps, writeFileAtomic } from '@kd/core';
 import { encodeNpy, npyToNhwc, parseNpy, type NpyArray } from '@kd/losses';
 import { createModel, listModels, loadWeights } from '@kd/models';
 
@@ -66,7 +65,7 @@ export async function runTaps(args: TapsArgs, log: (s: string) => void = () => {
     for (const [i, t] of feats.entries()) {
       const file = path.join(args.out, `${names[i]}.npy`);
       const data = (await t.data()) as Float32Array;
-      await writeAtomic(file, encodeNpy(data, t.shape));
+      writeFileAtomic(file, encodeNpy(data, t.shape));
       written.push({ tap: names[i], file, shape: t.shape });
       log(`${names[i]} [${t.shape.join(',')}] → ${file}`);
     }

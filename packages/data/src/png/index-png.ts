@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import { decode, encode, hasPngSignature } from 'fast-png';
-import { DataError } from '@kd/core';
-import { writeAtomic } from '../image-io.ts';
+import { DataError, writeFileAtomic } from '@kd/core';
 
 /** A single-channel map of 8-bit ids, [H, W] row-major. */
 export interface IndexMap {
@@ -73,5 +72,5 @@ function unpackBits(src: Uint8Array, width: number, height: number, depth: numbe
 /** Writes an 8-bit palette PNG whose pixel values are `indices` ([H, W]); `palette` is 256 RGB triples. */
 export async function writePalettePng(file: string, indices: Uint8Array, width: number, height: number, palette: readonly (readonly number[])[]): Promise<void> {
   const bytes = encode({ width, height, data: indices, channels: 1, depth: 8, palette: palette.map((c) => [c[0], c[1], c[2]]) });
-  await writeAtomic(file, bytes);
+  writeFileAtomic(file, bytes);
 }

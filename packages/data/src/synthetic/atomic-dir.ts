@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeDirAtomic } from '@kd/core';
 import { PhaseProgress } from './progress.ts';
 
 /**
- * Builds a generated dataset folder in `<root>.<pid>.<n>.tmp` and renames it into place, so a
+ * Builds a generated dataset folder in a temp folder beside it (core `writeDirAtomic`) and renames it into place, so a
  * crash never leaves a half-written dataset. `manifest` (the generator name, version and
  * options) is written as `manifest.json`; when `root` already holds the same manifest the
  * build is skipped. Several processes may build the same dataset at once (sweep jobs): the
@@ -12,32 +13,21 @@ import { PhaseProgress } from './progress.ts';
  * generated, false when it reused the existing copy. `total` items (the generator ticks
  * `progress` once per sample) drive a `generating <folder>` progress line for long builds.
  */
-let builds = 0;
-
 export async function buildDirAtomically(root: string, manifest: object, build: (tmp: string, progress: PhaseProgress) => Promise<void>, total = 0): Promise<boolean> {
   const text = JSON.stringify(manifest, null, 2);
   const mf = path.join(root, 'manifest.json');
-  if (fs.existsSync(mf) && fs.readFileSync(mf, 'utf8') === text) return false;
-  const tmp = `${root}.${process.pid}.${++builds}.tmp`;
-  fs.rmSync(tmp, { recursive: true, force: true });
-  fs.mkdirSync(tmp, { recursive: true });
+  const built = (): boolean => fs.existsSync(mf) && fs.readFileSync(mf, 'utf8') === text;
+  if (built()) return false;
   const progress = new PhaseProgress(`generating ${path.basename(root)}`, total);
-  try {
-    await build(tmp, progress);
-    fs.writeFileSync(path.join(tmp, 'manifest.json'), text);
-    progress.done();
-  } catch (e) {
-    fs.rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
-  if (fs.existsSync(mf) && fs.readFileSync(mf, 'utf8') === text) {
-    fs.rmSync(tmp, { recursive: true, force: true }); // another process finished first
-    return false;
-  }
-  fs.rmSync(root, { recursive: true, force: true });
-  fs.mkdirSync(path.dirname(root), { recursive: true });
-  fs.renameSync(tmp, root);
-  return true;
+  return writeDirAtomic(
+    root,
+    async (tmp) => {
+      await build(tmp, progress);
+      fs.writeFileSync(path.join(tmp, 'manifest.json'), text);
+      progress.done();
+    },
+    { keepExisting: built }, // another process finished first: its copy may already be read
+  );
 }
 
 /** Zero-padded sample name, e.g. `train_00007`. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { Rng } from '@kd/core';
-import { writeAtomic, writeJpeg } from '../image-io.ts';
+import { Rng, writeFileAtomic } from '@kd/core';
+import { writeJpeg } from '../image-io.ts';
 import { buildDirAtomically } from './atomic-dir.ts';
 import { renderObjectScene } from './object-scene.ts';
 
@@ -39,7 +39,7 @@ export async function synthCocoDataset(root: string, opts: { seed: number; n: nu
         }
       }
       const json = { info: { description: 'kdlab synthetic COCO twin', version: String(SYNTH_COCO_VERSION) }, images, annotations, categories: SYNTH_COCO_CATEGORIES };
-      await writeAtomic(path.join(tmp, 'annotations', `instances_${split}.json`), Buffer.from(JSON.stringify(json)));
+      writeFileAtomic(path.join(tmp, 'annotations', `instances_${split}.json`), Buffer.from(JSON.stringify(json)));
     }
   }, opts.n + Math.max(1, Math.ceil(opts.n / 4)));
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { Rng } from '@kd/core';
-import { writeGrayPng, writeAtomic, writeJpeg } from '../image-io.ts';
+import { Rng, writeFileAtomic } from '@kd/core';
+import { writeGrayPng, writeJpeg } from '../image-io.ts';
 import { writePalettePng } from '../png/index-png.ts';
 import { VOC_DET_CLASSES, VOC_PALETTE, VOC_SEG_CLASSES } from '../seg/voc-classes.ts';
 import { vocXml } from '../det/voc-xml.ts';
@@ -35,10 +35,10 @@ export async function synthVocDataset(root: string, opts: { seed: number; n: num
       await writePalettePng(path.join(tmp, 'SegmentationClass', `${name}.png`), withVoid, s.width, s.height, VOC_PALETTE);
       await writeGrayPng(path.join(tmp, 'SegmentationClassAug', `${name}.png`), withVoid, s.width, s.height);
       const objects = s.objects.map((o) => ({ name: VOC_DET_CLASSES[o.cls - 1], xmin: o.x1 + 1, ymin: o.y1 + 1, xmax: o.x2, ymax: o.y2, truncated: o.truncated, difficult: o.area < 64 }));
-      await writeAtomic(path.join(tmp, 'Annotations', `${name}.xml`), Buffer.from(vocXml({ folder: 'VOC2099', filename: `${name}.jpg`, width: s.width, height: s.height, objects })));
+      writeFileAtomic(path.join(tmp, 'Annotations', `${name}.xml`), Buffer.from(vocXml({ folder: 'VOC2099', filename: `${name}.jpg`, width: s.width, height: s.height, objects })));
       progress.tick();
     }
-    const write = (rel: string, names: string[]) => writeAtomic(path.join(tmp, 'ImageSets', rel), Buffer.from(names.join('\n') + '\n'));
+    const write = (rel: string, names: string[]) => writeFileAtomic(path.join(tmp, 'ImageSets', rel), Buffer.from(names.join('\n') + '\n'));
     await write('Segmentation/train.txt', lists.train);
     await write('Segmentation/train_aug.txt', lists.train);
     await write('Segmentation/val.txt', lists.val);

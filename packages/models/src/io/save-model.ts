@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { DataError, Rng } from '@kd/core';
+import { DataError, Rng, writeFileAtomic } from '@kd/core';
 import { isKdModel, type KdModel } from '../model.ts';
 import { createModel } from '../registry.ts';
-import { writeFileAtomic } from './atomic-write.ts';
 
 /** tfjs' shard size (4 MiB), as tfjs-converter writes `group1-shardKofN.bin`. */
 const SHARD_BYTES = 4 * 1024 * 1024;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { writeFileAtomic } from '@kd/core';
 import { assertInputSize, type KdModel } from '../../model.ts';
-import { writeFileAtomic } from '../atomic-write.ts';
 import { buildGraph, type GraphWeight } from './build-graph.ts';
 import { foldBatchNorm } from './fold-batch-norm.ts';
 import { traceForward } from './trace-forward.ts';
