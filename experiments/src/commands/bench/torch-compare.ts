@@ -9,14 +9,14 @@ import { createModel } from '@kd/models';
 import { REPO_ROOT } from '../../paths.ts';
 
 const PYTHON = '/usr/bin/python3';
-const SERVER = path.join(REPO_ROOT, 'bench/torch-reference/server.py');
+const SERVER = path.join(REPO_ROOT, 'tools/reference/torch-timing/server.py');
 const MODELS = ['scfnet-mbv3-x0.5', 'csnet-l-x1'] as const;
 type Task = 'train' | 'infer_b1' | 'infer_b8';
 const TASKS: Task[] = ['train', 'infer_b1', 'infer_b8'];
 
 interface Args { json: boolean; threads: number; models: string; rounds: number; iters: number; size: number; batch: number; 'csnet-micro-batches': number }
 
-/** The torch side: `bench/torch-reference/server.py`, one JSON line per request and reply. */
+/** The torch side: `tools/reference/torch-timing/server.py`, one JSON line per request and reply. */
 class TorchServer {
   private readonly lines: AsyncIterator<string>;
   constructor(private readonly proc: ChildProcessWithoutNullStreams) {
@@ -131,7 +131,7 @@ const r2 = (v: number) => Math.round(v * 100) / 100;
 
 /**
  * `pnpm exp bench torch-compare [--json] [--threads N] [--models a,b] [--rounds R] [--iters K]`
- * Times the same architectures in tfjs (wasm) and PyTorch (bench/torch-reference, one Python
+ * Times the same architectures in tfjs (wasm) and PyTorch (tools/reference/torch-timing, one Python
  * process), interleaved: per round and model, train b8 then inference b1 and b8, K timed runs on
  * each side (after one warm-up), the side going first alternating between rounds. Prints medians
  * over all timed runs and the ratios tfjs/torch, plus the load average before and after.

@@ -12,7 +12,7 @@ interface DetFixtureCase {
   expected: { voc07: VocResult; voc_all_point: VocResult; voc07_no_plus_one: VocResult; voc_all_point_no_plus_one: VocResult; coco: CocoResult };
 }
 
-// Expected values: packages/bench/scripts/det_reference.py (numpy ports of voc_eval and COCOeval).
+// Expected values: tools/reference/metrics/det_reference.py (numpy ports of voc_eval and COCOeval).
 const fx = readFixture<{ cases: DetFixtureCase[] }>('det-cases.json');
 const COCO_KEYS = ['AP', 'AP50', 'AP75', 'APs', 'APm', 'APl', 'AR1', 'AR10', 'AR100', 'ARs', 'ARm', 'ARl'] as const;
 

@@ -14,7 +14,7 @@ interface SegCase {
   expected: Pick<SegScores, 'IoU' | 'mIoU' | 'Acc' | 'mAcc' | 'Dice' | 'mDice' | 'aAcc'>;
 }
 
-// Expected values: packages/bench/scripts/seg_reference.py (numpy port of mmseg IoUMetric).
+// Expected values: tools/reference/metrics/seg_reference.py (numpy port of mmseg IoUMetric).
 const fx = readFixture<{ cases: SegCase[] }>('seg-cases.json');
 
 describe('SegEvaluator (mmseg conventions)', () => {

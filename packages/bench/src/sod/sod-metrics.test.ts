@@ -14,7 +14,7 @@ interface SodFixture {
   salmetric: { MAE: number; maxFm: number; meanFm: number };
 }
 
-// Expected values: packages/bench/scripts/sod_reference.py (numpy/scipy, PySODMetrics 1.6 algorithms).
+// Expected values: tools/reference/metrics/sod_reference.py (numpy/scipy, PySODMetrics 1.6 algorithms).
 const fx = readFixture<SodFixture>('sod-cases.json');
 const KEYS = ['MAE', 'Smeasure', 'wFmeasure', 'adpFm', 'meanFm', 'maxFm', 'adpEm', 'meanEm', 'maxEm'] as const;
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 
-/** Test-only: reads `packages/bench/fixtures/<name>` (written by `packages/bench/scripts/*.py`). */
+/** Test-only: reads `packages/bench/fixtures/<name>` (written by `tools/reference/metrics/*.py`). */
 export function readFixture<T>(name: string): T {
   const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures', name);
   return JSON.parse(fs.readFileSync(file, 'utf8')) as T;

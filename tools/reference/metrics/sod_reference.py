@@ -1,7 +1,7 @@
 """Reference SOD metrics written from the PySODMetrics 1.6 documented algorithms (numpy/scipy),
-plus the SalMetric convention. Writes ../fixtures/sod-cases.json for sod tests.
+plus the SalMetric convention. Writes packages/bench/fixtures/sod-cases.json for sod tests.
 
-Run: python3 packages/bench/scripts/sod_reference.py   (numpy + scipy; not PySODMetrics itself)
+Run: python3 tools/reference/metrics/sod_reference.py   (numpy + scipy; not PySODMetrics itself)
 Convention choices that differ from a literal PySODMetrics run are marked CONVENTION.
 """
 import json
@@ -248,11 +248,11 @@ def main():
     em = np.mean([curves[i][3] for i in keep], axis=0)
     summary = {k: float(np.mean([out[i]["expected"][k] for i in keep])) for k in ["MAE", "Smeasure", "wFmeasure", "adpFm", "adpEm"]}
     summary.update(meanFm=float(f.mean()), maxFm=float(f.max()), meanEm=float(em.mean()), maxEm=float(em.max()), num_images=len(keep))
-    res = dict(generator="packages/bench/scripts/sod_reference.py", images=out, summary=summary,
+    res = dict(generator="tools/reference/metrics/sod_reference.py", images=out, summary=summary,
                curves=dict(fm=f.tolist(), em=em.tolist(), precision=np.mean([curves[i][0] for i in keep], axis=0).tolist(),
                            recall=np.mean([curves[i][1] for i in keep], axis=0).tolist()),
                salmetric=salmetric(preds, gts))
-    path = os.path.join(os.path.dirname(__file__), "..", "fixtures", "sod-cases.json")
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "packages", "bench", "fixtures", "sod-cases.json")
     with open(path, "w") as fh:
         json.dump(res, fh)
     print(f"wrote {path}: {len(out)} images")

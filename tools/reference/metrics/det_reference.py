@@ -1,8 +1,8 @@
 """Reference detection metrics written from the documented algorithms of the VOC devkit /
 py-faster-rcnn `voc_eval` (11-point and all-point AP) and pycocotools `COCOeval` (bbox).
-Writes ../fixtures/det-cases.json. numpy only; pycocotools is not installed here.
+Writes packages/bench/fixtures/det-cases.json. numpy only; pycocotools is not installed here.
 
-Run: python3 packages/bench/scripts/det_reference.py
+Run: python3 tools/reference/metrics/det_reference.py
 Documented choices: detections with equal scores keep input order (stable sort) in both;
 a VOC class without non-difficult gt has AP null and is left out of the mAP.
 """
@@ -281,9 +281,9 @@ def main():
         c["expected"] = dict(voc07=voc_eval(c, True), voc_all_point=voc_eval(c, False), voc07_no_plus_one=voc_eval(c, True, plus_one=False),
                              voc_all_point_no_plus_one=voc_eval(c, False, plus_one=False), coco=coco_eval(c))
         res.append(c)
-    path = os.path.join(os.path.dirname(__file__), "..", "fixtures", "det-cases.json")
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "packages", "bench", "fixtures", "det-cases.json")
     with open(path, "w") as fh:
-        json.dump(dict(generator="packages/bench/scripts/det_reference.py", cases=res), fh)
+        json.dump(dict(generator="tools/reference/metrics/det_reference.py", cases=res), fh)
     print(f"wrote {path}: {len(res)} cases")
 
 

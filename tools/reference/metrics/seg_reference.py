@@ -1,7 +1,7 @@
 """Reference segmentation metrics written from mmseg's IoUMetric algorithm (intersect_and_union
-with histc over [0, C-1], ignore index dropped, nan-means). Writes ../fixtures/seg-cases.json.
+with histc over [0, C-1], ignore index dropped, nan-means). Writes packages/bench/fixtures/seg-cases.json.
 
-Run: python3 packages/bench/scripts/seg_reference.py  (numpy only)
+Run: python3 tools/reference/metrics/seg_reference.py  (numpy only)
 """
 import json
 import os
@@ -69,9 +69,9 @@ def main():
     cases.append(dict(name="random C=5", num_classes=5, ignore_index=255, images=imgs))
     for c in cases:
         c["expected"] = metrics([(i["pred"], i["gt"]) for i in c["images"]], c["num_classes"], c["ignore_index"])
-    path = os.path.join(os.path.dirname(__file__), "..", "fixtures", "seg-cases.json")
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "packages", "bench", "fixtures", "seg-cases.json")
     with open(path, "w") as fh:
-        json.dump(dict(generator="packages/bench/scripts/seg_reference.py", cases=cases), fh)
+        json.dump(dict(generator="tools/reference/metrics/seg_reference.py", cases=cases), fh)
     print(f"wrote {path}: {len(cases)} cases")
 
 
