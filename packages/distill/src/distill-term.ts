@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { resizeBilinear, type Module } from '@kd/core';
-import { createLoss, softDiceKd, type ConnectorKind } from '@kd/losses';
+import { createLoss, softDiceKd, type ConnectorKind, type PairLossName } from '@kd/losses';
 
 /** Tap name meaning the model's main output (logits) rather than an intermediate feature; `out:k` is output k. */
 export const MAIN_OUTPUT = 'out';
@@ -20,12 +20,12 @@ export interface DistillTerm {
 }
 
 /**
- * A term from a registered pair loss (`pixel-kl`, `cwd`, `pairwise`, `attention-transfer`,
- * `bcd-context`, `bcd-boundary`, `ka-affinity`, …) on one student tap and one teacher tap.
+ * A term from any registered pair loss (`PairLossName`: `pixel-kl`, `cwd`, `pairwise`,
+ * `attention-transfer`, `bcd-context`, `bcd-boundary`, `ka-affinity`, …) on one student tap and one teacher tap.
  * `fitnet` gets a connector derived from the two tap declarations (see `fitnetTerm`).
  */
 export function pairTerm(
-  loss: 'pixel-kl' | 'cwd' | 'pairwise' | 'attention-transfer' | 'bcd-context' | 'bcd-boundary',
+  loss: PairLossName,
   weight: number, studentTap: string, teacherTap: string, options: Record<string, unknown> = {}, name: string = loss,
   { alignSpatial = false }: { alignSpatial?: boolean } = {},
 ): DistillTerm {

@@ -31,4 +31,5 @@ export * from './nn/l2-normalize.ts';
 export * from './nn/stop-gradient.ts';
 export * from './shape-checks.ts';
 export * from './npy.ts';
+export * from './define-loss.ts';
 export * from './registry.ts';

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng, useBackend, type TapSpec } from '@kd/core';
 import { connectorFor } from './nn/connectors.ts';
 import { encodeNpy, npyToNhwc, parseNpy } from './npy.ts';
-import { createLoss, createPairLoss, listLosses, listPairLosses } from './registry.ts';
+import { LOSSES, createLoss, createPairLoss, describeLoss, listLosses, listPairLosses, type LossName, type PairLossName } from './registry.ts';
 import { expectClose, expectNoLeak, fixturePath, value } from './test-helpers.ts';
 
 beforeAll(async () => {
@@ -15,10 +15,28 @@ const load = (name: string, layout: 'nchw' | 'nhwc') => npyToNhwc(parseNpy(fs.re
 
 describe('loss registry', () => {
   it('lists every loss and the pair losses the CLI can run', () => {
-    expect(listLosses()).toEqual(['attention-transfer', 'bcd', 'bcd-boundary', 'bcd-context', 'csnet', 'cwd', 'fitnet', 'fsd', 'ka', 'ka-adaptation', 'ka-affinity', 'pairwise', 'pixel-kl', 'scfnet-supervised', 'soft-dice-kd']);
+    // The list derives from the definitions: every one registered once, sorted, with its doc line.
+    const names = LOSSES.map((d) => d.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(listLosses()).toEqual([...names].sort());
+    for (const n of names) expect(describeLoss(n)).toBe(LOSSES.find((d) => d.name === n)!.doc);
     expect(listLosses('bcd*')).toEqual(['bcd', 'bcd-boundary', 'bcd-context']);
     expect(listPairLosses()).toContain('pixel-kl');
     expect(listPairLosses()).not.toContain('fsd');
+    // A pair loss takes exactly { student, teacher } NHWC maps.
+    for (const n of listPairLosses()) expect(Object.keys(LOSSES.find((d) => d.name === n)!.inputs).sort()).toEqual(['student', 'teacher']);
+  });
+
+  it('the catalog types derive from the definitions', () => {
+    const pair: PairLossName = 'cwd';
+    const name: LossName = 'fsd';
+    // @ts-expect-error fsd takes a foreground mask too, so it is not a pair loss
+    const notPair: PairLossName = 'fsd';
+    // @ts-expect-error unknown names do not typecheck
+    expect(() => createLoss('pixel-k')).toThrow(/did you mean 'pixel-kl'/);
+    // @ts-expect-error options are typed per loss
+    createLoss('pixel-kl', { tau: 2 });
+    expect([pair, name, notPair]).toEqual(['cwd', 'fsd', 'fsd']);
   });
 
   it('unknown names suggest the nearest; non-pair losses are refused by createPairLoss', () => {

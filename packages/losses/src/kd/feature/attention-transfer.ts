@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { l2Normalize } from '../../nn/l2-normalize.ts';
 import { assertSameSpatial } from '../../shape-checks.ts';
+import { PAIR_INPUTS, defineLoss, randomPair, type PairInputs } from '../../define-loss.ts';
 
 export interface AttentionTransferOptions {
   /** Exponent p of the attention map mean_c |F|^p (default 2, as in the paper's experiments). */
@@ -29,3 +30,14 @@ export function attentionTransfer(student: tf.Tensor4D, teacher: tf.Tensor4D, { 
   assertSameSpatial('attention-transfer', 'student', student, 'teacher', teacher);
   return tf.tidy(() => tf.mean(tf.squaredDifference(attentionMap(student, p), attentionMap(teacher, p))) as tf.Scalar);
 }
+
+export const attentionTransferDef = defineLoss({
+  name: 'attention-transfer',
+  doc: 'attention transfer: mean squared difference of normalised mean_c|F|^p maps',
+  inputs: PAIR_INPUTS,
+  agree: [['student', 'teacher', 'spatial']],
+  options: { p: { type: 'number', default: 2, positive: true, doc: 'exponent p of mean_c |F|^p' } },
+  compute: ({ student, teacher }: PairInputs, o: AttentionTransferOptions) => attentionTransfer(student, teacher, o),
+  example: (rng) => ({ inputs: randomPair(rng, [2, 4, 5, 3], [2, 4, 5, 6]), options: {} }),
+  differentiable: 'student',
+});

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertPositive, assertSameShape } from '../../shape-checks.ts';
+import { PAIR_INPUTS, defineLoss, randomPair, type PairInputs } from '../../define-loss.ts';
 
 export interface CwdOptions {
   /** Temperature τ of the spatial softmax (default 4, the CWD paper's segmentation setting). */
@@ -27,3 +28,14 @@ export function channelWiseDistillation(student: tf.Tensor4D, teacher: tf.Tensor
     return tf.mul(kl, (T * T) / (n * c)) as tf.Scalar;
   });
 }
+
+export const cwdDef = defineLoss({
+  name: 'cwd',
+  doc: 'channel-wise distillation: T²/(N·C)·Σ KL of per-channel spatial softmax',
+  inputs: PAIR_INPUTS,
+  agree: [['student', 'teacher', 'shape']],
+  options: { T: { type: 'number', default: 4, positive: true, doc: 'softmax temperature' } },
+  compute: ({ student, teacher }: PairInputs, o: CwdOptions) => channelWiseDistillation(student, teacher, o),
+  example: (rng) => ({ inputs: randomPair(rng, [2, 3, 4, 5], undefined, 3), options: {} }),
+  differentiable: 'student',
+});

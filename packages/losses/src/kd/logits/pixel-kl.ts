@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertPositive, assertSameShape } from '../../shape-checks.ts';
+import { PAIR_INPUTS, defineLoss, randomPair, type PairInputs } from '../../define-loss.ts';
 
 export interface PixelKlOptions {
   /** Softmax temperature T (default 1). */
@@ -26,3 +27,14 @@ export function pixelKl(student: tf.Tensor4D, teacher: tf.Tensor4D, { T = 1 }: P
     return tf.mul(tf.mean(kl), T * T) as tf.Scalar;
   });
 }
+
+export const pixelKlDef = defineLoss({
+  name: 'pixel-kl',
+  doc: 'T²·mean over pixels of KL(softmax(t/T) ‖ softmax(s/T))',
+  inputs: PAIR_INPUTS,
+  agree: [['student', 'teacher', 'shape']],
+  options: { T: { type: 'number', default: 1, positive: true, doc: 'softmax temperature' } },
+  compute: ({ student, teacher }: PairInputs, o: PixelKlOptions) => pixelKl(student, teacher, o),
+  example: (rng) => ({ inputs: randomPair(rng, [2, 3, 4, 5], undefined, 3), options: { T: 2 } }),
+  differentiable: 'student',
+});

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { DataError } from '@kd/core';
 import { l2NormalizePlusEps } from '../../nn/l2-normalize.ts';
 import { assertSameSpatial } from '../../shape-checks.ts';
+import { PAIR_INPUTS, defineLoss, randomPair, type PairInputs } from '../../define-loss.ts';
 
 export interface PairwiseOptions {
   /**
@@ -45,3 +46,14 @@ export function pairwiseAffinity(student: tf.Tensor4D, teacher: tf.Tensor4D, { p
     return tf.mean(tf.squaredDifference(affinity(student), affinity(teacher))) as tf.Scalar;
   });
 }
+
+export const pairwiseDef = defineLoss({
+  name: 'pairwise',
+  doc: 'SKD pair-wise cosine affinity, mean squared difference (optional ceil max-pool)',
+  inputs: PAIR_INPUTS,
+  agree: [['student', 'teacher', 'spatial']],
+  options: { poolKernel: { type: 'int[]', length: 2, doc: 'max-pool kernel H W (stride = kernel, ceil mode); default no pooling' } },
+  compute: ({ student, teacher }: PairInputs, o: PairwiseOptions) => pairwiseAffinity(student, teacher, o),
+  example: (rng) => ({ inputs: randomPair(rng, [2, 5, 4, 3], [2, 5, 4, 6]), options: { poolKernel: [2, 2] as [number, number] } }),
+  differentiable: 'student',
+});

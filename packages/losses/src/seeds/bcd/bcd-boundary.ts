@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { DataError, resizeBilinear } from '@kd/core';
 import { l2Normalize } from '../../nn/l2-normalize.ts';
 import { assertPositive, assertRank, fmtShape } from '../../shape-checks.ts';
+import { PAIR_INPUTS, defineLoss, randomPair, type PairInputs } from '../../define-loss.ts';
 
 /**
  * Semantic edge strength of a feature map from pixel-pair affinity (BCD boundary extraction,
@@ -85,3 +86,19 @@ export function boundaryDistillation(
     return tf.addN(terms) as tf.Scalar;
   });
 }
+
+export const bcdBoundaryDef = defineLoss({
+  name: 'bcd-boundary',
+  doc: 'BCD boundary distillation on one stage (paper description, not released code)',
+  inputs: PAIR_INPUTS,
+  // Channels may differ and the student map is resized to the teacher's grid.
+  agree: [['student', 'teacher', 'batch']],
+  options: {
+    weights: { type: 'object', doc: 'per-stage weights (number[]), default 1 each' },
+    form: { type: 'string', default: 'mse', choices: ['mse', 'kl'], doc: 'mse of edge maps, or τ_b²·KL of their spatial softmax' },
+    tauB: { type: 'number', default: 1, positive: true, doc: "τ_b of the 'kl' form" },
+  },
+  compute: ({ student, teacher }: PairInputs, o: BoundaryDistillationOptions) => boundaryDistillation([student], [teacher], o),
+  example: (rng) => ({ inputs: randomPair(rng, [2, 5, 7, 3], [2, 3, 4, 5]), options: {} }),
+  differentiable: 'student',
+});

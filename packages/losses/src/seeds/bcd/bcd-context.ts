@@ -3,6 +3,7 @@ import { adaptiveAvgPool2d } from '../../nn/adaptive-avg-pool.ts';
 import { l2Normalize } from '../../nn/l2-normalize.ts';
 import { assertPositive, assertRank } from '../../shape-checks.ts';
 import { DataError } from '@kd/core';
+import { PAIR_INPUTS, defineLoss, randomPair, type PairInputs } from '../../define-loss.ts';
 
 export interface ContextDistillationOptions {
   /** τ_c of the relation softmax (default 0.1). */
@@ -51,3 +52,18 @@ export function contextDistillation(student: tf.Tensor4D, teacher: tf.Tensor4D, 
     return tf.mul(tf.mean(kl), tauC * tauC) as tf.Scalar;
   });
 }
+
+export const bcdContextDef = defineLoss({
+  name: 'bcd-context',
+  doc: 'BCD context distillation: KL of pixel self-relations (paper description, not released code)',
+  inputs: PAIR_INPUTS,
+  // Channels and grids may differ (both are pooled to one grid).
+  agree: [['student', 'teacher', 'batch']],
+  options: {
+    tauC: { type: 'number', default: 0.1, positive: true, doc: 'τ_c of the relation softmax' },
+    maxGrid: { type: 'int[]', length: 2, default: [32, 64], doc: 'largest pooled grid H W' },
+  },
+  compute: ({ student, teacher }: PairInputs, o: ContextDistillationOptions) => contextDistillation(student, teacher, o),
+  example: (rng) => ({ inputs: randomPair(rng, [2, 6, 10, 4], [2, 5, 7, 7]), options: {} }),
+  differentiable: 'student',
+});

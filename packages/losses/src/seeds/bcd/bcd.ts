@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { boundaryDistillation, type BoundaryDistillationOptions } from './bcd-boundary.ts';
 import { contextDistillation, type ContextDistillationOptions } from './bcd-context.ts';
 import { pixelKl } from '../../kd/logits/pixel-kl.ts';
+import { defineLoss, randomTensor } from '../../define-loss.ts';
 
 export interface BcdOptions {
   /** λ_bd; 0 switches boundary distillation off (default 1). */
@@ -57,3 +58,37 @@ export function bcdLoss(inputs: BcdInputs, opts: BcdOptions = {}): BcdLoss {
     return { total, boundary, context, kd };
   });
 }
+
+export const bcdDef = defineLoss({
+  name: 'bcd',
+  doc: 'BCD: λ_kd·pixel KL + λ_bd·boundary + λ_cd·context, each switchable',
+  inputs: {
+    studentStages: { kind: 'nhwc[]', doc: 'distilled student stages, [N,H,W,C] each' },
+    teacherStages: { kind: 'nhwc[]', doc: 'the teacher stages they are compared with' },
+    studentLast: { kind: 'nhwc', doc: 'student last feature map [N,H,W,Cs]' },
+    teacherLast: { kind: 'nhwc', doc: 'teacher last feature map [N,H,W,Ct]' },
+    studentLogits: { kind: 'nhwc', doc: '[N,H,W,K] logits, only with kdWeight > 0' },
+    teacherLogits: { kind: 'nhwc', doc: '[N,H,W,K] logits, only with kdWeight > 0' },
+  },
+  agree: [['studentStages', 'teacherStages', 'batch'], ['studentLast', 'teacherLast', 'batch'], ['studentLogits', 'teacherLogits', 'shape']],
+  options: {
+    boundaryWeight: { type: 'number', default: 1, doc: 'λ_bd; 0 switches boundary distillation off' },
+    contextWeight: { type: 'number', default: 1, doc: 'λ_cd; 0 switches context distillation off' },
+    kdWeight: { type: 'number', default: 0, doc: 'λ_kd of the base pixel KL at T = 1; 0 switches it off' },
+    boundary: { type: 'object', doc: 'bcd-boundary options' },
+    context: { type: 'object', doc: 'bcd-context options' },
+  },
+  compute: (i: BcdInputs, o: BcdOptions) => bcdLoss(i, o).total,
+  example: (rng) => ({
+    inputs: {
+      studentStages: [randomTensor<tf.Rank.R4>(rng, [2, 6, 8, 3])],
+      teacherStages: [randomTensor<tf.Rank.R4>(rng, [2, 6, 8, 5])],
+      studentLast: randomTensor<tf.Rank.R4>(rng, [2, 6, 10, 4]),
+      teacherLast: randomTensor<tf.Rank.R4>(rng, [2, 5, 7, 7]),
+      studentLogits: randomTensor<tf.Rank.R4>(rng, [2, 6, 8, 3], 2),
+      teacherLogits: randomTensor<tf.Rank.R4>(rng, [2, 6, 8, 3], 2),
+    },
+    options: { kdWeight: 1 },
+  }),
+  differentiable: 'studentLast',
+});

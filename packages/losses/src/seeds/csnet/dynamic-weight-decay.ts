@@ -3,6 +3,7 @@ import { DataError } from '@kd/core';
 import { bceWithLogits } from '../../task/bce-dice.ts';
 import { fmtShape } from '../../shape-checks.ts';
 import { stopGradient } from '../../nn/stop-gradient.ts';
+import { defineLoss, randomTensor } from '../../define-loss.ts';
 
 /**
  * One BatchNorm the dynamic weight decay acts on: its γ and the activation that follows it.
@@ -69,3 +70,34 @@ export function dynamicWeightDecay(pairs: readonly BnActivationPair[], { weight 
 export function csnetLoss(logits: tf.Tensor4D, mask: tf.Tensor4D, pairs: readonly BnActivationPair[], opts: DynamicWeightDecayOptions = {}): tf.Scalar {
   return tf.tidy(() => tf.add(bceWithLogits(logits, mask), dynamicWeightDecay(pairs, opts)) as tf.Scalar);
 }
+
+export interface CsnetInputs {
+  /** [N,H,W,1] logits of the single output. */
+  logits: tf.Tensor4D;
+  /** [N,H,W,1] mask in [0,1]. */
+  mask: tf.Tensor4D;
+  /** One pair per ILBlock branch BN (see `BnActivationPair`). */
+  pairs: readonly BnActivationPair[];
+}
+
+export const csnetDef = defineLoss({
+  name: 'csnet',
+  doc: 'CSNet: BCE-with-logits + 3.0·dynamic weight decay on ILBlock BN γ',
+  inputs: {
+    logits: { kind: 'nhwc', doc: '[N,H,W,1] logits' },
+    mask: { kind: 'nhwc', doc: '[N,H,W,1] mask in [0,1]' },
+    pairs: { kind: 'bn-pairs', doc: 'BN γ [C] and its post-activation [N,H,W,C], per branch' },
+  },
+  agree: [['logits', 'mask', 'shape']],
+  options: { weight: { type: 'number', default: 3, positive: true, doc: 'weight of the dynamic weight decay (AUTO.FLOPS.WEIGHT)' } },
+  compute: ({ logits, mask, pairs }: CsnetInputs, o: DynamicWeightDecayOptions) => csnetLoss(logits, mask, pairs, o),
+  example: (rng) => ({
+    inputs: {
+      logits: randomTensor<tf.Rank.R4>(rng, [2, 6, 6, 1], 2),
+      mask: tf.tidy(() => tf.sigmoid(randomTensor(rng, [2, 6, 6, 1]))) as tf.Tensor4D,
+      pairs: [3, 5].map((c) => ({ gamma: randomTensor<tf.Rank.R1>(rng, [c]), activation: randomTensor<tf.Rank.R4>(rng, [2, 3, 3, c]) })),
+    },
+    options: {},
+  }),
+  differentiable: 'logits',
+});

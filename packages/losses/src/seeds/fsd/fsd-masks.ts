@@ -1,8 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { DataError } from '@kd/core';
-
-/** A ground-truth box in image pixels: [x1, y1, x2, y2] (top-left, bottom-right). */
-export type Box = readonly [number, number, number, number];
+import { DataError, type Box } from '@kd/core';
 
 export interface ForegroundMaskOptions {
   /** Network input size [height, width] in pixels (mmdet `img_shape`). */

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng, useBackend } from '@kd/core';
+import { Rng, useBackend, type Box } from '@kd/core';
 import { FsdLevelLoss } from './fsd.ts';
 import { fsdAttention } from './fsd-attention.ts';
-import { backgroundMask, gaussianForegroundMask, type Box } from './fsd-masks.ts';
+import { backgroundMask, gaussianForegroundMask } from './fsd-masks.ts';
 import { allFinite, checkGradient, expectClose, expectNoLeak, golden, t4, value } from '../../test-helpers.ts';
 
 const g = golden('fsd');

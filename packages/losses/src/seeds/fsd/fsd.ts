@@ -5,6 +5,7 @@ import { fsdRegionKl } from './fsd-feature-kl.ts';
 import { FsdGlobalRelation } from './fsd-global-relation.ts';
 import { backgroundMask } from './fsd-masks.ts';
 import { fmtShape } from '../../shape-checks.ts';
+import { defineLoss, randomTensor, requireRng } from '../../define-loss.ts';
 
 export interface FsdOptions {
   studentChannels: number;
@@ -96,3 +97,34 @@ export class FsdLevelLoss extends Module {
     });
   }
 }
+
+export const fsdDef = defineLoss({
+  name: 'fsd',
+  doc: 'FSD: fg/bg KL + 0.001·attention L1 + 1e-5·GcBlock relation (module = align conv + GcBlock)',
+  inputs: {
+    student: { kind: 'nhwc', doc: 'student FPN level [N,H,W,Cs]' },
+    teacher: { kind: 'nhwc', doc: 'teacher FPN level [N,H,W,Ct] (a constant)' },
+    foreground: { kind: 'nhw', doc: 'foreground mask [N,H,W] from gaussianForegroundMask' },
+  },
+  agree: [['student', 'teacher', 'spatial'], ['teacher', 'foreground', 'spatial']],
+  options: {
+    rng: { type: 'object', doc: 'seeds the align conv and the GcBlock' },
+    studentChannels: { type: 'number', doc: 'Cs' },
+    teacherChannels: { type: 'number', doc: 'Ct' },
+    temperature: { type: 'number', default: 0.5, positive: true, doc: 'attention temperature' },
+    gamma: { type: 'number', default: 0.001, doc: 'weight of the attention L1' },
+    lambda: { type: 'number', default: 1e-5, doc: 'weight of the GcBlock relation MSE' },
+    components: { type: 'object', doc: 'switch terms off: { foreground, background, attention, relation }' },
+  },
+  module: (o: FsdOptions & { rng: Rng }) => new FsdLevelLoss(requireRng('fsd', o), o),
+  compute: (i: FsdInputs, _o: FsdOptions & { rng: Rng }, fsd: FsdLevelLoss) => fsd.forward(i).total,
+  example: (rng) => ({
+    inputs: {
+      student: randomTensor<tf.Rank.R4>(rng, [2, 6, 6, 4]),
+      teacher: randomTensor<tf.Rank.R4>(rng, [2, 6, 6, 6]),
+      foreground: tf.tidy(() => tf.relu(randomTensor(rng, [2, 6, 6]))) as tf.Tensor3D,
+    },
+    options: { rng: rng.fork('fsd'), studentChannels: 4, teacherChannels: 6 },
+  }),
+  differentiable: 'student',
+});

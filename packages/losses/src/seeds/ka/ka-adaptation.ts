@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { l2Normalize } from '../../nn/l2-normalize.ts';
 import { assertSameShape } from '../../shape-checks.ts';
+import { PAIR_INPUTS, defineLoss, randomPair, type PairInputs } from '../../define-loss.ts';
 
 /**
  * Knowledge Adaptation's adaptation loss (He et al., CVPR 2019, p = 1, q = 2):
@@ -22,3 +23,14 @@ export function kaAdaptationLoss(latent: tf.Tensor4D, adapted: tf.Tensor4D): tf.
     return tf.mean(tf.abs(tf.sub(z, a))) as tf.Scalar;
   });
 }
+
+export const kaAdaptationDef = defineLoss({
+  name: 'ka-adaptation',
+  doc: 'Knowledge Adaptation: L1 between L2-normalised teacher code (teacher) and adapted student (student)',
+  inputs: PAIR_INPUTS,
+  agree: [['student', 'teacher', 'shape']],
+  options: {},
+  compute: ({ student, teacher }: PairInputs, _o: Record<string, never>) => kaAdaptationLoss(teacher, student),
+  example: (rng) => ({ inputs: randomPair(rng, [2, 4, 3, 5]), options: {} }),
+  differentiable: 'student',
+});

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { l2Normalize } from '../../nn/l2-normalize.ts';
 import { assertSameSpatial } from '../../shape-checks.ts';
+import { PAIR_INPUTS, defineLoss, randomPair, type PairInputs } from '../../define-loss.ts';
 
 /**
  * Spatially normalised cosine affinity of a feature map (Knowledge Adaptation,
@@ -36,3 +37,14 @@ export function kaAffinityLoss(latent: tf.Tensor4D, adapted: tf.Tensor4D): tf.Sc
     return tf.mean(rowNorm) as tf.Scalar;
   });
 }
+
+export const kaAffinityDef = defineLoss({
+  name: 'ka-affinity',
+  doc: 'Knowledge Adaptation: row-wise L2 between cosine pixel affinities of teacher code and student',
+  inputs: PAIR_INPUTS,
+  agree: [['student', 'teacher', 'spatial']],
+  options: {},
+  compute: ({ student, teacher }: PairInputs, _o: Record<string, never>) => kaAffinityLoss(teacher, student),
+  example: (rng) => ({ inputs: randomPair(rng, [2, 4, 3, 3], [2, 4, 3, 5]), options: {} }),
+  differentiable: 'student',
+});

@@ -5,6 +5,7 @@ import { KaAffinityAdapter, KaFeatureAdapter } from './ka-adapters.ts';
 import { kaAdaptationLoss } from './ka-adaptation.ts';
 import { kaAffinityLoss } from './ka-affinity.ts';
 import { KaAutoencoder, autoencoderLoss, type KaAutoencoderOptions } from './ka-autoencoder.ts';
+import { defineLoss, randomTensor, requireRng } from '../../define-loss.ts';
 
 export interface KnowledgeAdaptationOptions {
   teacherChannels: number;
@@ -108,3 +109,37 @@ export class KnowledgeAdaptation extends Module {
     return parts;
   }
 }
+
+export const kaDef = defineLoss({
+  name: 'ka',
+  doc: 'Knowledge Adaptation stage 2: CE + 50·adapt + 1·affinity (module = autoencoder + adapters)',
+  inputs: {
+    logits: { kind: 'nhwc', doc: '[N,H,W,K] student class logits' },
+    labels: { kind: 'nhw', doc: '[N,H,W] labels, 255 = ignore' },
+    studentFeature: { kind: 'nhwc', doc: "[N,h,w,Cs] student's last features" },
+    teacherFeature: { kind: 'nhwc', doc: "[N,H',W',Ct] teacher's last features (a constant)" },
+  },
+  agree: [['logits', 'labels', 'spatial'], ['studentFeature', 'teacherFeature', 'batch']],
+  options: {
+    rng: { type: 'object', doc: 'seeds the autoencoder and the adapters' },
+    teacherChannels: { type: 'number', doc: 'Ct of the teacher feature' },
+    studentChannels: { type: 'number', doc: 'Cs of the student feature' },
+    autoencoder: { type: 'object', doc: 'autoencoder layout { channels, strides }' },
+    beta: { type: 'number', default: 50, doc: 'weight of the adaptation loss' },
+    gamma: { type: 'number', default: 1, doc: 'weight of the affinity loss' },
+    alpha: { type: 'number', default: 1e-7, doc: 'L1 weight on the code in the autoencoder stage' },
+  },
+  module: (o: KnowledgeAdaptationOptions & { rng: Rng }) => new KnowledgeAdaptation(requireRng('ka', o), o),
+  compute: (i: KaStudentInputs, _o: KnowledgeAdaptationOptions & { rng: Rng }, ka: KnowledgeAdaptation) => ka.studentStageLoss(i).total,
+  example: (rng) => ({
+    inputs: {
+      logits: randomTensor<tf.Rank.R4>(rng, [2, 8, 8, 3], 2),
+      labels: tf.tidy(() => tf.cast(tf.floor(tf.mul(tf.sigmoid(randomTensor(rng, [2, 8, 8], 2)), 2.999)), 'int32')) as tf.Tensor3D,
+      studentFeature: randomTensor<tf.Rank.R4>(rng, [2, 4, 4, 4]),
+      teacherFeature: randomTensor<tf.Rank.R4>(rng, [2, 4, 4, 6]),
+    },
+    options: { rng: rng.fork('ka'), teacherChannels: 6, studentChannels: 4, autoencoder: { strides: [1, 1, 1] as [number, number, number] } },
+    prepare: (loss) => (loss.module as KnowledgeAdaptation).startStudentStage(),
+  }),
+  differentiable: 'logits',
+});

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { softDice } from '../../task/soft-dice.ts';
+import { defineLoss, randomTensor } from '../../define-loss.ts';
 
 /** KD-SCFNet output weights for (p2, p3, p4, p5). */
 export const SCFNET_OUTPUT_WEIGHTS = [1, 1 / 2, 1 / 4, 1 / 8];
@@ -24,3 +25,27 @@ export function softDiceKd(studentOutputs: readonly tf.Tensor4D[], teacherMain: 
     return total as tf.Scalar;
   });
 }
+
+export interface SoftDiceKdInputs {
+  /** k × [N,H,W,1] student logits, main output first. */
+  studentOutputs: readonly tf.Tensor4D[];
+  /** [N,H,W,1] teacher main-output logits (a constant). */
+  teacherMain: tf.Tensor4D;
+}
+
+export const softDiceKdDef = defineLoss({
+  name: 'soft-dice-kd',
+  doc: 'KD-SCFNet: soft dice of each student output against σ(teacher main), weights 1, ½, ¼, ⅛',
+  inputs: {
+    studentOutputs: { kind: 'nhwc[]', doc: 'k × [N,H,W,1] student logits, main first' },
+    teacherMain: { kind: 'nhwc', doc: '[N,H,W,1] teacher main logits' },
+  },
+  agree: [['studentOutputs', 'teacherMain', 'spatial']],
+  options: { weights: { type: 'object', default: SCFNET_OUTPUT_WEIGHTS, doc: 'per-output weights (number[]); further outputs halve' } },
+  compute: ({ studentOutputs, teacherMain }: SoftDiceKdInputs, o: { weights?: number[] }) => softDiceKd(studentOutputs, teacherMain, o.weights),
+  example: (rng) => ({
+    inputs: { studentOutputs: [0, 1, 2].map(() => randomTensor<tf.Rank.R4>(rng, [2, 6, 6, 1], 2)), teacherMain: randomTensor<tf.Rank.R4>(rng, [2, 6, 6, 1], 2) },
+    options: {},
+  }),
+  differentiable: 'studentOutputs',
+});
