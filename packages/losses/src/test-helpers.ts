@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
+import type { FsdLevelLoss } from './seeds/fsd/fsd.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -68,4 +69,22 @@ export function expectNoLeak(fn: () => tf.Tensor | tf.Tensor[] | Record<string, 
 /** All finite? */
 export function allFinite(t: tf.Tensor): boolean {
   return t.dataSync().every(Number.isFinite);
+}
+
+/** Loads the PyTorch weights of goldens/fsd.json (align 4→6, conv_mask, both GcBlock MLPs) into an FSD level loss. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function assignFsdWeights(m: FsdLevelLoss, w: any): FsdLevelLoss {
+  m.align!.weight.assign(tf.tensor(w.align.w));
+  m.align!.bias!.assign(tf.tensor(w.align.b));
+  m.relation.convMask.weight.assign(tf.tensor(w.mask.w));
+  m.relation.convMask.bias!.assign(tf.tensor(w.mask.b));
+  for (const [mlp, p] of [[m.relation.mlpStudent, w.mlp_s], [m.relation.mlpTeacher, w.mlp_t]] as const) {
+    mlp.conv1.weight.assign(tf.tensor(p.w1));
+    mlp.conv1.bias!.assign(tf.tensor(p.b1));
+    mlp.norm.weight.assign(tf.tensor(p.lnW));
+    mlp.norm.bias.assign(tf.tensor(p.lnB));
+    mlp.conv2.weight.assign(tf.tensor(p.w2));
+    mlp.conv2.bias!.assign(tf.tensor(p.b2));
+  }
+  return m;
 }

@@ -4,7 +4,7 @@ import { Rng, useBackend, type Box } from '@kd/core';
 import { FsdLevelLoss } from './fsd.ts';
 import { fsdAttention } from './fsd-attention.ts';
 import { backgroundMask, gaussianForegroundMask } from './fsd-masks.ts';
-import { allFinite, checkGradient, expectClose, expectNoLeak, golden, t4, value } from '../../test-helpers.ts';
+import { allFinite, assignFsdWeights, checkGradient, expectClose, expectNoLeak, golden, t4, value } from '../../test-helpers.ts';
 
 const g = golden('fsd');
 let student: tf.Tensor4D, teacher: tf.Tensor4D;
@@ -13,20 +13,7 @@ const opts = () => ({ imageSize: g.imageSize as [number, number], featureSize: g
 /** An FSD module carrying the golden weights (align 4→6, conv_mask_t, both MLPs). */
 function goldenModule(components = {}): FsdLevelLoss {
   const m = new FsdLevelLoss(new Rng(1), { studentChannels: 4, teacherChannels: 6, components });
-  const w = g.weights;
-  m.align!.weight.assign(tf.tensor(w.align.w));
-  m.align!.bias!.assign(tf.tensor(w.align.b));
-  m.relation.convMask.weight.assign(tf.tensor(w.mask.w));
-  m.relation.convMask.bias!.assign(tf.tensor(w.mask.b));
-  for (const [mlp, p] of [[m.relation.mlpStudent, w.mlp_s], [m.relation.mlpTeacher, w.mlp_t]] as const) {
-    mlp.conv1.weight.assign(tf.tensor(p.w1));
-    mlp.conv1.bias!.assign(tf.tensor(p.b1));
-    mlp.norm.weight.assign(tf.tensor(p.lnW));
-    mlp.norm.bias.assign(tf.tensor(p.lnB));
-    mlp.conv2.weight.assign(tf.tensor(p.w2));
-    mlp.conv2.bias!.assign(tf.tensor(p.b2));
-  }
-  return m;
+  return assignFsdWeights(m, g.weights);
 }
 
 beforeAll(async () => {
