@@ -1,4 +1,4 @@
-import type { Box } from './det-case.ts';
+import type { Box } from '@kd/core';
 
 /** IoU thresholds 0.50:0.05:0.95 exactly as numpy `linspace` builds them (pycocotools). */
 export const COCO_IOU_THRS: readonly number[] = Array.from({ length: 10 }, (_, i) => (i === 9 ? 0.95 : i * ((0.95 - 0.5) / 9) + 0.5));

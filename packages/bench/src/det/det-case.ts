@@ -1,8 +1,6 @@
-import { DataError } from '@kd/core';
+import { DataError, type Box } from '@kd/core';
 
 export type Id = string | number;
-/** Box corners in pixels: [x1, y1, x2, y2] with x2 ≥ x1, y2 ≥ y1. */
-export type Box = [number, number, number, number];
 
 export interface GtObject {
   image_id: Id;

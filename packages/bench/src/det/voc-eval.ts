@@ -1,4 +1,5 @@
-import { keyOf, type Box, type DetCase } from './det-case.ts';
+import type { Box } from '@kd/core';
+import { keyOf, type DetCase } from './det-case.ts';
 
 export interface VocOptions {
   /** VOC2007 11-point interpolation (true) or all-point area under the PR curve (false). */

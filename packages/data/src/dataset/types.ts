@@ -3,6 +3,7 @@
  * cheap, structured-cloneable so they can be posted to loader workers) and decodes one ref into
  * a `Sample` (typed arrays, row-major, NHWC without the N).
  */
+import type { BoxCorners } from '@kd/core';
 
 export type Task = 'sod' | 'seg' | 'det';
 
@@ -26,13 +27,9 @@ export interface SampleRef {
 }
 
 /** One object box in pixel-edge coordinates: pixel column i spans [i, i+1). */
-export interface DetObject {
+export interface DetObject extends BoxCorners {
   /** Contiguous class index into the dataset's `classes`. */
   cls: number;
-  x1: number;
-  y1: number;
-  x2: number;
-  y2: number;
   /** VOC `difficult` or COCO `iscrowd`: evaluators ignore these. */
   difficult: boolean;
   truncated: boolean;

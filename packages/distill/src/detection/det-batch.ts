@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { Box } from '@kd/core';
 import { normalizeInto, type Sample } from '@kd/data';
 import type { DetTarget } from '@kd/models';
 
@@ -9,7 +10,7 @@ export interface DetBatch {
   /** Per image: corners [G·4] and classes [G] (G may be 0). */
   targets: DetTarget[];
   /** Per image: boxes as [x1,y1,x2,y2] tuples (for FSD's foreground masks). */
-  boxes: [number, number, number, number][][];
+  boxes: Box[][];
   size: [number, number];
 }
 
@@ -27,7 +28,7 @@ export function makeDetBatch(samples: readonly Sample[], norm: { mean: readonly 
   return {
     x: tf.tensor4d(data, [samples.length, H, W, 3]),
     targets: objs.map((o) => ({ boxes: Float32Array.from(o.flatMap((b) => [b.x1, b.y1, b.x2, b.y2])), classes: Int32Array.from(o.map((b) => b.cls)) })),
-    boxes: objs.map((o) => o.map((b) => [b.x1, b.y1, b.x2, b.y2] as [number, number, number, number])),
+    boxes: objs.map((o) => o.map((b): Box => [b.x1, b.y1, b.x2, b.y2])),
     size: [H, W],
   };
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Module, tapSpec, type DenseModel, type Rng } from '@kd/core';
+import { Module, tapSpec, type Box, type DenseModel, type Rng } from '@kd/core';
 import { FsdLevelLoss, gaussianForegroundMask, type FsdComponents } from '@kd/losses';
 
 export interface FsdDistillerOptions {
@@ -49,7 +49,7 @@ export class FsdDistiller extends Module {
    * student/teacher: tap name → [N,H_l,W_l,C]; boxes: per image [x1,y1,x2,y2] in input pixels;
    * imageSize [H, W] of the network input.
    */
-  loss(student: Record<string, tf.Tensor4D>, teacher: Record<string, tf.Tensor4D>, boxes: readonly (readonly [number, number, number, number][])[], imageSize: [number, number]): FsdLossValue {
+  loss(student: Record<string, tf.Tensor4D>, teacher: Record<string, tf.Tensor4D>, boxes: readonly (readonly Box[])[], imageSize: [number, number]): FsdLossValue {
     return tf.tidy(() => {
       const levels = this.taps.map((name, i) => {
         const s = student[name], t = teacher[name];

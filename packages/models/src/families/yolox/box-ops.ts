@@ -2,7 +2,7 @@
  * Plain-number box helpers. Boxes are [x1, y1, x2, y2] in pixel-edge coordinates (no +1:
  * width = x2 − x1), as mmdet and pycocotools compute IoU for YOLOX.
  */
-export type XYXY = [number, number, number, number];
+import type { Box } from '@kd/core';
 
 /** Area max(0, x2 − x1)·max(0, y2 − y1). */
 export function boxArea(b: ArrayLike<number>, o = 0): number {
@@ -23,6 +23,6 @@ export function iouXyxy(a: ArrayLike<number>, b: ArrayLike<number>, ao = 0, bo =
 }
 
 /** (cx, cy, w, h) → (x1, y1, x2, y2). */
-export function cxcywhToXyxy(cx: number, cy: number, w: number, h: number): XYXY {
+export function cxcywhToXyxy(cx: number, cy: number, w: number, h: number): Box {
   return [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2];
 }

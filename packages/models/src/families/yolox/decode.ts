@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { Box } from '@kd/core';
 import type { Priors } from './priors.ts';
 
 /**
@@ -38,7 +39,7 @@ export function decodeBoxes(raw: tf.Tensor3D, priors: Priors): tf.Tensor3D {
  * The inverse of `decodeBoxes` for one prior k: the raw (dx, dy, log w, log h) that decode to
  * the box [x1, y1, x2, y2] (w, h > 0). Used by tests and by anyone building targets by hand.
  */
-export function encodeBox(box: readonly [number, number, number, number], priors: Priors, k: number): [number, number, number, number] {
+export function encodeBox(box: Readonly<Box>, priors: Priors, k: number): Box {
   const s = priors.stride[k];
   const [x1, y1, x2, y2] = box;
   return [(x1 + x2) / 2 / s - priors.gridX[k], (y1 + y2) / 2 / s - priors.gridY[k], Math.log((x2 - x1) / s), Math.log((y2 - y1) / s)];

@@ -1,14 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
+import type { BoxCorners } from '@kd/core';
 import { classAwareNms } from './nms.ts';
 import { decodeBoxes, flattenLevels } from './decode.ts';
 import type { Priors } from './priors.ts';
 
 /** One detection in input-pixel corners. */
-export interface DetBox {
-  x1: number;
-  y1: number;
-  x2: number;
-  y2: number;
+export interface DetBox extends BoxCorners {
   score: number;
   /** Class index 0..K−1. */
   cls: number;
