@@ -35,6 +35,7 @@ export const kdZoo: SweepExperiment<typeof defaults> = {
     { label: 'attention transfer', set: { method: 'at' } },
     { label: 'BCD (KL + BD + CD)', set: { method: 'bcd' } },
     { label: 'Knowledge Adaptation', set: { method: 'ka' } },
+    { label: 'DIST', set: { method: 'dist' } },
   ],
   // Every claimed row needs 3 paired seeds for a verdict (MIN_CLAIM_SEEDS).
   defaultSeeds: 3,

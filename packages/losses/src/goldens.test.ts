@@ -75,6 +75,15 @@ const GOLDENS: Record<LossName, () => GoldenCase | GoldenCase[]> = {
     assignFsdWeights(loss.module as FsdLevelLoss, g.weights);
     return { reference: 'fsd.intended.total', actual: () => value(loss.compute({ student: t4(g.student), teacher: t4(g.teacher), foreground: tf.tensor3d(g.intended) })), expected: g.expected.intended.total, rtol: 1e-4 };
   },
+  dist: () => {
+    const g = golden('dist');
+    const run = (o: object, s = g.student, t = g.teacher) => () => value(createLoss('dist', o).compute({ student: t4(s), teacher: t4(t) }));
+    return [
+      { reference: 'dist.default', actual: run({}), expected: g.expected.default.total },
+      { reference: 'dist.beta2_gamma0.5_T4', actual: run({ beta: 2, gamma: 0.5, T: 4 }), expected: g.expected['beta2_gamma0.5_T4'].total },
+      { reference: 'dist.classification_T4', actual: run({ T: 4 }, g.clsStudent, g.clsTeacher), expected: g.expected.classification_T4.total },
+    ];
+  },
 };
 
 describe('every registered loss agrees with its PyTorch golden (through createLoss)', () => {

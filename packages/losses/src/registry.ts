@@ -3,6 +3,7 @@ import type { Loss, LossDefinition, PairInputs } from './define-loss.ts';
 import { attentionTransferDef } from './kd/feature/attention-transfer.ts';
 import { fitnetDef } from './kd/feature/fitnet.ts';
 import { cwdDef } from './kd/logits/cwd.ts';
+import { distDef } from './kd/logits/dist.ts';
 import { pixelKlDef } from './kd/logits/pixel-kl.ts';
 import { pairwiseDef } from './kd/relation/pairwise.ts';
 import { bcdBoundaryDef } from './seeds/bcd/bcd-boundary.ts';
@@ -33,6 +34,7 @@ export const LOSSES = [
   bcdContextDef,
   bcdDef,
   fsdDef,
+  distDef,
 ] as const;
 
 type Def = (typeof LOSSES)[number];
