@@ -84,6 +84,22 @@ const GOLDENS: Record<LossName, () => GoldenCase | GoldenCase[]> = {
       { reference: 'dist.classification_T4', actual: run({ T: 4 }, g.clsStudent, g.clsTeacher), expected: g.expected.classification_T4.total },
     ];
   },
+  'soft-dice': () => {
+    const g = golden('task');
+    const run = (o: object) => () => value(createLoss('soft-dice', o).compute({ logits: t4(g.outputs[0]), target: t4(g.softTarget) }));
+    return [
+      { reference: 'task.softDice', actual: run({}), expected: g.expected.softDice },
+      { reference: 'task.softDiceSmooth0.5', actual: run({ smooth: 0.5 }), expected: g.expected['softDiceSmooth0.5'] },
+    ];
+  },
+  'bce-dice': () => {
+    const g = golden('task');
+    return { reference: 'task.bceDice', actual: () => value(createLoss('bce-dice').compute({ outputs: g.outputs.map(t4), mask: t4(g.mask) })), expected: g.expected.bceDice };
+  },
+  'cross-entropy': () => {
+    const g = golden('task');
+    return { reference: 'task.crossEntropy', actual: () => value(createLoss('cross-entropy').compute({ logits: t4(g.logits), labels: tf.tensor3d(g.labels, undefined, 'int32') })), expected: g.expected.crossEntropy };
+  },
 };
 
 describe('every registered loss agrees with its PyTorch golden (through createLoss)', () => {

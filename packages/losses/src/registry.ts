@@ -16,6 +16,9 @@ import { kaAffinityDef } from './seeds/ka/ka-affinity.ts';
 import { kaDef } from './seeds/ka/knowledge-adaptation.ts';
 import { scfnetSupervisedDef } from './seeds/scfnet/scfnet-supervised.ts';
 import { softDiceKdDef } from './seeds/scfnet/soft-dice-kd.ts';
+import { bceDiceDef } from './task/bce-dice.ts';
+import { crossEntropyDef } from './task/cross-entropy.ts';
+import { softDiceDef } from './task/soft-dice.ts';
 
 /** Every registered loss: one line each. The name union and the typed catalog derive from this list. */
 export const LOSSES = [
@@ -35,6 +38,9 @@ export const LOSSES = [
   bcdDef,
   fsdDef,
   distDef,
+  crossEntropyDef,
+  softDiceDef,
+  bceDiceDef,
 ] as const;
 
 type Def = (typeof LOSSES)[number];

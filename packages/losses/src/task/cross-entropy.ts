@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { DataError } from '@kd/core';
 import { fmtShape } from '../shape-checks.ts';
+import { defineLoss, randomTensor } from '../define-loss.ts';
 
 /**
  * Pixel-wise softmax cross-entropy with an ignore label (PyTorch `cross_entropy(ignore_index=255)`,
@@ -26,3 +27,27 @@ export function crossEntropyIgnore(logits: tf.Tensor4D, labels: tf.Tensor3D, ign
     return tf.div(tf.sum(tf.mul(nll, valid)), tf.maximum(count, 1)) as tf.Scalar;
   });
 }
+
+export interface CrossEntropyInputs {
+  /** [N,H,W,K] logits. */
+  logits: tf.Tensor4D;
+  /** [N,H,W] class ids, `ignoreIndex` = void. */
+  labels: tf.Tensor3D;
+}
+
+export const crossEntropyDef = defineLoss({
+  name: 'cross-entropy',
+  doc: 'pixel-wise softmax cross-entropy, mean over the pixels whose label is not ignoreIndex (255)',
+  inputs: { logits: { kind: 'nhwc', doc: '[N,H,W,K] logits' }, labels: { kind: 'nhw', doc: '[N,H,W] class ids, 255 = ignore' } },
+  agree: [['logits', 'labels', 'spatial']],
+  options: { ignoreIndex: { type: 'number', default: 255, doc: 'label value that is ignored' } },
+  compute: ({ logits, labels }: CrossEntropyInputs, o: { ignoreIndex?: number }) => crossEntropyIgnore(logits, labels, o.ignoreIndex),
+  example: (rng) => ({
+    inputs: {
+      logits: randomTensor<tf.Rank.R4>(rng, [2, 5, 4, 3], 2),
+      labels: tf.tidy(() => tf.cast(tf.floor(tf.mul(tf.sigmoid(randomTensor(rng, [2, 5, 4], 2)), 2.999)), 'int32')) as tf.Tensor3D,
+    },
+    options: {},
+  }),
+  differentiable: 'logits',
+});
