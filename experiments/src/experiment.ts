@@ -1,10 +1,8 @@
-import type { BackendInfo } from '@kd/core';
+import type { BackendInfo, ResultRow } from '@kd/core';
 import { Registry } from '@kd/core';
 import type { Config } from './config.ts';
 
 export type Profile = 'quick' | 'full';
-export type Cell = string | number | null;
-export type Row = Record<string, Cell>;
 
 /** What an experiment receives: everything a run needs, resolved from the command line. */
 export interface ExperimentContext {
@@ -35,7 +33,7 @@ export interface ExperimentContext {
 export interface ExperimentResult {
   /** Column order of the CSV. */
   columns: string[];
-  rows: Row[];
+  rows: ResultRow[];
   /** Set by sweeps, which write `<name>.csv`, `.raw.csv` and `.md` themselves. */
   tablesWritten?: boolean;
 }

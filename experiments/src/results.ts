@@ -1,6 +1,7 @@
 import { writeFileAtomic } from '@kd/core';
 import { stringify } from 'csv-stringify/sync';
-import type { ExperimentResult, Row } from './experiment.ts';
+import type { Cell } from '@kd/core';
+import type { ExperimentResult } from './experiment.ts';
 
 /** Writes the result table as CSV (temp file + rename: never half-written). */
 export function writeResultCsv(file: string, result: ExperimentResult): void {
@@ -9,10 +10,10 @@ export function writeResultCsv(file: string, result: ExperimentResult): void {
 }
 
 /** Formats a number for the terminal table: integers as is, others to 4 significant places. */
-function cellText(v: Row[string]): string {
+function cellText(v: Cell | undefined): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toPrecision(4);
-  return v;
+  return String(v);
 }
 
 /** An aligned plain-text table of the chosen columns. */

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DenseModel } from '@kd/core';
-import { Rng } from '@kd/core';
+import { RUN_COLUMNS, Rng, type DenseModel, type ResultRow } from '@kd/core';
 import { DataLoader, synthSodDataset, type AugmentConfig } from '@kd/data';
 import { Distiller, evaluateSodSource, fitDense, softDiceKdTerm } from '@kd/distill';
+import { withRunColumns } from '@kd/bench';
 import { bceDiceDeepSupervision } from '@kd/losses';
 import { createModel } from '@kd/models';
 import { applyOverrides, configHash } from '../config.ts';
-import { registerExperiment, type ExperimentContext, type Row } from '../experiment.ts';
+import { registerExperiment, type ExperimentContext } from '../experiment.ts';
 
 /** Typed defaults of the quickstart (every key can be overridden with --set key=value). */
 export const QUICKSTART_DEFAULTS = {
@@ -26,7 +26,7 @@ export const QUICKSTART_DEFAULTS = {
 };
 
 export const QUICKSTART_COLUMNS = [
-  'model', 'method', 'params', 'MAE', 'maxFm', 'meanFm', 'adpFm', 'Smeasure', 'train_img_s', 'infer_img_s', 'seed', 'backend', 'threads', 'git_hash',
+  'model', 'method', 'params', 'MAE', 'maxFm', 'meanFm', 'adpFm', 'Smeasure', 'train_img_s', 'infer_img_s', ...RUN_COLUMNS,
 ];
 
 /**
@@ -78,14 +78,14 @@ async function runQuickstart(ctx: ExperimentContext) {
       await source.close();
     }
   };
-  const rows: Row[] = [];
-  const row = async (model: DenseModel, method: string, fit: Awaited<ReturnType<typeof train>>): Promise<Row> => {
+  const rows: ResultRow[] = [];
+  const row = async (model: DenseModel, method: string, fit: Awaited<ReturnType<typeof train>>): Promise<ResultRow> => {
     const ev = await evaluate(model);
-    return {
+    const metrics = {
       model: model.name, method, params: model.countParams(), MAE: ev.MAE, maxFm: ev.maxFm, meanFm: ev.meanFm, adpFm: ev.adpFm, Smeasure: ev.Smeasure,
       train_img_s: round(fit.imagesPerSecond), infer_img_s: round(ev.inferImagesPerSecond),
-      seed: ctx.seed, backend: ctx.backend.label, threads: ctx.backend.threads, git_hash: ctx.gitHash,
     };
+    return withRunColumns(metrics, { seed: ctx.seed, backend: ctx.backend, gitHash: ctx.gitHash });
   };
 
   const teacher = createModel(cfg.teacher, { rng: root.fork('init/teacher') });

@@ -1,12 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '@kd/core';
+import { RUN_COLUMNS, writeFileAtomic } from '@kd/core';
 import { CLAIM_COLUMNS, aggregateSeeds, claimRows, claimsMarkdown, judgeClaims, rowsToCsv, toMarkdown, type PerImageStat, type ResultRow } from '@kd/bench';
 import type { RunSpec } from './expand.ts';
 import { runDirOf, type StoredRun } from './run-store.ts';
 import type { SweepExperiment } from './sweep-experiment.ts';
-
-const PROVENANCE = ['seed', 'backend', 'threads', 'git_hash'];
 
 /** One raw row per finished run, in table order (variant, grid point, model columns, provenance, status). */
 export function rawRowsOf(specs: readonly RunSpec[], finished: Map<string, StoredRun>): ResultRow[] {
@@ -57,9 +55,9 @@ export function writeTablesFromRaw(exp: SweepExperiment, raw: readonly ResultRow
     return { ...r, n_test: firstOf(r, 'n_test'), ...extra, backend: env?.backend ?? null, threads: env?.threads ?? null, git_hash: env?.git_hash ?? null };
   });
   const failed = raw.filter((r) => r.status === 'failed').length;
-  const rawCols = ['variant', ...gridKeys, ...exp.groupBy, ...exp.metrics, ...PROVENANCE, 'status', 'error', 'failed_step', 'run'];
+  const rawCols = ['variant', ...gridKeys, ...exp.groupBy, ...exp.metrics, ...RUN_COLUMNS, 'status', 'error', 'failed_step', 'run'];
   writeFileAtomic(path.join(outDir, `${exp.name}.raw.csv`), rowsToCsv(raw, [...new Set([...rawCols, ...Object.keys(raw[0] ?? {})])]));
-  const aggCols = [...groupBy, 'seeds', 'n_test', ...exp.metrics.flatMap((m) => [m, `${m}_std`, ...(paperMetrics.includes(m) ? [`paper_${m}`] : [])]), 'backend', 'threads', 'git_hash'];
+  const aggCols = [...groupBy, 'seeds', 'n_test', ...exp.metrics.flatMap((m) => [m, `${m}_std`, ...(paperMetrics.includes(m) ? [`paper_${m}`] : [])]), ...RUN_COLUMNS.filter((c) => c !== 'seed')];
   writeFileAtomic(path.join(outDir, `${exp.name}.csv`), rowsToCsv(agg, aggCols));
   const judged = judgeClaims(raw, exp.claims ?? [], { precondition: exp.precondition, perImage: opts.perImage });
   if (exp.claims?.length) writeFileAtomic(path.join(outDir, `${exp.name}.claims.csv`), rowsToCsv(claimRows(judged.claims), CLAIM_COLUMNS));

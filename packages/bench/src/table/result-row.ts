@@ -1,11 +1,7 @@
-import { gitHash, type BackendInfo } from '@kd/core';
+import { gitHash, type BackendInfo, type ResultRow } from '@kd/core';
 
-/** One result row: column → value. null (or NaN) is an empty/undefined cell. */
-export type Cell = string | number | boolean | null;
-export type ResultRow = Record<string, Cell>;
-
-/** The provenance columns every result row carries. */
-export const RUN_COLUMNS = ['seed', 'backend', 'threads', 'git_hash'] as const;
+// Row, Cell and the provenance columns are defined once in @kd/core; bench re-exports them for its users.
+export { RUN_COLUMNS, type Cell, type ResultRow } from '@kd/core';
 
 /**
  * Adds `seed`, `backend` (the backend label, e.g. `wasm-simd-1t`), `threads` and `git_hash`
