@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import type { CommandModule } from 'yargs';
 import * as tf from '@tensorflow/tfjs';
-import { DataError, UsageError, assertOneOf, initBackend } from '@kd/core';
-import { createPairLoss, listPairLosses, lossDefinition, npyToNhwc, parseNpy, type OptionSpec } from '@kd/losses';
+import { DataError, UsageError, assertOneOf, initBackend, parseNpy } from '@kd/core';
+import { createPairLoss, listPairLosses, lossDefinition, npyToNhwc, type OptionSpec } from '@kd/losses';
 import { userPath } from '../paths.ts';
 
 const LAYOUTS = ['nchw', 'nhwc'] as const;

@@ -7,6 +7,7 @@ export * from './run-info.ts';
 export * from './fs/atomic-write.ts';
 export * from './types/box.ts';
 export * from './types/row.ts';
+export * from './io/npy.ts';
 export { registerWasmGradKernels } from './wasm-grad/register.ts';
 export { resizeBilinear, resizeBilinearBackward, interpMatrix } from './ops/resize-bilinear.ts';
 export { dilatedConv2d, dilatedDepthwiseConv2d, dilatedConv2dValid, dilatedDepthwiseConv2dValid } from './ops/dilated-conv.ts';

@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng, useBackend, type TapSpec } from '@kd/core';
 import { connectorFor } from './nn/connectors.ts';
-import { encodeNpy, npyToNhwc, parseNpy } from './npy.ts';
+import { encodeNpy, parseNpy } from '@kd/core';
+import { npyToNhwc } from './npy.ts';
 import { LOSSES, createLoss, createPairLoss, describeLoss, listLosses, listPairLosses, type LossName, type PairLossName } from './registry.ts';
 import { expectClose, expectNoLeak, fixturePath, value } from './test-helpers.ts';
 

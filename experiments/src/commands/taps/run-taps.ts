@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { Rng, UsageError, withTaps, writeFileAtomic } from '@kd/core';
-import { encodeNpy, npyToNhwc, parseNpy, type NpyArray } from '@kd/losses';
+import { Rng, UsageError, encodeNpy, parseNpy, withTaps, writeFileAtomic, type NpyArray } from '@kd/core';
+import { npyToNhwc } from '@kd/losses';
 import { createModel, listModels, loadWeights } from '@kd/models';
 
 export interface TapsArgs {
