@@ -3,7 +3,8 @@ import type { DenseModel, TappedOutput } from '@kd/core';
 import type { Batch, LoaderPosition } from '@kd/data';
 import type { Distiller } from './distiller.ts';
 import { NonFiniteLossError } from './non-finite-loss.ts';
-import { ScheduledOptimizer, learningRate, type OptimizerSpec } from './optimizer.ts';
+import { learningRate } from './lr-schedule.ts';
+import { ScheduledOptimizer, type OptimizerSpec } from './optimizer.ts';
 import { createProgress } from './progress.ts';
 
 /** The tensors of one loader batch: x [N,H,W,3]; SOD mask [N,H,W,1]; seg label int32 [N,H,W]. */

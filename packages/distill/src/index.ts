@@ -3,6 +3,7 @@ export * from './progress.ts';
 export * from './distill-term.ts';
 export * from './distiller.ts';
 export * from './optimizer.ts';
+export * from './lr-schedule.ts';
 export * from './fit-dense.ts';
 export * from './evaluate-seg.ts';
 export * from './detection/index.ts';

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '@kd/core';
 import { describe, expect, it } from 'vitest';
-import { ScheduledOptimizer, learningRate } from './optimizer.ts';
+import { learningRate } from './lr-schedule.ts';
+import { ScheduledOptimizer } from './optimizer.ts';
 
 /** PyTorch's Adam (coupled weight decay) on f(x) = Σ x², the reference the spec must follow. */
 function adamReference(x0: number[], steps: number, lr: number, [b1, b2]: [number, number], eps: number, wd: number): number[] {
@@ -38,10 +39,10 @@ describe('ScheduledOptimizer', () => {
   });
 
   it('schedules: constant, poly 0.9 and cosine, after a linear warm-up from lr/100', () => {
-    expect(learningRate({ kind: 'adam', lr: 1 }, 50, 100)).toBe(1);
-    expect(learningRate({ kind: 'sgd', lr: 1, schedule: 'poly' }, 50, 100)).toBeCloseTo(0.5 ** 0.9, 12);
-    expect(learningRate({ kind: 'sgd', lr: 1, schedule: 'cosine' }, 50, 100)).toBeCloseTo(0.5, 12);
-    expect(learningRate({ kind: 'sgd', lr: 1, schedule: 'cosine', warmupSteps: 10 }, 0, 100)).toBeCloseTo(0.01, 12);
-    expect(learningRate({ kind: 'sgd', lr: 1, schedule: 'cosine', warmupSteps: 10 }, 10, 100)).toBe(1);
+    expect(learningRate({ lr: 1 }, 50, 100)).toBe(1);
+    expect(learningRate({ lr: 1, schedule: 'poly' }, 50, 100)).toBeCloseTo(0.5 ** 0.9, 12);
+    expect(learningRate({ lr: 1, schedule: 'cosine' }, 50, 100)).toBeCloseTo(0.5, 12);
+    expect(learningRate({ lr: 1, schedule: 'cosine', warmupSteps: 10 }, 0, 100)).toBeCloseTo(0.01, 12);
+    expect(learningRate({ lr: 1, schedule: 'cosine', warmupSteps: 10 }, 10, 100)).toBe(1);
   });
 });

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import type { LrSchedule } from './lr-schedule.ts';
 
-export interface OptimizerSpec {
+/** An optimizer and its learning-rate schedule (`learningRate` in lr-schedule.ts). */
+export interface OptimizerSpec extends LrSchedule {
   kind: 'adam' | 'sgd';
-  lr: number;
   /** SGD momentum (0 = plain SGD). */
   momentum?: number;
   /** Adam β1, β2 (default 0.9, 0.999; CSNet's official recipe uses 0.9, 0.99). */
@@ -11,22 +12,6 @@ export interface OptimizerSpec {
   epsilon?: number;
   /** Coupled L2 weight decay added to every gradient (PyTorch/Paddle `weight_decay`). */
   weightDecay?: number;
-  /** constant; poly (1 − t/T)^0.9 (segmentation recipes); cosine to 0 (after `warmupSteps`). */
-  schedule?: 'constant' | 'poly' | 'cosine';
-  /** Linear warm-up from lr/100 over this many steps. */
-  warmupSteps?: number;
-}
-
-/** Learning rate at `step` of `total` under the spec's schedule. */
-export function learningRate(spec: OptimizerSpec, step: number, total: number): number {
-  const warm = spec.warmupSteps ?? 0;
-  if (step < warm) return spec.lr * (0.01 + (0.99 * step) / warm);
-  const t = Math.min(1, (step - warm) / Math.max(1, total - warm));
-  switch (spec.schedule ?? 'constant') {
-    case 'constant': return spec.lr;
-    case 'poly': return spec.lr * Math.pow(1 - t, 0.9);
-    case 'cosine': return spec.lr * 0.5 * (1 + Math.cos(Math.PI * t));
-  }
 }
 
 /** A tfjs optimizer whose learning rate can be changed per step. */

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { learningRate, type LrSchedule } from './lr-schedule.ts';
+
+/** The two formulas the schedule replaced, verbatim, as the reference. */
+const oldDense = (s: LrSchedule, step: number, total: number): number => {
+  const warm = s.warmupSteps ?? 0;
+  if (step < warm) return s.lr * (0.01 + (0.99 * step) / warm);
+  const t = Math.min(1, (step - warm) / Math.max(1, total - warm));
+  if (s.schedule === 'poly') return s.lr * Math.pow(1 - t, 0.9);
+  if (s.schedule === 'cosine') return s.lr * 0.5 * (1 + Math.cos(Math.PI * t));
+  return s.lr;
+};
+const oldYolox = (lr: number, step: number, total: number, warmup: number): number => {
+  if (step < warmup) return lr * (0.1 + (0.9 * step) / warmup);
+  const t = total > warmup ? (step - warmup) / (total - warmup) : 1;
+  return lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, t))));
+};
+
+describe('learningRate', () => {
+  it('gives bit-identical values to the dense recipes formula (constant, poly, cosine, warm-up)', () => {
+    for (const schedule of ['constant', 'poly', 'cosine'] as const) {
+      for (const warmupSteps of [0, 7]) {
+        const s = { lr: 0.0123, schedule, warmupSteps };
+        for (let step = 0; step < 90; step++) expect(learningRate(s, step, 90)).toBe(oldDense(s, step, 90));
+      }
+    }
+  });
+
+  it('the YOLOX preset (warm-up from lr/10, cosine to 0.05·lr) is bit-identical to its old formula', () => {
+    const s = { lr: 0.002, schedule: 'cosine', warmupSteps: 12, warmupFrom: 0.1, floor: 0.05 } as const;
+    for (let step = 0; step <= 120; step++) expect(learningRate(s, step, 120)).toBe(oldYolox(0.002, step, 120, 12));
+    const one = { ...s, lr: 1, warmupSteps: 10 };
+    expect([0, 10, 55, 100].map((k) => learningRate(one, k, 100))).toEqual([0.1, 1, oldYolox(1, 55, 100, 10), 0.05]);
+    expect(learningRate(one, 55, 100)).toBeCloseTo(0.525, 12);
+  });
+});

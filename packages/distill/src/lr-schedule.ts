@@ -1,0 +1,35 @@
+/** How the learning rate moves over a run (the one schedule of every training loop). */
+export interface LrSchedule {
+  /** Base (peak) learning rate. */
+  lr: number;
+  /** constant; poly (1 − t/T)^0.9 (segmentation recipes); cosine to `floor`·lr (after `warmupSteps`). */
+  schedule?: 'constant' | 'poly' | 'cosine';
+  /** Linear warm-up from `warmupFrom`·lr over this many steps. */
+  warmupSteps?: number;
+  /** Fraction of lr at step 0 of the warm-up (default 0.01; YOLOX 0.1). */
+  warmupFrom?: number;
+  /** Cosine's final fraction of lr (default 0; YOLOX 0.05). */
+  floor?: number;
+}
+
+/**
+ * Learning rate at `step` (0-based) of `total`: during the warm-up lr·(from + (1 − from)·step/W),
+ * then with t = (step − W)/(total − W) clipped to 1: constant lr, poly lr·(1 − t)^0.9, or cosine
+ * lr·(floor + (1 − floor)·½(1 + cos πt)).
+ */
+export function learningRate(spec: LrSchedule, step: number, total: number): number {
+  const warm = spec.warmupSteps ?? 0;
+  if (step < warm) {
+    const from = spec.warmupFrom ?? 0.01;
+    return spec.lr * (from + ((1 - from) * step) / warm);
+  }
+  const t = total > warm ? Math.min(1, (step - warm) / (total - warm)) : 1;
+  switch (spec.schedule ?? 'constant') {
+    case 'constant': return spec.lr;
+    case 'poly': return spec.lr * Math.pow(1 - t, 0.9);
+    case 'cosine': {
+      const floor = spec.floor ?? 0;
+      return floor === 0 ? spec.lr * 0.5 * (1 + Math.cos(Math.PI * t)) : spec.lr * (floor + (1 - floor) * 0.5 * (1 + Math.cos(Math.PI * t)));
+    }
+  }
+}
