@@ -48,6 +48,7 @@ export const kdZoo: SweepExperiment<typeof defaults> = {
     { id: 'fitnet-vs-nokd', paper: 'FitNets (ICLR 2015)', says: 'feature hints improve the student', better: 'FitNet', than: 'no KD', metric: 'mIoU', direction: 'higher' },
     { id: 'at-vs-nokd', paper: 'Attention transfer (ICLR 2017)', says: 'attention transfer improves the student', better: 'attention transfer', than: 'no KD', metric: 'mIoU', direction: 'higher' },
     { id: 'bcd-vs-kl', paper: 'BCD (arXiv 2401.13174)', says: 'boundary + context distillation beats the pixel-KL baseline', better: 'BCD (KL + BD + CD)', than: 'pixel KL (T=1)', metric: 'mIoU', direction: 'higher' },
+    { id: 'dist-vs-kl', paper: 'DIST (NeurIPS 2022)', says: 'Pearson-correlation relations (DIST) beat KL matching of the teacher', better: 'DIST', than: 'pixel KL (T=1)', metric: 'mIoU', direction: 'higher' },
     { id: 'ka-vs-nokd', paper: 'Knowledge Adaptation (CVPR 2019)', says: 'adaptation + affinity distillation improves the student', better: 'Knowledge Adaptation', than: 'no KD', metric: 'mIoU', direction: 'higher' },
   ],
   // Margin as in ablation-bcd (0.02 mIoU).
