@@ -5,8 +5,9 @@ import { UsageError, initBackend, parseIntFlag } from '@kd/core';
 import { REPO_ROOT, userPath } from '../paths.ts';
 import { resolveRun } from './export/resolve-run.ts';
 import { runExport } from './export/run-export.ts';
+import { backendOptions, withBackendFlags, type BackendFlags } from './backend-flags.ts';
 
-interface ExportFlags {
+interface ExportFlags extends BackendFlags {
   run?: string;
   model?: string;
   weights?: string;
@@ -27,7 +28,7 @@ export const exportCommand: CommandModule<object, ExportFlags> = {
   command: 'export',
   describe: 'Export a trained student as a standard TF.js graph model (for the browser demo)',
   builder: (y) =>
-    y
+    withBackendFlags(y)
       .option('run', { type: 'string', describe: 'run folder (with student/model.json), a saveModel folder, or a sweep row run hash [EXPERIMENT/]HASH' })
       .option('model', { type: 'string', describe: 'registered model name (with --weights; checked against --run)' })
       .option('weights', { type: 'string', describe: '.safetensors with state_dict names (official checkpoints) or a saveModel folder' })
@@ -41,7 +42,7 @@ export const exportCommand: CommandModule<object, ExportFlags> = {
     if (argv.run && argv.weights) throw new UsageError('--run and --weights: pass one (a run carries its own weights)');
     const size = argv.size === undefined ? undefined : parseIntFlag('--size', argv.size, { min: 16 });
     const runDir = argv.run ? resolveRun(fs.existsSync(userPath(argv.run)) ? userPath(argv.run) : argv.run, userPath(argv.results)) : null;
-    await initBackend();
+    await initBackend(backendOptions(argv));
     await runExport({ runDir, model: argv.model, weights: argv.weights ? userPath(argv.weights) : undefined, out: userPath(argv.out), size, fold: argv.fold }, (s) => console.error(s));
   },
 };

@@ -5,8 +5,9 @@ import { userPath } from '../paths.ts';
 import { shownPath } from '../shown-path.ts';
 import { helpWidth, wrap } from './help-text.ts';
 import { planPredict, runPredict, type PredictArgs } from './predict/run-predict.ts';
+import { backendOptions, withBackendFlags, type BackendFlags } from './backend-flags.ts';
 
-interface PredictFlags {
+interface PredictFlags extends BackendFlags {
   model: string;
   weights?: string;
   input: string[];
@@ -36,7 +37,7 @@ export const predictCommand: CommandModule<object, PredictFlags> = {
   command: 'predict',
   describe: 'Run a model on images; write saliency/label PNGs (and raw logits as .npy)',
   builder: (y) =>
-    y
+    withBackendFlags(y)
       .option('model', { type: 'string', demandOption: true, describe: 'a registered SOD or segmentation model (listed below; backbones, TinySOD and detectors are refused)' })
       .option('weights', { type: 'string', describe: '.safetensors with state_dict names, or a saveModel directory' })
       .option('input', { type: 'string', array: true, demandOption: true, describe: 'image files and/or folders of images' })
@@ -62,7 +63,7 @@ export const predictCommand: CommandModule<object, PredictFlags> = {
       glob: argv.glob,
     };
     planPredict(args); // bad inputs, filters or colliding output names: one line, before the backend starts
-    await initBackend();
+    await initBackend(backendOptions(argv));
     const t0 = Date.now();
     const written = await runPredict(args, (s) => console.error(s));
     console.error(`wrote ${written.length} files to ${shownPath(out)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

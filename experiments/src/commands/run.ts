@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { BACKEND_CHOICES, UsageError, type BackendInfo, assertOneOf, gitHash, initBackend, parseIntFlag } from '@kd/core';
+import { UsageError, type BackendInfo, assertOneOf, gitHash, initBackend, parseIntFlag } from '@kd/core';
 import { setPhaseProgressSink } from '@kd/data';
 import { applyOverrides, parseSetFlags } from '../config.ts';
 import { EXPERIMENTS, type Profile } from '../experiment.ts';
@@ -13,16 +13,15 @@ import { resolveShard } from '../sweep/shard.ts';
 import { formatTable, writeResultCsv } from '../results.ts';
 import { shownPath } from '../shown-path.ts';
 import { setKeysHelp } from './run-help.ts';
+import { backendOptions, withBackendFlags, type BackendFlags } from './backend-flags.ts';
 
-interface RunArgs {
+interface RunArgs extends BackendFlags {
   name: string;
   seed: string;
   seeds?: string;
   'seed-list'?: string;
   shard?: string;
   jobs: string;
-  backend?: string;
-  threads?: string;
   out?: string;
   profile: string;
   'data-root'?: string;
@@ -38,15 +37,13 @@ export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run <name>',
   describe: 'Run an experiment and write its CSV table',
   builder: (y) =>
-    y
+    withBackendFlags(y)
       .positional('name', { type: 'string', demandOption: true, describe: 'experiment name (see `pnpm exp list`)' })
       .option('seed', { type: 'string', default: '1', describe: 'first seed (init, data order and augmentation)' })
       .option('seeds', { type: 'string', describe: 'number of seeds: runs seed, seed+1, … (tables report mean±std; default: the experiment\'s, 1 for most)' })
       .option('seed-list', { type: 'string', describe: 'exactly these seeds, comma-separated (e.g. 11,12,13); excludes --seed/--seeds' })
       .option('shard', { type: 'string', describe: 'run slice K/N of a sweep (else SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX + KD_SHARD_COUNT)' })
       .option('jobs', { type: 'string', default: 'auto', describe: 'worker processes sharing a sweep: N, or auto = one per core on wasm/cpu (cores ÷ threads), 1 on tensorflow' })
-      .option('backend', { type: 'string', describe: `${BACKEND_CHOICES.join('|')} (default KD_BACKEND or auto)` })
-      .option('threads', { type: 'string', describe: 'wasm threads (default KD_THREADS or 1)' })
       .option('out', { type: 'string', describe: 'folder for the CSV and run folders (default experiments/results)' })
       .option('profile', { type: 'string', default: 'quick', describe: 'quick (CPU minutes) or full (paper scale)' })
       .option('data-root', { type: 'string', describe: 'datasets folder (default <repo>/datasets)' })
@@ -62,14 +59,13 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const jobsFlag = args.jobs === 'auto' ? null : parseIntFlag('--jobs', args.jobs, { min: 1 });
     if (jobsFlag !== null && jobsFlag > 1 && !SWEEPS.has(experiment.name)) throw new UsageError(`--jobs: ${experiment.name} is not a sweep (it runs in one process); sweeps: ${SWEEPS.list().join(', ')}`);
     const profile = assertOneOf('--profile', args.profile, ['quick', 'full'] as const) as Profile;
-    if (args.backend !== undefined) assertOneOf('--backend', args.backend, BACKEND_CHOICES);
-    if (args.threads !== undefined) parseIntFlag('--threads', args.threads, { min: 1 });
+    const backendFlags = backendOptions(args);
     const overrides = parseSetFlags(args.set);
     applyOverrides(experiment.defaults, overrides);
     const outDir = args.out ? userPath(args.out) : path.join(REPO_ROOT, 'experiments', 'results');
     const dataRoot = args['data-root'] ? userPath(args['data-root']) : path.join(REPO_ROOT, 'datasets');
     if (args.quiet) setPhaseProgressSink(null);
-    const backend = await initBackend({ backend: args.backend, threads: args.threads, readsAsync: ASYNC_READERS.has(experiment.name) });
+    const backend = await initBackend({ ...backendFlags, readsAsync: ASYNC_READERS.has(experiment.name) });
     const jobs = jobsFlag ?? autoJobs(backend, SWEEPS.has(experiment.name));
     const runDir = path.join(outDir, 'runs', `${experiment.name}-seed${seeds[0]}`);
     const result = await experiment.run({

@@ -2,8 +2,9 @@ import type { CommandModule } from 'yargs';
 import { initBackend } from '@kd/core';
 import { userPath } from '../paths.ts';
 import { checkTapsArgs, runTaps } from './taps/run-taps.ts';
+import { backendOptions, withBackendFlags, type BackendFlags } from './backend-flags.ts';
 
-interface TapsFlags {
+interface TapsFlags extends BackendFlags {
   model: string;
   weights?: string;
   input: string;
@@ -19,7 +20,7 @@ export const tapsCommand: CommandModule<object, TapsFlags> = {
   command: 'taps',
   describe: "Run a model on an NCHW .npy input; write each declared tap as <tap>.npy (check a weights import)",
   builder: (y) =>
-    y
+    withBackendFlags(y)
       .option('model', { type: 'string', demandOption: true, describe: 'registered model name (see `list`)' })
       .option('weights', { type: 'string', describe: '.safetensors: kdlab names, torchvision (resnet*, mobilenetv2) or Megvii (yolox-*) keys' })
       .option('input', { type: 'string', demandOption: true, describe: 'NCHW float32 .npy [N,3,H,W], already normalised' })
@@ -27,7 +28,7 @@ export const tapsCommand: CommandModule<object, TapsFlags> = {
   handler: async (argv) => {
     const args = { model: argv.model, weights: argv.weights ? userPath(argv.weights) : undefined, input: userPath(argv.input), out: userPath(argv.out) };
     checkTapsArgs(args);
-    await initBackend();
+    await initBackend(backendOptions(argv));
     const files = await runTaps(args, (s) => console.error(s));
     console.error(`wrote ${files.length} taps`);
   },

@@ -7,8 +7,9 @@ import { DataLoader, augmentPreset, datasetKind, type AugmentConfig, type Batch 
 import { createModel } from '@kd/models';
 import { bceDiceDeepSupervision } from '@kd/losses';
 import { userPath } from '../../paths.ts';
+import { withBackendFlags, type BackendFlags } from '../backend-flags.ts';
 
-interface Args { batch: string; cityBatch: string; batches: string; workers: string; sodRoot?: string; cityscapesRoot?: string; model: string; trainSteps: string; json: boolean; backend?: string; threads?: string }
+interface Args extends BackendFlags { batch: string; cityBatch: string; batches: string; workers: string; sodRoot?: string; cityscapesRoot?: string; model: string; trainSteps: string; json: boolean }
 
 interface Setup { name: string; kind: string; root: string; split: string; batch: number; augment: AugmentConfig }
 
@@ -67,7 +68,7 @@ export const benchLoaderCommand: CommandModule<object, Args> = {
   command: 'loader',
   describe: 'Data loader images/s (1 and 2 workers) beside the training step it feeds',
   builder: (y) =>
-    y
+    withBackendFlags(y)
       .option('batch', { type: 'string', default: '8', describe: 'SOD batch size' })
       .option('city-batch', { type: 'string', default: '2', describe: 'Cityscapes batch size' })
       .option('batches', { type: 'string', default: '8', describe: 'timed loader batches per setting (after one warm-up batch)' })
@@ -76,9 +77,7 @@ export const benchLoaderCommand: CommandModule<object, Args> = {
       .option('cityscapes-root', { type: 'string', describe: 'Cityscapes root (train split); default: synthetic twin' })
       .option('model', { type: 'string', default: 'tinysod-s', describe: 'registered model for the training step' })
       .option('train-steps', { type: 'string', default: '2', describe: 'timed training steps (after one warm-up)' })
-      .option('json', { type: 'boolean', default: false, describe: 'JSON array on stdout' })
-      .option('backend', { type: 'string', describe: 'auto | tensorflow | webgpu | wasm | cpu' })
-      .option('threads', { type: 'string', describe: 'wasm threads' }) as never,
+      .option('json', { type: 'boolean', default: false, describe: 'JSON array on stdout' }) as never,
   handler: async (a) => {
     const batch = parseIntFlag('--batch', a.batch, { min: 1 });
     const cityBatch = parseIntFlag('--city-batch', a.cityBatch, { min: 1 });

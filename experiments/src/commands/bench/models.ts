@@ -3,8 +3,9 @@ import type { CommandModule } from 'yargs';
 import { Rng, UsageError, initBackend, parseIntFlag } from '@kd/core';
 import { createModel, listModels } from '@kd/models';
 import { profileModel, toMetricJson, type ModelProfile } from '@kd/bench';
+import { withBackendFlags, type BackendFlags } from '../backend-flags.ts';
 
-interface Args { 'one-process': boolean; model?: string; size: string; repeats: string; warmup: string; json: boolean; backend?: string; threads?: string }
+interface Args extends BackendFlags { 'one-process': boolean; model?: string; size: string; repeats: string; warmup: string; json: boolean }
 
 /** The per-model JSON record (`--json`); the first nine keys are the documented interface. */
 function record(p: ModelProfile): Record<string, unknown> {
@@ -35,15 +36,13 @@ export const benchModelsCommand: CommandModule<object, Args> = {
   command: 'models',
   describe: 'Params, MACs, inference and train-step latency of registered models',
   builder: (y) =>
-    y
+    withBackendFlags(y)
       .option('model', { type: 'string', describe: 'model name or glob (default: all registered)' })
       .option('size', { type: 'string', default: '224', describe: 'square input side' })
       .option('repeats', { type: 'string', default: '3', describe: 'timed repeats per measurement' })
       .option('warmup', { type: 'string', default: '1', describe: 'untimed warm-up runs' })
       .option('json', { type: 'boolean', default: false, describe: 'JSON array on stdout' })
-      .option('one-process', { type: 'boolean', default: false, describe: 'profile all models in this process (no isolation)' })
-      .option('backend', { type: 'string', describe: 'auto | tensorflow | webgpu | wasm | cpu (default KD_BACKEND or auto)' })
-      .option('threads', { type: 'string', describe: 'wasm threads (default KD_THREADS or 1)' }) as never,
+      .option('one-process', { type: 'boolean', default: false, describe: 'profile all models in this process (no isolation)' }) as never,
   handler: async (args) => {
     const size = parseIntFlag('--size', args.size, { min: 8 });
     const repeats = parseIntFlag('--repeats', args.repeats, { min: 1 });
