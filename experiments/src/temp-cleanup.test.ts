@@ -13,7 +13,7 @@ const KNOWN = new Set([
   'experiments/src/commands/export/export.test.ts',
   'experiments/src/commands/taps/taps.test.ts',
   'packages/bench/src/tensorboard/tensorboard.test.ts',
-  'packages/models/src/torchvision/keymap.test.ts',
+  'packages/models/src/families/torchvision/keymap.test.ts',
 ]);
 
 function testFiles(dir: string): string[] {

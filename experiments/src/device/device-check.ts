@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Rng, activeBackend, initBackend, probeDawn, releaseWebGpu, writeFileAtomic, type DenseModel } from '@kd/core';
-import { createModel, isKdModel, listModels } from '@kd/models';
+import { createModel, listModels } from '@kd/models';
 import { profileModel } from '@kd/bench';
 import { assignBuffers, calibrateBatchNorm, denseMseLoss, inputTarget, readBuffers, taskLoss, testImages, type OutputsLoss } from '../../../packages/models/src/testing/train-step.ts';
 import { firstError } from './first-error.ts';
@@ -69,7 +69,7 @@ async function trainOnce(backend: string, c: ParityCase, stats?: Map<string, Flo
   model.eval();
   const x = testImages(3, 1, SIZE, SIZE);
   const shapes = tf.tidy(() => model.forward(x).map((o) => o.shape));
-  const dense = (isKdModel(model) && model.task === 'det') || c.target === 'dense';
+  const dense = model.task === 'det' || c.target === 'dense';
   const targets = dense ? shapes.map((s) => inputTarget(x, s, SIZE / s[1], 'dense')) : [inputTarget(x, shapes[0], 16, shapes[0][3] === 1 ? 'binary' : 'onehot')];
   const loss: OutputsLoss = dense ? (outs) => denseMseLoss(outs, targets) : (outs) => taskLoss(outs, targets[0]);
   const opt = tf.train.sgd(c.lr);

@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { Rng } from '@kd/core';
+import { Rng, UsageError } from '@kd/core';
 import type { ResultRow } from '@kd/bench';
 import { datasetKind } from '@kd/data';
 import {
   DET_AUGMENT_DEFAULTS, FsdDistiller, TeacherOutputCache, TeacherTapCache, chanceDetections, evaluateDetector, fitDetector, loadDetSplit, planDetBatches, scoreDetections,
   type DetFitResult, type DetScores,
 } from '@kd/distill';
-import { countModel, createModel, saveModel, type KdModel, type Yolox } from '@kd/models';
+import { countModel, createModel, isTask, saveModel, type DetectionModel } from '@kd/models';
 import { registerSweep } from '../sweep/register-sweep.ts';
 import type { RunContext, SweepExperiment } from '../sweep/sweep-experiment.ts';
 import { ensureTeacher } from '../sweep/teacher-store.ts';
@@ -68,10 +68,15 @@ async function detData(cfg: FsdConfig, dataRoot: string) {
 }
 type DetData = Awaited<ReturnType<typeof detData>>;
 
-const build = (name: string, width: number, rng: Rng, K: number) => createModel(name, { rng, numClasses: K, width }) as Yolox;
+function build(name: string, width: number, rng: Rng, K: number): DetectionModel {
+  const m = createModel(name, { rng, numClasses: K, width });
+  if (isTask(m, 'det')) return m;
+  m.dispose();
+  throw new UsageError(`ablation-fsd: '${name}' is a ${m.task} model; teacher and student must be detectors (yolox-*)`);
+}
 
 /** Model cells plus test-split scores and throughput of a trained detector. */
-function detRow(m: Yolox, width: number, d: DetData, cfg: FsdConfig, fit: DetFitResult): ResultRow {
+function detRow(m: DetectionModel, width: number, d: DetData, cfg: FsdConfig, fit: DetFitResult): ResultRow {
   const ev = evaluateDetector(m, d.test.samples, { size: cfg.size, crowdFlag: d.crowdFlag });
   return {
     model: `${m.name}@w${width}`, params: m.countParams(), mmacs: Math.round(countModel(m, [cfg.size, cfg.size]).macs / 1e4) / 100, size: cfg.size,
@@ -87,7 +92,7 @@ async function fsdTeacher(cfg: FsdConfig, run: RunContext, d: DetData) {
     const model = build(cfg.teacher, cfg.teacher_width, rng.fork('init'), d.K);
     const plan = planDetBatches(d.train.samples, { epochs: cfg.teacher_epochs, batchSize: cfg.batch, rng: rng.fork('data'), augment: d.augment });
     const fit = await fitDetector(model, plan, { lr: cfg.lr, stepsPerEpoch: d.perEpoch, label: 'teacher', progress: run.progress, onStep: (step, det) => run.log({ phase: 'teacher', step, det }) });
-    return { model: model as unknown as KdModel, row: { ...detRow(model, cfg.teacher_width, d, cfg, fit), kd_params: 0 } };
+    return { model, row: { ...detRow(model, cfg.teacher_width, d, cfg, fit), kd_params: 0 } };
   }, { progress: run.progress, defer: run.deferBusyTeacher });
 }
 
@@ -151,7 +156,7 @@ export const ablationFsd: SweepExperiment<FsdConfig> = {
     const student = build(cfg.student, cfg.student_width, run.rng.fork('init/student'), d.K);
     const plan = planDetBatches(d.train.samples, { epochs: cfg.student_epochs, batchSize: cfg.batch, rng: run.rng.fork('data/student'), augment: d.augment });
     const distiller = kd
-      ? new FsdDistiller(run.rng.fork('fsd'), student, teacher.model as unknown as Yolox, {
+      ? new FsdDistiller(run.rng.fork('fsd'), student, teacher.model, {
         gaussian: cfg.gaussian as 'intended' | 'literal', components: { foreground: cfg.fg, background: cfg.bg, attention: cfg.att, relation: cfg.rela }, weight: cfg.fsd_weight,
       })
       : null;
@@ -161,7 +166,7 @@ export const ablationFsd: SweepExperiment<FsdConfig> = {
       const fit = await fitDetector(student, plan, { lr: cfg.lr, stepsPerEpoch: d.perEpoch, label: run.progress ? `student ${kd ? 'FSD' : 'no KD'} seed ${run.seed}` : undefined, progress: run.progress, onStep: (step, det, kdLoss) => run.log({ phase: 'student', step, loss: det + kdLoss, det, kd: kdLoss }) },
         distiller && taps ? { distiller, teacher: taps } : undefined);
       const row = { ...detRow(student, cfg.student_width, d, cfg, fit), kd_params: distiller?.countParams() ?? 0 };
-      await saveModel(student as unknown as KdModel, path.join(run.runDir, 'student'));
+      await saveModel(student, path.join(run.runDir, 'student'));
       return row;
     } finally {
       taps?.dispose();

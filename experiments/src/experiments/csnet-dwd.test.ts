@@ -37,7 +37,7 @@ describe('csnet-dwd helpers', () => {
     }
     expect(csnetParamCount(CSNET_L_X1)).toBe(93_647);
     // a pruned base model: zero some conv1x1 γ (incl. a whole branch) and the count still matches
-    const m = createModel('csnet-x1-base', { rng: new Rng(2) }) as unknown as Csnet;
+    const m = createModel('csnet-x1-base', { rng: new Rng(2) });
     const g = m.blocks[3].conv1x1.bns.at(1).weight;
     g.assign(tf.zerosLike(g));
     const g2 = m.blocks[7].conv1x1.bns.at(0).weight;
@@ -66,7 +66,7 @@ describe('csnet-dwd helpers', () => {
 describe('trainSod weight decay', () => {
   beforeAll(() => useBackend('wasm'));
   const train = async (o: { weightDecay?: number; noDecay?: (n: string) => boolean }, epochs: number) => {
-    const m = createModel('csnet-l-x1', { rng: new Rng(5) }) as KdModel;
+    const m = createModel('csnet-l-x1', { rng: new Rng(5) });
     await trainSod(m, fixedSource(2, 32, 7), { epochs, lr: 1e-2, loss: 'csnet-dwd', run, phase: 't', ...o });
     const p = params(m);
     m.dispose();

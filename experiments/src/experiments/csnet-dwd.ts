@@ -1,7 +1,8 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { UsageError } from '@kd/core';
 import { batchTensors, disposeBatchTensors, type BatchSource } from '@kd/distill';
-import { createModel, prune, saveModel, type Csnet, type CsnetConfig, type KdModel } from '@kd/models';
+import { Csnet, createModel, prune, saveModel, type CsnetConfig, type KdModel } from '@kd/models';
 import { sodDataRoots, sodLoaders, type SodDataConfig } from '../sod/sod-setup.ts';
 import { sodRow, trainSod, type SodLossKind } from '../sod/sod-run.ts';
 import { registerSweep } from '../sweep/register-sweep.ts';
@@ -173,21 +174,24 @@ export const csnetDwd: SweepExperiment<CsnetDwdConfig> = {
     + '`full` keeps 224², 300 epochs, lr 1e-4 and 1e-20.',
   async runOne(cfg, run) {
     const roots = await sodDataRoots(cfg, run.dataRoot);
-    const model = createModel(cfg.model, { rng: run.rng.fork('init') }) as KdModel;
+    const model = createModel(cfg.model, { rng: run.rng.fork('init') });
+    if (!(model instanceof Csnet)) {
+      model.dispose();
+      throw new UsageError(`csnet-dwd: model '${cfg.model}' is not a CSNet (csnet-*); dynamic weight decay and pruning read its ILBlock BN layers`);
+    }
     const l = sodLoaders(cfg, roots, run.seed, model.normalization);
     const train = l.train(), test = l.test();
     let evaluated: KdModel = model;
     try {
       await trainSod(model, train, { epochs: cfg.epochs, lr: cfg.lr, loss: cfg.loss as SodLossKind, run, phase: 'student', weightDecay: cfg.weight_decay, noDecay: dwdNoDecay, betas: [0.9, cfg.adam_beta2] });
       const before = model.countParams();
-      const csnet = model as unknown as Csnet;
-      const gammas = gammaStats(csnet);
+      const gammas = gammaStats(model);
       run.log({ phase: 'gamma', ...gammas });
       await recalibrateBn(model, train, cfg.epochs, cfg.bn_recal_batches);
       const unpruned = await sodRow(model, test, cfg.size, run.runDir);
       if (cfg.prune_threshold > 0) {
-        evaluated = prune(csnet, cfg.prune_threshold) as unknown as KdModel;
-        const slim = evaluated as unknown as Csnet;
+        const slim = prune(model, cfg.prune_threshold);
+        evaluated = slim;
         const expected = csnetParamCount(slim.config);
         if (evaluated.countParams() !== expected) throw new Error(`csnet-dwd: pruned model has ${evaluated.countParams()} parameters, its widths imply ${expected}`);
         run.log({ phase: 'prune', threshold: cfg.prune_threshold, params_before: before, params_after: expected, config: slim.config });

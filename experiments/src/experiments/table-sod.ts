@@ -1,6 +1,6 @@
 import { Rng } from '@kd/core';
 import { Distiller, TeacherOutputCache, softDiceKdTerm } from '@kd/distill';
-import { createModel, saveModel, type KdModel } from '@kd/models';
+import { createModel, saveModel } from '@kd/models';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sodDataRoots, sodLoaders, type SodDataConfig } from '../sod/sod-setup.ts';
@@ -39,7 +39,7 @@ async function sodTeacher(cfg: TableSodConfig, run: RunContext) {
   const roots = await sodDataRoots(cfg, run.dataRoot);
   const spec = { teacher: cfg.teacher, width: cfg.teacher_width, channels: cfg.teacher_channels, data: roots.labeled, size: cfg.size, epochs: cfg.teacher_epochs, lr: cfg.lr, batch: cfg.batch, seed: run.seed, backend: run.backend.label };
   return ensureTeacher(run.cacheDir, spec, async () => {
-    const model = createModel(cfg.teacher, { rng: new Rng(run.seed).fork('init/teacher'), backboneWidth: cfg.teacher_width, channels: cfg.teacher_channels }) as KdModel;
+    const model = createModel(cfg.teacher, { rng: new Rng(run.seed).fork('init/teacher'), backboneWidth: cfg.teacher_width, channels: cfg.teacher_channels });
     const l = sodLoaders(cfg, roots, run.seed, model.normalization);
     const train = l.train(), test = l.test();
     try {
@@ -103,7 +103,7 @@ export const tableSod: SweepExperiment<TableSodConfig> = {
       return teacher!.row;
     }
     const roots = await sodDataRoots(cfg, run.dataRoot);
-    const model = createModel(cfg.model, { rng: run.rng.fork('init/student') }) as KdModel;
+    const model = createModel(cfg.model, { rng: run.rng.fork('init/student') });
     const l = sodLoaders(cfg, roots, run.seed, model.normalization);
     const test = l.test();
     const train = cfg.role === 'kd' ? l.unlabeled() : l.train();

@@ -41,7 +41,7 @@ export async function segTeacher(cfg: SegSweepConfig, run: RunContext) {
   const root = await segDataRoot(cfg, run.dataRoot);
   const spec = { teacher: cfg.teacher, width: cfg.teacher_width, data: root, w: cfg.width, h: cfg.height, n: cfg.n_train, epochs: cfg.teacher_epochs, opt: cfg.optimizer, lr: cfg.lr, wd: cfg.weight_decay, batch: cfg.batch, seed: run.seed, backend: run.backend.label };
   return ensureTeacher(run.cacheDir, spec, async () => {
-    const model = createModel(cfg.teacher, { rng: new Rng(run.seed).fork('init/teacher'), numClasses: CITYSCAPES_CLASSES, width: cfg.teacher_width }) as KdModel;
+    const model = createModel(cfg.teacher, { rng: new Rng(run.seed).fork('init/teacher'), numClasses: CITYSCAPES_CLASSES, width: cfg.teacher_width });
     const { train, val } = segLoaders(cfg, root, run.seed);
     try {
       await fitDense(model, train, { epochs: cfg.teacher_epochs, optimizer: optimizerOf(cfg), label: `teacher ${cfg.teacher}`, progress: run.progress, onStep: (r) => run.log({ phase: 'teacher', ...r }) },
@@ -69,7 +69,7 @@ export async function runSegSweep(cfg: SegSweepConfig, run: RunContext, terms: S
     return teacher!.row;
   }
   const root = await segDataRoot(cfg, run.dataRoot);
-  const student = createModel(cfg.student, { rng: run.rng.fork('init/student'), numClasses: CITYSCAPES_CLASSES, width: cfg.student_width }) as KdModel;
+  const student = createModel(cfg.student, { rng: run.rng.fork('init/student'), numClasses: CITYSCAPES_CLASSES, width: cfg.student_width });
   const { train, val } = segLoaders(cfg, root, run.seed);
   let t: DistillTerm[] = [];
   try {

@@ -31,7 +31,7 @@ describe('teacher store', () => {
     const train = async () => {
       trainings++;
       await new Promise((r) => setTimeout(r, 300));
-      return { model: createModel('csnet-l-x1', { rng: new Rng(3) }) as KdModel, row: { MAE: 0.125 } };
+      return { model: createModel('csnet-l-x1', { rng: new Rng(3) }), row: { MAE: 0.125 } };
     };
     const spec = { teacher: 'csnet-l-x1', seed: 3 };
     const [a, b] = await Promise.all([ensureTeacher(cache, spec, train), ensureTeacher(cache, spec, train)]);
@@ -56,13 +56,13 @@ describe('teacher store', () => {
     const cache = tmp();
     const spec = { teacher: 'csnet-l-x1', seed: 5 };
     // The key is the config hash: find it from a first (cheap) store, then plant a stale lock in a fresh one.
-    const probe = await ensureTeacher(tmp(), spec, async () => ({ model: createModel('csnet-l-x1', { rng: new Rng(5) }) as KdModel, row: {} }));
+    const probe = await ensureTeacher(tmp(), spec, async () => ({ model: createModel('csnet-l-x1', { rng: new Rng(5) }), row: {} }));
     probe.model.dispose();
     const lock = path.join(cache, 'teachers', `${probe.key}.lock`);
     fs.mkdirSync(path.dirname(lock), { recursive: true });
     fs.writeFileSync(lock, JSON.stringify({ pid: deadPid(), host: os.hostname() }));
     expect(isAbandoned(lock)).toBe(true);
-    const t = await ensureTeacher(cache, spec, async () => ({ model: createModel('csnet-l-x1', { rng: new Rng(5) }) as KdModel, row: { MAE: 0.5 } }));
+    const t = await ensureTeacher(cache, spec, async () => ({ model: createModel('csnet-l-x1', { rng: new Rng(5) }), row: { MAE: 0.5 } }));
     expect(t.trained).toBe(true);
     expect(fs.existsSync(lock)).toBe(false);
     t.model.dispose();
@@ -77,7 +77,7 @@ describe('teacher store with defer', () => {
     const slow = ensureTeacher(cache, spec, async () => {
       trained++;
       await new Promise((r) => setTimeout(r, 300));
-      return { model: createModel('csnet-l-x1', { rng: new Rng(6) }) as KdModel, row: {} };
+      return { model: createModel('csnet-l-x1', { rng: new Rng(6) }), row: {} };
     });
     await new Promise((r) => setTimeout(r, 50));
     await expect(ensureTeacher(cache, spec, async () => { throw new Error('must not train'); }, { defer: true })).rejects.toBeInstanceOf(TeacherBusyError);

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng, useBackend, withTaps } from '@kd/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TinySod, createModel, isKdModel, listModels } from './index.ts';
-import csnetCounts from './csnet/param-counts.golden.json' with { type: 'json' };
+import { createModel, listModels } from './index.ts';
+import csnetCounts from './families/csnet/param-counts.golden.json' with { type: 'json' };
 
 /**
  * Exact trainable parameter counts. Sources: docs/methods/kd-scfnet.md#models (SCFNet student 788,298 / 800,154 with
@@ -52,7 +52,7 @@ describe('registered models', () => {
     tf.tidy(() => {
       const x = tf.ones([2, 64, 64, 3]) as tf.Tensor4D;
       const { outputs, taps } = withTaps(m, m.taps.map((t) => t.name))(x);
-      const dense = (isKdModel(m) && m.task !== 'det') || m instanceof TinySod; // detection models have their own output contract
+      const dense = m.task === 'sod' || m.task === 'seg'; // detection heads and backbone features have their own output contract
       if (dense) for (const o of outputs) expect(o.shape).toEqual([2, 64, 64, seg ? 7 : 1]);
       for (const t of m.taps) expect(taps[t.name].shape, t.name).toEqual([2, 64 / t.stride, 64 / t.stride, t.channels]);
       for (const o of outputs) expect(Number.isFinite(o.max().dataSync()[0])).toBe(true);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { Rng, useBackend } from '@kd/core';
 import { describe, expect, it } from 'vitest';
-import { createModel, isKdModel, listModels, loadSafetensors, sharedWeightsFile } from './index.ts';
+import { createModel, listModels, loadSafetensors, sharedWeightsFile } from './index.ts';
 import {
   assignBuffers, calibrateBatchNorm, denseMseLoss, evalLoss, inputTarget, readBuffers, sgdStep, taskLoss, testImages, type OutputsLoss,
 } from './testing/train-step.ts';
@@ -114,7 +114,7 @@ async function train(backend: 'cpu' | 'wasm', c: ParityCase, stats?: Map<string,
   const shapes = tf.tidy(() => model.forward(x).map((o) => o.shape));
   let targets: tf.Tensor4D[];
   let loss: OutputsLoss;
-  if ((isKdModel(model) && model.task === 'det') || c.target === 'dense') {
+  if (model.task === 'det' || c.target === 'dense') {
     targets = shapes.map((s) => inputTarget(x, s, SIZE / s[1], 'dense'));
     loss = (outs) => denseMseLoss(outs, targets);
   } else {

@@ -5,7 +5,7 @@ Element i of the t-th tensor of a state dict (state_dict order) is
 mapped to lo + (hi - lo) * u in float64 and rounded to float32, with [lo, hi] chosen by the key:
     conv/linear weights (rank >= 2): ±sqrt(3 / fan_in) (variance 1/fan_in)
     BN weight, running_var: [0.5, 1.5];  biases, running_mean: [-0.1, 0.1];  num_batches_tracked: 0.
-The same rule lives in packages/models/src/torchvision/testing/hash-weights.ts, so the committed
+The same rule lives in packages/models/src/families/torchvision/testing/hash-weights.ts, so the committed
 fixtures need only the key/shape list, never the weights (ResNet-101 is 170 MB).
 """
 import math

@@ -3,7 +3,7 @@
 
 For each model: torchvision's own module (weights=None) gets the deterministic hash weights of
 hash_weights.py (BN running statistics included, so eval-mode BN matters), runs in eval mode on
-a seeded NCHW float32 input [1,3,64,64], and writes to packages/models/src/torchvision/fixtures/:
+a seeded NCHW float32 input [1,3,64,64], and writes to packages/models/src/families/torchvision/fixtures/:
     input.npy                         the input (shared by all models)
     <model>/keys.json                 torchvision's state_dict keys and shapes, in order, the hash
                                       seed and the sha256 of all tensors' float32 bytes
@@ -30,7 +30,7 @@ from safetensors_np import write_safetensors  # noqa: E402
 
 SEED = 15
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '../../..'))
-OUT = os.path.join(ROOT, 'packages/models/src/torchvision/fixtures')
+OUT = os.path.join(ROOT, 'packages/models/src/families/torchvision/fixtures')
 MODELS = {
     'resnet18': lambda: torchvision.models.resnet18(),
     'resnet50': lambda: torchvision.models.resnet50(),

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Key/shape lists of the official Megvii YOLOX checkpoints (yolox_nano/tiny/s), from the module
-tree rebuilt in megvii_yolox.py, written to packages/models/src/yolox/fixtures/megvii-<v>.keys.json
+tree rebuilt in megvii_yolox.py, written to packages/models/src/families/yolox/fixtures/megvii-<v>.keys.json
 as {"variant", "keys": [[key, shape], ...]} in state_dict order (80 classes).
 
 With --golden it also writes a numeric check of the key map for yolox-nano (depthwise) and
@@ -25,7 +25,7 @@ from megvii_yolox import VARIANTS, YOLOX  # noqa: E402
 
 SEED = 15
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '../../..'))
-OUT = os.path.join(ROOT, 'packages/models/src/yolox/fixtures')
+OUT = os.path.join(ROOT, 'packages/models/src/families/yolox/fixtures')
 
 
 def save_npy(path, arr):

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Rng, UsageError, useBackend } from '@kd/core';
-import { createModel, saveModel, type KdModel } from '@kd/models';
+import { createModel, saveModel } from '@kd/models';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveRun } from './resolve-run.ts';
 import { runExport } from './run-export.ts';
@@ -19,7 +19,7 @@ describe('pnpm exp export', () => {
     // A sweep's layout: <results>/<profile>/runs/<experiment>/<hash>/student/model.json
     results = tmp();
     runDir = path.join(results, 'quick-wasm-simd-1t', 'runs', 'table-sod', 'b1d2a4f809');
-    const m = createModel('scfnet-mbv3-x0.5', { rng: new Rng(2), weights: 'none' }) as KdModel;
+    const m = createModel('scfnet-mbv3-x0.5', { rng: new Rng(2), weights: 'none' });
     // BN statistics as after training (a fresh init's eval outputs reach 1e3–1e7)
     for (let i = 0; i < 5; i++) tf.tidy(() => void m.train().forward(tf.randomNormal([2, 64, 64, 3], 0, 1, 'float32', i) as tf.Tensor4D));
     await saveModel(m, path.join(runDir, 'student'));

@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { DataError, Rng, UsageError, writeFileAtomic } from '@kd/core';
 import { readRgb, writeGrayPng } from '@kd/data';
-import { createModel, isKdModel, loadModel, loadSafetensors, prepareImage, type KdModel } from '@kd/models';
+import { createModel, loadModel, loadSafetensors, prepareImage, type KdModel } from '@kd/models';
 import { encodeNpyFloat32 } from './npy.ts';
 import { planOutputs, type PlannedOutput } from './output-names.ts';
 import { listInputs } from './select-inputs.ts';
@@ -30,10 +30,9 @@ export async function buildModel(name: string, weights?: string): Promise<KdMode
     return m;
   }
   const m = createModel(name, { rng: new Rng(1, 'predict'), weights: weights ? 'none' : undefined });
-  if (!isKdModel(m)) throw new UsageError(`--model: '${name}' has no preprocessing/postprocessing description; predict needs a kdlab dense model`);
-  if (m.task === 'det') {
+  if (m.task === 'det' || m.task === 'features') {
     m.dispose();
-    throw new UsageError(`--model: '${name}' is a detector; predict writes saliency or label maps (SOD and segmentation models)`);
+    throw new UsageError(`--model: '${name}' is a ${m.task === 'det' ? 'detector' : 'backbone'}; predict writes saliency or label maps (SOD and segmentation models)`);
   }
   if (weights) {
     if (!fs.existsSync(weights)) throw new UsageError(`--weights: '${weights}' does not exist`);

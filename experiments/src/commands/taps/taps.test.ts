@@ -18,8 +18,8 @@ import { runTaps } from './run-taps.ts';
  * Megvii-layout module tree rebuilt in megvii_yolox.py (not Megvii's own code, absent here).
  * Each weights file is written in the reference's own key format and imported through the key maps.
  */
-const TV = path.join(REPO_ROOT, 'packages/models/src/torchvision/fixtures');
-const YX = path.join(REPO_ROOT, 'packages/models/src/yolox/fixtures');
+const TV = path.join(REPO_ROOT, 'packages/models/src/families/torchvision/fixtures');
+const YX = path.join(REPO_ROOT, 'packages/models/src/families/yolox/fixtures');
 /**
  * 1e-4, relative to the reference's largest magnitude where that exceeds 1: ResNet-101's
  * random-weight layer3 grows to |x| ≈ 124, where float32 spacing is already 7.6e-6 and

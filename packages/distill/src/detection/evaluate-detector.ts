@@ -1,6 +1,6 @@
 import { cocoEval, vocEval, type CocoStats, type DetCase, type Detection, type GtObject } from '@kd/bench';
 import { resizeSample, type Sample } from '@kd/data';
-import type { DetBox, PostprocessOptions, Yolox } from '@kd/models';
+import type { DetBox, DetectionModel, PostprocessOptions } from '@kd/models';
 import { makeDetBatch } from './det-batch.ts';
 
 export interface DetScores {
@@ -47,7 +47,7 @@ export function scoreDetections(samples: readonly Sample[], dets: readonly (read
  * ≥ 0.01, class-aware NMS at IoU 0.65, ≤ 100 per image — FSD's test config), the boxes scaled
  * back to the image's own pixels and scored with `scoreDetections`.
  */
-export function evaluateDetector(model: Yolox, samples: readonly Sample[], opts: { size: number; batchSize?: number; crowdFlag?: boolean; post?: PostprocessOptions }): DetEvaluation {
+export function evaluateDetector(model: DetectionModel, samples: readonly Sample[], opts: { size: number; batchSize?: number; crowdFlag?: boolean; post?: PostprocessOptions }): DetEvaluation {
   const bs = opts.batchSize ?? 16, S = opts.size;
   const dets: DetBox[][] = [];
   let ms = 0;

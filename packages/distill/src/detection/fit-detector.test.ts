@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Rng, normal, useBackend } from '@kd/core';
 import { renderObjectScene, type Sample } from '@kd/data';
-import { createModel, type Yolox } from '@kd/models';
+import { createModel } from '@kd/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DET_AUGMENT_DEFAULTS } from './det-augment.ts';
 import { planDetBatches } from './det-plan.ts';
@@ -34,7 +34,7 @@ function samples(n: number, size: number): Sample[] {
     return { name: `d${i}`, width: size, height: size, image: s.rgb, objects };
   });
 }
-const tinyYolox = (width: number, seed: number) => createModel('yolox-tiny', { rng: new Rng(seed), numClasses: 2, width }) as Yolox;
+const tinyYolox = (width: number, seed: number) => createModel('yolox-tiny', { rng: new Rng(seed), numClasses: 2, width });
 const augment = { ...DET_AUGMENT_DEFAULTS, size: 64, numClasses: 2 };
 
 describe('detection training with FSD', () => {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { withTaps } from '@kd/core';
 import type { Sample } from '@kd/data';
-import type { Yolox } from '@kd/models';
+import type { DetectionModel } from '@kd/models';
 import { createProgress } from '../progress.ts';
 import { NonFiniteLossError } from '../non-finite-loss.ts';
 import { makeDetBatch } from './det-batch.ts';
@@ -51,7 +51,7 @@ export function detLr(lr: number, step: number, total: number, warmup: number): 
  * the distiller's align convs and GcBlocks train with the student. Every tensor a step creates
  * is released before the next (cached teacher taps excepted, see `TeacherTapCache`).
  */
-export async function fitDetector(model: Yolox, batches: readonly Sample[][], spec: DetFitSpec, distill?: DetDistillSetup): Promise<DetFitResult> {
+export async function fitDetector(model: DetectionModel, batches: readonly Sample[][], spec: DetFitSpec, distill?: DetDistillSetup): Promise<DetFitResult> {
   const optimizer = tf.train.adam(spec.lr);
   const setLr = (v: number) => { (optimizer as unknown as { learningRate: number }).learningRate = v; };
   const vars = [...model.trainableVariables(), ...(distill?.distiller.trainableVariables() ?? [])];

@@ -1,9 +1,9 @@
 import type { DenseModel } from '@kd/core';
-import { MobileNetV2Backbone } from '../torchvision/mobilenet-v2-backbone.ts';
-import { ResNetBackbone } from '../torchvision/resnet-backbone.ts';
-import { torchvisionKey } from '../torchvision/keymap.ts';
-import { isMegviiYolox, megviiYoloxKey } from '../yolox/megvii-keymap.ts';
-import { Yolox } from '../yolox/yolox.ts';
+import { MobileNetV2Backbone } from '../families/torchvision/mobilenet-v2-backbone.ts';
+import { ResNetBackbone } from '../families/torchvision/resnet-backbone.ts';
+import { torchvisionKey } from '../families/torchvision/keymap.ts';
+import { isMegviiYolox, megviiYoloxKey } from '../families/yolox/megvii-keymap.ts';
+import { Yolox } from '../families/yolox/yolox.ts';
 import { loadSafetensors, type LoadReport, type LoadSafetensorsOptions } from './load-safetensors.ts';
 import { readSafetensorsKeys } from './safetensors-keys.ts';
 

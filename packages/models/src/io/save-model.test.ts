@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Rng, useBackend } from '@kd/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createModel, loadModel, prune, saveModel, type Csnet, type KdModel } from '../index.ts';
+import { createModel, loadModel, prune, saveModel, type KdModel } from '../index.ts';
 import { testImages } from '../testing/train-step.ts';
 
 const scratchDirs: string[] = [];
@@ -31,7 +31,7 @@ describe('saveModel / loadModel', () => {
   beforeAll(() => useBackend('wasm'));
 
   it('round-trips a model bit-exactly, BN statistics included, in tfjs model.json + shard format', async () => {
-    const m = createModel('csnet-l-x1', { rng: new Rng(9) }) as KdModel;
+    const m = createModel('csnet-l-x1', { rng: new Rng(9) });
     const x = testImages(1, 2, 32, 32);
     tf.tidy(() => void m.train().forward(x)); // moves BN running statistics away from their init
     const dir = tmp();
@@ -49,20 +49,20 @@ describe('saveModel / loadModel', () => {
   });
 
   it('splits into 4 MiB shards and rebuilds pruned/width-option models from buildOptions', async () => {
-    const fcn = createModel('fcn-mbv2-os16', { rng: new Rng(1), numClasses: 19 }) as KdModel;
+    const fcn = createModel('fcn-mbv2-os16', { rng: new Rng(1), numClasses: 19 });
     const dir = tmp();
     await saveModel(fcn, dir);
     const paths = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')).weightsManifest[0].paths;
     expect(paths).toEqual(['group1-shard1of2.bin', 'group1-shard2of2.bin']);
     expectSameState(fcn, await loadModel(dir));
-    const slim = prune(createModel('csnet-x1-base', { rng: new Rng(2) }) as Csnet, 1e-20);
+    const slim = prune(createModel('csnet-x1-base', { rng: new Rng(2) }), 1e-20);
     const dir2 = tmp();
     await saveModel(slim, dir2);
     expectSameState(slim, await loadModel(dir2));
   });
 
   it('round-trips a width-option YOLOX detector (task det): same head maps', async () => {
-    const m = createModel('yolox-nano', { rng: new Rng(4), numClasses: 2, width: 0.125 }) as KdModel;
+    const m = createModel('yolox-nano', { rng: new Rng(4), numClasses: 2, width: 0.125 });
     const dir = scratch('kdlab-yolox-');
     await saveModel(m, dir);
     const back = await loadModel(dir);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { DataError, Rng, writeFileAtomic } from '@kd/core';
-import { isKdModel, type KdModel } from '../model.ts';
+import type { KdModel } from '../model.ts';
 import { createModel } from '../registry.ts';
 
 /** tfjs' shard size (4 MiB), as tfjs-converter writes `group1-shardKofN.bin`. */
@@ -86,7 +86,6 @@ export async function loadModel(dir: string): Promise<KdModel> {
     off += c.length;
   }
   const model = createModel(topo.name, { rng: new Rng(1, 'loadModel'), ...topo.buildOptions, weights: 'none' });
-  if (!isKdModel(model)) throw new DataError(`model '${topo.name}' is not a kdlab dense model`, file);
   const decoded = tf.io.decodeWeights(buf.buffer, specs);
   try {
     const state = model.stateDict();

@@ -1,8 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import { BatchNorm2d, Conv2d, Module, type Rng } from '@kd/core';
-import { ModuleList } from '../layers/module-list.ts';
-import { concatChannels } from '../layers/ops.ts';
-import { PReLU } from '../layers/prelu.ts';
+import { ModuleList } from '../../layers/module-list.ts';
+import { concatChannels } from '../../layers/ops.ts';
+import { PReLU } from '../../layers/prelu.ts';
 import { DILATIONS, type CsnetConfig } from './config.ts';
 import type { Branches } from './goct-conv.ts';
 import { GOctaveCbr } from './goct-cbr.ts';

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { Rng, maxAbsDiff, useBackend } from '@kd/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { collectDwdPairs, createModel, loadSafetensors, prune, sharedWeightsFile, type Csnet } from '../index.ts';
+import { collectDwdPairs, createModel, loadSafetensors, prune, sharedWeightsFile } from '../../index.ts';
 import { baseConfig } from './config.ts';
-import { testImages } from '../testing/train-step.ts';
+import { testImages } from '../../testing/train-step.ts';
 
 /** Reads a little-endian float32 C-order .npy. */
 function readNpy(file: string): { shape: number[]; data: Float32Array } {
@@ -19,8 +19,8 @@ const REF = sharedWeightsFile('reference');
 
 describe.skipIf(!fs.existsSync(REF))('official CSNet weights reproduce the PyTorch logits (../shared/weights)', () => {
   beforeAll(() => useBackend('wasm'));
-  it.each(['x1', 'x2'])('csnet-l-%s on u2net_boat (224², NCHW → NHWC): max |Δ| < 1e-4', (v) => {
-    const m = createModel(`csnet-l-${v}`, { rng: new Rng(1) }).eval();
+  it.each(['x1', 'x2'] as const)('csnet-l-%s on u2net_boat (224², NCHW → NHWC): max |Δ| < 1e-4', (v) => {
+    const m = createModel(`csnet-l-${v}` as const, { rng: new Rng(1) }).eval();
     loadSafetensors(m, sharedWeightsFile(`csnet-L-${v}.safetensors`));
     const inp = readNpy(`${REF}/u2net_boat.input.npy`);
     const ref = readNpy(`${REF}/csnet-L-${v}.u2net_boat.logits.npy`);
@@ -32,8 +32,8 @@ describe.skipIf(!fs.existsSync(REF))('official CSNet weights reproduce the PyTor
     });
     expect(diff).toBeLessThan(1e-4);
     // the pruning pass keeps a released (already slim) model as it is
-    const same = prune(m as Csnet, 1e-20);
-    expect(same.config).toEqual((m as Csnet).config);
+    const same = prune(m, 1e-20);
+    expect(same.config).toEqual(m.config);
     m.dispose();
     same.dispose();
   });
@@ -43,7 +43,7 @@ describe('prune', () => {
   beforeAll(() => useBackend('wasm'));
 
   it('removes channels whose BN |γ| is below the threshold and keeps the function when they carry nothing', () => {
-    const m = createModel('csnet-x1-base', { rng: new Rng(3) }) as Csnet;
+    const m = createModel('csnet-x1-base', { rng: new Rng(3) });
     m.eval();
     // Large running variances keep the ×100 convs finite through random-init eval-mode BNs.
     const x = testImages(5, 1, 32, 32);
@@ -88,7 +88,7 @@ describe('prune', () => {
 describe('CSNet dynamic-weight-decay pairs', () => {
   it('a forward reports (γ, post-BN-PReLU activation) for every branch of the 3 sub-layers of every ILBlock', async () => {
     await useBackend('cpu');
-    const m = createModel('csnet-l-x1', { rng: new Rng(3) }) as Csnet;
+    const m = createModel('csnet-l-x1', { rng: new Rng(3) });
     const before = tf.memory().numTensors;
     const n = tf.tidy(() => {
       const { pairs } = collectDwdPairs(() => m.forward(tf.zeros([1, 32, 32, 3]) as tf.Tensor4D));

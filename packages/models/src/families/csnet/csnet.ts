@@ -1,8 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import { Conv2d, Module, type ForwardOptions, type Rng, type TapSpec } from '@kd/core';
-import { ModuleList } from '../layers/module-list.ts';
-import { upsample } from '../layers/ops.ts';
-import { IMAGENET_NORMALIZATION, assertInputSize, type KdModel } from '../model.ts';
+import { ModuleList } from '../../layers/module-list.ts';
+import { upsample } from '../../layers/ops.ts';
+import { IMAGENET_NORMALIZATION, assertInputSize, type SodModel } from '../../model.ts';
 import { blockNames, csfInputBlocks, validateConfig, type CsnetConfig } from './config.ts';
 import { CsfHead } from './csf-head.ts';
 import type { Branches } from './goct-conv.ts';
@@ -17,7 +17,7 @@ import { IlBlock } from './il-block.ts';
  * State-dict names are the official ones, so the released checkpoints load without a mapping.
  * Taps: x2, x3, x4 (CSF inputs) and `fuse` (CSF output, stride 2).
  */
-export class Csnet extends Module implements KdModel {
+export class Csnet extends Module implements SodModel {
   readonly task = 'sod' as const;
   readonly inputMultiple = 16;
   readonly defaultInputSize = 224;

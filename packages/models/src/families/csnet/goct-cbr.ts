@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { BatchNorm2d, Conv2d, Module, type Rng } from '@kd/core';
-import { ModuleList } from '../layers/module-list.ts';
-import { PReLU } from '../layers/prelu.ts';
+import { ModuleList } from '../../layers/module-list.ts';
+import { PReLU } from '../../layers/prelu.ts';
 import { GOctConv, type Branches, type GOctConvOptions } from './goct-conv.ts';
 
 /** Per-branch BN → PReLU lists (`bns.{j}`, `prelus.{j}`; absent for zero-width branches). */

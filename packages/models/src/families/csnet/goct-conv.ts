@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Module, countingOps, kaimingUniformDefault, reportOp, type Rng } from '@kd/core';
-import { add, avgPool, maxPool, upsample } from '../layers/ops.ts';
+import { add, avgPool, maxPool, upsample } from '../../layers/ops.ts';
 
 /** A multi-resolution feature: branch i is NHWC at 1/2^i of branch 0's size; null = absent branch. */
 export type Branches = (tf.Tensor4D | null)[];

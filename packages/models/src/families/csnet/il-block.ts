@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { Module, type BatchNorm2d, type Rng } from '@kd/core';
-import type { ModuleList } from '../layers/module-list.ts';
+import type { ModuleList } from '../../layers/module-list.ts';
 import { reportDwdPair } from './dwd-pairs.ts';
 import type { Branches } from './goct-conv.ts';
 import { GOctaveCbr, SimplifiedGOctConvBr } from './goct-cbr.ts';

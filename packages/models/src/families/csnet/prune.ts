@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng, type BatchNorm2d } from '@kd/core';
 import { blockNames, csfInputBlocks, type CsnetConfig } from './config.ts';
 import { Csnet } from './csnet.ts';
-import type { ModuleList } from '../layers/module-list.ts';
+import type { ModuleList } from '../../layers/module-list.ts';
 
 /** Channels kept per branch: |γ| ≥ threshold for each BN of the list (empty for an absent branch). */
 function keepMasks(bns: ModuleList<BatchNorm2d>, widths: readonly number[], threshold: number): boolean[][] {

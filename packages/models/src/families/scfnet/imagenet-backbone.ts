@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { DataError } from '@kd/core';
-import { loadSafetensors } from '../io/load-safetensors.ts';
-import { sharedWeightsFile } from '../weights-dir.ts';
+import { loadSafetensors } from '../../io/load-safetensors.ts';
+import { sharedWeightsFile } from '../../weights-dir.ts';
 import type { Scfnet } from './scfnet.ts';
 
 export const MBV3_IMAGENET_FILE = 'mobilenetv3_large_x0_5_imagenet_paddleocr.safetensors';

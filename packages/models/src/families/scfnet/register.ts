@@ -1,19 +1,20 @@
-import { registerModel } from '../registry.ts';
+import type { Rng } from '@kd/core';
+import { defineModel } from '../../define-model.ts';
 import { initMbv3Backbone } from './imagenet-backbone.ts';
 import { Scfnet } from './scfnet.ts';
 
-registerModel(
-  'scfnet-mbv3-x0.5',
-  ({ rng, weights }) => {
-    const m = new Scfnet('scfnet-mbv3-x0.5', rng, { backbone: 'mbv3-x0.5', channels: 16 });
-    initMbv3Backbone(m, weights);
-    return m;
-  },
-  'SCFNet student: MobileNetV3-L ×0.5 (ImageNet init when the shared file exists; weights: imagenet|none|FILE), C=16, 788,298 params',
-);
-registerModel(
-  'scfnet-r50',
-  ({ rng, backboneWidth, channels }) =>
-    new Scfnet('scfnet-r50', rng, { backbone: 'r50', channels: (channels as number | undefined) ?? 64, backboneWidth: (backboneWidth as number | undefined) ?? 1 }),
-  'SCFNet teacher: ResNet-50 trunk, C=64 (26,093,508 params; 26.15M with BN statistics); options backboneWidth, channels for CPU-sized runs',
-);
+export const SCFNET_MODELS = {
+  'scfnet-mbv3-x0.5': defineModel(
+    'SCFNet student: MobileNetV3-L ×0.5 (ImageNet init when the shared file exists; weights: imagenet|none|FILE), C=16, 788,298 params',
+    ({ rng, weights }) => {
+      const m = new Scfnet('scfnet-mbv3-x0.5', rng, { backbone: 'mbv3-x0.5', channels: 16 });
+      initMbv3Backbone(m, weights);
+      return m;
+    },
+  ),
+  'scfnet-r50': defineModel(
+    'SCFNet teacher: ResNet-50 trunk, C=64 (26,093,508 params; 26.15M with BN statistics); options backboneWidth, channels for CPU-sized runs',
+    ({ rng, backboneWidth, channels }: { rng: Rng; backboneWidth?: number; channels?: number }) =>
+      new Scfnet('scfnet-r50', rng, { backbone: 'r50', channels: channels ?? 64, backboneWidth: backboneWidth ?? 1 }),
+  ),
+};

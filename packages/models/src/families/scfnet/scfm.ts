@@ -1,9 +1,9 @@
 import type * as tf from '@tensorflow/tfjs';
 import { Module, type Rng } from '@kd/core';
-import { ConvBnAct } from '../layers/conv-bn-act.ts';
-import { kaimingNormalFanIn } from '../layers/init.ts';
-import { add, mul, upsample } from '../layers/ops.ts';
-import { zeroBias } from '../layers/zero-bias.ts';
+import { ConvBnAct } from '../../layers/conv-bn-act.ts';
+import { kaimingNormalFanIn } from '../../layers/init.ts';
+import { add, mul, upsample } from '../../layers/ops.ts';
+import { zeroBias } from '../../layers/zero-bias.ts';
 
 /**
  * KD-SCFNet's conv3×3 (bias) → BN → ReLU, named like its `nn.Sequential` (`0` conv, `1` BN).

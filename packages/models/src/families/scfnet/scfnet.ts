@@ -1,12 +1,12 @@
 import type * as tf from '@tensorflow/tfjs';
 import { Conv2d, Module, type ForwardOptions, type Rng, type TapSpec } from '@kd/core';
-import { MobileNetV3Large } from '../backbones/mobilenet-v3.ts';
-import { ResNet } from '../backbones/resnet.ts';
-import { kaimingNormalFanIn } from '../layers/init.ts';
-import type { ConvBnAct } from '../layers/conv-bn-act.ts';
-import { upsample } from '../layers/ops.ts';
-import { zeroBias } from '../layers/zero-bias.ts';
-import { IMAGENET_NORMALIZATION, assertInputSize, type KdModel } from '../model.ts';
+import { MobileNetV3Large } from '../../backbones/mobilenet-v3.ts';
+import { ResNet } from '../../backbones/resnet.ts';
+import { kaimingNormalFanIn } from '../../layers/init.ts';
+import type { ConvBnAct } from '../../layers/conv-bn-act.ts';
+import { upsample } from '../../layers/ops.ts';
+import { zeroBias } from '../../layers/zero-bias.ts';
+import { IMAGENET_NORMALIZATION, assertInputSize, type SodModel } from '../../model.ts';
 import { Scfm, decoderCbr } from './scfm.ts';
 
 /** The four per-tap mapping CBRs (`mp.cv1`..`mp.cv4`): x_k [.., in_k] → f_k [.., C]. */
@@ -36,7 +36,7 @@ export interface ScfnetOptions {
  * Taps: backbone x2..x5 (strides 4..32) and decoder d2..d5 (C channels).
  * Names as the Paddle code: `bkbone.*`, `mp.cv{1-4}.{0,1}`, `cv1`, `de{1-3}.cv{1-3}`, `linear{2-5}`.
  */
-export class Scfnet extends Module implements KdModel {
+export class Scfnet extends Module implements SodModel {
   readonly task = 'sod' as const;
   readonly inputMultiple = 32;
   readonly defaultInputSize = 352;

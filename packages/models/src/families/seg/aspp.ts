@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { Module, type Rng } from '@kd/core';
-import { ConvBnAct } from '../layers/conv-bn-act.ts';
-import { kaimingNormalFanOut } from '../layers/init.ts';
-import { ModuleList } from '../layers/module-list.ts';
-import { concatChannels, globalAvgPool } from '../layers/ops.ts';
+import { ConvBnAct } from '../../layers/conv-bn-act.ts';
+import { kaimingNormalFanOut } from '../../layers/init.ts';
+import { ModuleList } from '../../layers/module-list.ts';
+import { concatChannels, globalAvgPool } from '../../layers/ops.ts';
 
 /**
  * Atrous spatial pyramid pooling (DeepLabV3): parallel 1×1, three 3×3 atrous (rates r1..r3) and an

@@ -1,10 +1,10 @@
 import type * as tf from '@tensorflow/tfjs';
 import { Conv2d, Module, type ForwardOptions, type Rng, type TapSpec } from '@kd/core';
-import { ResNet } from '../backbones/resnet.ts';
-import { ConvBnAct } from '../layers/conv-bn-act.ts';
-import { kaimingNormalFanOut } from '../layers/init.ts';
-import { concatChannels, upsample } from '../layers/ops.ts';
-import { IMAGENET_NORMALIZATION, assertInputSize, type KdModel } from '../model.ts';
+import { ResNet } from '../../backbones/resnet.ts';
+import { ConvBnAct } from '../../layers/conv-bn-act.ts';
+import { kaimingNormalFanOut } from '../../layers/init.ts';
+import { concatChannels, upsample } from '../../layers/ops.ts';
+import { IMAGENET_NORMALIZATION, assertInputSize, type SegModel } from '../../model.ts';
 import { Aspp } from './aspp.ts';
 
 export interface DeepLabV3PlusOptions {
@@ -39,7 +39,8 @@ class Decoder extends Module {
  * [logits [N,H,W,K]]. Plain (not separable) convs as in the common ResNet ports.
  * Taps: c2, c5 (trunk), aspp (256w @ os) and `feat` (decoder output, 256w @ 4, the last feature map).
  */
-export class DeepLabV3Plus extends Module implements KdModel {
+export class DeepLabV3Plus extends Module implements SegModel {
+  readonly numClasses: number;
   readonly task = 'seg' as const;
   readonly inputMultiple = 16;
   readonly defaultInputSize = 512;
@@ -54,6 +55,7 @@ export class DeepLabV3Plus extends Module implements KdModel {
   constructor(readonly name: string, rng: Rng, opts: DeepLabV3PlusOptions) {
     super();
     this.buildOptions = { ...opts };
+    this.numClasses = opts.numClasses;
     const w = opts.width;
     this.backbone = this.child('backbone', new ResNet(rng.fork('backbone'), { width: w, outputStride: opts.outputStride }));
     const head = rng.fork('head');

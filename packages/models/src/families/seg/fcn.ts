@@ -1,8 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import { Conv2d, Module, type ForwardOptions, type Rng, type TapSpec } from '@kd/core';
-import { MobileNetV2 } from '../backbones/mobilenet-v2.ts';
-import { upsample } from '../layers/ops.ts';
-import { IMAGENET_NORMALIZATION, assertInputSize, type KdModel } from '../model.ts';
+import { MobileNetV2 } from '../../backbones/mobilenet-v2.ts';
+import { upsample } from '../../layers/ops.ts';
+import { IMAGENET_NORMALIZATION, assertInputSize, type SegModel } from '../../model.ts';
 
 export interface FcnOptions {
   numClasses: number;
@@ -16,7 +16,8 @@ export interface FcnOptions {
  * classes, bilinear (half-pixel) back to the input. x [N,H,W,3] (H, W multiples of the output
  * stride) → [logits [N,H,W,K]]. Taps c2, c3, c4 and `feat` (the last feature map, 320w @ os).
  */
-export class FcnMobileNetV2 extends Module implements KdModel {
+export class FcnMobileNetV2 extends Module implements SegModel {
+  readonly numClasses: number;
   readonly task = 'seg' as const;
   readonly inputMultiple: number;
   readonly defaultInputSize = 512;
@@ -29,6 +30,7 @@ export class FcnMobileNetV2 extends Module implements KdModel {
   constructor(readonly name: string, rng: Rng, opts: FcnOptions) {
     super();
     this.buildOptions = { ...opts };
+    this.numClasses = opts.numClasses;
     this.inputMultiple = opts.outputStride;
     this.backbone = this.child('backbone', new MobileNetV2(rng.fork('backbone'), { width: opts.width, outputStride: opts.outputStride }));
     const feat = this.backbone.channels[3];

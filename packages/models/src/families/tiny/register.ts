@@ -1,5 +1,7 @@
-import { registerModel } from '../registry.ts';
+import { defineModel } from '../../define-model.ts';
 import { TinySod } from './tiny-sod.ts';
 
-registerModel('tinysod-s', ({ rng }) => new TinySod('tinysod-s', rng, 8), 'TinySOD width 8 (quickstart student)');
-registerModel('tinysod-l', ({ rng }) => new TinySod('tinysod-l', rng, 24), 'TinySOD width 24 (quickstart teacher)');
+export const TINY_MODELS = {
+  'tinysod-s': defineModel('TinySOD width 8 (quickstart student)', ({ rng }) => new TinySod('tinysod-s', rng, 8)),
+  'tinysod-l': defineModel('TinySOD width 24 (quickstart teacher)', ({ rng }) => new TinySod('tinysod-l', rng, 24)),
+};

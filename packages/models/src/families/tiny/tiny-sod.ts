@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { BatchNorm2d, Conv2d, Module, resizeBilinear, type DenseModel, type ForwardOptions, type Rng, type TapSpec } from '@kd/core';
+import type { SodModel } from '../../model.ts';
+import { BatchNorm2d, Conv2d, Module, resizeBilinear, type ForwardOptions, type Rng, type TapSpec } from '@kd/core';
 
 /** conv3×3 → BN → ReLU. */
 class ConvBnRelu extends Module {
@@ -22,7 +23,12 @@ class ConvBnRelu extends Module {
  * projection, then a CBR; a 3×3 head per decoder level gives a logit map upsampled to the
  * input. Outputs [N,H,W,1] logits, finest (main) first. Input H, W divisible by 16.
  */
-export class TinySod extends Module implements DenseModel {
+export class TinySod extends Module implements SodModel {
+  readonly task = 'sod' as const;
+  readonly inputMultiple = 16;
+  readonly defaultInputSize = 96;
+  /** The registry name fixes the width, so nothing else is needed to rebuild it. */
+  readonly buildOptions: Record<string, unknown> = {};
   readonly taps: TapSpec[];
   readonly normalization = { mean: [123.675, 116.28, 103.53] as [number, number, number], std: [58.395, 57.12, 57.375] as [number, number, number] };
   private readonly enc: [ConvBnRelu, ConvBnRelu][] = [];

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { DataError, UsageError, type Module } from '@kd/core';
-import { loadSafetensors } from '../io/load-safetensors.ts';
-import { sha256Prefix, type WeightsInit } from '../io/weights-id.ts';
-import { sharedWeightsFile } from '../weights-dir.ts';
+import { loadSafetensors } from '../../io/load-safetensors.ts';
+import { sha256Prefix, type WeightsInit } from '../../io/weights-id.ts';
+import { sharedWeightsFile } from '../../weights-dir.ts';
 import { torchvisionKey } from './keymap.ts';
 
 /** Where `weights: 'imagenet'` looks: `<shared weights>/torchvision/<model>.safetensors`. */

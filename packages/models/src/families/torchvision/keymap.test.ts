@@ -5,14 +5,13 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { DataError, Rng, useBackend } from '@kd/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkKeys } from '../io/load-safetensors.ts';
-import { encodeSafetensors } from '../io/safetensors.ts';
-import { createModel } from '../registry.ts';
+import { checkKeys } from '../../io/load-safetensors.ts';
+import { encodeSafetensors } from '../../io/safetensors.ts';
+import { createModel } from '../../registry.ts';
 import { torchvisionKey } from './keymap.ts';
 import './register.ts';
 import { hashStateDict } from './testing/hash-weights.ts';
-import { weightsInitCell } from '../io/weights-id.ts';
-import type { MobileNetV2Backbone } from './mobilenet-v2-backbone.ts';
+import { weightsInitCell } from '../../io/weights-id.ts';
 
 /**
  * The torchvision key maps, checked structurally against torchvision's own state_dict key/shape
@@ -91,7 +90,7 @@ describe('torchvision key maps', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kd-tv-')), 'mbv2.safetensors');
     const bytes = encodeSafetensors(st);
     fs.writeFileSync(file, bytes);
-    const m = createModel('mobilenetv2', { rng: new Rng(1), weights: file }) as MobileNetV2Backbone;
+    const m = createModel('mobilenetv2', { rng: new Rng(1), weights: file });
     const sha = crypto.createHash('sha256').update(bytes).digest('hex').slice(0, 12);
     expect(m.weightsInit).toEqual({ policy: 'file', file, sha256: sha });
     expect(weightsInitCell(m.weightsInit)).toBe(`file:${sha}`);

@@ -1,11 +1,11 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { DenseModel, ForwardOptions, Module, Rng, TapSpec } from '@kd/core';
-import { MobileNetV2 } from '../backbones/mobilenet-v2.ts';
-import { makeDivisible } from '../backbones/mobilenet-v3.ts';
-import { ConvBnAct } from '../layers/conv-bn-act.ts';
-import { kaimingNormalFanOut } from '../layers/init.ts';
-import type { WeightsInit } from '../io/weights-id.ts';
-import { IMAGENET_NORMALIZATION } from '../model.ts';
+import type { ForwardOptions, Module, Rng, TapSpec } from '@kd/core';
+import { MobileNetV2 } from '../../backbones/mobilenet-v2.ts';
+import { makeDivisible } from '../../backbones/mobilenet-v3.ts';
+import { ConvBnAct } from '../../layers/conv-bn-act.ts';
+import { kaimingNormalFanOut } from '../../layers/init.ts';
+import type { WeightsInit } from '../../io/weights-id.ts';
+import { IMAGENET_NORMALIZATION, type BackboneModel } from '../../model.ts';
 
 /**
  * The `features.N` indices tapped: the last block before each stride change (torchvision's
@@ -23,10 +23,12 @@ export const MBV2_TAPS = [
  * `features.3` [/4, 24], `features.6` [/8, 32], `features.13` [/16, 96], `features.17`
  * [/32, 320], `features.18` [/32, 1280] (channels ×`width` by `makeDivisible`, except 1280 for width ≤ 1).
  */
-export class MobileNetV2Backbone extends MobileNetV2 implements DenseModel {
+export class MobileNetV2Backbone extends MobileNetV2 implements BackboneModel {
+  readonly task = 'features' as const;
   readonly taps: TapSpec[];
   readonly normalization = IMAGENET_NORMALIZATION;
   readonly inputMultiple = 32;
+  readonly defaultInputSize = 224;
   readonly buildOptions: Record<string, unknown>;
   /** How the weights started (set by the factory from the `weights` option). */
   weightsInit: WeightsInit = { policy: 'none' };

@@ -1,5 +1,5 @@
 import { UsageError } from '@kd/core';
-import { registerModel, type ModelOptions } from '../registry.ts';
+import { defineModel, defineModels } from '../../define-model.ts';
 import { initTorchvisionWeights } from './init-weights.ts';
 import { MobileNetV2Backbone } from './mobilenet-v2-backbone.ts';
 import { RESNET_DEPTHS, ResNetBackbone, type ResNetName } from './resnet-backbone.ts';
@@ -15,8 +15,13 @@ function withWeights<M extends ResNetBackbone | MobileNetV2Backbone>(m: M, weigh
   }
 }
 
-function widthOf(name: string, o: ModelOptions): number {
-  const width = (o.width as number | undefined) ?? 1;
+/** `width` (default 1, the real net; smaller for CPU-sized tests). */
+export interface BackboneBuildOptions {
+  width?: number;
+}
+
+function widthOf(name: string, o: BackboneBuildOptions): number {
+  const width = o.width ?? 1;
   if (typeof width !== 'number' || !(width > 0 && width <= 4)) throw new UsageError(`${name}: width must be a number in (0, 4], got ${String(width)}`);
   return width;
 }
@@ -27,15 +32,14 @@ function widthOf(name: string, o: ModelOptions): number {
  * (default 1, the real net; smaller for CPU-sized tests) and `weights` ('none' default,
  * 'imagenet', or a torchvision-format .safetensors path).
  */
-for (const name of Object.keys(RESNET_DEPTHS) as ResNetName[]) {
-  registerModel(
-    name,
-    (o) => withWeights(new ResNetBackbone(name, o.rng, widthOf(name, o)), o.weights),
-    `torchvision ${name} trunk (no fc); taps layer1…layer4; options width, weights none|imagenet|FILE`,
-  );
-}
-registerModel(
-  'mobilenetv2',
-  (o) => withWeights(new MobileNetV2Backbone('mobilenetv2', o.rng, widthOf('mobilenetv2', o)), o.weights),
-  'torchvision MobileNetV2 features (no classifier); taps features.1/3/6/13/17/18; options width, weights none|imagenet|FILE',
-);
+export const TORCHVISION_MODELS = {
+  ...defineModels(Object.keys(RESNET_DEPTHS) as ResNetName[], (name) =>
+    defineModel<BackboneBuildOptions, ResNetBackbone>(
+      `torchvision ${name} trunk (no fc); taps layer1…layer4; options width, weights none|imagenet|FILE`,
+      (o) => withWeights(new ResNetBackbone(name, o.rng, widthOf(name, o)), o.weights),
+    )),
+  mobilenetv2: defineModel<BackboneBuildOptions, MobileNetV2Backbone>(
+    'torchvision MobileNetV2 features (no classifier); taps features.1/3/6/13/17/18; options width, weights none|imagenet|FILE',
+    (o) => withWeights(new MobileNetV2Backbone('mobilenetv2', o.rng, widthOf('mobilenetv2', o)), o.weights),
+  ),
+};

@@ -1,8 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { DenseModel, ForwardOptions, Rng, TapSpec } from '@kd/core';
-import { ResNet } from '../backbones/resnet.ts';
-import type { WeightsInit } from '../io/weights-id.ts';
-import { IMAGENET_NORMALIZATION } from '../model.ts';
+import type { ForwardOptions, Rng, TapSpec } from '@kd/core';
+import { ResNet } from '../../backbones/resnet.ts';
+import type { WeightsInit } from '../../io/weights-id.ts';
+import { IMAGENET_NORMALIZATION, type BackboneModel } from '../../model.ts';
 
 /** torchvision depths: blocks per stage and block type. */
 export const RESNET_DEPTHS = {
@@ -20,10 +20,12 @@ export type ResNetName = keyof typeof RESNET_DEPTHS;
  * [N,H/8,W/8,128e], [N,H/16,W/16,256e], [N,H/32,W/32,512e] (e = 1 basic, 4 bottleneck; times
  * `width`, 1 for the real net).
  */
-export class ResNetBackbone extends ResNet implements DenseModel {
+export class ResNetBackbone extends ResNet implements BackboneModel {
+  readonly task = 'features' as const;
   readonly taps: TapSpec[];
   readonly normalization = IMAGENET_NORMALIZATION;
   readonly inputMultiple = 32;
+  readonly defaultInputSize = 224;
   readonly buildOptions: Record<string, unknown>;
   /** How the weights started (set by the factory from the `weights` option). */
   weightsInit: WeightsInit = { policy: 'none' };

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Module, type Rng } from '@kd/core';
-import { add, concatChannels } from '../layers/ops.ts';
-import { ModuleList } from '../layers/module-list.ts';
+import { add, concatChannels } from '../../layers/ops.ts';
+import { ModuleList } from '../../layers/module-list.ts';
 import { BaseConv, convBlock, type DwConv } from './base-conv.ts';
 
 /**

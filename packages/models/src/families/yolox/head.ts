@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Conv2d, Module, type Rng } from '@kd/core';
-import { concatChannels } from '../layers/ops.ts';
-import { ModuleList } from '../layers/module-list.ts';
+import { concatChannels } from '../../layers/ops.ts';
+import { ModuleList } from '../../layers/module-list.ts';
 import { convBlock, type BaseConv, type DwConv } from './base-conv.ts';
 
 /** Bias of a sigmoid output whose initial probability is p: −log((1 − p)/p) (YOLOX prior_prob 0.01). */

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Rng, useBackend } from '@kd/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkKeys } from '../io/load-safetensors.ts';
-import { createModel } from '../registry.ts';
+import { checkKeys } from '../../io/load-safetensors.ts';
+import { createModel } from '../../registry.ts';
 import { megviiYoloxKey } from './megvii-keymap.ts';
 import './register.ts';
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Module, countingOps, reportOp, type Rng } from '@kd/core';
-import { concatChannels } from '../layers/ops.ts';
-import { ModuleList } from '../layers/module-list.ts';
+import { concatChannels } from '../../layers/ops.ts';
+import { ModuleList } from '../../layers/module-list.ts';
 import { BaseConv, convBlock, type DwConv } from './base-conv.ts';
 import { CspLayer } from './csp-layer.ts';
 

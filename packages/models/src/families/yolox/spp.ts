@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Module, type Rng } from '@kd/core';
-import { concatChannels, maxPool } from '../layers/ops.ts';
+import { concatChannels, maxPool } from '../../layers/ops.ts';
 import { BaseConv } from './base-conv.ts';
 
 /**

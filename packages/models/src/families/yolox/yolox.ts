@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { Module, type DenseModel, type ForwardOptions, type Rng, type TapSpec } from '@kd/core';
-import { IMAGENET_NORMALIZATION } from '../model.ts';
+import { Module, type ForwardOptions, type Rng, type TapSpec } from '@kd/core';
+import { IMAGENET_NORMALIZATION, type DetectionModel } from '../../model.ts';
 import { CspDarknet } from './cspdarknet.ts';
 import { DecoupledHead } from './head.ts';
 import { Pafpn } from './pafpn.ts';
@@ -21,7 +21,7 @@ export interface YoloxOptions extends YoloxVariant {
  * [dx, dy, log w, log h, obj, cls_1..K] (see `decodeBoxes`). Taps `neck.p3/p4/p5` are the three
  * neck outputs (mmdet `neck.out_convs.0/1/2`), what FSD distils.
  */
-export class Yolox extends Module implements DenseModel {
+export class Yolox extends Module implements DetectionModel {
   readonly task = 'det' as const;
   readonly inputMultiple = 32;
   readonly defaultInputSize = 640;

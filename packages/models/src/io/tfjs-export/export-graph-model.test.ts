@@ -51,7 +51,7 @@ describe('graph-model export (stock tf.loadGraphModel)', () => {
   beforeAll(() => useBackend('wasm'));
 
   it('SCFNet-×0.5 unfolded: bit-identical to our forward, stock ops only, metadata in userDefinedMetadata', async () => {
-    const m = createModel('scfnet-mbv3-x0.5', { rng: new Rng(5), weights: 'none' }) as KdModel;
+    const m = createModel('scfnet-mbv3-x0.5', { rng: new Rng(5), weights: 'none' });
     const { diff, shape, ops, json, a } = await roundTrip(m, 96, false);
     expect(diff).toBe(0);
     expect(shape).toEqual([1, 96, 96, 1]);
@@ -85,7 +85,7 @@ describe('graph-model export (stock tf.loadGraphModel)', () => {
   });
 
   it('CSNet-L-×1 (official weights when ../shared has them) matches our forward', async () => {
-    const m = createModel('csnet-l-x1', { rng: new Rng(5), weights: 'none' }) as KdModel;
+    const m = createModel('csnet-l-x1', { rng: new Rng(5), weights: 'none' });
     const file = sharedWeightsFile('csnet-L-x1.safetensors');
     const official = fs.existsSync(file);
     if (official) loadSafetensors(m, file);
@@ -105,7 +105,7 @@ describe('graph-model export (stock tf.loadGraphModel)', () => {
   });
 
   it('FCN-MobileNetV2 (segmentation student, 21 classes) matches our forward', async () => {
-    const m = createModel('fcn-mbv2-os16', { rng: new Rng(5), numClasses: 21 }) as KdModel;
+    const m = createModel('fcn-mbv2-os16', { rng: new Rng(5), numClasses: 21 });
     calibrate(m);
     const { diff, shape, ops, json } = await roundTrip(m, 64);
     expect(ops.sort()).toEqual(['AddV2', 'Const', 'FusedDepthwiseConv2dNative', 'Identity', 'Placeholder', 'ResizeBilinear', '_FusedConv2D']);

@@ -1,4 +1,4 @@
-import type { SafeTensor } from '../../io/safetensors.ts';
+import type { SafeTensor } from '../../../io/safetensors.ts';
 
 /**
  * The deterministic pseudo-random weights of tools/reference/weights/hash_weights.py (same rule,
