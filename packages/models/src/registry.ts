@@ -30,10 +30,11 @@ for (const [name, def] of Object.entries(CATALOG)) MODELS.register(name, def.cre
 /**
  * Builds a registered model by name (timm's create_model). A literal name gives its own type and
  * options (`createModel('yolox-s', { rng, numClasses: 2 })` is a Yolox); a name known only at run
- * time gives the `KdModel` union, narrowed by `task`.
+ * time gives the `KdModel` union, narrowed by `task` (a literal name never falls back to it, so its
+ * options are checked).
  */
 export function createModel<N extends ModelName>(name: N, opts: ModelOptionsOf<N>): ModelOf<N>;
-export function createModel(name: string, opts: ModelOptions): KdModel;
+export function createModel<S extends string>(name: S extends ModelName ? never : S, opts: ModelOptions): KdModel;
 export function createModel(name: string, opts: BaseModelOptions): KdModel {
   return MODELS.get(name)(opts);
 }
