@@ -1,9 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { DataError, type NpyArray } from '@kd/core';
 
-// The .npy codec lives in @kd/core; re-exported until taps.test.ts moves to it.
-export { encodeNpy, parseNpy, type NpyArray } from '@kd/core';
-
 /**
  * An NCHW or NHWC rank-4 `.npy` array as an NHWC tensor.
  */

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { DataError, Rng, UsageError, writeFileAtomic } from '@kd/core';
+import { DataError, Rng, UsageError, encodeNpy, writeFileAtomic } from '@kd/core';
 import { readRgb, writeGrayPng } from '@kd/data';
 import { createModel, loadModel, loadSafetensors, prepareImage, type KdModel } from '@kd/models';
-import { encodeNpyFloat32 } from './npy.ts';
 import { planOutputs, type PlannedOutput } from './output-names.ts';
 import { listInputs } from './select-inputs.ts';
 
@@ -83,7 +82,7 @@ export async function runPredict(args: PredictArgs, log: (s: string) => void): P
     await writeGrayPng(`${stem}.png`, maskData, img.width, img.height);
     written.push(`${stem}.png`);
     if (args.saveLogits) {
-      writeFileAtomic(`${stem}.npy`, encodeNpyFloat32(logitData, shape));
+      writeFileAtomic(`${stem}.npy`, encodeNpy(logitData, shape));
       written.push(`${stem}.npy`);
     }
     log(`${file} → ${stem}.png (${img.width}×${img.height})`);

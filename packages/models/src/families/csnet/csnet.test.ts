@@ -1,19 +1,10 @@
 import fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { Rng, maxAbsDiff, useBackend } from '@kd/core';
+import { Rng, maxAbsDiff, readNpy, useBackend } from '@kd/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { collectDwdPairs, createModel, loadSafetensors, prune, sharedWeightsFile } from '../../index.ts';
 import { baseConfig } from './config.ts';
 import { testImages } from '../../testing/train-step.ts';
-
-/** Reads a little-endian float32 C-order .npy. */
-function readNpy(file: string): { shape: number[]; data: Float32Array } {
-  const b = fs.readFileSync(file);
-  const len = b.readUInt16LE(8);
-  const header = b.subarray(10, 10 + len).toString();
-  const shape = (/\(([^)]*)\)/.exec(header)![1]).split(',').filter((s) => s.trim()).map(Number);
-  return { shape, data: new Float32Array(b.buffer.slice(b.byteOffset + 10 + len, b.byteOffset + b.length)) };
-}
 
 const REF = sharedWeightsFile('reference');
 
