@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { withTaps } from '@kd/core';
 import type { Sample } from '@kd/data';
 import type { DetectionModel } from '@kd/models';
+import { learningRate } from '../lr-schedule.ts';
 import { createProgress } from '../progress.ts';
 import { NonFiniteLossError } from '../non-finite-loss.ts';
 import { makeDetBatch } from './det-batch.ts';
@@ -39,9 +40,7 @@ export interface DetFitResult {
 
 /** lr at `step` of `total`: linear warm-up from lr/10, then cosine to 0.05·lr (YOLOX's floor). */
 export function detLr(lr: number, step: number, total: number, warmup: number): number {
-  if (step < warmup) return lr * (0.1 + (0.9 * step) / warmup);
-  const t = total > warmup ? (step - warmup) / (total - warmup) : 1;
-  return lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, t))));
+  return learningRate({ lr, schedule: 'cosine', warmupSteps: warmup, warmupFrom: 0.1, floor: 0.05 }, step, total);
 }
 
 /**
