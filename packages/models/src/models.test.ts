@@ -7,7 +7,7 @@ import csnetCounts from './families/csnet/param-counts.golden.json' with { type:
 /**
  * Exact trainable parameter counts. Sources: docs/methods/kd-scfnet.md#models (SCFNet student 788,298 / 800,154 with
  * BN statistics; R50 teacher 23,508,032 torchvision trunk + 2,585,476 decoder, 26.15M with stats),
- * scripts/csnet_param_counts.py (independent count from the official layer rules; matches the
+ * tools/reference/models/csnet_param_counts.py (independent count from the official layer rules; matches the
  * released checkpoints' 93,647 / 140,894), torchvision MobileNetV2 3,504,872 − classifier
  * 1,281,000 − last conv+BN 412,160 + 1×1 classifier 320·21+21 = 1,818,453, and DeepLabV3+:
  * 23,508,032 + ASPP 15,535,104 + decoder 1,303,648 + classifier 5,397 = 40,352,181.

@@ -6,7 +6,7 @@ Follows the official CSNet layer rules (SOD100K CSNet/model/csnet.py, paraphrase
   MSBlock: per dilation d a 3×3 conv [c_d, Cin, 3, 3] + BN + PReLU over Σ c_d
   cls_layer: 1×1 conv [1, C, 1, 1] + bias
 Widths: base configs via the official init_layers(b, [0.5, 0.5]); learned ones from the released
-layer_config (docs/methods/csnet.md#released-widths). Writes ../src/families/csnet/param-counts.golden.json.
+layer_config (docs/methods/csnet.md#released-widths). Writes packages/models/src/families/csnet/param-counts.golden.json.
 """
 import json, os
 
@@ -41,7 +41,7 @@ def count(cfg):
     return n + f11 + 1                                                # cls_layer
 
 out = {'csnet-l-x1': count(X1), 'csnet-l-x2': count(X2), 'csnet-x1-base': count(base(20)), 'csnet-x2-base': count(base(40))}
-path = os.path.join(os.path.dirname(__file__), '..', 'src', 'families', 'csnet', 'param-counts.golden.json')
+path = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'packages', 'models', 'src', 'families', 'csnet', 'param-counts.golden.json')
 with open(path, 'w') as f:
     json.dump(out, f, indent=1)
 print(out)
