@@ -51,7 +51,7 @@ describeConfigKeys({
 }, 'ablation-ka');
 
 describeConfigKeys({
-  method: 'distillation loss: none, pixel-kl, cwd, pairwise, fitnet, at, bcd, ka',
+  method: 'distillation: none, fitnet, at, bcd, ka, or any registered pair loss on the logits at weight 1 (pixel-kl, cwd, pairwise, dist, …)',
 }, 'kd-zoo');
 
 describeConfigKeys({
