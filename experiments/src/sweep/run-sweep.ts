@@ -43,6 +43,7 @@ export async function runSweep(exp: SweepExperiment, opts: SweepOptions): Promis
   // A run whose teacher another process is training is deferred, not waited for, while other
   // runs can go ahead (e.g. the no-KD rows while the teacher trains).
   const deferred = new Set<string>();
+  let runSeconds = 0;
   for (let pass = 0; ; pass++) {
     let pending = 0, progressed = false;
     for (const [i, spec] of mine.entries()) {
@@ -53,6 +54,7 @@ export async function runSweep(exp: SweepExperiment, opts: SweepOptions): Promis
         if (isFinished(opts.outDir, exp.name, spec.hash)) continue; // finished between the check and the claim
         const title = `[${exp.name} ${i + 1}/${mine.length}] ${spec.variant}${Object.keys(spec.point).length ? ` ${JSON.stringify(spec.point)}` : ''} seed ${spec.seed}`;
         if (opts.progress && !deferred.has(spec.hash)) process.stderr.write(`${title}\n`);
+        const t0 = Date.now();
         try {
           await runOneSpec(exp, spec, opts, cacheDir);
         } catch (e) {
@@ -65,6 +67,8 @@ export async function runSweep(exp: SweepExperiment, opts: SweepOptions): Promis
         if (opts.progress && deferred.has(spec.hash)) process.stderr.write(`${title}: finished (it had waited for its teacher)\n`);
         ran++;
         progressed = true;
+        runSeconds += (Date.now() - t0) / 1000;
+        if (opts.progress) process.stderr.write(`${sweepEta(exp.name, mine.filter((x) => isFinished(opts.outDir, exp.name, x.hash)).length, mine.length, runSeconds / ran)}\n`);
       } finally {
         claim.release();
       }
@@ -106,4 +110,15 @@ async function runOneSpec(exp: SweepExperiment, spec: RunSpec, opts: SweepOption
   const leaked = tf.memory().numTensors - before;
   if (leaked !== 0) throw new Error(`${exp.name}: run ${spec.hash} (${spec.variant}) leaked ${leaked} tensors`);
   writeJsonAtomic(path.join(runDir, 'row.json'), stored);
+}
+
+/**
+ * The sweep's overall progress line after a run: finished runs of this slice (whoever ran them)
+ * and the remaining time at this process's mean run time, for one worker (with `--jobs N`
+ * sharing the folder, divide by N).
+ */
+export function sweepEta(name: string, finished: number, total: number, secondsPerRun: number): string {
+  const left = total - finished;
+  const min = (left * secondsPerRun) / 60;
+  return `${name}: ${finished}/${total} runs finished${left > 0 ? `; ≈ ${min < 10 ? min.toFixed(1) : Math.round(min)} min left at ${(secondsPerRun / 60).toFixed(1)} min/run on one worker` : ''}`;
 }

@@ -14,6 +14,7 @@ import { combineRawRows } from '../commands/tables.ts';
 import { checkClaims } from './register-sweep.ts';
 import { rawRowsOf, readPerImage, writeTablesFromRaw } from './sweep-tables.ts';
 import { expandSweep } from './expand.ts';
+import { sweepEta } from './run-sweep.ts';
 
 const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 const MAIN = path.join(REPO_ROOT, 'experiments', 'src', 'sweep', 'testing', 'toy-sweep-main.ts');
@@ -136,5 +137,13 @@ describe('sweep engine', () => {
     expect(bad({ metric: 'mIoU' })).toThrow(/uses metric 'mIoU', not one of the table's metrics \(score\)/);
     expect(bad({ at: { k: 3 } })).toThrow(/is taken at k=3, which is not a grid point/);
     expect(() => checkClaims({ ...toySweep, claims: [toySweep.claims![0], toySweep.claims![0]] })).toThrow(/declared twice/);
+  });
+});
+
+describe('sweep progress', () => {
+  it('states finished runs and the time left at the mean run time', () => {
+    expect(sweepEta('toy', 3, 18, 90)).toBe('toy: 3/18 runs finished; ≈ 23 min left at 1.5 min/run on one worker');
+    expect(sweepEta('toy', 17, 18, 30)).toBe('toy: 17/18 runs finished; ≈ 0.5 min left at 0.5 min/run on one worker');
+    expect(sweepEta('toy', 18, 18, 30)).toBe('toy: 18/18 runs finished');
   });
 });
