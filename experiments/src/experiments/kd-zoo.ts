@@ -22,7 +22,7 @@ const defaults = { ...SEG_QUICK, method: 'none' };
  */
 export const kdZoo: SweepExperiment<typeof defaults> = {
   name: 'kd-zoo',
-  description: 'Seed losses (BCD, KA) vs baselines (pixel KL, CWD, pair-wise, FitNet, AT) on one segmentation pair; mIoU mean±std',
+  description: 'Seed losses (BCD, KA) vs baselines (pixel KL, CWD, pair-wise, FitNet, AT, DIST) on one segmentation pair; mIoU mean±std',
   defaults,
   profiles: { quick: {}, full: SEG_FULL },
   variants: [

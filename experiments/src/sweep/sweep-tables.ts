@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { RUN_COLUMNS, writeFileAtomic } from '@kd/core';
-import { CLAIM_COLUMNS, aggregateSeeds, claimRows, claimsMarkdown, judgeClaims, rowsToCsv, toMarkdown, type PerImageStat, type ResultRow } from '@kd/bench';
+import { CLAIM_COLUMNS, aggregateSeeds, columnsOf, claimRows, claimsMarkdown, judgeClaims, rowsToCsv, toMarkdown, type PerImageStat, type ResultRow } from '@kd/bench';
 import type { RunSpec } from './expand.ts';
 import { runDirOf, type StoredRun } from './run-store.ts';
 import type { SweepExperiment } from './sweep-experiment.ts';
@@ -56,7 +56,7 @@ export function writeTablesFromRaw(exp: SweepExperiment, raw: readonly ResultRow
   });
   const failed = raw.filter((r) => r.status === 'failed').length;
   const rawCols = ['variant', ...gridKeys, ...exp.groupBy, ...exp.metrics, ...RUN_COLUMNS, 'status', 'error', 'failed_step', 'run'];
-  writeFileAtomic(path.join(outDir, `${exp.name}.raw.csv`), rowsToCsv(raw, [...new Set([...rawCols, ...Object.keys(raw[0] ?? {})])]));
+  writeFileAtomic(path.join(outDir, `${exp.name}.raw.csv`), rowsToCsv(raw, [...new Set([...rawCols, ...columnsOf(raw)])]));
   const aggCols = [...groupBy, 'seeds', 'n_test', ...exp.metrics.flatMap((m) => [m, `${m}_std`, ...(paperMetrics.includes(m) ? [`paper_${m}`] : [])]), ...RUN_COLUMNS.filter((c) => c !== 'seed')];
   writeFileAtomic(path.join(outDir, `${exp.name}.csv`), rowsToCsv(agg, aggCols));
   const judged = judgeClaims(raw, exp.claims ?? [], { precondition: exp.precondition, perImage: opts.perImage });

@@ -147,3 +147,19 @@ describe('sweep progress', () => {
     expect(sweepEta('toy', 18, 18, 30)).toBe('toy: 18/18 runs finished');
   });
 });
+
+describe('raw table columns', () => {
+  it('keep a column that only later rows carry (runs that predate a new column come first)', () => {
+    const out = tmp();
+    const rows = [
+      { variant: 'baseline', k: 1, seed: 1, status: 'ok', score: 0.4, run: 'a' },
+      { variant: 'baseline', k: 1, seed: 2, status: 'ok', score: 0.41, n_test: 24, run: 'b' },
+    ];
+    writeTablesFromRaw(toySweep, rows, out, { total: 2 });
+    const back = parseCsv(fs.readFileSync(path.join(out, 'toy.raw.csv'), 'utf8'));
+    expect(back.map((r) => r.n_test)).toEqual([null, 24]);
+    expect(fs.readFileSync(path.join(out, 'toy.csv'), 'utf8').split('\n')[1]).toMatch(/^baseline,1,1;2,24,/);
+    fs.rmSync(out, { recursive: true, force: true });
+  });
+});
+
