@@ -9,7 +9,7 @@ import { mergeSweeps } from './merge.ts';
 import { readFinishedRuns } from './run-store.ts';
 import { parseShard, resolveShard, takeShard } from './shard.ts';
 import { toySweep } from './testing/toy-sweep.ts';
-import { parseCsv } from '@kd/bench';
+import { parseCsv, type ResultRow } from '@kd/bench';
 import { combineRawRows } from '../commands/tables.ts';
 import { checkClaims } from './register-sweep.ts';
 import { rawRowsOf, readPerImage, writeTablesFromRaw } from './sweep-tables.ts';
@@ -151,7 +151,7 @@ describe('sweep progress', () => {
 describe('raw table columns', () => {
   it('keep a column that only later rows carry (runs that predate a new column come first)', () => {
     const out = tmp();
-    const rows = [
+    const rows: ResultRow[] = [
       { variant: 'baseline', k: 1, seed: 1, status: 'ok', score: 0.4, run: 'a' },
       { variant: 'baseline', k: 1, seed: 2, status: 'ok', score: 0.41, n_test: 24, run: 'b' },
     ];
