@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './paths.ts';
@@ -6,7 +7,8 @@ import { shownPath } from './shown-path.ts';
 describe('shownPath (paths in "wrote …" lines)', () => {
   it('repo-relative inside the repository, absolute outside, whatever the current folder', () => {
     expect(shownPath(path.join(REPO_ROOT, 'experiments', 'results', 'quickstart.csv'))).toBe(path.join('experiments', 'results', 'quickstart.csv'));
-    expect(shownPath('/tmp/kdlab-x/out/a.csv')).toBe('/tmp/kdlab-x/out/a.csv');
+    const outside = path.join(path.dirname(REPO_ROOT) === os.tmpdir() ? os.homedir() : os.tmpdir(), 'kdlab-x', 'out', 'a.csv');
+    expect(shownPath(outside)).toBe(outside);
     expect(shownPath('/r/sub/f.png', '/r')).toBe('sub/f.png');
     expect(shownPath('/r', '/r')).toBe('/r');
     expect(shownPath('/rx/f.png', '/r')).toBe('/rx/f.png');
