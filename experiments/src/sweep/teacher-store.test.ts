@@ -2,22 +2,16 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Rng, useBackend } from '@kd/core';
+import { Rng, useBackend, scratchDirs } from '@kd/core';
 import { createModel, type KdModel } from '@kd/models';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Claim, isAbandoned } from './claim.ts';
 import { TeacherBusyError, ensureTeacher } from './teacher-store.ts';
 
-const scratchDirs: string[] = [];
-/** A temp folder, removed after this file's tests. */
-const scratch = (prefix: string): string => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  scratchDirs.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+/** Temp folders, removed after this file's tests. */
+const temp = scratchDirs();
+const scratch = temp.make;
+afterAll(temp.removeAll);
 
 const tmp = () => scratch('kdlab-teacher-');
 /** A pid that certainly belongs to no live process: a child that has already exited. */

@@ -5,6 +5,7 @@ export * from './backend.ts';
 export * from './leak.ts';
 export * from './run-info.ts';
 export * from './fs/atomic-write.ts';
+export * from './fs/scratch-dirs.ts';
 export * from './types/box.ts';
 export * from './types/row.ts';
 export * from './io/npy.ts';

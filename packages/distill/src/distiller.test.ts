@@ -1,9 +1,6 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Rng, useBackend } from '@kd/core';
+import { Rng, useBackend, scratchDirs } from '@kd/core';
 import type { Batch } from '@kd/data';
 import { crossEntropyIgnore } from '@kd/losses';
 import { createModel } from '@kd/models';
@@ -12,16 +9,10 @@ import { Distiller } from './distiller.ts';
 import { fitDense, type BatchSource } from './fit-dense.ts';
 import { TeacherOutputCache } from './teacher-cache.ts';
 
-const scratchDirs: string[] = [];
-/** A temp folder, removed after this file's tests. */
-const scratch = (prefix: string): string => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  scratchDirs.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+/** Temp folders, removed after this file's tests. */
+const temp = scratchDirs();
+const scratch = temp.make;
+afterAll(temp.removeAll);
 
 /** A deterministic in-memory segmentation source: `steps` batches per epoch of N×16×16 images. */
 function toySource(steps: number, N = 2): BatchSource {

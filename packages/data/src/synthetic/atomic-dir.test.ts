@@ -1,19 +1,13 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildDirAtomically } from './atomic-dir.ts';
+import { scratchDirs } from '@kd/core';
 
-const scratchDirs: string[] = [];
-/** A temp folder, removed after this file's tests. */
-const scratch = (prefix: string): string => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  scratchDirs.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+/** Temp folders, removed after this file's tests. */
+const temp = scratchDirs();
+const scratch = temp.make;
+afterAll(temp.removeAll);
 
 describe('buildDirAtomically', () => {
   it('concurrent builds of the same dataset: one generates, the other keeps the finished copy, no temp folder remains', async () => {

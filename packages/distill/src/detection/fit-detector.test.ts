@@ -1,8 +1,5 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { Rng, normal, useBackend } from '@kd/core';
+import { Rng, normal, useBackend, scratchDirs } from '@kd/core';
 import { renderObjectScene, type Sample } from '@kd/data';
 import { createModel } from '@kd/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,16 +11,10 @@ import { TeacherTapCache } from './teacher-cache.ts';
 import { TeacherOutputCache } from '../teacher-cache.ts';
 import { makeDetBatch } from './det-batch.ts';
 
-const scratchDirs: string[] = [];
-/** A temp folder, removed after this file's tests. */
-const scratch = (prefix: string): string => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  scratchDirs.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+/** Temp folders, removed after this file's tests. */
+const temp = scratchDirs();
+const scratch = temp.make;
+afterAll(temp.removeAll);
 
 /** In-memory synthetic detection samples (classes 0-based), one of them without boxes. */
 function samples(n: number, size: number): Sample[] {

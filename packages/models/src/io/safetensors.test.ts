@@ -1,21 +1,14 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { BatchNorm2d, Conv2d, DataError, Module, Rng, useBackend } from '@kd/core';
+import { BatchNorm2d, Conv2d, DataError, Module, Rng, useBackend, scratchDirs } from '@kd/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSafetensors } from './load-safetensors.ts';
 import { encodeSafetensors, parseSafetensors, type SafeTensor } from './safetensors.ts';
 
-const scratchDirs: string[] = [];
-/** A temp folder, removed after this file's tests. */
-const scratch = (prefix: string): string => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  scratchDirs.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+/** Temp folders, removed after this file's tests. */
+const temp = scratchDirs();
+const scratch = temp.make;
+afterAll(temp.removeAll);
 
 class Tiny extends Module {
   readonly conv = this.child('conv', new Conv2d(new Rng(1), 2, 3, { kernel: 3 }));

@@ -1,22 +1,15 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { Rng, useBackend } from '@kd/core';
+import { Rng, useBackend, scratchDirs } from '@kd/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModel, loadModel, prune, saveModel, type KdModel } from '../index.ts';
 import { testImages } from '../testing/train-step.ts';
 
-const scratchDirs: string[] = [];
-/** A temp folder, removed after this file's tests. */
-const scratch = (prefix: string): string => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  scratchDirs.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+/** Temp folders, removed after this file's tests. */
+const temp = scratchDirs();
+const scratch = temp.make;
+afterAll(temp.removeAll);
 
 const tmp = () => scratch('kd-save-');
 
