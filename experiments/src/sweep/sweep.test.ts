@@ -10,7 +10,7 @@ import { readFinishedRuns } from './run-store.ts';
 import { parseShard, resolveShard, takeShard } from './shard.ts';
 import { toySweep } from './testing/toy-sweep.ts';
 import { parseCsv, type ResultRow } from '@kd/bench';
-import { combineRawRows } from '../commands/tables.ts';
+import { combineRawRows } from './raw-rows.ts';
 import { checkClaims } from './register-sweep.ts';
 import { rawRowsOf, readPerImage, writeTablesFromRaw } from './sweep-tables.ts';
 import { expandSweep } from './expand.ts';
