@@ -5,7 +5,7 @@ export default defineConfig({
     projects: [
       'packages/*',
       'experiments',
-      // Packs core/losses/models, installs the tarballs with npm into a temp project, compiles and runs it.
+      // Packs core/runtime/nn/losses/models, installs the tarballs with npm into a temp project, compiles and runs it.
       { test: { name: 'pack-install', include: ['scripts/pack-install/*.test.ts'], testTimeout: 600_000, hookTimeout: 120_000, pool: 'forks' } },
     ],
     reporters: ['default', './scripts/summary-reporter.ts'],

@@ -23,9 +23,9 @@ export interface DemoModelEntry {
   source?: string;
 }
 
-/** The dist folder of an npm package as the core package resolves it. */
+/** The dist folder of an npm package as the runtime package (the one holding tfjs's backends) resolves it. */
 function distOf(pkg: string): string {
-  const req = createRequire(path.join(REPO, 'packages/core/package.json'));
+  const req = createRequire(path.join(REPO, 'packages/runtime/package.json'));
   let dir = path.dirname(req.resolve(pkg));
   while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
   return path.join(dir, 'dist');

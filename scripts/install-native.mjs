@@ -32,7 +32,7 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export function findPackageDir(env = process.env) {
   if (env.KD_NATIVE_PACKAGE_DIR) return path.resolve(env.KD_NATIVE_PACKAGE_DIR);
   try {
-    const require = createRequire(path.join(repoRoot, 'packages/core/package.json'));
+    const require = createRequire(path.join(repoRoot, 'packages/runtime/package.json'));
     return path.dirname(require.resolve(`${PKG}/package.json`));
   } catch {
     return null;

@@ -1,5 +1,5 @@
-import type { BackendInfo, ResultRow } from '@kd/core';
-import { Registry } from '@kd/core';
+import { type ResultRow, Registry } from '@kd/core';
+import type { BackendInfo } from '@kd/runtime';
 import type { Config } from './config.ts';
 
 export type Profile = 'quick' | 'full';

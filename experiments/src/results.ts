@@ -1,6 +1,5 @@
-import { writeFileAtomic } from '@kd/core';
+import { writeFileAtomic, type Cell } from '@kd/core';
 import { stringify } from 'csv-stringify/sync';
-import type { Cell } from '@kd/core';
 import type { ExperimentResult } from './experiment.ts';
 
 /** Writes the result table as CSV (temp file + rename: never half-written). */

@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
-import { BACKEND_CHOICES, assertOneOf, parseIntFlag, type BackendChoice } from '@kd/core';
+import { assertOneOf, parseIntFlag } from '@kd/core';
+import { BACKEND_CHOICES, type BackendChoice } from '@kd/runtime';
 
 /** The `--backend` and `--threads` flags as yargs parses them (strings; checked by `backendOptions`). */
 export interface BackendFlags {

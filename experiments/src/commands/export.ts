@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { UsageError, initBackend, parseIntFlag } from '@kd/core';
+import { UsageError, parseIntFlag } from '@kd/core';
+import { initBackend } from '@kd/runtime';
 import { REPO_ROOT, userPath } from '../paths.ts';
 import { resolveRun } from './export/resolve-run.ts';
 import { runExport } from './export/run-export.ts';

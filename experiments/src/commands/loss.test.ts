@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from '@kd/core';
+import { useBackend } from '@kd/runtime';
 import { checkFlagValue, lossFlags, lossFromNpy } from './loss.ts';
 
 // The fixtures and expected values are written by tools/reference/losses/make_goldens.py

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import type { CommandModule } from 'yargs';
 import * as tf from '@tensorflow/tfjs';
-import { DataError, UsageError, assertOneOf, initBackend, parseNpy } from '@kd/core';
+import { DataError, UsageError, assertOneOf, parseNpy } from '@kd/core';
+import { initBackend } from '@kd/runtime';
 import { createPairLoss, listPairLosses, lossDefinition, npyToNhwc, type OptionSpec } from '@kd/losses';
 import { userPath } from '../paths.ts';
 

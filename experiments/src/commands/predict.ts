@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { initBackend, parseIntFlag } from '@kd/core';
+import { parseIntFlag } from '@kd/core';
+import { initBackend } from '@kd/runtime';
 import { MODELS, listModels } from '@kd/models';
 import { userPath } from '../paths.ts';
 import { shownPath } from '../shown-path.ts';

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { initBackend, parseIntFlag } from '@kd/core';
+import { parseIntFlag } from '@kd/core';
+import { initBackend } from '@kd/runtime';
 import '../experiments/index.ts';
 import { REPO_ROOT, userPath } from '../paths.ts';
 import { writeReport } from '../report/write-report.ts';

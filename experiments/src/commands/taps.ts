@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { initBackend } from '@kd/core';
+import { initBackend } from '@kd/runtime';
 import { userPath } from '../paths.ts';
 import { checkTapsArgs, runTaps } from './taps/run-taps.ts';
 import { backendOptions, withBackendFlags, type BackendFlags } from './backend-flags.ts';

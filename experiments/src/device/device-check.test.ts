@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { probeDawn } from '@kd/core';
+import { probeDawn } from '@kd/runtime';
 import { describe, expect, it } from 'vitest';
 import { firstError } from './first-error.ts';
 

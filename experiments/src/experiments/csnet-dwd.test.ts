@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng, useBackend } from '@kd/core';
+import { Rng } from '@kd/core';
+import { useBackend } from '@kd/runtime';
 import type { Batch } from '@kd/data';
 import type { BatchSource } from '@kd/distill';
 import { baseConfig, createModel, CSNET_L_X1, CSNET_L_X2, Csnet, prune, type KdModel } from '@kd/models';

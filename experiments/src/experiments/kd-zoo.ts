@@ -1,5 +1,6 @@
 import { createLoss, listPairLosses, type PairLossName } from '@kd/losses';
-import { UsageError, tapSpec, type Rng } from '@kd/core';
+import { UsageError, type Rng } from '@kd/core';
+import { tapSpec } from '@kd/nn';
 import { MAIN_OUTPUT, pairTerm, type DistillTerm } from '@kd/distill';
 import { kaTerm } from '../seg/ka-term.ts';
 import { runSegSweep, type SegTerms } from '../seg/seg-run.ts';

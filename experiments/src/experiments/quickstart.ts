@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { RUN_COLUMNS, Rng, type DenseModel, type ResultRow } from '@kd/core';
+import { RUN_COLUMNS, Rng, type ResultRow } from '@kd/core';
+import type { DenseModel } from '@kd/nn';
 import { DataLoader, synthSodDataset, type AugmentConfig } from '@kd/data';
 import { Distiller, evaluateSodSource, fitDense, softDiceKdTerm } from '@kd/distill';
 import { withRunColumns } from '@kd/bench';

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { TapRecorder, resizeBilinear, tapSpec, type DenseModel, type Rng } from '@kd/core';
+import type { Rng } from '@kd/core';
+import { resizeBilinear } from '@kd/runtime';
+import { TapRecorder, tapSpec, type DenseModel } from '@kd/nn';
 import { batchTensors, disposeBatchTensors, type BatchSource, type DistillTerm } from '@kd/distill';
 import { KnowledgeAdaptation, kaAdaptationLoss, kaAffinityLoss } from '@kd/losses';
 

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { Rng, writeJsonAtomic, type BackendInfo } from '@kd/core';
+import { Rng, writeJsonAtomic } from '@kd/core';
+import type { BackendInfo } from '@kd/runtime';
 import { NonFiniteLossError } from '@kd/distill';
 import type { Config } from '../config.ts';
 import { expandSweep, type RunSpec } from './expand.ts';

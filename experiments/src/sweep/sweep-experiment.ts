@@ -1,4 +1,5 @@
-import type { BackendInfo, Rng } from '@kd/core';
+import type { Rng } from '@kd/core';
+import type { BackendInfo } from '@kd/runtime';
 import type { ClaimSpec, PreconditionSpec, ResultRow } from '@kd/bench';
 import type { Config, ConfigValue } from '../config.ts';
 import type { Profile } from '../experiment.ts';

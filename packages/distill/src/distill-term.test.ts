@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { Rng, resizeBilinear, uniform, useBackend } from '@kd/core';
+import { Rng } from '@kd/core';
+import { resizeBilinear, useBackend } from '@kd/runtime';
+import { uniform } from '@kd/nn';
 import { attentionTransfer, softDiceKd } from '@kd/losses';
 import { pairTerm, softDiceKdTerm } from './distill-term.ts';
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { resizeBilinear, type Module } from '@kd/core';
+import { resizeBilinear } from '@kd/runtime';
+import type { Module } from '@kd/nn';
 import { createLoss, softDiceKd, type ConnectorKind, type PairLossName } from '@kd/losses';
 
 /** Tap name meaning the model's main output (logits) rather than an intermediate feature; `out:k` is output k. */

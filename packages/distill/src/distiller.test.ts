@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Rng, useBackend, scratchDirs } from '@kd/core';
+import { Rng, scratchDirs } from '@kd/core';
+import { useBackend } from '@kd/runtime';
 import type { Batch } from '@kd/data';
 import { crossEntropyIgnore } from '@kd/losses';
 import { createModel } from '@kd/models';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { canReadSync, withTaps, type DenseModel, type TappedOutput } from '@kd/core';
+import { canReadSync } from '@kd/runtime';
+import { withTaps, type DenseModel, type TappedOutput } from '@kd/nn';
 import { MAIN_OUTPUT, type DistillTerm } from './distill-term.ts';
 import type { TeacherOutputCache } from './teacher-cache.ts';
 

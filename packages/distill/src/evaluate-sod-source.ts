@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { DenseModel } from '@kd/core';
+import type { DenseModel } from '@kd/nn';
 import { SodEvaluator, type PerImageStat, type SodScores } from '@kd/bench';
 import type { BatchSource } from './fit-dense.ts';
 

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { Rng, useBackend, type DenseModel } from '@kd/core';
+import { Rng } from '@kd/core';
+import { useBackend } from '@kd/runtime';
+import type { DenseModel } from '@kd/nn';
 import { renderSodScene, type Batch } from '@kd/data';
 import { bceDiceDeepSupervision } from '@kd/losses';
 import { createModel } from '@kd/models';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { DenseModel, TappedOutput } from '@kd/core';
+import type { DenseModel, TappedOutput } from '@kd/nn';
 import type { Batch, LoaderPosition } from '@kd/data';
 import type { Distiller } from './distiller.ts';
 import { NonFiniteLossError } from './non-finite-loss.ts';

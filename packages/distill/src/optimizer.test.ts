@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { useBackend } from '@kd/core';
+import { useBackend } from '@kd/runtime';
 import { describe, expect, it } from 'vitest';
 import { learningRate } from './lr-schedule.ts';
 import { ScheduledOptimizer } from './optimizer.ts';

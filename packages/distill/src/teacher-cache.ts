@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { writeFileAtomic, type Module, type TappedOutput } from '@kd/core';
+import { writeFileAtomic } from '@kd/core';
+import type { Module, TappedOutput } from '@kd/nn';
 
 /**
  * On-disk cache of a frozen teacher's outputs and tapped features, content-addressed by

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { DataError, UsageError, type Module, type Rng } from '@kd/core';
+import { DataError, UsageError, type Rng } from '@kd/core';
+import type { Module } from '@kd/nn';
 import { assertRank, fmtShape } from './shape-checks.ts';
 
 /** What one input of a loss is: an NHWC map, a list of them, an [N,H,W] map, a number, or CSNet's BN pairs. */

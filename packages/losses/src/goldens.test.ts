@@ -4,7 +4,8 @@
 // References: tools/reference/losses/*.py (float64) write goldens/*.json.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, it } from 'vitest';
-import { Rng, useBackend } from '@kd/core';
+import { Rng } from '@kd/core';
+import { useBackend } from '@kd/runtime';
 import { createLoss, type LossName } from './registry.ts';
 import type { FsdLevelLoss } from './seeds/fsd/fsd.ts';
 import type { KnowledgeAdaptation } from './seeds/ka/knowledge-adaptation.ts';

@@ -2,7 +2,8 @@
 // definition's seeded `example`: a new loss gets them by being registered. Goldens: goldens.test.ts.
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Rng, useBackend } from '@kd/core';
+import { Rng } from '@kd/core';
+import { useBackend } from '@kd/runtime';
 import type { Agreement, Loss, LossDefinition } from './define-loss.ts';
 import { listLosses, lossDefinition } from './registry.ts';
 import { expectNoLeak } from './test-helpers.ts';

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng, useBackend, type TapSpec } from '@kd/core';
+import { Rng, encodeNpy, parseNpy } from '@kd/core';
+import { useBackend } from '@kd/runtime';
+import type { TapSpec } from '@kd/nn';
 import { connectorFor } from './nn/connectors.ts';
-import { encodeNpy, parseNpy } from '@kd/core';
 import { npyToNhwc } from './npy.ts';
 import { LOSSES, createLoss, createPairLoss, describeLoss, listLosses, listPairLosses, type LossName, type PairLossName } from './registry.ts';
 import { expectClose, expectNoLeak, fixturePath, value } from './test-helpers.ts';

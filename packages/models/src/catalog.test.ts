@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng, useBackend } from '@kd/core';
+import { Rng } from '@kd/core';
+import { useBackend } from '@kd/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG, Csnet, MODELS, Yolox, createModel, isKdModel, isTask, listModels, type FcnMobileNetV2, type KdModel } from './index.ts';
 

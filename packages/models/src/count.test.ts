@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng, useBackend } from '@kd/core';
+import { Rng } from '@kd/core';
+import { useBackend } from '@kd/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { countModel, createModel } from './index.ts';
 

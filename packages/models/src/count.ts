@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { countOps, type DenseModel, type OpRecord } from '@kd/core';
+import { countOps, type DenseModel, type OpRecord } from '@kd/nn';
 
 export interface ModelCount {
   /** Trainable scalars. */

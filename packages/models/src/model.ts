@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { DenseModel } from '@kd/core';
+import type { DenseModel } from '@kd/nn';
 import type { DetBox, PostprocessOptions } from './families/yolox/postprocess.ts';
 import type { Priors } from './families/yolox/priors.ts';
 import type { DetTarget, YoloxLossOptions, YoloxLossParts } from './families/yolox/yolox-loss.ts';

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng, useBackend, withTaps } from '@kd/core';
+import { Rng } from '@kd/core';
+import { useBackend } from '@kd/runtime';
+import { withTaps } from '@kd/nn';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createModel, listModels } from './index.ts';
 import csnetCounts from './families/csnet/param-counts.golden.json' with { type: 'json' };

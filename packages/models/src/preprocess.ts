@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { DenseModel } from '@kd/core';
+import type { DenseModel } from '@kd/nn';
 
 export interface PreparedImage {
   /** [1, size, size, 3] normalised input. */

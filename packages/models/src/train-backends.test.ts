@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { Rng, useBackend } from '@kd/core';
+import { Rng } from '@kd/core';
+import { useBackend } from '@kd/runtime';
 import { describe, expect, it } from 'vitest';
 import { createModel, listModels, loadSafetensors, sharedWeightsFile } from './index.ts';
 import {

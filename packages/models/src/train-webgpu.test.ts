@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng, initBackend, probeDawn, releaseWebGpu } from '@kd/core';
+import { Rng } from '@kd/core';
+import { initBackend, probeDawn, releaseWebGpu } from '@kd/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModel } from './index.ts';
 import { inputTarget, taskLoss, testImages } from './testing/train-step.ts';

@@ -1,8 +1,10 @@
-// A consumer of the packed @kd/core, @kd/losses and @kd/models tarballs, compiled with the
+// A consumer of the packed @kd/core, @kd/runtime, @kd/nn, @kd/losses and @kd/models tarballs, compiled with the
 // `tsc --init` defaults (NodeNext) and run with plain node. `inputs.ts` is written by the test
 // from packages/losses/src/goldens/baselines.json. Prints one JSON line.
 import * as tf from '@tensorflow/tfjs';
-import { createRng, initBackend, withTaps } from '@kd/core';
+import { createRng } from '@kd/core';
+import { initBackend } from '@kd/runtime';
+import { withTaps } from '@kd/nn';
 import { channelWiseDistillation } from '@kd/losses';
 import { createModel } from '@kd/models';
 import { student, teacher } from './inputs.js';

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import type { CommandModule } from 'yargs';
-import { Rng, UsageError, initBackend, parseIntFlag } from '@kd/core';
+import { Rng, UsageError, parseIntFlag } from '@kd/core';
+import { initBackend } from '@kd/runtime';
 import { createModel, listModels } from '@kd/models';
 import { profileModel, toMetricJson, type ModelProfile } from '@kd/bench';
 import { withBackendFlags, type BackendFlags } from '../backend-flags.ts';

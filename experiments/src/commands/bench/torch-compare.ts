@@ -4,7 +4,9 @@ import path from 'node:path';
 import readline from 'node:readline';
 import type { CommandModule } from 'yargs';
 import * as tf from '@tensorflow/tfjs';
-import { Rng, UsageError, initBackend, parseIntFlag, type DenseModel } from '@kd/core';
+import { Rng, UsageError, parseIntFlag } from '@kd/core';
+import { initBackend } from '@kd/runtime';
+import type { DenseModel } from '@kd/nn';
 import { createModel } from '@kd/models';
 import { REPO_ROOT } from '../../paths.ts';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { useBackend } from '@kd/core';
+import { useBackend } from '@kd/runtime';
 import { readGray } from '@kd/data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { indexModels, vendorTfjs } from '../../../../scripts/demo-prepare.ts';

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { Rng, UsageError, encodeNpy, parseNpy, withTaps, writeFileAtomic, type NpyArray } from '@kd/core';
+import { Rng, UsageError, encodeNpy, parseNpy, writeFileAtomic, type NpyArray } from '@kd/core';
+import { withTaps } from '@kd/nn';
 import { npyToNhwc } from '@kd/losses';
 import { createModel, listModels, loadWeights } from '@kd/models';
 

@@ -1,5 +1,5 @@
 /** Runs the toy sweep: `tsx toy-sweep-main.ts OUT [K/N]` (a child process for engine tests). */
-import { initBackend } from '@kd/core';
+import { initBackend } from '@kd/runtime';
 import { runSweep } from '../run-sweep.ts';
 import { parseShard } from '../shard.ts';
 import { toySweep } from './toy-sweep.ts';

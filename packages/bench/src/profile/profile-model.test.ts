@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BatchNorm2d, Conv2d, Module, Rng, assertNoLeak, useBackend, type DenseModel } from '@kd/core';
+import { Rng } from '@kd/core';
+import { assertNoLeak, useBackend } from '@kd/runtime';
+import { BatchNorm2d, Conv2d, Module, type DenseModel } from '@kd/nn';
 import { profileModel } from './profile-model.ts';
 import { countModelOps } from './op-summary.ts';
 import { latencyStats, quantile } from './latency.ts';

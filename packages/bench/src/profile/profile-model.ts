@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng, activeBackend, uniform, type DenseModel } from '@kd/core';
+import { Rng } from '@kd/core';
+import { activeBackend } from '@kd/runtime';
+import { uniform, type DenseModel } from '@kd/nn';
 import { timeRepeated, type LatencyStats } from './latency.ts';
 import { countModelOps } from './op-summary.ts';
 

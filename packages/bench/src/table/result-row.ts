@@ -1,4 +1,5 @@
-import { gitHash, type BackendInfo, type ResultRow } from '@kd/core';
+import { gitHash, type ResultRow } from '@kd/core';
+import type { BackendInfo } from '@kd/runtime';
 
 // Row, Cell and the provenance columns are defined once in @kd/core; bench re-exports them for its users.
 export { RUN_COLUMNS, type Cell, type ResultRow } from '@kd/core';

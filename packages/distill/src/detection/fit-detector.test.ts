@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng, normal, useBackend, scratchDirs } from '@kd/core';
+import { Rng, scratchDirs } from '@kd/core';
+import { useBackend } from '@kd/runtime';
+import { normal } from '@kd/nn';
 import { renderObjectScene, type Sample } from '@kd/data';
 import { createModel } from '@kd/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

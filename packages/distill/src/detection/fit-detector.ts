@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { withTaps } from '@kd/core';
+import { withTaps } from '@kd/nn';
 import type { Sample } from '@kd/data';
 import type { DetectionModel } from '@kd/models';
 import { learningRate } from '../lr-schedule.ts';

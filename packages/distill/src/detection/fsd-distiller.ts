@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { Module, tapSpec, type Box, type DenseModel, type Rng } from '@kd/core';
+import type { Box, Rng } from '@kd/core';
+import { Module, tapSpec, type DenseModel } from '@kd/nn';
 import { FsdLevelLoss, gaussianForegroundMask, type FsdComponents } from '@kd/losses';
 
 export interface FsdDistillerOptions {

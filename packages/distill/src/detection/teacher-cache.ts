@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { withTaps, type DenseModel, type TappedOutput } from '@kd/core';
+import { withTaps, type DenseModel, type TappedOutput } from '@kd/nn';
 import type { TeacherOutputCache } from '../teacher-cache.ts';
 
 /** Optional disk layer: the content-addressed output cache, and the batch key of each step. */

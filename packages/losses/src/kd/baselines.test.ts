@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from '@kd/core';
+import { useBackend } from '@kd/runtime';
 import { attentionTransfer } from './feature/attention-transfer.ts';
 import { channelWiseDistillation } from './logits/cwd.ts';
 import { fitnet } from './feature/fitnet.ts';

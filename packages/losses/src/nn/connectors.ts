@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { BatchNorm2d, Conv2d, DataError, Module, resizeBilinear, type Rng, type TapSpec } from '@kd/core';
+import { DataError, type Rng } from '@kd/core';
+import { resizeBilinear } from '@kd/runtime';
+import { BatchNorm2d, Conv2d, Module, type TapSpec } from '@kd/nn';
 import { fmtShape } from '../shape-checks.ts';
 
 /**

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { Module, kaimingUniformDefault, type Rng } from '@kd/core';
+import type { Rng } from '@kd/core';
+import { Module, kaimingUniformDefault } from '@kd/nn';
 
 export interface ConvTranspose2dOptions {
   kernel: number;

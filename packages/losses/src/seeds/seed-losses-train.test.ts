@@ -3,7 +3,9 @@
 // a two-conv student built from core modules stands in.)
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BatchNorm2d, Conv2d, Module, Rng, useBackend } from '@kd/core';
+import { Rng } from '@kd/core';
+import { useBackend } from '@kd/runtime';
+import { BatchNorm2d, Conv2d, Module } from '@kd/nn';
 import { bcdLoss } from './bcd/bcd.ts';
 import { csnetLoss } from './csnet/dynamic-weight-decay.ts';
 import { scfnetSupervisedLoss } from './scfnet/scfnet-supervised.ts';

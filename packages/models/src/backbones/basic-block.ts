@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { BatchNorm2d, Conv2d, Module, type Rng } from '@kd/core';
+import type { Rng } from '@kd/core';
+import { BatchNorm2d, Conv2d, Module } from '@kd/nn';
 import { kaimingNormalFanOut } from '../layers/init.ts';
 import { ModuleList } from '../layers/module-list.ts';
 import { add } from '../layers/ops.ts';

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
-import { Conv2d, Module, hardsigmoid, type Activation, type Rng, type TapRecorder } from '@kd/core';
+import type { Rng } from '@kd/core';
+import { Conv2d, Module, hardsigmoid, type Activation, type TapRecorder } from '@kd/nn';
 import { ConvBnAct } from '../layers/conv-bn-act.ts';
 import { kaimingNormalFanIn } from '../layers/init.ts';
 import { globalAvgPool, mul, add } from '../layers/ops.ts';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { DataError, type Module } from '@kd/core';
+import { DataError } from '@kd/core';
+import type { Module } from '@kd/nn';
 import { layoutRule, matchKeys, type KeyMatch } from './match-keys.ts';
 import { readSafetensors, type SafeTensor } from './safetensors.ts';
 

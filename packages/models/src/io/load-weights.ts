@@ -1,4 +1,4 @@
-import type { DenseModel } from '@kd/core';
+import type { DenseModel } from '@kd/nn';
 import { MobileNetV2Backbone } from '../families/torchvision/mobilenet-v2-backbone.ts';
 import { ResNetBackbone } from '../families/torchvision/resnet-backbone.ts';
 import { torchvisionKey } from '../families/torchvision/keymap.ts';

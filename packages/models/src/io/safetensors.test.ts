@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { BatchNorm2d, Conv2d, DataError, Module, Rng, useBackend, scratchDirs } from '@kd/core';
+import { DataError, Rng, scratchDirs } from '@kd/core';
+import { useBackend } from '@kd/runtime';
+import { BatchNorm2d, Conv2d, Module } from '@kd/nn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSafetensors } from './load-safetensors.ts';
 import { encodeSafetensors, parseSafetensors, type SafeTensor } from './safetensors.ts';

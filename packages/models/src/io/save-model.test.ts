@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { Rng, useBackend, scratchDirs } from '@kd/core';
+import { Rng, scratchDirs } from '@kd/core';
+import { useBackend } from '@kd/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModel, loadModel, prune, saveModel, type KdModel } from '../index.ts';
 import { testImages } from '../testing/train-step.ts';

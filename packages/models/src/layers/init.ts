@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
-import { kaimingNormal, type Rng } from '@kd/core';
+import type { Rng } from '@kd/core';
+import { kaimingNormal } from '@kd/nn';
 
 /**
  * Paddle's `KaimingNormal()` as SCFNet's `weight_init` uses it: N(0, 2/fan_in), fan_in = k·k·in

@@ -1,4 +1,4 @@
-import { Module } from '@kd/core';
+import { Module } from '@kd/nn';
 
 /**
  * PyTorch `nn.ModuleList` / `nn.Sequential` naming: children `0`, `1`, … (gaps allowed, as in

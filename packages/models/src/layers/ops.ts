@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { avgPoolK, countingOps, maxPoolK, reportOp, resizeBilinear } from '@kd/core';
+import { avgPoolK, maxPoolK, resizeBilinear } from '@kd/runtime';
+import { countingOps, reportOp } from '@kd/nn';
 
 /**
  * The non-conv ops our models use, each reporting itself to core's `countOps` so MAC/FLOP

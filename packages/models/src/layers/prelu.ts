@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { Module, countingOps, prelu, reportOp, type BatchNorm2d } from '@kd/core';
+import { prelu } from '@kd/runtime';
+import { Module, countingOps, reportOp, type BatchNorm2d } from '@kd/nn';
 
 /**
  * PyTorch `nn.PReLU(C)`: per-channel y = max(0,x) + a_c·min(0,x), a initialised to 0.25.

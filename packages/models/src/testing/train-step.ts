@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { BatchNorm2d, Rng, type DenseModel } from '@kd/core';
+import { Rng } from '@kd/core';
+import { BatchNorm2d, type DenseModel } from '@kd/nn';
 
 /** A fixed pseudo-image batch [n,h,w,3] (roughly unit scale) drawn from `seed`. */
 export function testImages(seed: number, n: number, h: number, w: number): tf.Tensor4D {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertSameShape } from '../../shape-checks.ts';
-import type { Rng, TapSpec } from '@kd/core';
+import type { Rng } from '@kd/core';
+import type { TapSpec } from '@kd/nn';
 import { PAIR_INPUTS, defineLoss, randomPair, requireRng, type PairInputs } from '../../define-loss.ts';
 import { connectorFor, type Connector, type ConnectorKind } from '../../nn/connectors.ts';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from '@kd/core';
+import { useBackend } from '@kd/runtime';
 import { adaptiveAvgPool2d } from '../../nn/adaptive-avg-pool.ts';
 import { affinityEdgeStrength, boundaryDistillation } from './bcd-boundary.ts';
 import { contextDistillation } from './bcd-context.ts';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from '@kd/core';
+import { useBackend } from '@kd/runtime';
 import { csnetLoss, dynamicWeightDecay, type BnActivationPair } from './dynamic-weight-decay.ts';
 import { expectClose, expectNoLeak, golden, t4, value } from '../../test-helpers.ts';
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng, useBackend, type Box } from '@kd/core';
+import { Rng, type Box } from '@kd/core';
+import { useBackend } from '@kd/runtime';
 import { FsdLevelLoss } from './fsd.ts';
 import { fsdAttention } from './fsd-attention.ts';
 import { backgroundMask, gaussianForegroundMask } from './fsd-masks.ts';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { Conv2d, DataError, Module, type Rng } from '@kd/core';
+import { DataError, type Rng } from '@kd/core';
+import { Conv2d, Module } from '@kd/nn';
 import { fsdAttention, fsdAttentionLoss } from './fsd-attention.ts';
 import { fsdRegionKl } from './fsd-feature-kl.ts';
 import { FsdGlobalRelation } from './fsd-global-relation.ts';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { BatchNorm2d, Conv2d, Module, type Rng } from '@kd/core';
+import type { Rng } from '@kd/core';
+import { BatchNorm2d, Conv2d, Module } from '@kd/nn';
 
 /**
  * Knowledge Adaptation's feature adapter C_f on the student's last features:

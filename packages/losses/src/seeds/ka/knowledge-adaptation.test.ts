@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng, useBackend } from '@kd/core';
+import { Rng } from '@kd/core';
+import { useBackend } from '@kd/runtime';
 import { ConvTranspose2d } from '../../nn/conv-transpose2d.ts';
 import { crossEntropyIgnore } from '../../task/cross-entropy.ts';
 import { kaAdaptationLoss } from './ka-adaptation.ts';

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { Module, resizeBilinear, type Rng } from '@kd/core';
+import type { Rng } from '@kd/core';
+import { resizeBilinear } from '@kd/runtime';
+import { Module } from '@kd/nn';
 import { crossEntropyIgnore } from '../../task/cross-entropy.ts';
 import { KaAffinityAdapter, KaFeatureAdapter } from './ka-adapters.ts';
 import { kaAdaptationLoss } from './ka-adaptation.ts';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from '@kd/core';
+import { useBackend } from '@kd/runtime';
 import { boundaryBand, boundaryDice, pbsmKernelSize } from './boundary-dice.ts';
 import { scfnetSupervisedLoss } from './scfnet-supervised.ts';
 import { softDiceKd } from './soft-dice-kd.ts';

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
-import { BatchNorm2d, Conv2d, Module, type Rng } from '@kd/core';
+import type { Rng } from '@kd/core';
+import { BatchNorm2d, Conv2d, Module } from '@kd/nn';
 import { ModuleList } from '../../layers/module-list.ts';
 import { concatChannels } from '../../layers/ops.ts';
 import { PReLU } from '../../layers/prelu.ts';

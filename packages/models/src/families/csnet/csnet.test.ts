@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { Rng, maxAbsDiff, readNpy, useBackend } from '@kd/core';
+import { Rng, readNpy } from '@kd/core';
+import { maxAbsDiff, useBackend } from '@kd/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { collectDwdPairs, createModel, loadSafetensors, prune, sharedWeightsFile } from '../../index.ts';
 import { baseConfig } from './config.ts';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { Module, countingOps, kaimingUniformDefault, reportOp, type Rng } from '@kd/core';
+import type { Rng } from '@kd/core';
+import { Module, countingOps, kaimingUniformDefault, reportOp } from '@kd/nn';
 import { add, avgPool, maxPool, upsample } from '../../layers/ops.ts';
 
 /** A multi-resolution feature: branch i is NHWC at 1/2^i of branch 0's size; null = absent branch. */

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
-import { Module, type BatchNorm2d, type Rng } from '@kd/core';
+import type { Rng } from '@kd/core';
+import { Module, type BatchNorm2d } from '@kd/nn';
 import type { ModuleList } from '../../layers/module-list.ts';
 import { reportDwdPair } from './dwd-pairs.ts';
 import type { Branches } from './goct-conv.ts';

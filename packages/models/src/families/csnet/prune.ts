@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng, type BatchNorm2d } from '@kd/core';
+import { Rng } from '@kd/core';
+import type { BatchNorm2d } from '@kd/nn';
 import { blockNames, csfInputBlocks, type CsnetConfig } from './config.ts';
 import { Csnet } from './csnet.ts';
 import type { ModuleList } from '../../layers/module-list.ts';

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
-import { Module, type Rng } from '@kd/core';
+import type { Rng } from '@kd/core';
+import { Module } from '@kd/nn';
 import { ConvBnAct } from '../../layers/conv-bn-act.ts';
 import { kaimingNormalFanIn } from '../../layers/init.ts';
 import { add, mul, upsample } from '../../layers/ops.ts';

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
-import { Conv2d, Module, type ForwardOptions, type Rng, type TapSpec } from '@kd/core';
+import type { Rng } from '@kd/core';
+import { Conv2d, Module, type ForwardOptions, type TapSpec } from '@kd/nn';
 import { MobileNetV3Large } from '../../backbones/mobilenet-v3.ts';
 import { ResNet } from '../../backbones/resnet.ts';
 import { kaimingNormalFanIn } from '../../layers/init.ts';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { Module, type Rng } from '@kd/core';
+import type { Rng } from '@kd/core';
+import { Module } from '@kd/nn';
 import { ConvBnAct } from '../../layers/conv-bn-act.ts';
 import { kaimingNormalFanOut } from '../../layers/init.ts';
 import { ModuleList } from '../../layers/module-list.ts';

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
-import { Conv2d, Module, type ForwardOptions, type Rng, type TapSpec } from '@kd/core';
+import type { Rng } from '@kd/core';
+import { Conv2d, Module, type ForwardOptions, type TapSpec } from '@kd/nn';
 import { MobileNetV2 } from '../../backbones/mobilenet-v2.ts';
 import { upsample } from '../../layers/ops.ts';
 import { IMAGENET_NORMALIZATION, assertInputSize, type SegModel } from '../../model.ts';

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SodModel } from '../../model.ts';
-import { BatchNorm2d, Conv2d, Module, resizeBilinear, type ForwardOptions, type Rng, type TapSpec } from '@kd/core';
+import type { Rng } from '@kd/core';
+import { resizeBilinear } from '@kd/runtime';
+import { BatchNorm2d, Conv2d, Module, type ForwardOptions, type TapSpec } from '@kd/nn';
 
 /** conv3×3 → BN → ReLU. */
 class ConvBnRelu extends Module {

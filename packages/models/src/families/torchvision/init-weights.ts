@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { DataError, UsageError, type Module } from '@kd/core';
+import { DataError, UsageError } from '@kd/core';
+import type { Module } from '@kd/nn';
 import { loadSafetensors } from '../../io/load-safetensors.ts';
 import { sha256Prefix, type WeightsInit } from '../../io/weights-id.ts';
 import { sharedWeightsFile } from '../../weights-dir.ts';

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { ForwardOptions, Module, Rng, TapSpec } from '@kd/core';
+import type { Rng } from '@kd/core';
+import type { ForwardOptions, Module, TapSpec } from '@kd/nn';
 import { MobileNetV2 } from '../../backbones/mobilenet-v2.ts';
 import { makeDivisible } from '../../backbones/mobilenet-v3.ts';
 import { ConvBnAct } from '../../layers/conv-bn-act.ts';

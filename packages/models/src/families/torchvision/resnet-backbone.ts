@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { ForwardOptions, Rng, TapSpec } from '@kd/core';
+import type { Rng } from '@kd/core';
+import type { ForwardOptions, TapSpec } from '@kd/nn';
 import { ResNet } from '../../backbones/resnet.ts';
 import type { WeightsInit } from '../../io/weights-id.ts';
 import { IMAGENET_NORMALIZATION, type BackboneModel } from '../../model.ts';

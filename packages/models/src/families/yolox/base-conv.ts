@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { BatchNorm2d, Conv2d, Module, countingOps, reportOp, type Rng } from '@kd/core';
+import type { Rng } from '@kd/core';
+import { BatchNorm2d, Conv2d, Module, countingOps, reportOp } from '@kd/nn';
 
 /** YOLOX's BatchNorm settings (Megvii `BaseConv`, mmdet `norm_cfg`): eps 1e-3, momentum 0.03. */
 export const YOLOX_BN = { eps: 1e-3, momentum: 0.03 } as const;

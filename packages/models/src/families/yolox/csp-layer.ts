@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { Module, type Rng } from '@kd/core';
+import type { Rng } from '@kd/core';
+import { Module } from '@kd/nn';
 import { add, concatChannels } from '../../layers/ops.ts';
 import { ModuleList } from '../../layers/module-list.ts';
 import { BaseConv, convBlock, type DwConv } from './base-conv.ts';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { Module, type Rng } from '@kd/core';
+import type { Rng } from '@kd/core';
+import { Module } from '@kd/nn';
 import { ModuleList } from '../../layers/module-list.ts';
 import { convBlock } from './base-conv.ts';
 import { CspLayer } from './csp-layer.ts';

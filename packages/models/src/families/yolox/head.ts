@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { Conv2d, Module, type Rng } from '@kd/core';
+import type { Rng } from '@kd/core';
+import { Conv2d, Module } from '@kd/nn';
 import { concatChannels } from '../../layers/ops.ts';
 import { ModuleList } from '../../layers/module-list.ts';
 import { convBlock, type BaseConv, type DwConv } from './base-conv.ts';

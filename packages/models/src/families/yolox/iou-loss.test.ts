@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { useBackend } from '@kd/core';
+import { useBackend } from '@kd/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { alignedIou, bceWithLogitsSum, iouLossSquare } from './iou-loss.ts';
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Rng, useBackend } from '@kd/core';
+import { Rng } from '@kd/core';
+import { useBackend } from '@kd/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkKeys } from '../../io/load-safetensors.ts';
 import { createModel } from '../../registry.ts';

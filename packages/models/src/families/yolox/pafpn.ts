@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { Module, countingOps, reportOp, type Rng } from '@kd/core';
+import type { Rng } from '@kd/core';
+import { Module, countingOps, reportOp } from '@kd/nn';
 import { concatChannels } from '../../layers/ops.ts';
 import { ModuleList } from '../../layers/module-list.ts';
 import { BaseConv, convBlock, type DwConv } from './base-conv.ts';

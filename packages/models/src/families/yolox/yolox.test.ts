@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng, normal, useBackend, withTaps } from '@kd/core';
+import { Rng } from '@kd/core';
+import { useBackend } from '@kd/runtime';
+import { normal, withTaps } from '@kd/nn';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createModel, listModels } from '../../registry.ts';
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { Module, type ForwardOptions, type Rng, type TapSpec } from '@kd/core';
+import type { Rng } from '@kd/core';
+import { Module, type ForwardOptions, type TapSpec } from '@kd/nn';
 import { IMAGENET_NORMALIZATION, type DetectionModel } from '../../model.ts';
 import { CspDarknet } from './cspdarknet.ts';
 import { DecoupledHead } from './head.ts';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../rng.ts';
-import { dilatedConv2d, dilatedDepthwiseConv2d } from '../ops/dilated-conv.ts';
+import type { Rng } from '@kd/core';
+import { dilatedConv2d, dilatedDepthwiseConv2d } from '@kd/runtime';
 import { FUSABLE, activate, type Activation } from './activations.ts';
 import { kaimingUniformDefault } from './init.ts';
 import { Module } from './module.ts';

@@ -1,8 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Module } from './module.ts';
-import { batchNormPreluTrain, batchNormTrain } from '../ops/batch-norm-train.ts';
-import { prelu } from '../ops/prelu.ts';
-import { nativeTrainKernels } from '../wasm-grad/train-kernels.ts';
+import { batchNormPreluTrain, batchNormTrain, nativeTrainKernels, prelu } from '@kd/runtime';
 
 /**
  * BatchNorm over the channel axis of NHWC maps, PyTorch semantics: in training, normalise by

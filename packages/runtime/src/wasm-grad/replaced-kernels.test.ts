@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../rng.ts';
+import { Rng } from '@kd/core';
 import { useBackend } from '../testing.ts';
 import { setNativeKernelsEnabled } from '../wasm-kernels/native.ts';
 

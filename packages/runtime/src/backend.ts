@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import * as wasm from '@tensorflow/tfjs-backend-wasm';
-import { UsageError, assertOneOf, parseIntFlag } from './errors.ts';
+import { UsageError, assertOneOf, parseIntFlag } from '@kd/core';
 import { registerWasmGradKernels } from './wasm-grad/register.ts';
 import { initWasmThreaded } from './wasm-threads.ts';
 import { adapterLabel, probeDawn, usableAdapter, type DawnAdapter } from './webgpu/dawn.ts';

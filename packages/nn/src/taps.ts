@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { nearest } from '../registry.ts';
+import { nearest } from '@kd/core';
 import type { Module } from './module.ts';
 
 /** A named intermediate feature a model exposes: NHWC `[N, H/stride, W/stride, channels]`. */

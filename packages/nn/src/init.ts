@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../rng.ts';
+import type { Rng } from '@kd/core';
 
 /** Uniform(lo, hi) tensor drawn from `rng`. */
 export function uniform(rng: Rng, shape: number[], lo: number, hi: number): tf.Tensor {

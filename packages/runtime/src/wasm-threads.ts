@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import * as wasm from '@tensorflow/tfjs-backend-wasm';
-import { writeFileAtomic } from './fs/atomic-write.ts';
+import { writeFileAtomic } from '@kd/core';
 
 const require = createRequire(import.meta.url);
 
