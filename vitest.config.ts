@@ -5,6 +5,8 @@ export default defineConfig({
     projects: [
       'packages/*',
       'experiments',
+      // eslint's import-boundary rule (scripts/lint/import-boundaries.js) on snippets at virtual paths.
+      { test: { name: 'lint', include: ['scripts/lint/*.test.ts'] } },
       // Packs core/runtime/nn/losses/models, installs the tarballs with npm into a temp project, compiles and runs it.
       { test: { name: 'pack-install', include: ['scripts/pack-install/*.test.ts'], testTimeout: 600_000, hookTimeout: 120_000, pool: 'forks' } },
     ],

@@ -1,0 +1,42 @@
+// eslint (flat config): typescript-eslint's recommended rules, tuned to the code as it is, plus
+// kdlab's import-boundary rule (ARCHITECTURE.md "Rooms and their rules"; scripts/lint/import-boundaries.js).
+import tseslint from 'typescript-eslint';
+import kd from './scripts/lint/import-boundaries.js';
+
+export default tseslint.config(
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/.turbo/**',
+      'coverage/**',
+      'datasets/**',
+      'experiments/results/**',
+      'experiments/runs/**',
+      'demo/vendor/**',
+      'demo/models/**',
+      'tools/reference/**/*.py',
+    ],
+  },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.{ts,tsx,mts,cts,js,mjs,cjs}'],
+    plugins: { kd },
+    rules: {
+      'kd/import-boundaries': 'error',
+      // `_`-prefixed names are the house's "deliberately unused" (a rest sibling dropped from a
+      // result, an interface argument a loss ignores).
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
+      // `let [a, b] = …` where only one is reassigned stays one statement.
+      'prefer-const': ['error', { destructuring: 'all' }],
+    },
+  },
+  {
+    // Tests read JSON of free shape (model.json, package manifests) and poke at it.
+    files: ['**/*.test.ts', 'scripts/pack-install/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+);
