@@ -1,4 +1,3 @@
-/* global tf */
 import { pickBackend } from './backend.js';
 import { readImageFile } from './image-input.js';
 import { loadStudent, runStudent } from './infer.js';

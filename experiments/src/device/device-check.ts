@@ -7,6 +7,7 @@ import { activeBackend, initBackend, probeDawn, releaseWebGpu } from '@kd/runtim
 import type { DenseModel } from '@kd/nn';
 import { createModel, listModels } from '@kd/models';
 import { profileModel } from '@kd/bench';
+// eslint-disable-next-line kd/import-boundaries -- models' testing helpers are not exported yet (a `@kd/models/testing` entry is the fix)
 import { assignBuffers, calibrateBatchNorm, denseMseLoss, inputTarget, readBuffers, taskLoss, testImages, type OutputsLoss } from '../../../packages/models/src/testing/train-step.ts';
 import { firstError } from './first-error.ts';
 import { FAMILIES, PARITY_CASES, TIMED_MODELS, type ParityCase } from './parity-cases.ts';

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import sharp from 'sharp';
 import { DataError, writeFileAtomic } from '@kd/core';
 

@@ -5,6 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { useBackend } from '@kd/runtime';
 import { readGray } from '@kd/data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// eslint-disable-next-line kd/import-boundaries -- scripts/ is no package; the demo's prepare step is tested where the demo is
 import { indexModels, vendorTfjs } from '../../../../scripts/demo-prepare.ts';
 import { REPO_ROOT } from '../../paths.ts';
 import { runPredict } from '../predict/run-predict.ts';

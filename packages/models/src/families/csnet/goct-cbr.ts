@@ -1,4 +1,3 @@
-import type * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@kd/core';
 import { BatchNorm2d, Conv2d, Module } from '@kd/nn';
 import { ModuleList } from '../../layers/module-list.ts';

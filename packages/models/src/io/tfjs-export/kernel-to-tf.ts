@@ -1,4 +1,4 @@
-import { attr, type AttrValue, type NodeDef } from './graph-def.ts';
+import { attr, type AttrValue } from './graph-def.ts';
 import type { TracedNode, TraceRef } from './trace-forward.ts';
 
 /** What a kernel translation needs from the graph being built. */
