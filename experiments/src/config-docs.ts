@@ -1,4 +1,4 @@
-import { describeConfigKeys } from './config.ts';
+import { describeConfigKeys } from '@kd/core';
 
 /**
  * One-line meanings of the `--set` keys, shown by `pnpm exp run <name> --help` (read from the

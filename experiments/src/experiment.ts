@@ -1,8 +1,9 @@
 import { type ResultRow, Registry } from '@kd/core';
 import type { BackendInfo } from '@kd/runtime';
-import type { Config } from './config.ts';
+import type { Config } from '@kd/core';
 
-export type Profile = 'quick' | 'full';
+export type { Profile } from '@kd/sweep';
+import type { Profile } from '@kd/sweep';
 
 /** What an experiment receives: everything a run needs, resolved from the command line. */
 export interface ExperimentContext {

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import '../experiments/index.ts';
 import { userPath } from '../paths.ts';
-import { mergeSweeps } from '../sweep/merge.ts';
+import { mergeSweeps } from '@kd/sweep';
 import { SWEEPS } from '../sweep/registry.ts';
 
 interface MergeArgs {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configKeyMeaning, describeConfigKeys } from '../config.ts';
+import { configKeyMeaning, describeConfigKeys } from '@kd/core';
 import { EXPERIMENTS } from '../experiment.ts';
 import { REPO_ROOT } from '../paths.ts';
 import { wrap } from './help-text.ts';

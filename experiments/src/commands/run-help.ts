@@ -1,5 +1,5 @@
 import { hideBin } from 'yargs/helpers';
-import { configKeyMeaning, type Config, type ConfigValue } from '../config.ts';
+import { configKeyMeaning, type Config, type ConfigValue } from '@kd/core';
 import '../config-docs.ts';
 import { EXPERIMENTS } from '../experiment.ts';
 import '../experiments/index.ts';

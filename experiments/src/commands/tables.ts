@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import type { CommandModule } from 'yargs';
 import '../experiments/index.ts';
 import { userPath } from '../paths.ts';
-import { combineRawRows } from '../sweep/raw-rows.ts';
+import { combineRawRows } from '@kd/sweep';
 import { SWEEPS } from '../sweep/registry.ts';
-import { writeTablesFromRaw } from '../sweep/sweep-tables.ts';
+import { writeTablesFromRaw } from '@kd/sweep';
 
 interface TablesArgs {
   name: string;

@@ -1,8 +1,7 @@
-import { MAIN_OUTPUT, pairTerm, type DistillTerm } from '@kd/distill';
-import { runSegSweep } from '../seg/seg-run.ts';
-import { SEG_FULL, SEG_QUICK } from './seg-defaults.ts';
+import type { TermSpec } from '@kd/core';
+import type { SweepExperiment } from '@kd/sweep';
 import { registerSweep } from '../sweep/register-sweep.ts';
-import type { SweepExperiment } from '../sweep/sweep-experiment.ts';
+import { SEG_FULL, SEG_QUICK } from './seg-defaults.ts';
 
 /**
  * BCD ablation (docs/methods/bcd.md): segmentation student with CE, then + pixel-wise KL (T=1), + boundary
@@ -48,17 +47,17 @@ export const ablationBcd: SweepExperiment<typeof defaults> = {
   // Margin 0.02 mIoU: a teacher that is not 2 points ahead of its student leaves little to transfer (segmentation-KD papers' pairs are 5–10 points apart).
   precondition: { teacher: 'teacher', student: 'no KD', metric: 'mIoU', direction: 'higher', margin: 0.02 },
   note: 'BCD follows the paper\'s description (arXiv 2401.13174) as formulated in docs/methods/bcd.md#our-formulation; no public code exists, and the paper reports no number we can place beside these rows.',
-  runOne: (cfg, run) =>
-    runSegSweep(cfg, run, cfg.kd + cfg.bd + cfg.cd === 0 ? null : () => {
-      const terms: DistillTerm[] = [];
-      if (cfg.kd > 0) terms.push(pairTerm('pixel-kl', cfg.kd, MAIN_OUTPUT, MAIN_OUTPUT, { T: 1 }));
-      if (cfg.bd > 0) {
-        terms.push(pairTerm('bcd-boundary', cfg.bd, 'c2', 'c2', {}, 'bd-stride4'));
-        terms.push(pairTerm('bcd-boundary', cfg.bd, 'feat', 'c5', {}, 'bd-last'));
-      }
-      if (cfg.cd > 0) terms.push(pairTerm('bcd-context', cfg.cd, 'feat', 'feat', { tauC: cfg.tau_c }));
-      return terms;
-    }),
+  recipe: 'seg',
+  terms: (cfg) => {
+    const terms: TermSpec[] = [];
+    if (cfg.kd > 0) terms.push({ loss: 'pixel-kl', weight: cfg.kd, student: 'out', teacher: 'out', options: { T: 1 } });
+    if (cfg.bd > 0) {
+      terms.push({ loss: 'bcd-boundary', weight: cfg.bd, student: 'c2', teacher: 'c2', name: 'bd-stride4' });
+      terms.push({ loss: 'bcd-boundary', weight: cfg.bd, student: 'feat', teacher: 'c5', name: 'bd-last' });
+    }
+    if (cfg.cd > 0) terms.push({ loss: 'bcd-context', weight: cfg.cd, student: 'feat', teacher: 'feat', options: { tauC: cfg.tau_c } });
+    return terms;
+  },
 };
 
 registerSweep(ablationBcd);

@@ -1,7 +1,5 @@
-import { kaTerm } from '../seg/ka-term.ts';
-import { runSegSweep } from '../seg/seg-run.ts';
 import { registerSweep } from '../sweep/register-sweep.ts';
-import type { SweepExperiment } from '../sweep/sweep-experiment.ts';
+import type { SweepExperiment } from '@kd/sweep';
 import { SEG_FULL, SEG_QUICK } from './seg-defaults.ts';
 
 const defaults = { ...SEG_QUICK, beta: 0, gamma: 0, ae_epochs: 2, ae_lr: 0.1 };
@@ -42,10 +40,11 @@ export const ablationKa: SweepExperiment<typeof defaults> = {
   // Judged at the claim's student stride; margin as in ablation-bcd (0.02 mIoU).
   precondition: { teacher: 'teacher', student: 'no KD', metric: 'mIoU', direction: 'higher', margin: 0.02 },
   note: 'Paper (Cityscapes test, MobileNetV2 OS16 student): 70.2 → 72.7 mIoU with adaptation + affinity; the synthetic quick profile cannot reproduce absolute numbers, only the comparison.',
-  runOne: (cfg, run) =>
-    runSegSweep(cfg, run, cfg.beta > 0 || cfg.gamma > 0
-      ? async (student, teacher, train) => [await kaTerm(run.rng.fork('ka'), student, teacher, train, { studentTap: 'feat', teacherTap: 'feat', beta: cfg.beta, gamma: cfg.gamma, aeEpochs: cfg.ae_epochs, aeLr: cfg.ae_lr })]
-      : null),
+  recipe: 'seg',
+  terms: (cfg) =>
+    cfg.beta > 0 || cfg.gamma > 0
+      ? [{ loss: 'ka', student: 'feat', teacher: 'feat', options: { beta: cfg.beta, gamma: cfg.gamma, aeEpochs: cfg.ae_epochs, aeLr: cfg.ae_lr } }]
+      : [],
 };
 
 registerSweep(ablationKa);

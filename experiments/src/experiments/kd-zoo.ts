@@ -1,11 +1,6 @@
-import { createLoss, listPairLosses, type PairLossName } from '@kd/losses';
-import { UsageError, type Rng } from '@kd/core';
-import { tapSpec } from '@kd/nn';
-import { MAIN_OUTPUT, pairTerm, type DistillTerm } from '@kd/distill';
-import { kaTerm } from '../seg/ka-term.ts';
-import { runSegSweep, type SegTerms } from '../seg/seg-run.ts';
+import type { TermSpec } from '@kd/core';
+import type { SweepExperiment } from '@kd/sweep';
 import { registerSweep } from '../sweep/register-sweep.ts';
-import type { SweepExperiment } from '../sweep/sweep-experiment.ts';
 import { SEG_FULL, SEG_QUICK } from './seg-defaults.ts';
 
 const defaults = { ...SEG_QUICK, method: 'none' };
@@ -54,44 +49,37 @@ export const kdZoo: SweepExperiment<typeof defaults> = {
   ],
   // Margin as in ablation-bcd (0.02 mIoU).
   precondition: { teacher: 'teacher', student: 'no KD', metric: 'mIoU', direction: 'higher', margin: 0.02 },
-  runOne: (cfg, run) =>
-    runSegSweep(cfg, run, cfg.method === 'none' ? null : (student, teacher, train) => termsFor(cfg.method, { student, teacher, train, rng: run.rng })),
+  recipe: 'seg',
+  terms: (cfg) => termsFor(cfg.method),
 };
-
-type TermContext = { student: Parameters<SegTerms>[0]; teacher: Parameters<SegTerms>[1]; train: Parameters<SegTerms>[2]; rng: Rng };
 
 /**
  * Methods whose terms are more than one pair loss on the main outputs at weight 1: weights that
  * start within 0.1–10× of CE, feature taps, connectors, multi-term BCD and KA's pre-stage.
  */
-const METHOD_TERMS: Record<string, (c: TermContext) => DistillTerm[] | Promise<DistillTerm[]>> = {
-  'pixel-kl': () => [pairTerm('pixel-kl', 1, MAIN_OUTPUT, MAIN_OUTPUT, { T: 1 })],
-  cwd: () => [pairTerm('cwd', 10, MAIN_OUTPUT, MAIN_OUTPUT, { T: 4 })],
-  pairwise: () => [pairTerm('pairwise', 1, 'feat', 'aspp', {}, 'pairwise', { alignSpatial: true })],
-  at: () => [pairTerm('attention-transfer', 100, 'feat', 'aspp', {}, 'attention-transfer', { alignSpatial: true })],
-  fitnet: ({ student, teacher, rng }) => {
-    const l = createLoss('fitnet', { rng: rng.fork('fitnet'), studentTap: tapSpec(student, 'feat'), teacherTap: tapSpec(teacher, 'aspp') });
-    return [{ name: 'fitnet', weight: 1, studentTaps: ['feat'], teacherTaps: ['aspp'], module: l.module, compute: ([s], [t]) => l.compute({ student: s, teacher: t }) }];
-  },
-  bcd: () => [
-    pairTerm('pixel-kl', 1, MAIN_OUTPUT, MAIN_OUTPUT, { T: 1 }),
-    pairTerm('bcd-boundary', 5, 'c2', 'c2', {}, 'bd-stride4'),
-    pairTerm('bcd-boundary', 5, 'feat', 'c5', {}, 'bd-last'),
-    pairTerm('bcd-context', 10, 'feat', 'feat', { tauC: 0.1 }),
+const METHOD_TERMS: Record<string, TermSpec[]> = {
+  'pixel-kl': [{ loss: 'pixel-kl', student: 'out', teacher: 'out', options: { T: 1 } }],
+  cwd: [{ loss: 'cwd', weight: 10, student: 'out', teacher: 'out', options: { T: 4 } }],
+  pairwise: [{ loss: 'pairwise', student: 'feat', teacher: 'aspp', alignSpatial: true }],
+  at: [{ loss: 'attention-transfer', weight: 100, student: 'feat', teacher: 'aspp', alignSpatial: true }],
+  fitnet: [{ loss: 'fitnet', student: 'feat', teacher: 'aspp' }],
+  bcd: [
+    { loss: 'pixel-kl', student: 'out', teacher: 'out', options: { T: 1 } },
+    { loss: 'bcd-boundary', weight: 5, student: 'c2', teacher: 'c2', name: 'bd-stride4' },
+    { loss: 'bcd-boundary', weight: 5, student: 'feat', teacher: 'c5', name: 'bd-last' },
+    { loss: 'bcd-context', weight: 10, student: 'feat', teacher: 'feat', options: { tauC: 0.1 } },
   ],
-  ka: ({ student, teacher, train, rng }) => kaTerm(rng.fork('ka'), student, teacher, train, { studentTap: 'feat', teacherTap: 'feat', beta: 50, gamma: 1, aeEpochs: 2, aeLr: 0.1 }).then((t) => [t]),
+  ka: [{ loss: 'ka', student: 'feat', teacher: 'feat', options: { beta: 50, gamma: 1, aeEpochs: 2, aeLr: 0.1 } }],
 };
 
 /**
- * The terms of a kd-zoo method: its METHOD_TERMS entry, else any registered pair loss by name
- * on the main outputs (logits) at weight 1 with the loss's own defaults — so a new logit loss
- * needs only a variant line.
+ * The terms of a kd-zoo method: its METHOD_TERMS entry, else the registered loss of that name on
+ * the main outputs (logits) at weight 1 with the loss's own defaults — so a new logit loss (DIST)
+ * needs only a variant line. Unknown names are refused when the sweep is registered.
  */
-export async function termsFor(method: string, c: TermContext): Promise<DistillTerm[]> {
-  const special = METHOD_TERMS[method];
-  if (special) return special(c);
-  if (listPairLosses().includes(method)) return [pairTerm(method as PairLossName, 1, MAIN_OUTPUT, MAIN_OUTPUT)];
-  throw new UsageError(`kd-zoo: unknown method '${method}'; expected none, ${Object.keys(METHOD_TERMS).join(', ')} or a pair loss (${listPairLosses().join(', ')})`);
+export function termsFor(method: string): TermSpec[] {
+  if (method === 'none') return [];
+  return METHOD_TERMS[method] ?? [{ loss: method, student: 'out', teacher: 'out' }];
 }
 
 registerSweep(kdZoo);

@@ -1,4 +1,4 @@
-import type { SegSweepConfig } from '../seg/seg-run.ts';
+import type { SegSweepConfig } from '@kd/distill';
 
 /**
  * The quick-profile segmentation setting shared by ablation-bcd, ablation-ka and kd-zoo:

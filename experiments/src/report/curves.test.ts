@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { StoredRun } from '../sweep/run-store.ts';
+import type { StoredRun } from '@kd/sweep';
 import { renderCurves } from './curves.ts';
 import { readStudentLog } from './run-log.ts';
 import { stackSvgs } from './svg-chart.ts';

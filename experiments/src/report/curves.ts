@@ -1,6 +1,6 @@
 import path from 'node:path';
 import sharp from 'sharp';
-import type { StoredRun } from '../sweep/run-store.ts';
+import type { StoredRun } from '@kd/sweep';
 import { runDir, runLabel } from './pick-runs.ts';
 import { readStudentLog, type StudentLog } from './run-log.ts';
 import { lineChartSvg, seriesColor, smooth, stackSvgs, type Series } from './svg-chart.ts';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { readFinishedRuns, runDirOf, type StoredRun } from '../sweep/run-store.ts';
+import { readFinishedRuns, runDirOf, type StoredRun } from '@kd/sweep';
 
 /** The first-seed finished run of every (variant, grid point), in the table's variant order. */
 export function firstSeedRuns(outDir: string, experiment: string, variantOrder: readonly string[] = []): StoredRun[] {

@@ -19,8 +19,9 @@ const push = (m: Map<string, [number, number][]>, k: string, p: [number, number]
 
 /**
  * Reads a run's `log.jsonl`. Student records are `{ phase: 'student', step, loss, parts }`
- * (dense trainers: `loss` = task + Σ parts, parts weighted) or `{ phase: 'student', step, loss,
- * det, kd }` (detector: `det` the detection loss, `kd` the FSD total). Evaluation records are
+ * (`parts.task` the task loss, every other part a weighted distillation term; logs written
+ * before the one trainer have no `task` part and `loss` = task + Σ parts) or the older detector
+ * form `{ phase: 'student', step, loss, det, kd }`. Evaluation records are
  * `{ phase: 'eval', step, <metric>: number, … }`. Non-finite values are skipped.
  */
 export function readStudentLog(file: string): StudentLog {
@@ -42,14 +43,15 @@ export function readStudentLog(file: string): StudentLog {
       if (typeof e.kd === 'number' && e.kd !== 0) push(out.terms, 'FSD (all levels)', [step, e.kd]);
       continue;
     }
-    const parts = (e.parts ?? {}) as Record<string, number>;
+    const { task, ...parts } = (e.parts ?? {}) as Record<string, number>;
     let rest = e.loss;
     for (const [k, v] of Object.entries(parts)) {
       if (!Number.isFinite(v)) continue;
       push(out.terms, k, [step, v]);
       rest -= v;
     }
-    out.task.push([step, rest]);
+    // The one trainer logs the task loss as `parts.task`; older logs leave it as the remainder.
+    out.task.push([step, typeof task === 'number' && Number.isFinite(task) ? task : rest]);
   }
   return out;
 }

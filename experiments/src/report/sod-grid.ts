@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadModel, type KdModel } from '@kd/models';
-import { sodDataRoots, sodLoaders, type SodDataConfig } from '../sod/sod-setup.ts';
-import type { StoredRun } from '../sweep/run-store.ts';
+import { sodDataRoots, sodLoaders, type SodDataConfig } from '@kd/distill';
+import type { StoredRun } from '@kd/sweep';
 import { denormalize, renderGrid, type GridCell } from './image-grid.ts';
 import { runDir, runLabel, studentDir, teacherDirOf } from './pick-runs.ts';
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SweepExperiment } from '../sweep/sweep-experiment.ts';
+import type { SweepExperiment } from '@kd/sweep';
 import { renderCurves } from './curves.ts';
 import { firstSeedRuns } from './pick-runs.ts';
 import { segGrid } from './seg-grid.ts';

@@ -1,13 +1,30 @@
-import { MIN_CLAIM_SEEDS } from '@kd/bench';
-import { applyOverrides } from '../config.ts';
+import * as tf from '@tensorflow/tfjs';
+import { applyOverrides } from '@kd/core';
+import { RECIPES, checkTermSpecs } from '@kd/distill';
+import { checkClaims, expandSweep, readFinishedRuns, runJobs, runSweep, writeSweepTables, type RunExecutor, type SweepExperiment } from '@kd/sweep';
 import { registerExperiment, type ExperimentResult } from '../experiment.ts';
-import { expandSweep } from './expand.ts';
-import { runJobs } from './jobs.ts';
-import { readFinishedRuns } from './run-store.ts';
-import { runSweep } from './run-sweep.ts';
-import { writeSweepTables } from './sweep-tables.ts';
 import { SWEEPS } from './registry.ts';
-import type { SweepExperiment } from './sweep-experiment.ts';
+
+/**
+ * Runs one configuration of a declared sweep: its recipe (by name) with its terms, and checks
+ * that the run left no tensor behind.
+ */
+export const recipeExecutor: RunExecutor = async (exp, spec, run) => {
+  const recipe = RECIPES.get(exp.recipe);
+  const before = tf.memory().numTensors;
+  const row = await recipe(spec.config, run, exp.terms?.(spec.config as never) ?? []);
+  const leaked = tf.memory().numTensors - before;
+  if (leaked !== 0) throw new Error(`${exp.name}: run ${spec.hash} (${spec.variant}) leaked ${leaked} tensors`);
+  return row;
+};
+
+/** Every row's declared terms, under both profiles, name known losses (checked at registration, before any run). */
+export function checkTerms(exp: SweepExperiment): void {
+  if (!exp.terms) return;
+  for (const profile of ['quick', 'full'] as const) {
+    for (const spec of expandSweep(exp, { profile, seeds: [1], overrides: {}, backendLabel: 'check' })) checkTermSpecs(exp.terms(spec.config), `${exp.name}: row '${spec.variant}'`);
+  }
+}
 
 /**
  * Registers a sweep under its name: `pnpm exp run <name>` runs this process's shard, resumes
@@ -16,6 +33,8 @@ import type { SweepExperiment } from './sweep-experiment.ts';
  */
 export function registerSweep<C extends SweepExperiment>(exp: C): void {
   checkClaims(exp);
+  if (!RECIPES.has(exp.recipe)) throw new Error(`${exp.name}: unknown recipe '${exp.recipe}'; recipes: ${RECIPES.list().join(', ')}`);
+  checkTerms(exp);
   SWEEPS.register(exp.name, exp, exp.description);
   registerExperiment({
     name: exp.name,
@@ -34,38 +53,9 @@ export function registerSweep<C extends SweepExperiment>(exp: C): void {
       const { specs, ran, skipped } = await runSweep(exp, {
         profile: ctx.profile, seeds: ctx.seeds, shard: ctx.shard, overrides: typed, backend: ctx.backend, gitHash: ctx.gitHash,
         dataRoot: ctx.dataRoot, outDir: ctx.outDir, argv: ctx.argv, progress: ctx.progress,
-      });
+      }, recipeExecutor);
       if (ctx.progress) process.stderr.write(`${exp.name}: ${ran} run(s) now, ${skipped} already finished, ${specs.length} in the whole sweep\n`);
       return { columns: [], rows: [], tablesWritten: true };
     },
   });
-}
-
-/**
- * A claim or precondition must name rows and metrics the table has (checked at registration,
- * i.e. before any run starts): a typo would otherwise judge nothing and read `untestable`.
- */
-export function checkClaims(exp: SweepExperiment): void {
-  const labels = new Set(exp.variants.map((v) => v.label));
-  const gridKeys = new Set(Object.keys(exp.grid ?? {}));
-  const ids = new Set<string>();
-  const where = (id: string) => `${exp.name}: claim '${id}'`;
-  const check = (id: string, rows: string[], metric: string, at?: Record<string, unknown>) => {
-    for (const r of rows) if (!labels.has(r)) throw new Error(`${where(id)} names row '${r}'; the rows are: ${[...labels].join(', ')}`);
-    if (!exp.metrics.includes(metric)) throw new Error(`${where(id)} uses metric '${metric}', not one of the table's metrics (${exp.metrics.join(', ')})`);
-    for (const [k, v] of Object.entries(at ?? {})) {
-      if (!gridKeys.has(k) || !exp.grid![k].includes(v as never)) throw new Error(`${where(id)} is taken at ${k}=${String(v)}, which is not a grid point of the table`);
-    }
-  };
-  if (exp.claims?.length && (exp.defaultSeeds ?? 1) < MIN_CLAIM_SEEDS) throw new Error(`${exp.name}: declares claims but runs ${exp.defaultSeeds ?? 1} seed(s) by default; a verdict needs ${MIN_CLAIM_SEEDS} (set defaultSeeds)`);
-  for (const c of exp.claims ?? []) {
-    if (ids.has(c.id)) throw new Error(`${where(c.id)} is declared twice`);
-    ids.add(c.id);
-    check(c.id, [c.better, c.than], c.metric, c.at);
-  }
-  const p = exp.precondition;
-  if (p) {
-    check('precondition', [p.teacher, p.student], p.metric, p.at);
-    for (const id of p.exempt ?? []) if (!ids.has(id)) throw new Error(`${exp.name}: precondition exempts claim '${id}', which is not declared`);
-  }
 }

@@ -1,5 +1,5 @@
 import { Registry } from '@kd/core';
-import type { SweepExperiment } from './sweep-experiment.ts';
+import type { SweepExperiment } from '@kd/sweep';
 
 /** Sweep experiments by name (also registered as runnable experiments by `registerSweep`). */
 export const SWEEPS = new Registry<SweepExperiment>('sweep experiment');

@@ -34,3 +34,22 @@ export function parseIntFlag(flag: string, value: unknown, { min = -Infinity } =
   }
   return Number(s);
 }
+
+/** Thrown when a step's loss is NaN or infinite; carries the step so a sweep can record it. */
+export class NonFiniteLossError extends Error {
+  constructor(readonly step: number, readonly value: number) {
+    super(`loss became ${value} at step ${step}`);
+    this.name = 'NonFiniteLossError';
+  }
+}
+
+/**
+ * A run that cannot go ahead now because another process holds something it needs (e.g. is
+ * training its teacher); the sweep engine runs something else first and comes back to it.
+ */
+export class DeferredError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DeferredError';
+  }
+}

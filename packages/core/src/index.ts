@@ -7,3 +7,8 @@ export * from './fs/scratch-dirs.ts';
 export * from './types/box.ts';
 export * from './types/row.ts';
 export * from './io/npy.ts';
+export * from './config/config.ts';
+export * from './fs/claim.ts';
+export * from './types/backend-info.ts';
+export * from './types/run-context.ts';
+export * from './types/term-spec.ts';

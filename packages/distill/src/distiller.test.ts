@@ -5,10 +5,13 @@ import { useBackend } from '@kd/runtime';
 import type { Batch } from '@kd/data';
 import { crossEntropyIgnore } from '@kd/losses';
 import { createModel } from '@kd/models';
-import { MAIN_OUTPUT, pairTerm } from './distill-term.ts';
 import { Distiller } from './distiller.ts';
-import { fitDense, type BatchSource } from './fit-dense.ts';
-import { TeacherOutputCache } from './teacher-cache.ts';
+import { TeacherOutputCache } from './teacher/output-cache.ts';
+import { pairTerm } from './terms/pair-term.ts';
+import { MAIN_OUTPUT } from './terms/term.ts';
+import { denseTrainBatch } from './trainer/train-batch.ts';
+import { loaderSource, type BatchSource } from './trainer/step-source.ts';
+import { train } from './trainer/trainer.ts';
 
 /** Temp folders, removed after this file's tests. */
 const temp = scratchDirs();
@@ -39,10 +42,14 @@ describe('Distiller', () => {
     await useBackend('cpu');
     const s = seg('fcn-mbv2-os16', 1), t = seg('fcn-mbv2-os8', 2);
     const d = new Distiller(s, t, [pairTerm('pairwise', 1, 'c2', 'feat')]);
-    const x = tf.zeros([2, 16, 16, 3]) as tf.Tensor4D;
-    expect(() => d.check(x)).toThrow(/distillation term 'pairwise' \(student fcn-mbv2-os16:c2 → teacher fcn-mbv2-os8:feat\) failed its dry run/);
+    const images = new Float32Array(2 * 16 * 16 * 3);
+    const batch = denseTrainBatch({ epoch: 0, step: 0, size: 2, height: 16, width: 16, names: ['a', 'b'], images, skipped: [] });
+    expect(() => d.check(batch)).toThrow(/distillation term 'pairwise' \(student fcn-mbv2-os16:c2 → teacher fcn-mbv2-os8:feat\) failed its dry run/);
     expect(() => new Distiller(s, t, [pairTerm('cwd', 1, 'nope', MAIN_OUTPUT)])).toThrow(/has no tap 'nope'/);
-    x.dispose(); s.dispose(); t.dispose();
+    // a term that needs a batch field the data lacks is named before any compute
+    const fsd = new Distiller(s, t, [{ ...pairTerm('cwd', 1, MAIN_OUTPUT, MAIN_OUTPUT), name: 'needs-boxes', needs: ['boxes'] }]);
+    expect(() => fsd.check(batch)).toThrow(/distillation term 'needs-boxes' \(student fcn-mbv2-os16:out → teacher fcn-mbv2-os8:out\) needs the batch field 'boxes', which this data does not provide/);
+    tf.dispose([batch.x]); s.dispose(); t.dispose();
   });
 
   it('trains student and terms only (teacher unchanged), no tensor left behind, and a warm cache gives the same run', async () => {
@@ -56,8 +63,8 @@ describe('Distiller', () => {
       const d = new Distiller(student, teacher, [pairTerm('pixel-kl', 1, MAIN_OUTPUT, MAIN_OUTPUT), pairTerm('bcd-context', 5, 'feat', 'feat')], cache);
       const losses: number[] = [];
       const before = tf.memory().numTensors;
-      await fitDense(student, toySource(3), { epochs: 1, optimizer: { kind: 'adam', lr: 1e-3 }, progress: false, cacheKey: (b) => `${b.epoch}/${b.step}`, onStep: (r) => losses.push(r.loss) },
-        (o, b) => crossEntropyIgnore(o.outputs[0], b.label!), d);
+      await train({ model: student, source: loaderSource(toySource(3)), epochs: 1, optimizer: { kind: 'adam', lr: 1e-3 }, callbacks: [{ onStep: (r) => void losses.push(r.loss) }],
+        task: (o, b) => crossEntropyIgnore(o.outputs[0], b.label!), distiller: d });
       expect(tf.memory().numTensors).toBe(before);
       student.dispose();
       return losses;

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { canReadSync } from '@kd/runtime';
 import { withTaps, type DenseModel, type TappedOutput } from '@kd/nn';
-import { MAIN_OUTPUT, type DistillTerm } from './distill-term.ts';
-import type { TeacherOutputCache } from './teacher-cache.ts';
+import { MAIN_OUTPUT, type Term } from './terms/term.ts';
+import type { TeacherOutputCache } from './teacher/output-cache.ts';
+import type { TrainBatch } from './trainer/train-batch.ts';
 
 /** `out` is the main output; `out:k` the k-th output (deep supervision heads). */
 const isOutput = (n: string) => n === MAIN_OUTPUT || n.startsWith(`${MAIN_OUTPUT}:`);
@@ -22,24 +23,30 @@ function pick(o: TappedOutput, names: string[]): tf.Tensor4D[] {
 /**
  * Binds distillation terms to the feature taps of a student and a frozen teacher (mmrazor's
  * recorders + loss mappings, without touching model code). The teacher runs in eval mode
- * outside the gradient tape; `check(x)` runs one dry forward of both and computes every term
- * once, so a wrong tap name or shape mismatch fails before step 1 with both taps named.
+ * outside the gradient tape; `check(batch)` runs one dry forward of both and computes every term
+ * once, so a wrong tap name, a shape mismatch or a batch field the data lacks fails before
+ * step 1 with the term and both taps named.
  */
 export class Distiller {
   private readonly studentFwd: (x: tf.Tensor4D) => TappedOutput;
   private readonly teacherFwd: (x: tf.Tensor4D) => TappedOutput;
   private readonly teacherTapKey: string;
 
-  constructor(readonly student: DenseModel, readonly teacher: DenseModel, readonly terms: DistillTerm[], readonly cache: TeacherOutputCache | null = null) {
+  constructor(readonly student: DenseModel, readonly teacher: DenseModel, readonly terms: Term[], readonly cache: TeacherOutputCache | null = null) {
     const taps = (role: 'studentTaps' | 'teacherTaps') => [...new Set(terms.flatMap((t) => t[role]).filter((n) => !isOutput(n)))];
     this.studentFwd = withTaps(student, taps('studentTaps'));
     this.teacherFwd = withTaps(teacher, taps('teacherTaps'));
     this.teacherTapKey = taps('teacherTaps').sort().join(',');
   }
 
-  /** Learnable parts of the terms (connectors, adapters), trained with the student. */
+  /** Learnable parts of the terms (connectors, adapters, align convs), trained with the student. */
   extraVariables(): tf.Variable[] {
     return this.terms.flatMap((t) => t.module?.trainableVariables() ?? []);
+  }
+
+  /** Parameters of the terms' learnable parts (a table's `kd_params`). */
+  extraParams(): number {
+    return this.terms.reduce((n, t) => n + (t.module?.countParams() ?? 0), 0);
   }
 
   /** Student forward with the taps the terms need. */
@@ -67,42 +74,53 @@ export class Distiller {
   }
 
   /** Σ weight·term, plus each term's weighted value (for logs). */
-  loss(s: TappedOutput, t: TappedOutput): { total: tf.Scalar; parts: Record<string, tf.Scalar> } {
+  loss(s: TappedOutput, t: TappedOutput, batch: TrainBatch): { total: tf.Scalar; parts: Record<string, tf.Scalar> } {
     const parts: Record<string, tf.Scalar> = {};
     let total: tf.Scalar = tf.scalar(0);
     for (const term of this.terms) {
-      const v = tf.mul(term.compute(pick(s, term.studentTaps), pick(t, term.teacherTaps)), term.weight) as tf.Scalar;
+      const v = tf.mul(term.compute({ student: pick(s, term.studentTaps), teacher: pick(t, term.teacherTaps), batch }), term.weight) as tf.Scalar;
       parts[term.name] = v;
       total = tf.add(total, v) as tf.Scalar;
     }
     return { total, parts };
   }
 
-  /** Dry run on one batch: throws (naming the term and both taps) if any term cannot be computed. */
-  check(x: tf.Tensor4D): Record<string, number> {
-    const t = this.teacherForward(x);
-    const wasTraining = this.student.training;
-    this.student.eval(); // the dry run must not move BN running statistics
+  /** Dry run on one batch: throws (naming the term, both taps and any missing batch field) if a term cannot be computed. */
+  check(batch: TrainBatch): Record<string, number> {
+    const name = (term: Term) => `distillation term '${term.name}' (student ${this.student.name}:${term.studentTaps.join('+')} → teacher ${this.teacher.name}:${term.teacherTaps.join('+')})`;
+    for (const term of this.terms) {
+      const missing = term.needs.filter((f) => batch[f] === null);
+      if (missing.length) throw new Error(`${name(term)} needs the batch field${missing.length > 1 ? 's' : ''} ${missing.map((f) => `'${f}'`).join(', ')}, which this data does not provide`);
+    }
+    const t = this.teacherForward(batch.x);
+    // The dry run must not move any BN running statistics (the student's or a term's, e.g. KA's autoencoder).
+    const modes = [this.student, ...this.terms.flatMap((term) => (term.module ? [term.module] : []))].flatMap((m) => [...m.modules()].map(([, sub]) => [sub, sub.training] as const));
+    for (const [m] of modes) m.training = false;
     try {
       return tf.tidy(() => {
-        const s = this.studentForward(x);
+        const s = this.studentForward(batch.x);
         const out: Record<string, number> = {};
         for (const term of this.terms) {
           try {
-            const value = term.compute(pick(s, term.studentTaps), pick(t, term.teacherTaps));
-            if (!canReadSync()) continue; // webgpu in Node: no sync read; fitDense still checks each step's loss
+            const value = term.compute({ student: pick(s, term.studentTaps), teacher: pick(t, term.teacherTaps), batch });
+            if (!canReadSync()) continue; // webgpu in Node: no sync read; the trainer still checks each step's loss
             const v = value.dataSync()[0];
             if (!Number.isFinite(v)) throw new Error(`value ${v}`);
             out[term.name] = v;
           } catch (e) {
-            throw new Error(`distillation term '${term.name}' (student ${this.student.name}:${term.studentTaps.join('+')} → teacher ${this.teacher.name}:${term.teacherTaps.join('+')}) failed its dry run: ${(e as Error).message}`);
+            throw new Error(`${name(term)} failed its dry run: ${(e as Error).message}`);
           }
         }
         return out;
       });
     } finally {
-      this.student.train(wasTraining);
+      for (const [m, mode] of modes) m.training = mode;
       tf.dispose([...t.outputs, ...Object.values(t.taps)]);
     }
+  }
+
+  /** Frees the terms' learnable parts (the models belong to the caller). */
+  dispose(): void {
+    for (const term of this.terms) term.module?.dispose();
   }
 }

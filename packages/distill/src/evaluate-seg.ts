@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DenseModel } from '@kd/nn';
 import { SegEvaluator, perImageIou, type PerImageStat, type SegScores } from '@kd/bench';
-import type { BatchSource } from './fit-dense.ts';
+import type { BatchSource } from './trainer/step-source.ts';
 
 export interface SegEvaluation extends SegScores {
   /** Inference throughput: forward + argmax + download. */

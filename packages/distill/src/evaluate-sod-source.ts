@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DenseModel } from '@kd/nn';
 import { SodEvaluator, type PerImageStat, type SodScores } from '@kd/bench';
-import type { BatchSource } from './fit-dense.ts';
+import type { BatchSource } from './trainer/step-source.ts';
 
 /**
  * Scores a SOD model (eval mode) over one pass of an unshuffled eval loader: σ(main output)

@@ -32,6 +32,7 @@ export class ScheduledOptimizer {
     if (wd > 0) {
       for (const v of vars) {
         const g = grads[v.name];
+        if (!g) continue; // a variable the loss does not reach (e.g. an unused head): no gradient, no step
         grads[v.name] = tf.tidy(() => g.add(v.mul(wd)));
         g.dispose();
       }

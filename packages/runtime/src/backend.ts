@@ -12,25 +12,15 @@ import { initWebGpu } from './webgpu/node-webgpu.ts';
 export { canReadSync, releaseWebGpu, webgpuAdapter } from './webgpu/node-webgpu.ts';
 export { probeDawn, dawnOptions, usableAdapter, type DawnAdapter } from './webgpu/dawn.ts';
 
+import type { BackendInfo } from '@kd/core';
+
 const require = createRequire(import.meta.url);
 
 /** In `auto`'s order of preference after `auto` itself. */
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
-export interface BackendInfo {
-  /** The tfjs backend actually running. */
-  name: 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
-  /** Worker threads of the wasm backend (1 elsewhere: native, webgpu and cpu manage their own). */
-  threads: number;
-  simd: boolean;
-  /** The native package that provides `tensorflow`, when that backend is active. */
-  nativePackage?: string;
-  /** The WebGPU adapter (Dawn) when `webgpu` is active, e.g. `null adapter` or a GPU's name. */
-  adapter?: string;
-  /** A short label for result rows, e.g. `wasm-simd-1t`, `webgpu`, `webgpu-null`. */
-  label: string;
-}
+export type { BackendInfo };
 
 export interface BackendOptions {
   /** Overrides KD_BACKEND. */

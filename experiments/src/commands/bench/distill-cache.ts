@@ -4,10 +4,10 @@ import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { Rng, parseIntFlag } from '@kd/core';
 import { initBackend } from '@kd/runtime';
-import { Distiller, MAIN_OUTPUT, TeacherOutputCache, fitDense, pairTerm } from '@kd/distill';
+import { Distiller, MAIN_OUTPUT, TeacherOutputCache, loaderSource, pairTerm, train as trainModel } from '@kd/distill';
 import { crossEntropyIgnore } from '@kd/losses';
 import { createModel } from '@kd/models';
-import { segDataRoot, segLoaders } from '../../seg/seg-setup.ts';
+import { segDataRoot, segLoaders } from '@kd/distill';
 import { SEG_QUICK } from '../../experiments/seg-defaults.ts';
 
 interface Args { epochs: string; json: boolean }
@@ -30,12 +30,12 @@ export const benchDistillCacheCommand: CommandModule<object, Args> = {
     const teacher = createModel(cfg.teacher, { rng: new Rng(1), numClasses: 19, width: cfg.teacher_width });
     const ce = (s: { outputs: import('@tensorflow/tfjs').Tensor4D[] }, b: { label: import('@tensorflow/tfjs').Tensor3D | null }) => crossEntropyIgnore(s.outputs[0], b.label!);
     const cache = new TeacherOutputCache(path.join(tmp, 'cache'), TeacherOutputCache.weightsHash(teacher));
-    const key = (b: { epoch: number; step: number; names: string[] }) => `${b.epoch}/${b.step}|${b.names.join(',')}`;
     const time = async (mode: 'student' | 'live' | 'cold' | 'warm') => {
       const student = createModel(cfg.student, { rng: new Rng(2), numClasses: 19, width: cfg.student_width });
       const { train, val } = segLoaders(cfg, root, 1);
       const d = mode === 'student' ? undefined : new Distiller(student, teacher, [pairTerm('pixel-kl', 1, MAIN_OUTPUT, MAIN_OUTPUT)], mode === 'live' ? null : cache);
-      const fit = await fitDense(student, train, { epochs, optimizer: { kind: 'adam', lr: 1e-3 }, progress: false, cacheKey: mode === 'live' ? undefined : key }, ce, d);
+      // live: the teacher runs every step (no cache); cold/warm: keyed by the batch (epoch/step, size, names)
+      const fit = await trainModel({ model: student, source: loaderSource(train), epochs, optimizer: { kind: 'adam', lr: 1e-3 }, task: ce, distiller: d });
       await train.close(); await val.close(); student.dispose();
       return (fit.seconds * 1000) / fit.steps;
     };

@@ -3,8 +3,5 @@ export * from './det-augment.ts';
 export * from './det-data.ts';
 export * from './det-batch.ts';
 export * from './det-plan.ts';
-export * from './teacher-cache.ts';
-export * from './fsd-distiller.ts';
-export * from './fit-detector.ts';
 export * from './evaluate-detector.ts';
 export * from './chance-detector.ts';

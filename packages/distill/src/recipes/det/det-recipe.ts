@@ -1,0 +1,138 @@
+import path from 'node:path';
+import { Rng, UsageError } from '@kd/core';
+import type { ResultRow } from '@kd/bench';
+import { datasetKind } from '@kd/data';
+import { countModel, createModel, isTask, saveModel, type DetectionModel } from '@kd/models';
+import { chanceDetections } from '../../detection/chance-detector.ts';
+import { DET_AUGMENT_DEFAULTS } from '../../detection/det-augment.ts';
+import { loadDetSplit } from '../../detection/det-data.ts';
+import { planDetBatches } from '../../detection/det-plan.ts';
+import { evaluateDetector, scoreDetections, type DetScores } from '../../detection/evaluate-detector.ts';
+import { Distiller } from '../../distiller.ts';
+import { TeacherOutputCache } from '../../teacher/output-cache.ts';
+import { ensureTeacher } from '../../teacher/teacher-store.ts';
+import { buildTerms } from '../../terms/build-terms.ts';
+import type { TermSpec } from '../../terms/term-spec.ts';
+import { planSource } from '../../trainer/step-source.ts';
+import { train, type TaskLoss, type TrainResult } from '../../trainer/trainer.ts';
+import { learningRate } from '../../lr-schedule.ts';
+import { runCallbacks, type RunContext } from '../run-context.ts';
+
+export interface DetSweepConfig {
+  [key: string]: string | number | boolean;
+  /** `chance` (random boxes), `teacher`, or `student` (no KD without terms). */
+  role: string;
+  dataset: string;
+  size: number;
+  n_train: number;
+  batch: number;
+  lr: number;
+  teacher: string;
+  teacher_width: number;
+  teacher_epochs: number;
+  /** Seed of the one teacher every student seed distils from. */
+  teacher_seed: number;
+  student: string;
+  student_width: number;
+  student_epochs: number;
+}
+
+const SPLITS: Record<string, [string, string]> = { 'coco-det': ['train2017', 'val2017'], 'voc-det': ['trainval', 'test'] };
+const r4 = (v: number | null) => (v === null ? null : Math.round(v * 1e4) / 1e4);
+const scoreCells = (s: DetScores): ResultRow => ({ voc07_mAP: r4(s.voc07), voc_allpt_mAP: r4(s.vocAllPoint), coco_AP: r4(s.coco.AP), coco_AP50: r4(s.coco.AP50), coco_AP75: r4(s.coco.AP75) });
+
+async function detData(cfg: DetSweepConfig, dataRoot: string) {
+  const splits = SPLITS[cfg.dataset];
+  if (!splits) throw new UsageError(`det recipe: dataset must be one of ${Object.keys(SPLITS).join(', ')}, got '${cfg.dataset}'`);
+  const root = path.join(dataRoot, `synthetic-${cfg.dataset}-${cfg.size}-n${cfg.n_train}`);
+  await datasetKind(cfg.dataset).synth(root, { seed: 1, n: cfg.n_train, width: cfg.size, height: cfg.size });
+  const trainSplit = await loadDetSplit(cfg.dataset, root, splits[0]);
+  const test = await loadDetSplit(cfg.dataset, root, splits[1]);
+  const K = trainSplit.classes.length;
+  return { root, train: trainSplit, test, K, crowdFlag: cfg.dataset === 'coco-det', augment: { ...DET_AUGMENT_DEFAULTS, size: cfg.size, numClasses: K }, perEpoch: Math.floor(trainSplit.samples.length / cfg.batch) };
+}
+type DetData = Awaited<ReturnType<typeof detData>>;
+
+function build(name: string, width: number, rng: Rng, K: number): DetectionModel {
+  const m = createModel(name, { rng, numClasses: K, width });
+  if (isTask(m, 'det')) return m;
+  m.dispose();
+  throw new UsageError(`det recipe: '${name}' is a ${m.task} model; teacher and student must be detectors (yolox-*)`);
+}
+
+/** The detector's own objective (YOLOX: SimOTA assignment, IoU + obj + cls losses) as the task loss. */
+const detTask = (m: DetectionModel): TaskLoss => (s, b) => m.loss(s.outputs, b.targets!).total;
+
+/**
+ * Adam (instead of YOLOX's SGD: our CPU schedules are a few hundred steps) with YOLOX's lr shape:
+ * linear warm-up from lr/10 over min(50, 10 % of the steps), then cosine to 0.05·lr.
+ */
+function detOptimizer(cfg: DetSweepConfig, totalSteps: number) {
+  return { kind: 'adam' as const, lr: cfg.lr, schedule: 'cosine' as const, warmupSteps: Math.min(50, Math.floor(totalSteps / 10)), warmupFrom: 0.1, floor: 0.05 };
+}
+
+/** lr at `step` of `total` of `detOptimizer`'s schedule. */
+export const detLr = (lr: number, step: number, total: number, warmup: number) => learningRate({ lr, schedule: 'cosine', warmupSteps: warmup, warmupFrom: 0.1, floor: 0.05 }, step, total);
+
+/** Model cells plus test-split scores and throughput of a trained detector. */
+function detRow(m: DetectionModel, width: number, d: DetData, cfg: DetSweepConfig, fit: TrainResult): ResultRow {
+  const ev = evaluateDetector(m, d.test.samples, { size: cfg.size, crowdFlag: d.crowdFlag });
+  return {
+    model: `${m.name}@w${width}`, params: m.countParams(), mmacs: Math.round(countModel(m, [cfg.size, cfg.size]).macs / 1e4) / 100, size: cfg.size,
+    ...scoreCells(ev), n_test: ev.numImages, infer_img_s: Math.round(ev.inferImagesPerSecond), train_img_s: Math.round(fit.imagesPerSecond * 10) / 10, train_s: Math.round(fit.seconds),
+  };
+}
+
+/** The YOLOX teacher, trained once (seed `teacher_seed`) and shared by every student seed. */
+async function detTeacher(cfg: DetSweepConfig, run: RunContext, d: DetData) {
+  const spec = { teacher: cfg.teacher, width: cfg.teacher_width, data: d.root, size: cfg.size, epochs: cfg.teacher_epochs, lr: cfg.lr, batch: cfg.batch, seed: cfg.teacher_seed, backend: run.backend.label };
+  return ensureTeacher(run.cacheDir, spec, async () => {
+    const rng = new Rng(cfg.teacher_seed, 'teacher');
+    const model = build(cfg.teacher, cfg.teacher_width, rng.fork('init'), d.K);
+    const plan = planDetBatches(d.train.samples, { epochs: cfg.teacher_epochs, batchSize: cfg.batch, rng: rng.fork('data'), augment: d.augment });
+    const fit = await train({
+      model, source: planSource(plan, d.perEpoch, model.normalization, (g) => `teacher|step=${g}`), epochs: cfg.teacher_epochs, optimizer: detOptimizer(cfg, plan.length),
+      task: detTask(model), stage: 'teacher', callbacks: runCallbacks(run, 'teacher', 'teacher'),
+    });
+    return { model, row: { ...detRow(model, cfg.teacher_width, d, cfg, fit), kd_params: 0 } };
+  }, { progress: run.progress, defer: run.deferBusyTeacher });
+}
+
+/**
+ * One detection run on a YOLOX pair: a chance row (random boxes), the teacher row, or a student
+ * trained with its own objective plus the declared terms (FSD at the neck levels; no terms = no
+ * KD). Students of one seed start from the same init and see the same augmented batches; the
+ * teacher's taps are cached on disk per (teacher, seed, step), so the KD rows of a seed run the
+ * teacher once. Scores on the test split (VOC07 11-point, VOC all-point, COCO).
+ */
+export async function detRecipe(cfg: DetSweepConfig, run: RunContext, termSpecs: readonly TermSpec[]): Promise<ResultRow> {
+  const d = await detData(cfg, run.dataRoot);
+  if (cfg.role === 'chance') {
+    const dets = chanceDetections(new Rng(run.seed, 'chance'), d.test.samples, d.K);
+    return { model: 'random boxes', params: 0, kd_params: 0, ...scoreCells(scoreDetections(d.test.samples, dets, d.K, d.crowdFlag)), n_test: d.test.samples.length };
+  }
+  const teacher = await detTeacher(cfg, run, d);
+  if (cfg.role === 'teacher') {
+    teacher.model.dispose();
+    return teacher.row;
+  }
+  const kd = termSpecs.length > 0;
+  const student = build(cfg.student, cfg.student_width, run.rng.fork('init/student'), d.K);
+  const plan = planDetBatches(d.train.samples, { epochs: cfg.student_epochs, batchSize: cfg.batch, rng: run.rng.fork('data/student'), augment: d.augment });
+  const cache = new TeacherOutputCache(path.join(run.cacheDir, 'teacher-taps'), teacher.key);
+  const distiller = kd ? new Distiller(student, teacher.model, buildTerms(termSpecs, { student, teacher: teacher.model, rng: run.rng }), cache) : undefined;
+  try {
+    const keyOf = (g: number) => `seed=${run.seed}|epochs=${cfg.student_epochs}|batch=${cfg.batch}|step=${g}`;
+    const fit = await train({
+      model: student, source: planSource(plan, d.perEpoch, student.normalization, keyOf), epochs: cfg.student_epochs, optimizer: detOptimizer(cfg, plan.length),
+      task: detTask(student), distiller, callbacks: runCallbacks(run, `student ${kd ? 'FSD' : 'no KD'} seed ${run.seed}`, 'student'),
+    });
+    const row = { ...detRow(student, cfg.student_width, d, cfg, fit), kd_params: distiller?.extraParams() ?? 0 };
+    await saveModel(student, path.join(run.runDir, 'student'));
+    return row;
+  } finally {
+    distiller?.dispose();
+    student.dispose();
+    teacher.model.dispose();
+  }
+}

@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Rng, writeJsonAtomic } from '@kd/core';
+import type { ResultRow } from '@kd/bench';
+import { crossEntropyIgnore } from '@kd/losses';
+import { countModel, createModel, saveModel, type KdModel } from '@kd/models';
+import { Distiller } from '../../distiller.ts';
+import { evaluateSeg } from '../../evaluate-seg.ts';
+import type { OptimizerSpec } from '../../optimizer.ts';
+import { TeacherOutputCache } from '../../teacher/output-cache.ts';
+import { ensureTeacher } from '../../teacher/teacher-store.ts';
+import { buildTerms } from '../../terms/build-terms.ts';
+import type { TermSpec } from '../../terms/term-spec.ts';
+import { loaderSource } from '../../trainer/step-source.ts';
+import { train, type TaskLoss } from '../../trainer/trainer.ts';
+import { runCallbacks, type RunContext } from '../run-context.ts';
+import { CITYSCAPES_CLASSES, segDataRoot, segLoaders, type SegDataConfig } from './seg-data.ts';
+
+export interface SegSweepConfig extends SegDataConfig {
+  role: string;
+  student: string;
+  student_width: number;
+  teacher: string;
+  teacher_width: number;
+  teacher_epochs: number;
+  epochs: number;
+  optimizer: string;
+  lr: number;
+  weight_decay: number;
+  /** Cache teacher outputs/taps on disk per batch (worth it for expensive teachers; see TeacherOutputCache). */
+  teacher_cache: boolean;
+}
+
+const optimizerOf = (cfg: SegSweepConfig): OptimizerSpec => ({
+  kind: cfg.optimizer === 'sgd' ? 'sgd' : 'adam', lr: cfg.lr, momentum: cfg.optimizer === 'sgd' ? 0.9 : 0, weightDecay: cfg.weight_decay, schedule: 'poly',
+});
+
+const ce: TaskLoss = (s, b) => crossEntropyIgnore(s.outputs[0], b.label!);
+
+const segRow = (model: KdModel, ev: Awaited<ReturnType<typeof evaluateSeg>>, width: number, height: number): ResultRow => {
+  const count = countModel(model, [height, width]);
+  return { model: model.name, params: count.params, gmacs: count.macs / 1e9, mIoU: ev.mIoU, aAcc: ev.aAcc, mAcc: ev.mAcc, n_test: ev.num_images, infer_img_s: Math.round(ev.inferImagesPerSecond * 10) / 10 };
+};
+
+/**
+ * The teacher of a segmentation sweep, trained once per (architecture, data, recipe, seed,
+ * backend) and shared by every student run through the teacher store.
+ */
+export async function segTeacher(cfg: SegSweepConfig, run: RunContext) {
+  const root = await segDataRoot(cfg, run.dataRoot);
+  const spec = { teacher: cfg.teacher, width: cfg.teacher_width, data: root, w: cfg.width, h: cfg.height, n: cfg.n_train, epochs: cfg.teacher_epochs, opt: cfg.optimizer, lr: cfg.lr, wd: cfg.weight_decay, batch: cfg.batch, seed: run.seed, backend: run.backend.label };
+  return ensureTeacher(run.cacheDir, spec, async () => {
+    const model = createModel(cfg.teacher, { rng: new Rng(run.seed).fork('init/teacher'), numClasses: CITYSCAPES_CLASSES, width: cfg.teacher_width });
+    const { train: trainLoader, val } = segLoaders(cfg, root, run.seed);
+    try {
+      await train({ model, source: loaderSource(trainLoader), epochs: cfg.teacher_epochs, optimizer: optimizerOf(cfg), task: ce, stage: 'teacher', callbacks: runCallbacks(run, `teacher ${cfg.teacher}`, 'teacher') });
+      return { model, row: segRow(model, await evaluateSeg(model, val, CITYSCAPES_CLASSES), cfg.width, cfg.height) };
+    } finally {
+      await trainLoader.close();
+      await val.close();
+    }
+  }, { progress: run.progress, defer: run.deferBusyTeacher });
+}
+
+/**
+ * One segmentation run: the teacher row (`role=teacher`), or a student trained with CE plus the
+ * declared distillation terms (bound by name to the student's and the teacher's taps); no terms
+ * is the no-KD baseline, which neither needs nor waits for the teacher.
+ */
+export async function segRecipe(cfg: SegSweepConfig, run: RunContext, termSpecs: readonly TermSpec[]): Promise<ResultRow> {
+  const teacher = cfg.role === 'teacher' || termSpecs.length ? await segTeacher(cfg, run) : null;
+  if (teacher) fs.writeFileSync(path.join(run.runDir, 'teacher-key.txt'), teacher.key);
+  if (cfg.role === 'teacher') {
+    teacher!.model.dispose();
+    return teacher!.row;
+  }
+  const root = await segDataRoot(cfg, run.dataRoot);
+  const student = createModel(cfg.student, { rng: run.rng.fork('init/student'), numClasses: CITYSCAPES_CLASSES, width: cfg.student_width });
+  const { train: trainLoader, val } = segLoaders(cfg, root, run.seed);
+  let distiller: Distiller | undefined;
+  try {
+    if (teacher) {
+      const terms = buildTerms(termSpecs, { student, teacher: teacher.model, rng: run.rng });
+      const cache = cfg.teacher_cache ? new TeacherOutputCache(path.join(run.cacheDir, 'teacher-outputs'), teacher.key) : null;
+      distiller = new Distiller(student, teacher.model, terms, cache);
+    }
+    const fit = await train({
+      model: student, source: loaderSource(trainLoader, `seed=${run.seed}|`), epochs: cfg.epochs, optimizer: optimizerOf(cfg), task: ce, distiller,
+      callbacks: runCallbacks(run, cfg.student, 'student'),
+    });
+    const ev = await evaluateSeg(student, val, CITYSCAPES_CLASSES);
+    writeJsonAtomic(path.join(run.runDir, 'per-image.json'), ev.perImage);
+    const row = segRow(student, ev, cfg.width, cfg.height);
+    await saveModel(student, path.join(run.runDir, 'student'));
+    return { ...row, train_img_s: Math.round(fit.imagesPerSecond * 10) / 10, teacher_mIoU: teacher?.row.mIoU ?? null };
+  } finally {
+    await trainLoader.close();
+    await val.close();
+    distiller?.dispose();
+    student.dispose();
+    teacher?.model.dispose();
+  }
+}

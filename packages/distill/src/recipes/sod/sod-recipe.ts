@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Rng } from '@kd/core';
+import type { ResultRow } from '@kd/bench';
+import { createModel, saveModel } from '@kd/models';
+import { Distiller } from '../../distiller.ts';
+import { TeacherOutputCache } from '../../teacher/output-cache.ts';
+import { ensureTeacher } from '../../teacher/teacher-store.ts';
+import { buildTerms } from '../../terms/build-terms.ts';
+import type { TermSpec } from '../../terms/term-spec.ts';
+import type { RunContext } from '../run-context.ts';
+import { sodDataRoots, sodLoaders, type SodDataConfig } from './sod-data.ts';
+import { sodRow, trainSod, type SodLossKind } from './sod-train.ts';
+
+export interface SodSweepConfig extends SodDataConfig {
+  /** `teacher`, `student` (labels) or `kd` (unlabeled images, distillation only). */
+  role: string;
+  model: string;
+  loss: string;
+  teacher: string;
+  teacher_width: number;
+  teacher_channels: number;
+  teacher_epochs: number;
+  epochs: number;
+  kd_epochs: number;
+  lr: number;
+  /** Adam β2 of the student (CSNet's official recipe: 0.99). */
+  adam_beta2: number;
+  teacher_cache: boolean;
+}
+
+/** The SCFNet teacher trained on the labels, once per (recipe, seed, backend). */
+export async function sodTeacher(cfg: SodSweepConfig, run: RunContext) {
+  const roots = await sodDataRoots(cfg, run.dataRoot);
+  const spec = { teacher: cfg.teacher, width: cfg.teacher_width, channels: cfg.teacher_channels, data: roots.labeled, size: cfg.size, epochs: cfg.teacher_epochs, lr: cfg.lr, batch: cfg.batch, seed: run.seed, backend: run.backend.label };
+  return ensureTeacher(run.cacheDir, spec, async () => {
+    const model = createModel(cfg.teacher, { rng: new Rng(run.seed).fork('init/teacher'), backboneWidth: cfg.teacher_width, channels: cfg.teacher_channels });
+    const l = sodLoaders(cfg, roots, run.seed, model.normalization);
+    const train = l.train(), test = l.test();
+    try {
+      await trainSod(model, train, { epochs: cfg.teacher_epochs, lr: cfg.lr, loss: 'scfnet', run, phase: 'teacher' });
+      return { model, row: await sodRow(model, test, cfg.size) };
+    } finally {
+      await train.close();
+      await test.close();
+    }
+  }, { progress: run.progress, defer: run.deferBusyTeacher });
+}
+
+/**
+ * One SOD run: the teacher row; a student trained on the labels with its task loss; or (`kd`) a
+ * student trained on the unlabeled images with the declared terms only (KD-SCFNet: soft dice of
+ * every output against σ of the teacher's main output).
+ */
+export async function sodRecipe(cfg: SodSweepConfig, run: RunContext, termSpecs: readonly TermSpec[]): Promise<ResultRow> {
+  const teacher = cfg.role === 'teacher' || cfg.role === 'kd' ? await sodTeacher(cfg, run) : null;
+  if (cfg.role === 'teacher') {
+    teacher!.model.dispose();
+    return teacher!.row;
+  }
+  const roots = await sodDataRoots(cfg, run.dataRoot);
+  const model = createModel(cfg.model, { rng: run.rng.fork('init/student') });
+  const l = sodLoaders(cfg, roots, run.seed, model.normalization);
+  const test = l.test();
+  const train = cfg.role === 'kd' ? l.unlabeled() : l.train();
+  if (teacher) fs.writeFileSync(path.join(run.runDir, 'teacher-key.txt'), teacher.key);
+  let distiller: Distiller | undefined;
+  try {
+    let fit;
+    if (cfg.role === 'kd') {
+      if (!termSpecs.length) throw new Error('sod recipe: role kd needs distillation terms');
+      const cache = cfg.teacher_cache ? new TeacherOutputCache(path.join(run.cacheDir, 'teacher-outputs'), teacher!.key) : null;
+      distiller = new Distiller(model, teacher!.model, buildTerms(termSpecs, { student: model, teacher: teacher!.model, rng: run.rng }), cache);
+      fit = await trainSod(model, train, { epochs: cfg.kd_epochs, lr: cfg.lr, loss: null, run, phase: 'student', distiller, taskWeight: 0 });
+    } else {
+      fit = await trainSod(model, train, { epochs: cfg.epochs, lr: cfg.lr, loss: cfg.loss as SodLossKind, run, phase: 'student', betas: [0.9, cfg.adam_beta2] });
+    }
+    const row = await sodRow(model, test, cfg.size, run.runDir);
+    await saveModel(model, path.join(run.runDir, 'student'));
+    return { ...row, train_img_s: Math.round(fit.imagesPerSecond * 10) / 10 };
+  } finally {
+    await train.close();
+    await test.close();
+    distiller?.dispose();
+    model.dispose();
+    teacher?.model.dispose();
+  }
+}

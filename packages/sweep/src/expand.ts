@@ -1,0 +1,45 @@
+import { configHash, type Config, type ConfigValue } from '@kd/core';
+import type { SweepExperiment } from './sweep-experiment.ts';
+
+/** One concrete run of a sweep. */
+export interface RunSpec {
+  /** Stable id: hash of experiment name, resolved config, seed and backend. */
+  hash: string;
+  variant: string;
+  /** Grid point values, in grid key order. */
+  point: Record<string, ConfigValue>;
+  seed: number;
+  config: Config;
+}
+
+/** Cartesian product of a grid over dotted keys, in key order (first key slowest). */
+export function gridPoints(grid: Record<string, ConfigValue[]> = {}): Record<string, ConfigValue>[] {
+  let points: Record<string, ConfigValue>[] = [{}];
+  for (const [key, values] of Object.entries(grid)) {
+    points = points.flatMap((p) => values.map((v) => ({ ...p, [key]: v })));
+  }
+  return points;
+}
+
+/**
+ * Every run of the sweep in table order: variants × grid points × seeds (a variant with
+ * `grid: false` is not crossed with the grid). The config is
+ * defaults ⊕ profile ⊕ variant ⊕ variant's per-profile keys ⊕ grid point ⊕ user overrides
+ * (already type-checked).
+ */
+export function expandSweep(
+  exp: SweepExperiment,
+  opts: { profile: 'quick' | 'full'; seeds: number[]; overrides: Config; backendLabel: string },
+): RunSpec[] {
+  const specs: RunSpec[] = [];
+  for (const variant of exp.variants) {
+    for (const point of variant.grid === false ? [{}] : gridPoints(exp.grid)) {
+      const config = { ...exp.defaults, ...exp.profiles[opts.profile], ...variant.set, ...(variant.profiles?.[opts.profile] ?? {}), ...point, ...opts.overrides } as Config;
+      for (const seed of opts.seeds) {
+        const hash = configHash({ experiment: exp.name, config, seed, backend: opts.backendLabel });
+        specs.push({ hash, variant: variant.label, point, seed, config });
+      }
+    }
+  }
+  return specs;
+}
