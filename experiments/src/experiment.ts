@@ -1,6 +1,4 @@
-import { type ResultRow, Registry } from '@kd/core';
-import type { BackendInfo } from '@kd/runtime';
-import type { Config } from '@kd/core';
+import { type ResultRow, Registry, type BackendInfo, type Config } from '@kd/core';
 
 export type { Profile } from '@kd/sweep';
 import type { Profile } from '@kd/sweep';

@@ -1,5 +1,4 @@
-import { gitHash, type ResultRow } from '@kd/core';
-import type { BackendInfo } from '@kd/runtime';
+import { gitHash, type ResultRow, type BackendInfo } from '@kd/core';
 
 // Row, Cell and the provenance columns are defined once in @kd/core; bench re-exports them for its users.
 export { RUN_COLUMNS, type Cell, type ResultRow } from '@kd/core';
