@@ -11,6 +11,7 @@ import { lossCommand } from './loss.ts';
 import { exportCommand } from './export.ts';
 import { tapsCommand } from './taps.ts';
 import { tablesCommand } from './tables.ts';
+import { planCommand } from './plan.ts';
 import { scorecardCommand } from './scorecard.ts';
 
 /**
@@ -32,4 +33,5 @@ export const commands: CommandModule<any, any>[] = [
   tablesCommand,
   scorecardCommand,
   tapsCommand,
+  planCommand,
 ];

@@ -14,6 +14,7 @@ import { formatTable, writeResultCsv } from '../results.ts';
 import { shownPath } from '../shown-path.ts';
 import { setKeysHelp } from './run-help.ts';
 import { backendOptions, withBackendFlags, type BackendFlags } from './backend-flags.ts';
+import { checkDiskFits, parseMaxDisk, planSweep } from './plan.ts';
 
 interface RunArgs extends BackendFlags {
   name: string;
@@ -27,6 +28,7 @@ interface RunArgs extends BackendFlags {
   'data-root'?: string;
   set: string[];
   quiet: boolean;
+  'max-disk'?: string;
 }
 
 /**
@@ -49,6 +51,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('data-root', { type: 'string', describe: 'datasets folder (default <repo>/datasets)' })
       .option('set', { type: 'string', array: true, default: [], describe: 'override a config key: --set key=value' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' })
+      .option('max-disk', { type: 'string', describe: 'refuse a sweep whose plan needs more disk than this: BYTES or NGB (default: the free space under --out)' })
       .epilogue(setKeysHelp()) as never,
   handler: async (args) => {
     const experiment = EXPERIMENTS.get(args.name);
@@ -56,6 +59,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const nSeeds = args.seeds === undefined ? experiment.defaultSeeds ?? 1 : parseIntFlag('--seeds', args.seeds, { min: 1 });
     const seeds = args['seed-list'] === undefined ? Array.from({ length: nSeeds }, (_, i) => seed + i) : parseSeedList(args['seed-list'], args.seeds !== undefined || process.argv.some((a) => a === '--seed' || a.startsWith('--seed=')));
     const shard = resolveShard(args.shard);
+    const maxDisk = args['max-disk'] === undefined ? null : parseMaxDisk(args['max-disk']);
     const jobsFlag = args.jobs === 'auto' ? null : parseIntFlag('--jobs', args.jobs, { min: 1 });
     if (jobsFlag !== null && jobsFlag > 1 && !SWEEPS.has(experiment.name)) throw new UsageError(`--jobs: ${experiment.name} is not a sweep (it runs in one process); sweeps: ${SWEEPS.list().join(', ')}`);
     const profile = assertOneOf('--profile', args.profile, ['quick', 'full'] as const) as Profile;
@@ -66,6 +70,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const dataRoot = args['data-root'] ? userPath(args['data-root']) : path.join(REPO_ROOT, 'datasets');
     if (args.quiet) setPhaseProgressSink(null);
     const backend = await initBackend({ ...backendFlags, readsAsync: ASYNC_READERS.has(experiment.name) });
+    // `exp plan`'s arithmetic (no probe) first: a sweep that would not fit on disk is refused before anything is written.
+    if (SWEEPS.has(experiment.name)) checkDiskFits(await planSweep(SWEEPS.get(experiment.name), { profile, seeds, overrides, backendLabel: backend.label, dataDir: dataRoot, countRoot: args['data-root'] ? dataRoot : null, outDir, shard, probe: false }), { maxDisk, outDir });
     const jobs = jobsFlag ?? autoJobs(backend, SWEEPS.has(experiment.name));
     const runDir = path.join(outDir, 'runs', `${experiment.name}-seed${seeds[0]}`);
     const result = await experiment.run({

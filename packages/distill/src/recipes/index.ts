@@ -8,3 +8,4 @@ export * from './sod/sod-recipe.ts';
 export * from './sod/csnet-dwd-recipe.ts';
 export * from './det/det-recipe.ts';
 export * from './sod/quickstart-recipe.ts';
+export * from './plan/index.ts';
