@@ -25,6 +25,8 @@ const defaults: FsdConfig = {
   teacher: 'yolox-tiny', teacher_width: 0.25, teacher_epochs: 5, teacher_seed: 1,
   student: 'yolox-tiny', student_width: 0.125, student_epochs: 4,
   fg: false, bg: false, att: false, rela: false, gaussian: 'intended', fsd_weight: 1,
+  // Init (docs/weights.md#weights-in-sweeps): teacher trained here from a random init, student random.
+  teacher_weights: '', teacher_backbone_weights: 'none', student_backbone_weights: 'none',
 };
 
 const TAPS = ['neck.p3', 'neck.p4', 'neck.p5'];

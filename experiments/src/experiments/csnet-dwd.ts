@@ -6,6 +6,8 @@ const defaults: CsnetDwdConfig = {
   model: 'csnet-x1-base', loss: 'bce', prune_threshold: 0,
   data: 'synthetic', unlabeled: 'synthetic', size: 48, n_train: 240, n_unlabeled: 8, batch: 8, workers: 1,
   epochs: 20, lr: 0.02, weight_decay: 5e-3, adam_beta2: 0.999, bn_recal_batches: 60,
+  // Init (docs/weights.md#weights-in-sweeps): random (CSNet has no pretrained backbone).
+  student_backbone_weights: 'none',
 };
 
 /**

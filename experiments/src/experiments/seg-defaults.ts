@@ -12,6 +12,8 @@ export const SEG_QUICK: SegSweepConfig = {
   teacher: 'deeplabv3plus-r50', teacher_width: 0.25,
   teacher_epochs: 24, epochs: 16,
   optimizer: 'adam', lr: 0.002, weight_decay: 0, teacher_cache: false,
+  // Init (docs/weights.md#weights-in-sweeps): teacher trained here from a random init, student random.
+  teacher_weights: '', teacher_backbone_weights: 'none', student_backbone_weights: 'none',
 };
 
 export const SEG_FULL: Partial<SegSweepConfig> = {

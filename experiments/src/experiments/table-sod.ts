@@ -8,6 +8,8 @@ const defaults: TableSodConfig = {
   role: 'student', model: 'scfnet-mbv3-x0.5', loss: 'scfnet',
   data: 'synthetic', unlabeled: 'synthetic', size: 96, n_train: 320, n_unlabeled: 640, batch: 16, workers: 1,
   teacher: 'scfnet-r50', teacher_width: 0.25, teacher_channels: 32, teacher_epochs: 16, epochs: 16, kd_epochs: 8, lr: 0.002, adam_beta2: 0.999, teacher_cache: false,
+  // Init (docs/weights.md#weights-in-sweeps): teacher trained here from a random init; SCFNet student on the shared ImageNet MobileNetV3 (CSNet rows: none).
+  teacher_weights: '', teacher_backbone_weights: 'none', student_backbone_weights: 'imagenet',
 };
 
 /** CSNet rows: 10 epochs in the quick profile (CPU budget); the official recipe in full (docs/methods/csnet.md#training-recipe-official). */
@@ -34,8 +36,8 @@ export const tableSod: SweepExperiment<TableSodConfig> = {
     { label: 'SCFNet-R50 (teacher)', set: { role: 'teacher' } },
     { label: 'FS-SCFNet (labels)', set: { model: 'scfnet-mbv3-x0.5', loss: 'scfnet' } },
     { label: 'KD-SCFNet (unlabeled only)', set: { role: 'kd', model: 'scfnet-mbv3-x0.5' } },
-    { label: 'CSNet-L-x1 (labels)', set: { model: 'csnet-l-x1', loss: 'bce', batch: 8 }, profiles: CSNET_SCHEDULE },
-    { label: 'CSNet-L-x2 (labels)', set: { model: 'csnet-l-x2', loss: 'bce', batch: 8 }, profiles: CSNET_SCHEDULE },
+    { label: 'CSNet-L-x1 (labels)', set: { model: 'csnet-l-x1', loss: 'bce', batch: 8, student_backbone_weights: 'none' }, profiles: CSNET_SCHEDULE },
+    { label: 'CSNet-L-x2 (labels)', set: { model: 'csnet-l-x2', loss: 'bce', batch: 8, student_backbone_weights: 'none' }, profiles: CSNET_SCHEDULE },
   ],
   // Every claimed row needs 3 paired seeds for a verdict (MIN_CLAIM_SEEDS).
   defaultSeeds: 3,

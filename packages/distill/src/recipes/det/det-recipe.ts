@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Rng, UsageError } from '@kd/core';
 import type { ResultRow } from '@kd/bench';
 import { datasetKind } from '@kd/data';
-import { countModel, createModel, isTask, saveModel, type DetectionModel } from '@kd/models';
+import { countModel, isTask, saveModel, type DetectionModel } from '@kd/models';
 import { chanceDetections } from '../../detection/chance-detector.ts';
 import { DET_AUGMENT_DEFAULTS } from '../../detection/det-augment.ts';
 import { loadDetSplit } from '../../detection/det-data.ts';
@@ -16,6 +16,9 @@ import type { TermSpec } from '../../terms/term-spec.ts';
 import { planSource } from '../../trainer/step-source.ts';
 import { train, type TaskLoss, type TrainResult } from '../../trainer/trainer.ts';
 import { learningRate } from '../../lr-schedule.ts';
+import { createWithWeights } from '../create-with-weights.ts';
+import { initProvenance, storedTeacherCell } from '../init-provenance.ts';
+import { loadTeacherWeights, resolveTeacherWeights } from '../teacher-weights.ts';
 import { runCallbacks, type RunContext } from '../run-context.ts';
 
 export interface DetSweepConfig {
@@ -35,6 +38,12 @@ export interface DetSweepConfig {
   student: string;
   student_width: number;
   student_epochs: number;
+  /** '' = train the teacher; a .safetensors (kdlab or Megvii names) or a saveModel folder = load it instead (docs/weights.md#weights-in-sweeps). */
+  teacher_weights: string;
+  /** The trained teacher's `weights` option: none | imagenet | FILE (YOLOX has none: only `none`). */
+  teacher_backbone_weights: string;
+  /** The student's `weights` option: none | imagenet | FILE (YOLOX has none: only `none`). */
+  student_backbone_weights: string;
 }
 
 const SPLITS: Record<string, [string, string]> = { 'coco-det': ['train2017', 'val2017'], 'voc-det': ['trainval', 'test'] };
@@ -53,9 +62,10 @@ async function detData(cfg: DetSweepConfig, dataRoot: string) {
 }
 type DetData = Awaited<ReturnType<typeof detData>>;
 
-function build(name: string, width: number, rng: Rng, K: number): DetectionModel {
-  const m = createModel(name, { rng, numClasses: K, width });
-  if (isTask(m, 'det')) return m;
+/** A detector with its init (`weights` from `key`); see createWithWeights. */
+function build(name: string, width: number, rng: Rng, K: number, weights: string, key: string) {
+  const { model: m, init } = createWithWeights(name, { rng, numClasses: K, width }, weights, key);
+  if (isTask(m, 'det')) return { model: m, init };
   m.dispose();
   throw new UsageError(`det recipe: '${name}' is a ${m.task} model; teacher and student must be detectors (yolox-*)`);
 }
@@ -74,27 +84,39 @@ function detOptimizer(cfg: DetSweepConfig, totalSteps: number) {
 /** lr at `step` of `total` of `detOptimizer`'s schedule. */
 export const detLr = (lr: number, step: number, total: number, warmup: number) => learningRate({ lr, schedule: 'cosine', warmupSteps: warmup, warmupFrom: 0.1, floor: 0.05 }, step, total);
 
-/** Model cells plus test-split scores and throughput of a trained detector. */
-function detRow(m: DetectionModel, width: number, d: DetData, cfg: DetSweepConfig, fit: TrainResult): ResultRow {
+/** Model cells plus test-split scores and throughput of a detector (training cells null for a loaded one). */
+function detRow(m: DetectionModel, width: number, d: DetData, cfg: DetSweepConfig, fit: TrainResult | null): ResultRow {
   const ev = evaluateDetector(m, d.test.samples, { size: cfg.size, crowdFlag: d.crowdFlag });
   return {
     model: `${m.name}@w${width}`, params: m.countParams(), mmacs: Math.round(countModel(m, [cfg.size, cfg.size]).macs / 1e4) / 100, size: cfg.size,
-    ...scoreCells(ev), n_test: ev.numImages, infer_img_s: Math.round(ev.inferImagesPerSecond), train_img_s: Math.round(fit.imagesPerSecond * 10) / 10, train_s: Math.round(fit.seconds),
+    ...scoreCells(ev), n_test: ev.numImages, infer_img_s: Math.round(ev.inferImagesPerSecond), train_img_s: fit && Math.round(fit.imagesPerSecond * 10) / 10, train_s: fit && Math.round(fit.seconds),
   };
 }
 
-/** The YOLOX teacher, trained once (seed `teacher_seed`) and shared by every student seed. */
+/**
+ * The YOLOX teacher, trained once (seed `teacher_seed`) and shared by every student seed; with
+ * `teacher_weights` loaded from that file/folder (keyed by its sha256) and only evaluated.
+ * The row carries `teacher_init`.
+ */
 async function detTeacher(cfg: DetSweepConfig, run: RunContext, d: DetData) {
-  const spec = { teacher: cfg.teacher, width: cfg.teacher_width, data: d.root, size: cfg.size, epochs: cfg.teacher_epochs, lr: cfg.lr, batch: cfg.batch, seed: cfg.teacher_seed, backend: run.backend.label };
+  const tw = resolveTeacherWeights(cfg.teacher_weights);
+  const spec = {
+    teacher: cfg.teacher, width: cfg.teacher_width, data: d.root, size: cfg.size, epochs: cfg.teacher_epochs, lr: cfg.lr, batch: cfg.batch, seed: cfg.teacher_seed, backend: run.backend.label,
+    ...(tw ? { weights: tw.sha256 } : cfg.teacher_backbone_weights !== 'none' ? { backbone_weights: cfg.teacher_backbone_weights } : {}),
+  };
   return ensureTeacher(run.cacheDir, spec, async () => {
     const rng = new Rng(cfg.teacher_seed, 'teacher');
-    const model = build(cfg.teacher, cfg.teacher_width, rng.fork('init'), d.K);
+    if (tw) {
+      const model = (await loadTeacherWeights(tw, () => build(cfg.teacher, cfg.teacher_width, rng.fork('init'), d.K, 'none', 'teacher_backbone_weights').model)) as DetectionModel;
+      return { model, row: { ...detRow(model, cfg.teacher_width, d, cfg, null), kd_params: 0, ...initProvenance({ teacher: { loaded: tw.source, sha256: tw.sha256 } }) } };
+    }
+    const { model, init } = build(cfg.teacher, cfg.teacher_width, rng.fork('init'), d.K, cfg.teacher_backbone_weights, 'teacher_backbone_weights');
     const plan = planDetBatches(d.train.samples, { epochs: cfg.teacher_epochs, batchSize: cfg.batch, rng: rng.fork('data'), augment: d.augment });
     const fit = await train({
       model, source: planSource(plan, d.perEpoch, model.normalization, (g) => `teacher|step=${g}`), epochs: cfg.teacher_epochs, optimizer: detOptimizer(cfg, plan.length),
       task: detTask(model), stage: 'teacher', callbacks: runCallbacks(run, 'teacher', 'teacher'),
     });
-    return { model, row: { ...detRow(model, cfg.teacher_width, d, cfg, fit), kd_params: 0 } };
+    return { model, row: { ...detRow(model, cfg.teacher_width, d, cfg, fit), kd_params: 0, ...initProvenance({ teacher: { trained: init } }) } };
   }, { progress: run.progress, defer: run.deferBusyTeacher });
 }
 
@@ -109,15 +131,15 @@ export async function detRecipe(cfg: DetSweepConfig, run: RunContext, termSpecs:
   const d = await detData(cfg, run.dataRoot);
   if (cfg.role === 'chance') {
     const dets = chanceDetections(new Rng(run.seed, 'chance'), d.test.samples, d.K);
-    return { model: 'random boxes', params: 0, kd_params: 0, ...scoreCells(scoreDetections(d.test.samples, dets, d.K, d.crowdFlag)), n_test: d.test.samples.length };
+    return { model: 'random boxes', params: 0, kd_params: 0, ...scoreCells(scoreDetections(d.test.samples, dets, d.K, d.crowdFlag)), n_test: d.test.samples.length, ...initProvenance({}) };
   }
   const teacher = await detTeacher(cfg, run, d);
   if (cfg.role === 'teacher') {
     teacher.model.dispose();
-    return teacher.row;
+    return { ...teacher.row, ...initProvenance({ teacher: storedTeacherCell(teacher.row) }) };
   }
   const kd = termSpecs.length > 0;
-  const student = build(cfg.student, cfg.student_width, run.rng.fork('init/student'), d.K);
+  const { model: student, init } = build(cfg.student, cfg.student_width, run.rng.fork('init/student'), d.K, cfg.student_backbone_weights, 'student_backbone_weights');
   const plan = planDetBatches(d.train.samples, { epochs: cfg.student_epochs, batchSize: cfg.batch, rng: run.rng.fork('data/student'), augment: d.augment });
   const cache = new TeacherOutputCache(path.join(run.cacheDir, 'teacher-taps'), teacher.key);
   const distiller = kd ? new Distiller(student, teacher.model, buildTerms(termSpecs, { student, teacher: teacher.model, rng: run.rng }), cache) : undefined;
@@ -127,7 +149,7 @@ export async function detRecipe(cfg: DetSweepConfig, run: RunContext, termSpecs:
       model: student, source: planSource(plan, d.perEpoch, student.normalization, keyOf), epochs: cfg.student_epochs, optimizer: detOptimizer(cfg, plan.length),
       task: detTask(student), distiller, callbacks: runCallbacks(run, `student ${kd ? 'FSD' : 'no KD'} seed ${run.seed}`, 'student'),
     });
-    const row = { ...detRow(student, cfg.student_width, d, cfg, fit), kd_params: distiller?.extraParams() ?? 0 };
+    const row = { ...detRow(student, cfg.student_width, d, cfg, fit), kd_params: distiller?.extraParams() ?? 0, ...initProvenance({ teacher: kd ? storedTeacherCell(teacher.row) : null, student: init }) };
     await saveModel(student, path.join(run.runDir, 'student'));
     return row;
   } finally {

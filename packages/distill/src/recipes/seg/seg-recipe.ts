@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Rng, writeJsonAtomic } from '@kd/core';
 import type { ResultRow } from '@kd/bench';
 import { crossEntropyIgnore } from '@kd/losses';
-import { countModel, createModel, saveModel, type KdModel } from '@kd/models';
+import { countModel, saveModel, type KdModel } from '@kd/models';
 import { Distiller } from '../../distiller.ts';
 import { evaluateSeg } from '../../evaluate-seg.ts';
 import type { OptimizerSpec } from '../../optimizer.ts';
@@ -13,6 +13,9 @@ import { buildTerms } from '../../terms/build-terms.ts';
 import type { TermSpec } from '../../terms/term-spec.ts';
 import { loaderSource } from '../../trainer/step-source.ts';
 import { train, type TaskLoss } from '../../trainer/trainer.ts';
+import { createWithWeights } from '../create-with-weights.ts';
+import { initProvenance, storedTeacherCell } from '../init-provenance.ts';
+import { loadTeacherWeights, resolveTeacherWeights } from '../teacher-weights.ts';
 import { runCallbacks, type RunContext } from '../run-context.ts';
 import { CITYSCAPES_CLASSES, segDataRoot, segLoaders, type SegDataConfig } from './seg-data.ts';
 
@@ -29,6 +32,12 @@ export interface SegSweepConfig extends SegDataConfig {
   weight_decay: number;
   /** Cache teacher outputs/taps on disk per batch (worth it for expensive teachers; see TeacherOutputCache). */
   teacher_cache: boolean;
+  /** '' = train the teacher; a .safetensors (the model's own names) or a saveModel folder = load it instead (docs/weights.md#weights-in-sweeps). */
+  teacher_weights: string;
+  /** The trained teacher's `weights` option: none | imagenet | FILE (only families with a weights option). */
+  teacher_backbone_weights: string;
+  /** The student's `weights` option: none | imagenet | FILE. */
+  student_backbone_weights: string;
 }
 
 const optimizerOf = (cfg: SegSweepConfig): OptimizerSpec => ({
@@ -44,17 +53,33 @@ const segRow = (model: KdModel, ev: Awaited<ReturnType<typeof evaluateSeg>>, wid
 
 /**
  * The teacher of a segmentation sweep, trained once per (architecture, data, recipe, seed,
- * backend) and shared by every student run through the teacher store.
+ * backend, init) and shared by every student run through the teacher store; with
+ * `teacher_weights` it is loaded from that file/folder (keyed by its sha256) and only evaluated.
+ * The row carries `teacher_init`.
  */
 export async function segTeacher(cfg: SegSweepConfig, run: RunContext) {
   const root = await segDataRoot(cfg, run.dataRoot);
-  const spec = { teacher: cfg.teacher, width: cfg.teacher_width, data: root, w: cfg.width, h: cfg.height, n: cfg.n_train, epochs: cfg.teacher_epochs, opt: cfg.optimizer, lr: cfg.lr, wd: cfg.weight_decay, batch: cfg.batch, seed: run.seed, backend: run.backend.label };
+  const tw = resolveTeacherWeights(cfg.teacher_weights);
+  const spec = {
+    teacher: cfg.teacher, width: cfg.teacher_width, data: root, w: cfg.width, h: cfg.height, n: cfg.n_train, epochs: cfg.teacher_epochs, opt: cfg.optimizer, lr: cfg.lr, wd: cfg.weight_decay, batch: cfg.batch, seed: run.seed, backend: run.backend.label,
+    ...(tw ? { weights: tw.sha256 } : cfg.teacher_backbone_weights !== 'none' ? { backbone_weights: cfg.teacher_backbone_weights } : {}),
+  };
   return ensureTeacher(run.cacheDir, spec, async () => {
-    const model = createModel(cfg.teacher, { rng: new Rng(run.seed).fork('init/teacher'), numClasses: CITYSCAPES_CLASSES, width: cfg.teacher_width });
+    const build = (weights: string) => createWithWeights(cfg.teacher, { rng: new Rng(run.seed).fork('init/teacher'), numClasses: CITYSCAPES_CLASSES, width: cfg.teacher_width }, weights, 'teacher_backbone_weights');
+    if (tw) {
+      const model = await loadTeacherWeights(tw, () => build('none').model);
+      const { val } = segLoaders(cfg, root, run.seed);
+      try {
+        return { model, row: { ...segRow(model, await evaluateSeg(model, val, CITYSCAPES_CLASSES), cfg.width, cfg.height), ...initProvenance({ teacher: { loaded: tw.source, sha256: tw.sha256 } }) } };
+      } finally {
+        await val.close();
+      }
+    }
+    const { model, init } = build(cfg.teacher_backbone_weights);
     const { train: trainLoader, val } = segLoaders(cfg, root, run.seed);
     try {
       await train({ model, source: loaderSource(trainLoader), epochs: cfg.teacher_epochs, optimizer: optimizerOf(cfg), task: ce, stage: 'teacher', callbacks: runCallbacks(run, `teacher ${cfg.teacher}`, 'teacher') });
-      return { model, row: segRow(model, await evaluateSeg(model, val, CITYSCAPES_CLASSES), cfg.width, cfg.height) };
+      return { model, row: { ...segRow(model, await evaluateSeg(model, val, CITYSCAPES_CLASSES), cfg.width, cfg.height), ...initProvenance({ teacher: { trained: init } }) } };
     } finally {
       await trainLoader.close();
       await val.close();
@@ -72,10 +97,10 @@ export async function segRecipe(cfg: SegSweepConfig, run: RunContext, termSpecs:
   if (teacher) fs.writeFileSync(path.join(run.runDir, 'teacher-key.txt'), teacher.key);
   if (cfg.role === 'teacher') {
     teacher!.model.dispose();
-    return teacher!.row;
+    return { ...teacher!.row, ...initProvenance({ teacher: storedTeacherCell(teacher!.row) }) };
   }
   const root = await segDataRoot(cfg, run.dataRoot);
-  const student = createModel(cfg.student, { rng: run.rng.fork('init/student'), numClasses: CITYSCAPES_CLASSES, width: cfg.student_width });
+  const { model: student, init } = createWithWeights(cfg.student, { rng: run.rng.fork('init/student'), numClasses: CITYSCAPES_CLASSES, width: cfg.student_width }, cfg.student_backbone_weights, 'student_backbone_weights');
   const { train: trainLoader, val } = segLoaders(cfg, root, run.seed);
   let distiller: Distiller | undefined;
   try {
@@ -92,7 +117,7 @@ export async function segRecipe(cfg: SegSweepConfig, run: RunContext, termSpecs:
     writeJsonAtomic(path.join(run.runDir, 'per-image.json'), ev.perImage);
     const row = segRow(student, ev, cfg.width, cfg.height);
     await saveModel(student, path.join(run.runDir, 'student'));
-    return { ...row, train_img_s: Math.round(fit.imagesPerSecond * 10) / 10, teacher_mIoU: teacher?.row.mIoU ?? null };
+    return { ...row, train_img_s: Math.round(fit.imagesPerSecond * 10) / 10, teacher_mIoU: teacher?.row.mIoU ?? null, ...initProvenance({ teacher: teacher && storedTeacherCell(teacher.row), student: init }) };
   } finally {
     await trainLoader.close();
     await val.close();

@@ -1,10 +1,12 @@
 import path from 'node:path';
 import { UsageError } from '@kd/core';
 import type { ResultRow } from '@kd/bench';
-import { Csnet, createModel, saveModel, type KdModel } from '@kd/models';
+import { Csnet, saveModel, type KdModel } from '@kd/models';
 import { recalibrateBn } from '../../stages/bn-recalibration.ts';
 import { gammaStats, pruneCsnet } from '../../stages/csnet-prune.ts';
 import { loaderSource } from '../../trainer/step-source.ts';
+import { createWithWeights } from '../create-with-weights.ts';
+import { initProvenance } from '../init-provenance.ts';
 import type { RunContext } from '../run-context.ts';
 import { sodDataRoots, sodLoaders, type SodDataConfig } from './sod-data.ts';
 import { sodRow, trainSod, type SodLossKind } from './sod-train.ts';
@@ -22,6 +24,8 @@ export interface CsnetDwdConfig extends SodDataConfig {
   prune_threshold: number;
   /** Train-mode forwards (no update) that refresh BN statistics before evaluation (`recalibrateBn`); 0 = off. */
   bn_recal_batches: number;
+  /** The model's `weights` option (none | imagenet | FILE); CSNet has none, so only `none` (a random init) is accepted. */
+  student_backbone_weights: string;
 }
 
 /**
@@ -45,7 +49,7 @@ export function dwdNoDecay(name: string): boolean {
  */
 export async function csnetDwdRecipe(cfg: CsnetDwdConfig, run: RunContext): Promise<ResultRow> {
   const roots = await sodDataRoots(cfg, run.dataRoot);
-  const model = createModel(cfg.model, { rng: run.rng.fork('init') });
+  const { model, init } = createWithWeights(cfg.model, { rng: run.rng.fork('init') }, cfg.student_backbone_weights, 'student_backbone_weights');
   if (!(model instanceof Csnet)) {
     model.dispose();
     throw new UsageError(`csnet-dwd: model '${cfg.model}' is not a CSNet (csnet-*); dynamic weight decay and pruning read its ILBlock BN layers`);
@@ -71,6 +75,7 @@ export async function csnetDwdRecipe(cfg: CsnetDwdConfig, run: RunContext): Prom
     return {
       ...row, params_before: before, param_reduction: 1 - evaluated.countParams() / before,
       MAE_unpruned: unpruned.MAE, maxFm_unpruned: unpruned.maxFm, below_1e_2: gammas.below_1e_2, below_1e_3: gammas.below_1e_3, below_1e_20: gammas.below_1e_20,
+      ...initProvenance({ student: init }),
     };
   } finally {
     await train.close();

@@ -2,12 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Rng } from '@kd/core';
 import type { ResultRow } from '@kd/bench';
-import { createModel, saveModel } from '@kd/models';
+import { saveModel } from '@kd/models';
 import { Distiller } from '../../distiller.ts';
 import { TeacherOutputCache } from '../../teacher/output-cache.ts';
 import { ensureTeacher } from '../../teacher/teacher-store.ts';
 import { buildTerms } from '../../terms/build-terms.ts';
 import type { TermSpec } from '../../terms/term-spec.ts';
+import { createWithWeights } from '../create-with-weights.ts';
+import { initProvenance, storedTeacherCell } from '../init-provenance.ts';
+import { loadTeacherWeights, resolveTeacherWeights } from '../teacher-weights.ts';
 import type { RunContext } from '../run-context.ts';
 import { sodDataRoots, sodLoaders, type SodDataConfig } from './sod-data.ts';
 import { sodRow, trainSod, type SodLossKind } from './sod-train.ts';
@@ -27,19 +30,43 @@ export interface SodSweepConfig extends SodDataConfig {
   /** Adam β2 of the student (CSNet's official recipe: 0.99). */
   adam_beta2: number;
   teacher_cache: boolean;
+  /** '' = train the teacher; a .safetensors (the model's own names) or a saveModel folder = load it instead (docs/weights.md#weights-in-sweeps). */
+  teacher_weights: string;
+  /** The trained teacher's `weights` option: none | imagenet | FILE (only families with a weights option). */
+  teacher_backbone_weights: string;
+  /** The student's `weights` option: none | imagenet | FILE (scfnet-mbv3-x0.5: its MobileNetV3 backbone). */
+  student_backbone_weights: string;
 }
 
-/** The SCFNet teacher trained on the labels, once per (recipe, seed, backend). */
+/**
+ * The SCFNet teacher trained on the labels, once per (recipe, seed, backend, init); with
+ * `teacher_weights` loaded from that file/folder (keyed by its sha256) and only evaluated.
+ * The row carries `teacher_init`.
+ */
 export async function sodTeacher(cfg: SodSweepConfig, run: RunContext) {
   const roots = await sodDataRoots(cfg, run.dataRoot);
-  const spec = { teacher: cfg.teacher, width: cfg.teacher_width, channels: cfg.teacher_channels, data: roots.labeled, size: cfg.size, epochs: cfg.teacher_epochs, lr: cfg.lr, batch: cfg.batch, seed: run.seed, backend: run.backend.label };
+  const tw = resolveTeacherWeights(cfg.teacher_weights);
+  const spec = {
+    teacher: cfg.teacher, width: cfg.teacher_width, channels: cfg.teacher_channels, data: roots.labeled, size: cfg.size, epochs: cfg.teacher_epochs, lr: cfg.lr, batch: cfg.batch, seed: run.seed, backend: run.backend.label,
+    ...(tw ? { weights: tw.sha256 } : cfg.teacher_backbone_weights !== 'none' ? { backbone_weights: cfg.teacher_backbone_weights } : {}),
+  };
   return ensureTeacher(run.cacheDir, spec, async () => {
-    const model = createModel(cfg.teacher, { rng: new Rng(run.seed).fork('init/teacher'), backboneWidth: cfg.teacher_width, channels: cfg.teacher_channels });
+    const build = (weights: string) => createWithWeights(cfg.teacher, { rng: new Rng(run.seed).fork('init/teacher'), backboneWidth: cfg.teacher_width, channels: cfg.teacher_channels }, weights, 'teacher_backbone_weights');
+    if (tw) {
+      const model = await loadTeacherWeights(tw, () => build('none').model);
+      const test = sodLoaders(cfg, roots, run.seed, model.normalization).test();
+      try {
+        return { model, row: { ...(await sodRow(model, test, cfg.size)), ...initProvenance({ teacher: { loaded: tw.source, sha256: tw.sha256 } }) } };
+      } finally {
+        await test.close();
+      }
+    }
+    const { model, init } = build(cfg.teacher_backbone_weights);
     const l = sodLoaders(cfg, roots, run.seed, model.normalization);
     const train = l.train(), test = l.test();
     try {
       await trainSod(model, train, { epochs: cfg.teacher_epochs, lr: cfg.lr, loss: 'scfnet', run, phase: 'teacher' });
-      return { model, row: await sodRow(model, test, cfg.size) };
+      return { model, row: { ...(await sodRow(model, test, cfg.size)), ...initProvenance({ teacher: { trained: init } }) } };
     } finally {
       await train.close();
       await test.close();
@@ -56,10 +83,10 @@ export async function sodRecipe(cfg: SodSweepConfig, run: RunContext, termSpecs:
   const teacher = cfg.role === 'teacher' || cfg.role === 'kd' ? await sodTeacher(cfg, run) : null;
   if (cfg.role === 'teacher') {
     teacher!.model.dispose();
-    return teacher!.row;
+    return { ...teacher!.row, ...initProvenance({ teacher: storedTeacherCell(teacher!.row) }) };
   }
   const roots = await sodDataRoots(cfg, run.dataRoot);
-  const model = createModel(cfg.model, { rng: run.rng.fork('init/student') });
+  const { model, init } = createWithWeights(cfg.model, { rng: run.rng.fork('init/student') }, cfg.student_backbone_weights, 'student_backbone_weights');
   const l = sodLoaders(cfg, roots, run.seed, model.normalization);
   const test = l.test();
   const train = cfg.role === 'kd' ? l.unlabeled() : l.train();
@@ -77,7 +104,7 @@ export async function sodRecipe(cfg: SodSweepConfig, run: RunContext, termSpecs:
     }
     const row = await sodRow(model, test, cfg.size, run.runDir);
     await saveModel(model, path.join(run.runDir, 'student'));
-    return { ...row, train_img_s: Math.round(fit.imagesPerSecond * 10) / 10 };
+    return { ...row, train_img_s: Math.round(fit.imagesPerSecond * 10) / 10, ...initProvenance({ teacher: teacher && storedTeacherCell(teacher.row), student: init }) };
   } finally {
     await train.close();
     await test.close();

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
-import { DataError } from '@kd/core';
+import { DataError, UsageError } from '@kd/core';
 import { loadSafetensors } from '../../io/load-safetensors.ts';
+import { sha256Prefix, type WeightsInit } from '../../io/weights-id.ts';
 import { sharedWeightsFile } from '../../weights-dir.ts';
 import type { Scfnet } from './scfnet.ts';
 
@@ -21,22 +22,28 @@ export function loadMbv3ImagenetBackbone(model: Scfnet, file: string, keymapFile
     throw new DataError(`cannot read the backbone keymap (${(e as Error).message})`, keymapFile);
   }
   loadSafetensors(model, file, { mapping: (k) => (k in map ? `bkbone.${map[k]}` : null), scope: 'bkbone.' });
-  model.backboneInit = file;
 }
 
 /**
- * Resolves SCFNet-student's `weights` option: 'imagenet' (default) loads the shared ImageNet
- * backbone when the file is present and keeps the random init otherwise; 'none' never loads;
- * any other string is a backbone safetensors path (PaddleOCR names, keymap beside it) that must exist.
+ * Resolves SCFNet-student's `weights` option and records the outcome in `model.weightsInit`
+ * (policy, file, sha256 prefix), so a row can always say how the backbone started:
+ * - 'imagenet': the shared ImageNet file, which must exist (a DataError names it);
+ * - 'none': the seeded random init, never a file;
+ * - any other string: a backbone .safetensors path (PaddleOCR names, keymap beside it) that must exist;
+ * - undefined (callers that state nothing, e.g. `exp predict`): 'imagenet' when the shared file
+ *   exists, else 'none' — the sweeps never rely on it, they pass `student_backbone_weights`.
  */
-export function initMbv3Backbone(model: Scfnet, weights: unknown): void {
-  if (weights === 'none') return;
-  if (weights === undefined || weights === 'imagenet') {
-    const file = sharedWeightsFile(MBV3_IMAGENET_FILE);
-    if (fs.existsSync(file)) loadMbv3ImagenetBackbone(model, file, sharedWeightsFile(MBV3_IMAGENET_KEYMAP));
-    return;
+export function initMbv3Backbone(model: Scfnet, weights: unknown): WeightsInit {
+  const shared = sharedWeightsFile(MBV3_IMAGENET_FILE);
+  if (weights === undefined) weights = fs.existsSync(shared) ? 'imagenet' : 'none';
+  if (weights === 'none') return (model.weightsInit = { policy: 'none' });
+  if (typeof weights !== 'string') throw new UsageError(`${model.name}: option 'weights' must be 'imagenet', 'none' or a file path`);
+  if (weights === 'imagenet') {
+    if (!fs.existsSync(shared)) throw new DataError(`${model.name}: ImageNet backbone weights not found (KD_WEIGHTS_DIR or ../shared/weights; use weights 'none' for a random init)`, shared);
+    loadMbv3ImagenetBackbone(model, shared, sharedWeightsFile(MBV3_IMAGENET_KEYMAP));
+    return (model.weightsInit = { policy: 'imagenet', file: shared, sha256: sha256Prefix(shared) });
   }
-  if (typeof weights !== 'string') throw new Error(`${model.name}: option 'weights' must be 'imagenet', 'none' or a file path`);
-  if (!fs.existsSync(weights)) throw new DataError('backbone weights file not found', weights);
+  if (!fs.existsSync(weights)) throw new DataError(`${model.name}: backbone weights file not found`, weights);
   loadMbv3ImagenetBackbone(model, weights);
+  return (model.weightsInit = { policy: 'file', file: weights, sha256: sha256Prefix(weights) });
 }

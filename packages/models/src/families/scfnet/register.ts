@@ -5,11 +5,16 @@ import { Scfnet } from './scfnet.ts';
 
 export const SCFNET_MODELS = {
   'scfnet-mbv3-x0.5': defineModel(
-    'SCFNet student: MobileNetV3-L ×0.5 (ImageNet init when the shared file exists; weights: imagenet|none|FILE), C=16, 788,298 params',
+    'SCFNet student: MobileNetV3-L ×0.5 (weights: imagenet|none|FILE, recorded in weightsInit; unset = imagenet when the shared file exists), C=16, 788,298 params',
     ({ rng, weights }) => {
       const m = new Scfnet('scfnet-mbv3-x0.5', rng, { backbone: 'mbv3-x0.5', channels: 16 });
-      initMbv3Backbone(m, weights);
-      return m;
+      try {
+        initMbv3Backbone(m, weights);
+        return m;
+      } catch (e) {
+        m.dispose();
+        throw e;
+      }
     },
   ),
   'scfnet-r50': defineModel(

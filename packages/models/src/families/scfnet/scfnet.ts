@@ -7,6 +7,7 @@ import { kaimingNormalFanIn } from '../../layers/init.ts';
 import type { ConvBnAct } from '../../layers/conv-bn-act.ts';
 import { upsample } from '../../layers/ops.ts';
 import { zeroBias } from '../../layers/zero-bias.ts';
+import type { WeightsInit } from '../../io/weights-id.ts';
 import { IMAGENET_NORMALIZATION, assertInputSize, type SodModel } from '../../model.ts';
 import { Scfm, decoderCbr } from './scfm.ts';
 
@@ -51,8 +52,8 @@ export class Scfnet extends Module implements SodModel {
   readonly cv1: ConvBnAct;
   readonly de: [Scfm, Scfm, Scfm];
   readonly heads: Conv2d[];
-  /** What the backbone was initialised from ('random' or a weights file). */
-  backboneInit = 'random';
+  /** How the backbone started (set by the factory from the `weights` option; `none` = seeded random init). */
+  weightsInit: WeightsInit = { policy: 'none' };
 
   constructor(readonly name: string, rng: Rng, opts: ScfnetOptions) {
     super();
