@@ -2,6 +2,7 @@
 // kdlab's import-boundary rule (ARCHITECTURE.md "Rooms and their rules"; scripts/lint/import-boundaries.js).
 import tseslint from 'typescript-eslint';
 import kd from './scripts/lint/import-boundaries.js';
+import house from './scripts/lint/house-rules.js';
 
 export default tseslint.config(
   {
@@ -33,6 +34,27 @@ export default tseslint.config(
       // `let [a, b] = …` where only one is reassigned stays one statement.
       'prefer-const': ['error', { destructuring: 'all' }],
     },
+  },
+  {
+    files: ['experiments/src/experiments/*.ts'],
+    ignores: ['**/*.test.ts'],
+    plugins: { house },
+    rules: { 'house/declarations-only': 'error' },
+  },
+  {
+    files: ['packages/*/src/**/*.ts', 'experiments/src/**/*.ts'],
+    ignores: [
+      'packages/distill/**',
+      '**/*.test.ts',
+      '**/testing/**',
+      'packages/bench/src/profile/**',
+      'experiments/src/commands/bench/**',
+      'experiments/src/device/**',
+      // doc comments only
+      'packages/losses/src/seeds/ka/knowledge-adaptation.ts',
+    ],
+    plugins: { house },
+    rules: { 'house/one-trainer': 'error' },
   },
   {
     // Tests read JSON of free shape (model.json, package manifests) and poke at it.

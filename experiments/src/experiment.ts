@@ -27,6 +27,10 @@ export interface ExperimentContext {
   shard: { index: number; count: number };
   /** Worker processes sharing the sweep (`--jobs`; sweeps only). */
   jobs: number;
+  /** `--checkpoint-every N` steps; null: each epoch's end and at most every 10 minutes. */
+  checkpointEvery: number | null;
+  /** `--teacher-cache-gb`: bound of the teacher-output cache, in bytes. */
+  teacherCacheBytes: number;
 }
 
 export interface ExperimentResult {

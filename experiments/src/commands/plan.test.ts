@@ -35,7 +35,7 @@ describe('exp plan against a real run (ablation-bcd, tiny)', () => {
     plan = await planSweep(SWEEPS.get('ablation-bcd'), { profile: 'quick', seeds: [1], overrides: TINY, backendLabel: backend.label, dataDir: dataRoot, countRoot: null, probe: false });
     const ctx = {
       name: 'ablation-bcd', seed: 1, seeds: [1], backend, gitHash: 'test', profile: 'quick', dataRoot, outDir: out, runDir: path.join(out, 'runs', 'x'),
-      overrides: TINY, argv: [], progress: false, shard: { index: 0, count: 1 }, jobs: 1, checkpointEvery: null,
+      overrides: TINY, argv: [], progress: false, shard: { index: 0, count: 1 }, jobs: 1, checkpointEvery: null, teacherCacheBytes: 16e9,
     } as ExperimentContext;
     await EXPERIMENTS.get('ablation-bcd').run(ctx);
   }, 600_000);

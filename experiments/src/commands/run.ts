@@ -29,6 +29,8 @@ interface RunArgs extends BackendFlags {
   set: string[];
   quiet: boolean;
   'max-disk'?: string;
+  'checkpoint-every'?: string;
+  'teacher-cache-gb': string;
 }
 
 /**
@@ -52,6 +54,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('set', { type: 'string', array: true, default: [], describe: 'override a config key: --set key=value' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' })
       .option('max-disk', { type: 'string', describe: 'refuse a sweep whose plan needs more disk than this: BYTES or NGB (default: the free space under --out)' })
+      .option('teacher-cache-gb', { type: 'string', default: '16', describe: 'bound of the on-disk teacher-output cache shared by a sweep (least recently used entries evicted); 0 = off' })
+      .option('checkpoint-every', { type: 'string', describe: 'checkpoint every N steps of each training stage (default: each epoch and at most every 10 minutes); a rerun resumes from the newest' })
       .epilogue(setKeysHelp()) as never,
   handler: async (args) => {
     const experiment = EXPERIMENTS.get(args.name);
@@ -60,6 +64,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const seeds = args['seed-list'] === undefined ? Array.from({ length: nSeeds }, (_, i) => seed + i) : parseSeedList(args['seed-list'], args.seeds !== undefined || process.argv.some((a) => a === '--seed' || a.startsWith('--seed=')));
     const shard = resolveShard(args.shard);
     const maxDisk = args['max-disk'] === undefined ? null : parseMaxDisk(args['max-disk']);
+    const cacheGb = Number(args['teacher-cache-gb']);
+    if (!(cacheGb >= 0)) throw new UsageError(`--teacher-cache-gb: expected a number of gigabytes >= 0, got '${args['teacher-cache-gb']}'`);
+    const checkpointEvery = args['checkpoint-every'] === undefined ? null : parseIntFlag('--checkpoint-every', args['checkpoint-every'], { min: 1 });
     const jobsFlag = args.jobs === 'auto' ? null : parseIntFlag('--jobs', args.jobs, { min: 1 });
     if (jobsFlag !== null && jobsFlag > 1 && !SWEEPS.has(experiment.name)) throw new UsageError(`--jobs: ${experiment.name} is not a sweep (it runs in one process); sweeps: ${SWEEPS.list().join(', ')}`);
     const profile = assertOneOf('--profile', args.profile, ['quick', 'full'] as const) as Profile;
@@ -77,7 +84,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const result = await experiment.run({
       name: experiment.name, backend, gitHash: gitHash(REPO_ROOT, ['experiments/results']), profile, dataRoot, outDir, runDir,
       overrides, argv: process.argv.slice(2), progress: !args.quiet,
-      seed: seeds[0], seeds, shard, jobs,
+      seed: seeds[0], seeds, shard, jobs, checkpointEvery, teacherCacheBytes: cacheGb * 1e9,
     });
     const csv = path.join(outDir, `${experiment.name}.csv`);
     if (result.tablesWritten) console.log(fs.readFileSync(path.join(outDir, `${experiment.name}.md`), 'utf8'));

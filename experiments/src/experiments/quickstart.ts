@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { RUN_COLUMNS, applyOverrides, configHash } from '@kd/core';
 import { withRunColumns } from '@kd/bench';
-import { quickstartRecipe, type QuickstartConfig } from '@kd/distill';
+import { Checkpointer, quickstartRecipe, type QuickstartConfig } from '@kd/distill';
 import { registerExperiment, type ExperimentContext } from '../experiment.ts';
 
 /** Typed defaults of the quickstart (every key can be overridden with --set key=value). */
@@ -36,9 +36,12 @@ async function runQuickstart(ctx: ExperimentContext) {
   const resolved = { ...cfg, seed: ctx.seed, backend: ctx.backend.label, profile: ctx.profile };
   fs.writeFileSync(path.join(ctx.runDir, 'config.json'), JSON.stringify({ ...resolved, hash: configHash(resolved) }, null, 2));
   fs.writeFileSync(path.join(ctx.runDir, 'argv.txt'), ctx.argv.join(' ') + '\n');
-  const log = fs.openSync(path.join(ctx.runDir, 'log.jsonl'), 'w');
+  const log = fs.openSync(path.join(ctx.runDir, 'log.jsonl'), 'a'); // appended: a resumed run keeps what the killed one logged
   try {
-    const rows = await quickstartRecipe(cfg, { seed: ctx.seed, dataRoot: ctx.dataRoot, progress: ctx.progress, log: (r) => fs.writeSync(log, JSON.stringify(r) + '\n') });
+    const identity = { config: configHash(resolved), git_hash: ctx.gitHash, backend: ctx.backend.label, seed: ctx.seed };
+    const checkpointer = (training: string) =>
+      new Checkpointer(path.join(ctx.runDir, 'checkpoints', training), identity, { everySteps: ctx.checkpointEvery, minutes: 10, keep: 2 }, ctx.progress ? undefined : () => {});
+    const rows = await quickstartRecipe(cfg, { seed: ctx.seed, dataRoot: ctx.dataRoot, progress: ctx.progress, log: (r) => fs.writeSync(log, JSON.stringify(r) + '\n'), checkpointer });
     return { columns: QUICKSTART_COLUMNS, rows: rows.map((r) => withRunColumns(r, { seed: ctx.seed, backend: ctx.backend, gitHash: ctx.gitHash })) };
   } finally {
     fs.closeSync(log);

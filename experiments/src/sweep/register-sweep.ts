@@ -52,7 +52,7 @@ export function registerSweep<C extends SweepExperiment>(exp: C): void {
       }
       const { specs, ran, skipped } = await runSweep(exp, {
         profile: ctx.profile, seeds: ctx.seeds, shard: ctx.shard, overrides: typed, backend: ctx.backend, gitHash: ctx.gitHash,
-        dataRoot: ctx.dataRoot, outDir: ctx.outDir, argv: ctx.argv, progress: ctx.progress,
+        dataRoot: ctx.dataRoot, outDir: ctx.outDir, argv: ctx.argv, progress: ctx.progress, checkpoint: { everySteps: ctx.checkpointEvery, minutes: 10 }, teacherCacheBytes: ctx.teacherCacheBytes,
       }, recipeExecutor);
       if (ctx.progress) process.stderr.write(`${exp.name}: ${ran} run(s) now, ${skipped} already finished, ${specs.length} in the whole sweep\n`);
       return { columns: [], rows: [], tablesWritten: true };

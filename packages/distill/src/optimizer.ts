@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LrSchedule } from './lr-schedule.ts';
+import type { SavedArray } from './trainer/checkpoint-file.ts';
 
 /** An optimizer and its learning-rate schedule (`learningRate` in lr-schedule.ts). */
 export interface OptimizerSpec extends LrSchedule {
@@ -40,6 +41,43 @@ export class ScheduledOptimizer {
     this.opt.applyGradients(grads);
     tf.dispose(Object.values(grads));
     return value;
+  }
+
+  /**
+   * The optimizer's state for a checkpoint: tfjs's `getWeights()` (iteration count, then the
+   * per-variable slots in variable order: Adam's m and v, momentum's accumulator) and, for Adam,
+   * its running β1ᵗ/β2ᵗ products — restoring those from `setWeights`' pow() instead could differ in
+   * the last bit, and the resumed run would not be bit-identical.
+   */
+  async state(): Promise<SavedArray[]> {
+    const out: SavedArray[] = [];
+    const weights = await this.opt.getWeights();
+    for (const [i, w] of weights.entries()) {
+      const data = await w.tensor.data();
+      out.push({ name: `optimizer.${i}:${w.name}`, shape: w.tensor.shape, dtype: w.tensor.dtype === 'int32' ? 'int32' : 'float32', data: data instanceof Int32Array ? data.slice() : Float32Array.from(data) });
+      if (w.name === 'iter') w.tensor.dispose(); // a fresh scalar; the slots are the optimizer's own variables
+    }
+    const adam = this.opt as unknown as { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
+    if (adam.accBeta1 && adam.accBeta2) {
+      for (const [name, v] of [['optimizer.accBeta1', adam.accBeta1], ['optimizer.accBeta2', adam.accBeta2]] as const) out.push({ name, shape: [], dtype: 'float32', data: Float32Array.from(await v.data()) });
+    }
+    return out;
+  }
+
+  /** Restores `state()` (the slots are matched to variables by position, as tfjs does). */
+  async restore(arrays: readonly SavedArray[]): Promise<void> {
+    const slots = arrays.filter((a) => /^optimizer\.\d+:/.test(a.name));
+    const named = slots.map((a) => ({ name: a.name.slice(a.name.indexOf(':') + 1), tensor: tf.tensor(a.data, a.shape, a.dtype) }));
+    await this.opt.setWeights(named);
+    tf.dispose(named.map((n) => n.tensor));
+    const adam = this.opt as unknown as { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
+    for (const [name, v] of [['optimizer.accBeta1', adam.accBeta1], ['optimizer.accBeta2', adam.accBeta2]] as const) {
+      const a = arrays.find((x) => x.name === name);
+      if (!v || !a) continue;
+      const t = tf.scalar(a.data[0]);
+      v.assign(t);
+      t.dispose();
+    }
   }
 
   dispose(): void {

@@ -12,6 +12,9 @@ import { writeSweepTables } from './sweep-tables.ts';
  * Runs one configuration: the recipe named by the declaration, with the run's folder, generator
  * and log (the experiments layer supplies it, with its tensor-leak check).
  */
+/** The teacher-output cache's default bound: fits an ordinary disk beside the datasets. */
+export const DEFAULT_TEACHER_CACHE_BYTES = 16e9;
+
 export type RunExecutor = (exp: SweepExperiment, spec: RunSpec, run: RunContext) => Promise<ResultRow>;
 
 export interface SweepOptions {
@@ -25,6 +28,10 @@ export interface SweepOptions {
   outDir: string;
   argv: string[];
   progress: boolean;
+  /** Checkpoints inside each run (default: each epoch's end, at most every 10 minutes). */
+  checkpoint?: RunContext['checkpoint'];
+  /** Bound of the teacher-output cache (default 16 GB). */
+  teacherCacheBytes?: number;
 }
 
 /**
@@ -88,7 +95,8 @@ export async function runSweep(exp: SweepExperiment, opts: SweepOptions, execute
 /** One run: fresh folder with resolved config and argv, the recipe, then `row.json` written atomically. */
 async function runOneSpec(exp: SweepExperiment, spec: RunSpec, opts: SweepOptions, cacheDir: string, execute: RunExecutor): Promise<void> {
   const runDir = runDirOf(opts.outDir, exp.name, spec.hash);
-  fs.rmSync(runDir, { recursive: true, force: true });
+  // An interrupted run starts over from its newest checkpoint: keep `checkpoints/` (and the log, appended to), clear the rest.
+  if (fs.existsSync(runDir)) for (const f of fs.readdirSync(runDir)) if (f !== 'checkpoints' && f !== 'log.jsonl') fs.rmSync(path.join(runDir, f), { recursive: true, force: true });
   fs.mkdirSync(runDir, { recursive: true });
   writeJsonAtomic(path.join(runDir, 'config.json'), { experiment: exp.name, variant: spec.variant, point: spec.point, seed: spec.seed, profile: opts.profile, backend: opts.backend.label, config: spec.config });
   fs.writeFileSync(path.join(runDir, 'argv.txt'), opts.argv.join(' ') + '\n');
@@ -98,7 +106,7 @@ async function runOneSpec(exp: SweepExperiment, spec: RunSpec, opts: SweepOption
   try {
     const row = await execute(exp, spec, {
       seed: spec.seed, rng: new Rng(spec.seed), backend: opts.backend, gitHash: opts.gitHash, dataRoot: opts.dataRoot,
-      runDir, cacheDir, progress: opts.progress, deferBusyTeacher: true, log: (r) => { fs.writeSync(logFd, JSON.stringify(r) + '\n'); touchHeldClaims(); },
+      runDir, cacheDir, progress: opts.progress, deferBusyTeacher: true, checkpoint: opts.checkpoint ?? { everySteps: null, minutes: 10 }, teacherCacheBytes: opts.teacherCacheBytes ?? DEFAULT_TEACHER_CACHE_BYTES, log: (r) => { fs.writeSync(logFd, JSON.stringify(r) + '\n'); touchHeldClaims(); },
     });
     stored = { hash: spec.hash, variant: spec.variant, point: spec.point, seed: spec.seed, status: 'ok', row: { ...row, ...provenance } };
   } catch (e) {

@@ -18,4 +18,8 @@ export interface RunContext {
   deferBusyTeacher: boolean;
   /** Appends one JSON record to the run's log.jsonl. */
   log(record: Record<string, unknown>): void;
+  /** Checkpoints inside the run: every N steps, or (null) at each epoch's end and at most every `minutes`. */
+  checkpoint: { everySteps: number | null; minutes: number };
+  /** Bound of the teacher-output cache shared by the sweep's runs (least recently used entries are evicted). */
+  teacherCacheBytes: number;
 }

@@ -7,7 +7,9 @@ import type { Module, TappedOutput } from '@kd/nn';
 
 /**
  * On-disk cache of a frozen teacher's outputs and tapped features, content-addressed by
- * sha256(teacher weights, batch key). The batch key names everything that determines the
+ * sha256(teacher weights, batch key), bounded: with `maxBytes` the least recently used entries
+ * (by file mtime, touched on every hit) are evicted before a write would exceed it, so a `full`
+ * run caches what fits (`--teacher-cache-gb`, default 16 GB) and recomputes the rest. The batch key names everything that determines the
  * teacher's input: loader seed, epoch, step, sample names and size — the loader derives every
  * augmentation parameter from (seed, epoch, sample), so equal keys mean byte-equal inputs.
  * Sweeps over student-side knobs (same seed) then never run the teacher twice.
@@ -16,9 +18,44 @@ import type { Module, TappedOutput } from '@kd/nn';
 export class TeacherOutputCache {
   hits = 0;
   misses = 0;
+  evictions = 0;
+  /** Bytes of the entries under `dir` (scanned at construction, kept up to date by this process). */
+  bytes = 0;
 
-  constructor(readonly dir: string, readonly teacherHash: string) {
+  constructor(readonly dir: string, readonly teacherHash: string, readonly maxBytes = Infinity) {
     fs.mkdirSync(dir, { recursive: true });
+    if (Number.isFinite(maxBytes)) this.bytes = this.entries().reduce((n, e) => n + e.size, 0);
+  }
+
+  /** Every entry file with its size and last use, oldest first. */
+  private entries(): { file: string; size: number; used: number }[] {
+    const out: { file: string; size: number; used: number }[] = [];
+    for (const sub of fs.existsSync(this.dir) ? fs.readdirSync(this.dir) : []) {
+      const d = path.join(this.dir, sub);
+      if (!fs.statSync(d).isDirectory()) continue;
+      for (const f of fs.readdirSync(d)) {
+        if (!f.endsWith('.bin')) continue;
+        const st = fs.statSync(path.join(d, f));
+        out.push({ file: path.join(d, f), size: st.size, used: st.mtimeMs });
+      }
+    }
+    return out.sort((a, b) => a.used - b.used);
+  }
+
+  /** Evicts least recently used entries until `incoming` more bytes fit under `maxBytes`; false when the entry alone is too big. */
+  private makeRoom(incoming: number): boolean {
+    if (incoming > this.maxBytes) return false;
+    if (this.bytes + incoming <= this.maxBytes) return true;
+    this.bytes = 0;
+    const all = this.entries();
+    for (const e of all) this.bytes += e.size; // other processes may share the folder: recount before evicting
+    for (const e of all) {
+      if (this.bytes + incoming <= this.maxBytes) break;
+      fs.rmSync(e.file, { force: true });
+      this.bytes -= e.size;
+      this.evictions++;
+    }
+    return true;
   }
 
   /** sha256 of every parameter and buffer of the model, in state-dict order. */
@@ -38,11 +75,17 @@ export class TeacherOutputCache {
 
   get(key: string): TappedOutput | null {
     const f = this.file(key);
-    if (!fs.existsSync(f)) {
-      this.misses++;
+    let buf: Buffer;
+    try {
+      buf = fs.readFileSync(f);
+    } catch {
+      this.misses++; // absent, or evicted by another process sharing the folder
       return null;
     }
-    const buf = fs.readFileSync(f);
+    if (Number.isFinite(this.maxBytes)) {
+      const now = new Date();
+      fs.utimesSync(f, now, now); // last use, for the LRU order
+    }
     const len = buf.readUInt32LE(0);
     const header = JSON.parse(buf.subarray(4, 4 + len).toString('utf8')) as { outputs: number[][]; taps: Record<string, number[]> };
     let off = 4 + len;
@@ -62,6 +105,9 @@ export class TeacherOutputCache {
     const header = Buffer.from(JSON.stringify({ outputs: out.outputs.map((t) => t.shape), taps: Object.fromEntries(Object.entries(out.taps).map(([k, t]) => [k, t.shape])) }));
     const parts = [Buffer.alloc(4), header, ...tensors.map((t) => Buffer.from((t.dataSync() as Float32Array).slice().buffer))];
     parts[0].writeUInt32LE(header.length, 0);
-    writeFileAtomic(this.file(key), Buffer.concat(parts));
+    const bytes = Buffer.concat(parts);
+    if (!this.makeRoom(bytes.length)) return; // larger than the whole cache: not cached
+    writeFileAtomic(this.file(key), bytes);
+    this.bytes += bytes.length;
   }
 }

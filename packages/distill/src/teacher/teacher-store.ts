@@ -60,6 +60,7 @@ export async function ensureTeacher(cacheDir: string, spec: Record<string, unkno
         await saveModel(model, path.join(tmp, 'model'));
         fs.writeFileSync(path.join(tmp, 'teacher.json'), JSON.stringify({ spec, row }, null, 2));
       });
+      fs.rmSync(`${dir}.work`, { recursive: true, force: true }); // its training checkpoints (teacherCheckpointer)
       return { model, row, key, trained: true };
     } finally {
       claim.release();

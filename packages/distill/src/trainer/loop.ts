@@ -2,7 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { NonFiniteLossError } from '@kd/core';
 import { learningRate } from '../lr-schedule.ts';
 import { ScheduledOptimizer, type OptimizerSpec } from '../optimizer.ts';
+import type { Module } from '@kd/nn';
 import type { Callback } from './callbacks.ts';
+import type { Checkpointer, LoadedCheckpoint } from './checkpoint.ts';
+import type { SavedArray } from './checkpoint-file.ts';
 import type { StepSource } from './step-source.ts';
 import { disposeTrainBatch, type TrainBatch } from './train-batch.ts';
 
@@ -25,6 +28,12 @@ export interface LoopSpec<P> {
   release: (prepared: P) => void;
   loss: (batch: TrainBatch, prepared: P) => StepLoss;
   callbacks: readonly Callback[];
+  /** Writes checkpoints of this stage (weights of `modules`, optimizer state, position). */
+  checkpoint?: Checkpointer;
+  /** The modules whose state a checkpoint holds, by prefix (the student, the terms' parts). */
+  modules?: readonly (readonly [string, Module])[];
+  /** A checkpoint of this stage to resume from (its modules' weights already restored). */
+  resume?: LoadedCheckpoint | null;
 }
 
 export interface LoopResult {
@@ -44,17 +53,49 @@ export interface LoopResult {
  * A non-finite loss stops the stage with NonFiniteLossError (its 1-based step). Every tensor a
  * step creates is released before the next.
  */
+/** The state of `modules` (parameters and buffers, e.g. BN running statistics) as named arrays. */
+async function moduleArrays(modules: readonly (readonly [string, Module])[]): Promise<SavedArray[]> {
+  const out: SavedArray[] = [];
+  for (const [prefix, m] of modules) {
+    for (const [name, v] of m.stateDict()) out.push({ name: `${prefix}.${name}`, shape: v.shape, dtype: 'float32', data: Float32Array.from(await v.data()) });
+  }
+  return out;
+}
+
+/** Assigns saved arrays to `modules` (by prefixed state-dict name); a missing or misshapen entry is an error naming it. */
+export function restoreModules(modules: readonly (readonly [string, Module])[], arrays: readonly SavedArray[], file: string): void {
+  const byName = new Map(arrays.map((a) => [a.name, a]));
+  for (const [prefix, m] of modules) {
+    for (const [name, v] of m.stateDict()) {
+      const a = byName.get(`${prefix}.${name}`);
+      if (!a) throw new Error(`checkpoint ${file} has no '${prefix}.${name}'`);
+      if (a.shape.join('x') !== v.shape.join('x')) throw new Error(`checkpoint ${file}: '${prefix}.${name}' is [${a.shape}], the model's is [${v.shape}]`);
+      v.assign(tf.tensor(a.data, v.shape, 'float32'));
+    }
+  }
+}
+
 export async function runLoop<P>(spec: LoopSpec<P>): Promise<LoopResult> {
   const opt = new ScheduledOptimizer(spec.optimizer);
   const perEpoch = spec.source.stepsPerEpoch;
   const total = spec.epochs * perEpoch;
   for (const c of spec.callbacks) c.onStageStart?.({ stage: spec.stage, totalSteps: total });
-  const epochLoss: number[] = [], epochParts: Record<string, number>[] = [];
+  let epochLoss: number[] = [], epochParts: Record<string, number>[] = [];
   let step = 0, images = 0, sum = 0, inEpoch = 0;
   let partSums: Record<string, number> = {};
+  if (spec.resume) {
+    await opt.restore(spec.resume.arrays);
+    step = spec.resume.step;
+    ({ images, sum, inEpoch, partSums, epochLoss, epochParts } = spec.resume.loop as { images: number; sum: number; inEpoch: number; partSums: Record<string, number>; epochLoss: number[]; epochParts: Record<string, number>[] });
+    spec.checkpoint?.announce(spec.stage, step);
+  }
+  const save = async () => {
+    const arrays: SavedArray[] = [...(await moduleArrays(spec.modules ?? [])), ...(await opt.state())];
+    spec.checkpoint!.save(spec.stage, step, { images, sum, inEpoch, partSums, epochLoss, epochParts }, arrays);
+  };
   const t0 = performance.now();
   try {
-    for await (const b of spec.source.batches({ epoch: 0, step: 0 }, spec.epochs)) {
+    for await (const b of spec.source.batches({ epoch: Math.floor(step / perEpoch), step: step % perEpoch }, spec.epochs)) {
       const prepared = spec.prepare(b);
       const lr = learningRate(spec.optimizer, step, total);
       const kept: [string, tf.Scalar][] = [];
@@ -86,6 +127,7 @@ export async function runLoop<P>(spec: LoopSpec<P>): Promise<LoopResult> {
         inEpoch = 0;
         partSums = {};
       }
+      if (spec.checkpoint && spec.checkpoint.due(step, inEpoch === 0, step === total)) await save();
     }
   } finally {
     opt.dispose();

@@ -2,8 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 import type { DenseModel, TappedOutput } from '@kd/nn';
 import type { Distiller } from '../distiller.ts';
 import type { OptimizerSpec } from '../optimizer.ts';
+import { UsageError } from '@kd/core';
+import type { Module } from '@kd/nn';
 import type { Callback } from './callbacks.ts';
-import { runLoop, type LoopResult, type StepLoss } from './loop.ts';
+import type { Checkpointer } from './checkpoint.ts';
+import { restoreModules, runLoop, type LoopResult, type StepLoss } from './loop.ts';
 import type { StepSource } from './step-source.ts';
 import { disposeTrainBatch, type TrainBatch } from './train-batch.ts';
 
@@ -28,6 +31,11 @@ export interface TrainSpec {
   /** The main stage's name in logs and callbacks (default 'student'). */
   stage?: string;
   callbacks?: readonly Callback[];
+  /**
+   * Checkpoints (weights of the student and the terms' parts, optimizer state, stage and step):
+   * a rerun with the same checkpointer resumes from the newest one and ends as an uninterrupted run.
+   */
+  checkpoint?: Checkpointer;
 }
 
 export interface TrainResult extends LoopResult {
@@ -64,23 +72,32 @@ export async function train(spec: TrainSpec): Promise<TrainResult> {
       disposeTrainBatch(b);
     }
   }
+  const mainStage = spec.stage ?? 'student';
+  const termStages = (distiller?.terms ?? []).flatMap((t) => (t.stage ? [t.stage] : []));
+  const order = [...termStages.map((st) => st.name), mainStage];
+  const modules: [string, Module][] = [['model', model], ...(distiller?.terms ?? []).flatMap((t): [string, Module][] => (t.module ? [[`term.${t.name}`, t.module]] : []))];
+  const resume = spec.checkpoint?.latest() ?? null;
+  const resumeAt = resume ? order.indexOf(resume.stage) : -1;
+  if (resume && resumeAt < 0) throw new UsageError(`checkpoint ${resume.file} is of stage '${resume.stage}', not a stage of this run (${order.join(', ')})`);
+  if (resume) restoreModules(modules, resume.arrays, resume.file);
+  const ck = { checkpoint: spec.checkpoint, modules };
   const stages: Record<string, LoopResult> = {};
-  for (const term of distiller?.terms ?? []) {
-    const st = term.stage;
-    if (!st) continue;
-    stages[st.name] = await runLoop<TappedOutput>({
-      stage: st.name, source: spec.source, epochs: st.epochs, optimizer: st.optimizer, variables: st.variables(), callbacks,
-      prepare: (b) => distiller!.teacherForward(b.x),
-      release: disposeOutput,
-      loss: (b, t) => ({ total: st.loss(t, b), parts: {} }),
-    });
-    st.finish();
+  for (const [i, st] of termStages.entries()) {
+    if (i >= resumeAt) {
+      stages[st.name] = await runLoop<TappedOutput>({
+        stage: st.name, source: spec.source, epochs: st.epochs, optimizer: st.optimizer, variables: st.variables(), callbacks, ...ck, resume: i === resumeAt ? resume : null,
+        prepare: (b) => distiller!.teacherForward(b.x),
+        release: disposeOutput,
+        loss: (b, t) => ({ total: st.loss(t, b), parts: {} }),
+      });
+    }
+    st.finish(); // a stage finished in an earlier process: its weights came with the checkpoint
   }
   const taskWeight = spec.taskWeight ?? 1;
   const forward = (x: tf.Tensor4D): TappedOutput => (distiller ? distiller.studentForward(x) : spec.forward ? spec.forward(x) : { outputs: model.forward(x), taps: {} });
   model.train(true);
   const main = await runLoop<TappedOutput | null>({
-    stage: spec.stage ?? 'student', source: spec.source, epochs: spec.epochs, optimizer: spec.optimizer, callbacks,
+    stage: mainStage, source: spec.source, epochs: spec.epochs, optimizer: spec.optimizer, callbacks, ...ck, resume: resumeAt === order.length - 1 ? resume : null,
     variables: [...model.trainableVariables(), ...(distiller?.extraVariables() ?? [])],
     prepare: (b) => (distiller ? distiller.teacherForward(b.x, b.key) : null),
     release: (t) => t && disposeOutput(t),

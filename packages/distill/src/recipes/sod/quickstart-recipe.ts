@@ -7,7 +7,8 @@ import type { DenseModel } from '@kd/nn';
 import { Distiller } from '../../distiller.ts';
 import { evaluateSodSource } from '../../evaluate-sod-source.ts';
 import { softDiceKdTerm } from '../../terms/soft-dice-kd-term.ts';
-import { logCallback, progressCallback } from '../../trainer/callbacks.ts';
+import { progressCallback } from '../../trainer/callbacks.ts';
+import type { Checkpointer } from '../../trainer/checkpoint.ts';
 import { loaderSource } from '../../trainer/step-source.ts';
 import { train as trainModel } from '../../trainer/trainer.ts';
 
@@ -33,6 +34,8 @@ export interface QuickstartContext {
   progress: boolean;
   /** Appends one JSON record to the run's log. */
   log(record: Record<string, unknown>): void;
+  /** Checkpoints of each of the three trainings (`teacher`, `student-labels`, `student-kd`). */
+  checkpointer?: (training: string) => Checkpointer;
 }
 
 const round = (v: number) => Math.round(v * 10) / 10;
@@ -66,7 +69,7 @@ export async function quickstartRecipe(cfg: QuickstartConfig, ctx: QuickstartCon
     try {
       return await trainModel({
         model, source: loaderSource(source), epochs, optimizer: { kind: 'adam', lr: cfg.lr }, taskWeight: distiller ? 0 : 1, distiller,
-        task: (s, b) => bceDiceDeepSupervision(s.outputs, b.mask!),
+        task: (s, b) => bceDiceDeepSupervision(s.outputs, b.mask!), checkpoint: ctx.checkpointer?.(label),
         callbacks: [progressCallback(label, ctx.progress), { onStep: (r) => ctx.log({ run: label, step: r.step, epoch: r.epoch, lr: r.lr, loss: r.loss, parts: r.parts }) }],
       });
     } finally {
