@@ -2,7 +2,8 @@ import path from 'node:path';
 import { configHash, type RunContext } from '@kd/core';
 import { logCallback, progressCallback, type Callback } from '../trainer/callbacks.ts';
 import { Checkpointer } from '../trainer/checkpoint.ts';
-import { tensorboardCallback } from '../trainer/tensorboard-callback.ts';
+import { tensorboardCallback, writeEvalScalars } from '../trainer/tensorboard-callback.ts';
+import { TeacherOutputCache } from '../teacher/output-cache.ts';
 
 export type { RunContext };
 
@@ -23,6 +24,28 @@ export function runCheckpointer(run: RunContext, cfg: Record<string, unknown>, n
   return new Checkpointer(path.join(dir, 'checkpoints', name), { config: configHash(cfg), git_hash: run.gitHash, backend: run.backend.label, seed: run.seed }, {
     everySteps: run.checkpoint.everySteps, minutes: run.checkpoint.minutes, keep: 2,
   }, run.progress ? undefined : () => {});
+}
+
+/**
+ * A trained model's evaluation: the `metrics` cells of `row` as `{ phase: 'eval', step, … }` in the
+ * run's log.jsonl and as `eval/<metric>` scalars in its TensorBoard folder, at the stage's last step.
+ */
+export function recordEval(run: RunContext, stage: string, step: number, row: Record<string, unknown>, metrics: readonly string[]): void {
+  const values = Object.fromEntries(metrics.flatMap((k) => (typeof row[k] === 'number' && Number.isFinite(row[k]) ? [[k, row[k] as number]] : [])));
+  run.log({ phase: 'eval', stage, step, ...values });
+  writeEvalScalars(path.join(run.runDir, 'tensorboard'), stage, step, values);
+}
+
+/** Metric columns per task (what recordEval logs). */
+export const EVAL_METRICS = {
+  seg: ['mIoU', 'aAcc', 'mAcc'],
+  sod: ['MAE', 'maxFm', 'meanFm', 'Smeasure', 'adpEm'],
+  det: ['voc07_mAP', 'voc_allpt_mAP', 'coco_AP', 'coco_AP50', 'coco_AP75'],
+} as const;
+
+/** The sweep's shared teacher-output cache in `<cacheDir>/<name>`, bounded by `--teacher-cache-gb` (null when that is 0). */
+export function sharedTeacherCache(run: RunContext, name: string, teacherKey: string): TeacherOutputCache | null {
+  return run.teacherCacheBytes > 0 ? new TeacherOutputCache(path.join(run.cacheDir, name), teacherKey, run.teacherCacheBytes) : null;
 }
 
 /** Checkpoints of a teacher being trained for the teacher store (`<cacheDir>/teachers/<key>.checkpoints`). */

@@ -9,7 +9,6 @@ import { loadDetSplit } from '../../detection/det-data.ts';
 import { planDetBatches } from '../../detection/det-plan.ts';
 import { evaluateDetector, scoreDetections, type DetScores } from '../../detection/evaluate-detector.ts';
 import { Distiller } from '../../distiller.ts';
-import { TeacherOutputCache } from '../../teacher/output-cache.ts';
 import { ensureTeacher } from '../../teacher/teacher-store.ts';
 import { buildTerms } from '../../terms/build-terms.ts';
 import type { TermSpec } from '../../terms/term-spec.ts';
@@ -19,7 +18,7 @@ import { learningRate } from '../../lr-schedule.ts';
 import { createWithWeights } from '../create-with-weights.ts';
 import { initProvenance, storedTeacherCell } from '../init-provenance.ts';
 import { loadTeacherWeights, resolveTeacherWeights } from '../teacher-weights.ts';
-import { runCallbacks, type RunContext } from '../run-context.ts';
+import { EVAL_METRICS, recordEval, runCallbacks, runCheckpointer, sharedTeacherCache, teacherCheckpointer, type RunContext } from '../run-context.ts';
 
 export interface DetSweepConfig {
   [key: string]: string | number | boolean;
@@ -114,7 +113,7 @@ async function detTeacher(cfg: DetSweepConfig, run: RunContext, d: DetData) {
     const plan = planDetBatches(d.train.samples, { epochs: cfg.teacher_epochs, batchSize: cfg.batch, rng: rng.fork('data'), augment: d.augment });
     const fit = await train({
       model, source: planSource(plan, d.perEpoch, model.normalization, (g) => `teacher|step=${g}`), epochs: cfg.teacher_epochs, optimizer: detOptimizer(cfg, plan.length),
-      task: detTask(model), stage: 'teacher', callbacks: runCallbacks(run, 'teacher', 'teacher'),
+      task: detTask(model), stage: 'teacher', callbacks: runCallbacks(run, 'teacher', 'teacher'), checkpoint: teacherCheckpointer(run, spec),
     });
     return { model, row: { ...detRow(model, cfg.teacher_width, d, cfg, fit), kd_params: 0, ...initProvenance({ teacher: { trained: init } }) } };
   }, { progress: run.progress, defer: run.deferBusyTeacher });
@@ -141,15 +140,16 @@ export async function detRecipe(cfg: DetSweepConfig, run: RunContext, termSpecs:
   const kd = termSpecs.length > 0;
   const { model: student, init } = build(cfg.student, cfg.student_width, run.rng.fork('init/student'), d.K, cfg.student_backbone_weights, 'student_backbone_weights');
   const plan = planDetBatches(d.train.samples, { epochs: cfg.student_epochs, batchSize: cfg.batch, rng: run.rng.fork('data/student'), augment: d.augment });
-  const cache = new TeacherOutputCache(path.join(run.cacheDir, 'teacher-taps'), teacher.key);
+  const cache = sharedTeacherCache(run, 'teacher-taps', teacher.key);
   const distiller = kd ? new Distiller(student, teacher.model, buildTerms(termSpecs, { student, teacher: teacher.model, rng: run.rng }), cache) : undefined;
   try {
     const keyOf = (g: number) => `seed=${run.seed}|epochs=${cfg.student_epochs}|batch=${cfg.batch}|step=${g}`;
     const fit = await train({
       model: student, source: planSource(plan, d.perEpoch, student.normalization, keyOf), epochs: cfg.student_epochs, optimizer: detOptimizer(cfg, plan.length),
-      task: detTask(student), distiller, callbacks: runCallbacks(run, `student ${kd ? 'FSD' : 'no KD'} seed ${run.seed}`, 'student'),
+      task: detTask(student), distiller, callbacks: runCallbacks(run, `student ${kd ? 'FSD' : 'no KD'} seed ${run.seed}`, 'student'), checkpoint: runCheckpointer(run, cfg, 'student'),
     });
     const row = { ...detRow(student, cfg.student_width, d, cfg, fit), kd_params: distiller?.extraParams() ?? 0, ...initProvenance({ teacher: kd ? storedTeacherCell(teacher.row) : null, student: init }) };
+    recordEval(run, 'student', fit.steps, row, EVAL_METRICS.det);
     await saveModel(student, path.join(run.runDir, 'student'));
     return row;
   } finally {

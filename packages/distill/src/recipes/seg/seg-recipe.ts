@@ -7,7 +7,6 @@ import { countModel, saveModel, type KdModel } from '@kd/models';
 import { Distiller } from '../../distiller.ts';
 import { evaluateSeg } from '../../evaluate-seg.ts';
 import type { OptimizerSpec } from '../../optimizer.ts';
-import { TeacherOutputCache } from '../../teacher/output-cache.ts';
 import { ensureTeacher } from '../../teacher/teacher-store.ts';
 import { buildTerms } from '../../terms/build-terms.ts';
 import type { TermSpec } from '../../terms/term-spec.ts';
@@ -16,7 +15,7 @@ import { train, type TaskLoss } from '../../trainer/trainer.ts';
 import { createWithWeights } from '../create-with-weights.ts';
 import { initProvenance, storedTeacherCell } from '../init-provenance.ts';
 import { loadTeacherWeights, resolveTeacherWeights } from '../teacher-weights.ts';
-import { runCallbacks, type RunContext } from '../run-context.ts';
+import { EVAL_METRICS, recordEval, runCallbacks, runCheckpointer, sharedTeacherCache, teacherCheckpointer, type RunContext } from '../run-context.ts';
 import { CITYSCAPES_CLASSES, segDataRoot, segLoaders, type SegDataConfig } from './seg-data.ts';
 
 export interface SegSweepConfig extends SegDataConfig {
@@ -78,7 +77,7 @@ export async function segTeacher(cfg: SegSweepConfig, run: RunContext) {
     const { model, init } = build(cfg.teacher_backbone_weights);
     const { train: trainLoader, val } = segLoaders(cfg, root, run.seed);
     try {
-      await train({ model, source: loaderSource(trainLoader), epochs: cfg.teacher_epochs, optimizer: optimizerOf(cfg), task: ce, stage: 'teacher', callbacks: runCallbacks(run, `teacher ${cfg.teacher}`, 'teacher') });
+      await train({ model, source: loaderSource(trainLoader), epochs: cfg.teacher_epochs, optimizer: optimizerOf(cfg), task: ce, stage: 'teacher', callbacks: runCallbacks(run, `teacher ${cfg.teacher}`, 'teacher'), checkpoint: teacherCheckpointer(run, spec) });
       return { model, row: { ...segRow(model, await evaluateSeg(model, val, CITYSCAPES_CLASSES), cfg.width, cfg.height), ...initProvenance({ teacher: { trained: init } }) } };
     } finally {
       await trainLoader.close();
@@ -106,16 +105,17 @@ export async function segRecipe(cfg: SegSweepConfig, run: RunContext, termSpecs:
   try {
     if (teacher) {
       const terms = buildTerms(termSpecs, { student, teacher: teacher.model, rng: run.rng });
-      const cache = cfg.teacher_cache ? new TeacherOutputCache(path.join(run.cacheDir, 'teacher-outputs'), teacher.key) : null;
+      const cache = cfg.teacher_cache ? sharedTeacherCache(run, 'teacher-outputs', teacher.key) : null;
       distiller = new Distiller(student, teacher.model, terms, cache);
     }
     const fit = await train({
       model: student, source: loaderSource(trainLoader, `seed=${run.seed}|`), epochs: cfg.epochs, optimizer: optimizerOf(cfg), task: ce, distiller,
-      callbacks: runCallbacks(run, cfg.student, 'student'),
+      callbacks: runCallbacks(run, cfg.student, 'student'), checkpoint: runCheckpointer(run, cfg, 'student'),
     });
     const ev = await evaluateSeg(student, val, CITYSCAPES_CLASSES);
     writeJsonAtomic(path.join(run.runDir, 'per-image.json'), ev.perImage);
     const row = segRow(student, ev, cfg.width, cfg.height);
+    recordEval(run, 'student', fit.steps, row, EVAL_METRICS.seg);
     await saveModel(student, path.join(run.runDir, 'student'));
     return { ...row, train_img_s: Math.round(fit.imagesPerSecond * 10) / 10, teacher_mIoU: teacher?.row.mIoU ?? null, ...initProvenance({ teacher: teacher && storedTeacherCell(teacher.row), student: init }) };
   } finally {

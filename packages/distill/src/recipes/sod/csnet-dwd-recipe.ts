@@ -7,7 +7,7 @@ import { gammaStats, pruneCsnet } from '../../stages/csnet-prune.ts';
 import { loaderSource } from '../../trainer/step-source.ts';
 import { createWithWeights } from '../create-with-weights.ts';
 import { initProvenance } from '../init-provenance.ts';
-import type { RunContext } from '../run-context.ts';
+import { EVAL_METRICS, recordEval, runCheckpointer, type RunContext } from '../run-context.ts';
 import { sodDataRoots, sodLoaders, type SodDataConfig } from './sod-data.ts';
 import { sodRow, trainSod, type SodLossKind } from './sod-train.ts';
 
@@ -58,7 +58,7 @@ export async function csnetDwdRecipe(cfg: CsnetDwdConfig, run: RunContext): Prom
   const train = l.train(), test = l.test();
   let evaluated: KdModel = model;
   try {
-    await trainSod(model, train, { epochs: cfg.epochs, lr: cfg.lr, loss: cfg.loss as SodLossKind, run, phase: 'student', weightDecay: cfg.weight_decay, noDecay: dwdNoDecay, betas: [0.9, cfg.adam_beta2] });
+    const fit = await trainSod(model, train, { epochs: cfg.epochs, lr: cfg.lr, loss: cfg.loss as SodLossKind, run, phase: 'student', weightDecay: cfg.weight_decay, noDecay: dwdNoDecay, betas: [0.9, cfg.adam_beta2], checkpoint: runCheckpointer(run, cfg, 'student') });
     const before = model.countParams();
     const gammas = gammaStats(model);
     run.log({ phase: 'gamma', ...gammas });
@@ -71,6 +71,7 @@ export async function csnetDwdRecipe(cfg: CsnetDwdConfig, run: RunContext): Prom
       await recalibrateBn(evaluated, loaderSource(train), cfg.epochs + 2, cfg.bn_recal_batches);
     }
     const row = evaluated === model ? unpruned : await sodRow(evaluated, test, cfg.size, run.runDir);
+    recordEval(run, 'student', fit.steps, row, EVAL_METRICS.sod);
     await saveModel(evaluated, path.join(run.runDir, 'student'));
     return {
       ...row, params_before: before, param_reduction: 1 - evaluated.countParams() / before,

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng } from '@kd/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Rng, scratchDirs } from '@kd/core';
 import { useBackend } from '@kd/runtime';
 import type { Batch } from '@kd/data';
 import { baseConfig, createModel, CSNET_L_X1, CSNET_L_X2, Csnet, prune, type KdModel } from '@kd/models';
@@ -25,7 +25,9 @@ function fixedSource(n: number, size: number, seed: number): BatchSource {
   };
 }
 
-const run = { progress: false, log: () => {} } as unknown as RunContext;
+const temp = scratchDirs();
+afterAll(temp.removeAll);
+const run = { progress: false, log: () => {}, runDir: temp.make('kdlab-csnet-run-') } as unknown as RunContext;
 const params = (m: KdModel) => new Map(m.namedParameters().map(([k, v]) => [k, Array.from(v.dataSync())]));
 
 describe('csnet-dwd helpers', () => {

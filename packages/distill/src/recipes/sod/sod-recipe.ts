@@ -4,14 +4,13 @@ import { Rng } from '@kd/core';
 import type { ResultRow } from '@kd/bench';
 import { saveModel } from '@kd/models';
 import { Distiller } from '../../distiller.ts';
-import { TeacherOutputCache } from '../../teacher/output-cache.ts';
 import { ensureTeacher } from '../../teacher/teacher-store.ts';
 import { buildTerms } from '../../terms/build-terms.ts';
 import type { TermSpec } from '../../terms/term-spec.ts';
 import { createWithWeights } from '../create-with-weights.ts';
 import { initProvenance, storedTeacherCell } from '../init-provenance.ts';
 import { loadTeacherWeights, resolveTeacherWeights } from '../teacher-weights.ts';
-import type { RunContext } from '../run-context.ts';
+import { EVAL_METRICS, recordEval, runCheckpointer, sharedTeacherCache, teacherCheckpointer, type RunContext } from '../run-context.ts';
 import { sodDataRoots, sodLoaders, type SodDataConfig } from './sod-data.ts';
 import { sodRow, trainSod, type SodLossKind } from './sod-train.ts';
 
@@ -65,7 +64,7 @@ export async function sodTeacher(cfg: SodSweepConfig, run: RunContext) {
     const l = sodLoaders(cfg, roots, run.seed, model.normalization);
     const train = l.train(), test = l.test();
     try {
-      await trainSod(model, train, { epochs: cfg.teacher_epochs, lr: cfg.lr, loss: 'scfnet', run, phase: 'teacher' });
+      await trainSod(model, train, { epochs: cfg.teacher_epochs, lr: cfg.lr, loss: 'scfnet', run, phase: 'teacher', checkpoint: teacherCheckpointer(run, spec) });
       return { model, row: { ...(await sodRow(model, test, cfg.size)), ...initProvenance({ teacher: { trained: init } }) } };
     } finally {
       await train.close();
@@ -96,13 +95,14 @@ export async function sodRecipe(cfg: SodSweepConfig, run: RunContext, termSpecs:
     let fit;
     if (cfg.role === 'kd') {
       if (!termSpecs.length) throw new Error('sod recipe: role kd needs distillation terms');
-      const cache = cfg.teacher_cache ? new TeacherOutputCache(path.join(run.cacheDir, 'teacher-outputs'), teacher!.key) : null;
+      const cache = cfg.teacher_cache ? sharedTeacherCache(run, 'teacher-outputs', teacher!.key) : null;
       distiller = new Distiller(model, teacher!.model, buildTerms(termSpecs, { student: model, teacher: teacher!.model, rng: run.rng }), cache);
-      fit = await trainSod(model, train, { epochs: cfg.kd_epochs, lr: cfg.lr, loss: null, run, phase: 'student', distiller, taskWeight: 0 });
+      fit = await trainSod(model, train, { epochs: cfg.kd_epochs, lr: cfg.lr, loss: null, run, phase: 'student', distiller, taskWeight: 0, checkpoint: runCheckpointer(run, cfg, 'student') });
     } else {
-      fit = await trainSod(model, train, { epochs: cfg.epochs, lr: cfg.lr, loss: cfg.loss as SodLossKind, run, phase: 'student', betas: [0.9, cfg.adam_beta2] });
+      fit = await trainSod(model, train, { epochs: cfg.epochs, lr: cfg.lr, loss: cfg.loss as SodLossKind, run, phase: 'student', betas: [0.9, cfg.adam_beta2], checkpoint: runCheckpointer(run, cfg, 'student') });
     }
     const row = await sodRow(model, test, cfg.size, run.runDir);
+    recordEval(run, 'student', fit.steps, row, EVAL_METRICS.sod);
     await saveModel(model, path.join(run.runDir, 'student'));
     return { ...row, train_img_s: Math.round(fit.imagesPerSecond * 10) / 10, ...initProvenance({ teacher: teacher && storedTeacherCell(teacher.row), student: init }) };
   } finally {

@@ -9,6 +9,7 @@ import type { Distiller } from '../../distiller.ts';
 import { evaluateSodSource } from '../../evaluate-sod-source.ts';
 import { loaderSource, type BatchSource } from '../../trainer/step-source.ts';
 import { train, type TaskLoss } from '../../trainer/trainer.ts';
+import type { Checkpointer } from '../../trainer/checkpoint.ts';
 import { runCallbacks, type RunContext } from '../run-context.ts';
 
 /** Supervised SOD losses by config value. */
@@ -59,6 +60,8 @@ export interface SodTrainOptions {
   weightDecay?: number;
   noDecay?: (name: string) => boolean;
   betas?: [number, number];
+  /** Checkpoints of this training (see runCheckpointer / teacherCheckpointer). */
+  checkpoint?: Checkpointer;
 }
 
 /**
@@ -80,7 +83,7 @@ export async function trainSod(model: KdModel, source: BatchSource, o: SodTrainO
   return train({
     model, source: loaderSource(source, `seed=${o.run.seed}|`), epochs: o.epochs, task, taskWeight: o.taskWeight, distiller: o.distiller, forward: t?.forward?.(model), stage: o.phase,
     optimizer: { kind: 'adam', lr: o.lr, betas: o.betas, weightDecay: wd > 0 && !o.noDecay ? wd : 0 },
-    callbacks: runCallbacks(o.run, `${o.phase} ${model.name}`, o.phase),
+    callbacks: runCallbacks(o.run, `${o.phase} ${model.name}`, o.phase), checkpoint: o.checkpoint,
   });
 }
 
