@@ -46,3 +46,18 @@ describe('ScheduledOptimizer', () => {
     expect(learningRate({ lr: 1, schedule: 'cosine', warmupSteps: 10 }, 10, 100)).toBe(1);
   });
 });
+
+describe('ScheduledOptimizer disposal', () => {
+  it('leaves no tensor behind for adam, sgd and sgd with momentum (tfjs momentum forgets its lr scalar)', async () => {
+    await useBackend('cpu');
+    for (const spec of [{ kind: 'adam', lr: 0.1 }, { kind: 'sgd', lr: 0.1 }, { kind: 'sgd', lr: 0.1, momentum: 0.9 }] as const) {
+      const x = tf.variable(tf.tensor1d([1, -0.5]));
+      const before = tf.memory().numTensors;
+      const opt = new ScheduledOptimizer(spec);
+      for (let s = 0; s < 3; s++) opt.step(() => tf.sum(tf.square(x)) as tf.Scalar, [x], 0.1 / (s + 1)).dispose();
+      opt.dispose();
+      expect(tf.memory().numTensors, JSON.stringify(spec)).toBe(before);
+      x.dispose();
+    }
+  });
+});

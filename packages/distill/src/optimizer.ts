@@ -81,6 +81,10 @@ export class ScheduledOptimizer {
   }
 
   dispose(): void {
+    // tfjs's MomentumOptimizer.dispose() does not call SGD's, which frees the learning-rate scalar
+    // `c`: without this every momentum run would leave one tensor behind.
+    const c = (this.opt as unknown as { c?: tf.Tensor }).c;
     this.opt.dispose();
+    if (c && !c.isDisposed) c.dispose();
   }
 }

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -61,7 +62,9 @@ describe('checkpoints inside a run', () => {
       await expect(run(dir, { optimizer: opt, crashAt: ['student', 5] })).rejects.toBeInstanceOf(Crash);
       expect(fs.readdirSync(dir).sort()).toEqual(['1-student-2.ckpt', '2-student-4.ckpt']);
       const lines: string[] = [];
+      const before = tf.memory().numTensors;
       const resumed = await run(dir, { optimizer: opt, lines });
+      expect(tf.memory().numTensors).toBe(before); // restoring weights and optimizer slots leaves nothing behind
       expect(lines[0]).toBe('resumed student at step 4');
       expect(lines).toContain('checkpoint student step 6');
       expect(resumed.losses.map(([, s]) => s)).toEqual([5, 6]);

@@ -70,7 +70,9 @@ export function restoreModules(modules: readonly (readonly [string, Module])[], 
       const a = byName.get(`${prefix}.${name}`);
       if (!a) throw new Error(`checkpoint ${file} has no '${prefix}.${name}'`);
       if (a.shape.join('x') !== v.shape.join('x')) throw new Error(`checkpoint ${file}: '${prefix}.${name}' is [${a.shape}], the model's is [${v.shape}]`);
-      v.assign(tf.tensor(a.data, v.shape, 'float32'));
+      const t = tf.tensor(a.data, v.shape, 'float32');
+      v.assign(t);
+      t.dispose();
     }
   }
 }
