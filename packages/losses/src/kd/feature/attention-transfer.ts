@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { l2Normalize } from '../../nn/l2-normalize.ts';
+import { l2Normalize } from '@kd/nn';
 import { assertSameSpatial } from '../../shape-checks.ts';
 import { PAIR_INPUTS, defineLoss, randomPair, type PairInputs } from '../../define-loss.ts';
 

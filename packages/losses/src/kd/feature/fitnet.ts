@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { assertSameShape } from '../../shape-checks.ts';
 import type { Rng } from '@kd/core';
 import type { TapSpec } from '@kd/nn';
+import { connectorFor, type Connector, type ConnectorKind } from '@kd/nn';
 import { PAIR_INPUTS, defineLoss, randomPair, requireRng, type PairInputs } from '../../define-loss.ts';
-import { connectorFor, type Connector, type ConnectorKind } from '../../nn/connectors.ts';
 
 /**
  * FitNets hint loss (Romero et al., ICLR 2015): mean squared error between the student's

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { DataError } from '@kd/core';
-import { l2NormalizePlusEps } from '../../nn/l2-normalize.ts';
+import { l2NormalizePlusEps } from '@kd/nn';
 import { assertSameSpatial } from '../../shape-checks.ts';
 import { PAIR_INPUTS, defineLoss, randomPair, type PairInputs } from '../../define-loss.ts';
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { DataError } from '@kd/core';
 import { resizeBilinear } from '@kd/runtime';
-import { l2Normalize } from '../../nn/l2-normalize.ts';
+import { l2Normalize } from '@kd/nn';
 import { assertPositive, assertRank, fmtShape } from '../../shape-checks.ts';
 import { PAIR_INPUTS, defineLoss, randomPair, type PairInputs } from '../../define-loss.ts';
 

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { adaptiveAvgPool2d } from '../../nn/adaptive-avg-pool.ts';
-import { l2Normalize } from '../../nn/l2-normalize.ts';
 import { assertPositive, assertRank } from '../../shape-checks.ts';
 import { DataError } from '@kd/core';
+import { adaptiveAvgPool2d, l2Normalize } from '@kd/nn';
 import { PAIR_INPUTS, defineLoss, randomPair, type PairInputs } from '../../define-loss.ts';
 
 export interface ContextDistillationOptions {

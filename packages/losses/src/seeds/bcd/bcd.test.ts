@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '@kd/runtime';
-import { adaptiveAvgPool2d } from '../../nn/adaptive-avg-pool.ts';
+import { adaptiveAvgPool2d } from '@kd/nn';
 import { affinityEdgeStrength, boundaryDistillation } from './bcd-boundary.ts';
 import { contextDistillation } from './bcd-context.ts';
 import { bcdLoss } from './bcd.ts';

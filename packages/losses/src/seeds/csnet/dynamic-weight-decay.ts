@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { DataError } from '@kd/core';
+import { stopGradient } from '@kd/nn';
 import { bceWithLogits } from '../../task/bce-dice.ts';
 import { fmtShape } from '../../shape-checks.ts';
-import { stopGradient } from '../../nn/stop-gradient.ts';
 import { defineLoss, randomTensor } from '../../define-loss.ts';
 
 /**

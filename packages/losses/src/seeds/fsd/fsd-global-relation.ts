@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@kd/core';
-import { Conv2d, Module, kaimingNormal } from '@kd/nn';
-import { LayerNorm } from '../../nn/layer-norm.ts';
+import { Conv2d, Module, kaimingNormal, LayerNorm } from '@kd/nn';
 
 /** GcBlock channel-add MLP: conv1×1 C→C/2 → LayerNorm([C/2,1,1]) → ReLU → conv1×1 C/2→C (zero-init). [N,1,1,C] → same. */
 export class GcChannelMlp extends Module {

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@kd/core';
-import { BatchNorm2d, Conv2d, Module } from '@kd/nn';
-import { ConvTranspose2d } from '../../nn/conv-transpose2d.ts';
+import { BatchNorm2d, Conv2d, Module, ConvTranspose2d } from '@kd/nn';
 import { assertSameShape } from '../../shape-checks.ts';
 
 export interface KaAutoencoderOptions {

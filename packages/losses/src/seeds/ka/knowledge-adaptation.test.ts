@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '@kd/core';
 import { useBackend } from '@kd/runtime';
-import { ConvTranspose2d } from '../../nn/conv-transpose2d.ts';
+import { ConvTranspose2d } from '@kd/nn';
 import { crossEntropyIgnore } from '../../task/cross-entropy.ts';
 import { kaAdaptationLoss } from './ka-adaptation.ts';
 import { kaAffinityLoss } from './ka-affinity.ts';

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { DataError, type Rng } from '@kd/core';
 import { resizeBilinear } from '@kd/runtime';
-import { BatchNorm2d, Conv2d, Module, type TapSpec } from '@kd/nn';
-import { fmtShape } from '../shape-checks.ts';
+import { BatchNorm2d } from '../batch-norm.ts';
+import { Conv2d } from '../conv2d.ts';
+import { Module } from '../module.ts';
+import type { TapSpec } from '../taps.ts';
 
 /**
  * - `identity`: nothing (channels and strides must already match);
@@ -14,6 +16,8 @@ import { fmtShape } from '../shape-checks.ts';
 export type ConnectorKind = 'identity' | 'resize' | 'conv1x1' | 'conv-bn' | 'auto';
 export const CONNECTOR_KINDS: readonly ConnectorKind[] = ['identity', 'resize', 'conv1x1', 'conv-bn', 'auto'];
 
+/** `[2,8,8,16]`: how the connector's errors print a shape. */
+const fmtShape = (t: tf.Tensor): string => `[${t.shape.join(',')}]`;
 const tapLabel = (role: string, t: TapSpec) => `${role} tap '${t.name}' (${t.channels} ch @ stride ${t.stride})`;
 
 /**

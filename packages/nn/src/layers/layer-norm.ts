@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Module } from '@kd/nn';
+import { Module } from '../module.ts';
 
 /**
  * LayerNorm over the channel axis of NHWC maps with a per-channel affine (γ = 1, β = 0 init).

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@kd/core';
-import { Module, kaimingUniformDefault } from '@kd/nn';
+import { kaimingUniformDefault } from '../init.ts';
+import { Module } from '../module.ts';
 
 export interface ConvTranspose2dOptions {
   kernel: number;
