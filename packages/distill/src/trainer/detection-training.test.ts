@@ -1,11 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng, scratchDirs } from '@kd/core';
 import { useBackend } from '@kd/runtime';
-import { renderObjectScene, type Sample } from '@kd/data';
+import { DET_AUGMENT_DEFAULTS, planDetBatches, renderObjectScene, type Sample } from '@kd/data';
 import { createModel, type DetectionModel } from '@kd/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DET_AUGMENT_DEFAULTS } from '../detection/det-augment.ts';
-import { planDetBatches } from '../detection/det-plan.ts';
 import { Distiller } from '../distiller.ts';
 import { detLr } from '../recipes/det/det-recipe.ts';
 import { TeacherOutputCache } from '../teacher/output-cache.ts';

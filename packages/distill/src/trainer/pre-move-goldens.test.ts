@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@kd/core';
 import { useBackend } from '@kd/runtime';
-import { renderObjectScene, renderSodScene, type Batch, type Sample } from '@kd/data';
+import { DET_AUGMENT_DEFAULTS, planDetBatches, renderObjectScene, renderSodScene, type Batch, type Sample } from '@kd/data';
 import { bceDiceDeepSupervision, crossEntropyIgnore } from '@kd/losses';
 import { createModel, type DetectionModel } from '@kd/models';
-import { DET_AUGMENT_DEFAULTS } from '../detection/det-augment.ts';
-import { planDetBatches } from '../detection/det-plan.ts';
 import { Distiller } from '../distiller.ts';
 import { buildTerms } from '../terms/build-terms.ts';
 import { softDiceKdTerm } from '../terms/soft-dice-kd-term.ts';

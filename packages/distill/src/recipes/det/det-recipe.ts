@@ -1,12 +1,9 @@
 import path from 'node:path';
 import { Rng, UsageError } from '@kd/core';
 import type { ResultRow } from '@kd/bench';
-import { datasetKind } from '@kd/data';
+import { DET_AUGMENT_DEFAULTS, datasetKind, loadDetSplit, planDetBatches } from '@kd/data';
 import { countModel, isTask, saveModel, type DetectionModel } from '@kd/models';
 import { chanceDetections } from '../../detection/chance-detector.ts';
-import { DET_AUGMENT_DEFAULTS } from '../../detection/det-augment.ts';
-import { loadDetSplit } from '../../detection/det-data.ts';
-import { planDetBatches } from '../../detection/det-plan.ts';
 import { evaluateDetector, scoreDetections, type DetScores } from '../../detection/evaluate-detector.ts';
 import { Distiller } from '../../distiller.ts';
 import { ensureTeacher } from '../../teacher/teacher-store.ts';

@@ -1,6 +1,9 @@
 import type { Rng } from '@kd/core';
-import { cropSample, flipHorizontal, padSample, randomContrastBrightness, resizeSample, type Sample } from '@kd/data';
-import { sanitizeBoxes } from './sanitize.ts';
+import type { Sample } from '../dataset/types.ts';
+import { sanitizeBoxes } from '../det/sanitize.ts';
+import { cropSample, flipHorizontal, padSample } from './geometry.ts';
+import { randomContrastBrightness } from './random.ts';
+import { resizeSample } from './resize.ts';
 
 /** Seeded detection augmentation (all boxes move exactly with the pixels). */
 export interface DetAugmentConfig {

@@ -1,5 +1,7 @@
-import { openDataset, datasetKind, type BadSample, type Sample } from '@kd/data';
-import { sanitizeBoxes, type DroppedBox } from './sanitize.ts';
+import '../dataset/register-kinds.ts';
+import type { BadSample, Sample } from '../dataset/types.ts';
+import { datasetKind, openDataset } from '../dataset/dataset-kind.ts';
+import { sanitizeBoxes, type DroppedBox } from '../det/sanitize.ts';
 
 /** A detection split in memory: decoded samples with sanitized boxes. */
 export interface DetSplit {

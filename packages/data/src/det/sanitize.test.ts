@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DataError } from '@kd/core';
-import type { DetObject } from '@kd/data';
+import type { DetObject } from '../dataset/types.ts';
 import { mapClassNames, sanitizeBoxes } from './sanitize.ts';
 
 const box = (x1: number, y1: number, x2: number, y2: number, cls = 0): DetObject => ({ cls, x1, y1, x2, y2, difficult: false, truncated: false });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@kd/core';
-import type { Sample } from '@kd/data';
+import type { Sample } from '../dataset/types.ts';
 import { augmentDetSample, DET_AUGMENT_DEFAULTS, type DetAugmentConfig } from './det-augment.ts';
-import { planDetBatches } from './det-plan.ts';
+import { planDetBatches } from '../loader/det-plan.ts';
 
 /** A W×H grey image with one red rectangle exactly covering the box [x1,x2)×[y1,y2). */
 function redBox(W: number, H: number, b: [number, number, number, number], cls = 1): Sample {

@@ -1,6 +1,6 @@
 import type { Rng } from '@kd/core';
-import type { Sample } from '@kd/data';
-import { augmentDetSample, type DetAugmentConfig } from './det-augment.ts';
+import type { Sample } from '../dataset/types.ts';
+import { augmentDetSample, type DetAugmentConfig } from '../transforms/det-augment.ts';
 
 export interface DetPlanOptions {
   epochs: number;

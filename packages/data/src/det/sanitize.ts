@@ -1,5 +1,5 @@
 import { DataError } from '@kd/core';
-import type { DetObject } from '@kd/data';
+import type { DetObject } from '../dataset/types.ts';
 
 /** Why a box was left out of training (one entry per dropped box). */
 export interface DroppedBox {
