@@ -25,11 +25,13 @@ export interface SweepPlanOptions {
   shard?: Shard;
   /** Measure each distinct model (time and activations); false: analytic memory, no time. */
   probe: boolean;
+  /** The teacher-output cache's bound (`--teacher-cache-gb`): the cache holds at most this much, whatever the runs would write. */
+  teacherCacheBytes?: number;
 }
 
 export interface SweepPlan {
   runs: { spec: RunSpec; plan: RunPlan }[];
-  total: { steps: number; train_flops: number; disk_bytes: number; teacher_cache_bytes: number; peak_memory_bytes: number; est_seconds: number | null };
+  total: { steps: number; train_flops: number; disk_bytes: number; teacher_cache_bytes: number; teacher_cache_wanted_bytes: number; peak_memory_bytes: number; est_seconds: number | null };
 }
 
 /** Teacher keys already stored under `<out>/cache/teachers` (a run loads them instead of training). */
@@ -61,11 +63,14 @@ export async function planSweep(exp: SweepExperiment, o: SweepPlanOptions): Prom
   }
   const sum = (f: (p: RunPlan) => number) => runs.reduce((t, r) => t + f(r.plan), 0);
   const est = runs.some((r) => r.plan.estSeconds === null) ? null : sum((p) => p.estSeconds!);
+  // The cache is an LRU bounded by --teacher-cache-gb: it never holds more than the bound; what does not fit is recomputed.
+  const wanted = sum((p) => p.teacherCacheBytes);
+  const cache = Math.min(wanted, o.teacherCacheBytes ?? Infinity);
   return {
     runs,
     total: {
-      steps: sum((p) => p.stages.reduce((t, s) => t + s.steps, 0)), train_flops: sum((p) => p.trainFlops), disk_bytes: sum(diskBytes),
-      teacher_cache_bytes: sum((p) => p.teacherCacheBytes), peak_memory_bytes: Math.max(0, ...runs.map((r) => r.plan.peakMemoryBytes)), est_seconds: est,
+      steps: sum((p) => p.stages.reduce((t, s) => t + s.steps, 0)), train_flops: sum((p) => p.trainFlops), disk_bytes: sum(diskBytes) - wanted + cache,
+      teacher_cache_bytes: cache, teacher_cache_wanted_bytes: wanted, peak_memory_bytes: Math.max(0, ...runs.map((r) => r.plan.peakMemoryBytes)), est_seconds: est,
     },
   };
 }
@@ -96,7 +101,7 @@ export function checkDiskFits(plan: SweepPlan, o: { maxDisk: number | null; outD
   const [limit, knob] = o.maxDisk !== null && o.maxDisk < free ? [o.maxDisk, `--max-disk ${o.maxDisk}`] : [free, `free space under --out ${o.outDir}`];
   if (need <= limit) return;
   const cache = plan.total.teacher_cache_bytes;
-  const hint = cache > need / 2 ? `; the teacher cache is ${formatBytes(cache)}: --set teacher_cache=false` : '';
+  const hint = cache > need / 2 ? `; the teacher cache is ${formatBytes(cache)}: lower --teacher-cache-gb or --set teacher_cache=false` : '';
   throw new UsageError(`plan: the runs need ${formatBytes(need)} of disk (checkpoints, exports, teacher cache ${formatBytes(cache)}) but ${knob} allows ${formatBytes(limit)}${hint}`);
 }
 
@@ -129,7 +134,7 @@ function printPlan(name: string, p: SweepPlan): void {
     console.log(`  memory ${formatBytes(plan.peakMemoryBytes)}; disk ${formatBytes(diskBytes(plan))} (checkpoints ${formatBytes(plan.checkpointBytes)}, exports ${formatBytes(plan.exportBytes)}, teacher cache ${formatBytes(plan.teacherCacheBytes)}); est. ${formatSeconds(plan.estSeconds)}`);
   }
   const t = p.total;
-  console.log(`\n${name}: ${p.runs.length} runs, ${t.steps} steps, ${formatFlops(t.train_flops)}, peak memory ${formatBytes(t.peak_memory_bytes)}, disk ${formatBytes(t.disk_bytes)} (teacher cache ${formatBytes(t.teacher_cache_bytes)}), est. ${formatSeconds(t.est_seconds)}`);
+  console.log(`\n${name}: ${p.runs.length} runs, ${t.steps} steps, ${formatFlops(t.train_flops)}, peak memory ${formatBytes(t.peak_memory_bytes)}, disk ${formatBytes(t.disk_bytes)} (teacher cache ${formatBytes(t.teacher_cache_bytes)}${t.teacher_cache_wanted_bytes > t.teacher_cache_bytes ? ` of ${formatBytes(t.teacher_cache_wanted_bytes)} the runs would write: bounded by --teacher-cache-gb, the rest recomputed` : ""}), est. ${formatSeconds(t.est_seconds)}`);
 }
 
 interface PlanArgs extends BackendFlags {
@@ -140,6 +145,7 @@ interface PlanArgs extends BackendFlags {
   set: string[];
   seeds?: string;
   probe: boolean;
+  'teacher-cache-gb': string;
 }
 
 /** `pnpm exp plan <name>`: what a sweep will cost (steps, FLOPs, memory, disk, time) before step 1. */
@@ -154,6 +160,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'print { runs, total } as JSON' })
       .option('set', { type: 'string', array: true, default: [], describe: 'override a config key: --set key=value' })
       .option('seeds', { type: 'string', describe: 'number of seeds (default: the experiment\'s)' })
+      .option('teacher-cache-gb', { type: 'string', default: '16', describe: 'bound of the teacher-output cache, as in exp run' })
       .option('probe', { type: 'boolean', default: true, describe: 'time 3 training steps of each model (--no-probe: no time estimate, analytic memory)' }) as never,
   handler: async (args) => {
     EXPERIMENTS.get(args.name);
@@ -168,7 +175,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
     const backend = await initBackend(backendOptions(args));
     const plan = await planSweep(exp, {
       profile, seeds: Array.from({ length: nSeeds }, (_, i) => i + 1), overrides, backendLabel: backend.label,
-      dataDir: countRoot ?? path.join(REPO_ROOT, 'datasets'), countRoot, probe: args.probe,
+      dataDir: countRoot ?? path.join(REPO_ROOT, 'datasets'), countRoot, probe: args.probe, teacherCacheBytes: Number(args['teacher-cache-gb']) * 1e9,
     });
     if (args.json) console.log(JSON.stringify(toJson(plan), null, 1));
     else printPlan(`${exp.name} (${profile}, ${backend.label})`, plan);

@@ -78,7 +78,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     if (args.quiet) setPhaseProgressSink(null);
     const backend = await initBackend({ ...backendFlags, readsAsync: ASYNC_READERS.has(experiment.name) });
     // `exp plan`'s arithmetic (no probe) first: a sweep that would not fit on disk is refused before anything is written.
-    if (SWEEPS.has(experiment.name)) checkDiskFits(await planSweep(SWEEPS.get(experiment.name), { profile, seeds, overrides, backendLabel: backend.label, dataDir: dataRoot, countRoot: args['data-root'] ? dataRoot : null, outDir, shard, probe: false }), { maxDisk, outDir });
+    if (SWEEPS.has(experiment.name)) checkDiskFits(await planSweep(SWEEPS.get(experiment.name), { profile, seeds, overrides, backendLabel: backend.label, dataDir: dataRoot, countRoot: args['data-root'] ? dataRoot : null, outDir, shard, probe: false, teacherCacheBytes: cacheGb * 1e9 }), { maxDisk, outDir });
     const jobs = jobsFlag ?? autoJobs(backend, SWEEPS.has(experiment.name));
     const runDir = path.join(outDir, 'runs', `${experiment.name}-seed${seeds[0]}`);
     const result = await experiment.run({

@@ -44,6 +44,11 @@ export async function writeGrayPng(file: string, gray: Uint8Array, width: number
   writeFileAtomic(file, await sharp(gray, { raw: { width, height, channels: 1 } }).toColourspace('b-w').png().toBuffer());
 }
 
+/** An 8-bit RGB PNG ([H, W, 3] row-major) as bytes. */
+export async function encodeRgbPng(rgb: Uint8Array, width: number, height: number): Promise<Uint8Array> {
+  return new Uint8Array(await sharp(rgb, { raw: { width, height, channels: 3 } }).png().toBuffer());
+}
+
 /** Writes an 8-bit RGB PNG ([H, W, 3] row-major). */
 export async function writeRgbPng(file: string, rgb: Uint8Array, width: number, height: number): Promise<void> {
   writeFileAtomic(file, await sharp(rgb, { raw: { width, height, channels: 3 } }).png().toBuffer());

@@ -11,6 +11,7 @@ export * from './sod/csnet-layout.ts';
 export * from './sod/detect-layout.ts';
 export * from './sod/unlabeled.ts';
 export * from './seg/cityscapes-labels.ts';
+export * from './seg/cityscapes-colors.ts';
 export * from './seg/cityscapes.ts';
 export * from './seg/voc-classes.ts';
 export * from './seg/voc-seg.ts';

@@ -9,3 +9,4 @@ export * from './sod/csnet-dwd-recipe.ts';
 export * from './det/det-recipe.ts';
 export * from './sod/quickstart-recipe.ts';
 export * from './plan/index.ts';
+export * from './eval-grid.ts';

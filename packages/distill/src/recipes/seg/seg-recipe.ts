@@ -15,6 +15,7 @@ import { train, type TaskLoss } from '../../trainer/trainer.ts';
 import { createWithWeights } from '../create-with-weights.ts';
 import { initProvenance, storedTeacherCell } from '../init-provenance.ts';
 import { loadTeacherWeights, resolveTeacherWeights } from '../teacher-weights.ts';
+import { recordEvalGrid } from '../eval-grid.ts';
 import { EVAL_METRICS, recordEval, runCallbacks, runCheckpointer, sharedTeacherCache, teacherCheckpointer, type RunContext } from '../run-context.ts';
 import { CITYSCAPES_CLASSES, segDataRoot, segLoaders, type SegDataConfig } from './seg-data.ts';
 
@@ -116,6 +117,7 @@ export async function segRecipe(cfg: SegSweepConfig, run: RunContext, termSpecs:
     writeJsonAtomic(path.join(run.runDir, 'per-image.json'), ev.perImage);
     const row = segRow(student, ev, cfg.width, cfg.height);
     recordEval(run, 'student', fit.steps, row, EVAL_METRICS.seg);
+    await recordEvalGrid(run, 'student', fit.steps, student, val, 'seg');
     await saveModel(student, path.join(run.runDir, 'student'));
     return { ...row, train_img_s: Math.round(fit.imagesPerSecond * 10) / 10, teacher_mIoU: teacher?.row.mIoU ?? null, ...initProvenance({ teacher: teacher && storedTeacherCell(teacher.row), student: init }) };
   } finally {

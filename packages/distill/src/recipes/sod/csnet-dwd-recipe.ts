@@ -7,6 +7,7 @@ import { gammaStats, pruneCsnet } from '../../stages/csnet-prune.ts';
 import { loaderSource } from '../../trainer/step-source.ts';
 import { createWithWeights } from '../create-with-weights.ts';
 import { initProvenance } from '../init-provenance.ts';
+import { recordEvalGrid } from '../eval-grid.ts';
 import { EVAL_METRICS, recordEval, runCheckpointer, type RunContext } from '../run-context.ts';
 import { sodDataRoots, sodLoaders, type SodDataConfig } from './sod-data.ts';
 import { sodRow, trainSod, type SodLossKind } from './sod-train.ts';
@@ -72,6 +73,7 @@ export async function csnetDwdRecipe(cfg: CsnetDwdConfig, run: RunContext): Prom
     }
     const row = evaluated === model ? unpruned : await sodRow(evaluated, test, cfg.size, run.runDir);
     recordEval(run, 'student', fit.steps, row, EVAL_METRICS.sod);
+    await recordEvalGrid(run, 'student', fit.steps, evaluated, test, 'sod');
     await saveModel(evaluated, path.join(run.runDir, 'student'));
     return {
       ...row, params_before: before, param_reduction: 1 - evaluated.countParams() / before,

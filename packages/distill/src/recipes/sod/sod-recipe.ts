@@ -10,6 +10,7 @@ import type { TermSpec } from '../../terms/term-spec.ts';
 import { createWithWeights } from '../create-with-weights.ts';
 import { initProvenance, storedTeacherCell } from '../init-provenance.ts';
 import { loadTeacherWeights, resolveTeacherWeights } from '../teacher-weights.ts';
+import { recordEvalGrid } from '../eval-grid.ts';
 import { EVAL_METRICS, recordEval, runCheckpointer, sharedTeacherCache, teacherCheckpointer, type RunContext } from '../run-context.ts';
 import { sodDataRoots, sodLoaders, type SodDataConfig } from './sod-data.ts';
 import { sodRow, trainSod, type SodLossKind } from './sod-train.ts';
@@ -103,6 +104,7 @@ export async function sodRecipe(cfg: SodSweepConfig, run: RunContext, termSpecs:
     }
     const row = await sodRow(model, test, cfg.size, run.runDir);
     recordEval(run, 'student', fit.steps, row, EVAL_METRICS.sod);
+    await recordEvalGrid(run, 'student', fit.steps, model, test, 'sod');
     await saveModel(model, path.join(run.runDir, 'student'));
     return { ...row, train_img_s: Math.round(fit.imagesPerSecond * 10) / 10, ...initProvenance({ teacher: teacher && storedTeacherCell(teacher.row), student: init }) };
   } finally {
