@@ -33,4 +33,20 @@ describe('learningRate', () => {
     expect([0, 10, 55, 100].map((k) => learningRate(one, k, 100))).toEqual([0.1, 1, oldYolox(1, 55, 100, 10), 0.05]);
     expect(learningRate(one, 55, 100)).toBeCloseTo(0.525, 12);
   });
+
+  it("'yolox' is YOLOX's yoloxwarmcos: (step/W)² warm-up from 0, cosine to 0.05·lr, flat for the last F steps", () => {
+    // lr 0.01, W = 5 epochs × 10 steps, F = 15 epochs × 10, total = 120 epochs × 10 (the paper's Fall run, 10 steps/epoch).
+    const s = { lr: 0.01, schedule: 'yolox', warmupSteps: 50, flatSteps: 150, floor: 0.05 } as const;
+    const at = (k: number) => learningRate(s, k, 1200);
+    expect(at(0)).toBe(0);
+    expect(at(10)).toBeCloseTo(0.01 * (10 / 50) ** 2, 15); // 4e-4
+    expect(at(25)).toBeCloseTo(0.0025, 15);
+    expect(at(50)).toBe(0.01);
+    // halfway through the cosine part (50 + 1000/2): min + ½(lr − min) = 0.0005 + 0.00475
+    expect(at(550)).toBeCloseTo(0.00525, 15);
+    expect(at(1049)).toBeCloseTo(0.0005 + 0.5 * 0.0095 * (1 + Math.cos((Math.PI * 999) / 1000)), 15);
+    for (const k of [1050, 1100, 1199]) expect(at(k)).toBe(0.0005);
+    // no warm-up, no flat part: plain cosine to the floor
+    expect(learningRate({ lr: 1, schedule: 'yolox', floor: 0.05 }, 50, 100)).toBeCloseTo(0.525, 12);
+  });
 });
