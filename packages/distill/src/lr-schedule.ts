@@ -49,7 +49,6 @@ export function learningRate(spec: LrSchedule, step: number, total: number): num
       return spec.lr;
     case 'poly':
       return spec.lr * Math.pow(1 - t, 0.9);
-    case 'yolox': // handled above
     case 'cosine': {
       const floor = spec.floor ?? 0;
       return floor === 0
