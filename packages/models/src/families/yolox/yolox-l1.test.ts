@@ -36,8 +36,6 @@ describe('YOLOX L1 box term (l1 option)', () => {
     const c = yoloxLoss(off, priors, target);
     expect(c.l1.dataSync()[0]).toBe(0);
     expect(b.total.dataSync()[0] - c.total.dataSync()[0]).toBeCloseTo(0.5, 5);
-    tf.dispose(
-      [...exact, ...off, a, b, c].flatMap((x) => (x instanceof tf.Tensor ? [x] : [x.total, x.iou, x.obj, x.cls, x.l1])),
-    );
+    tf.dispose([...exact, ...off, ...[a, b, c].flatMap((x) => [x.total, x.iou, x.obj, x.cls, x.l1])]);
   });
 });
