@@ -31,6 +31,8 @@ export interface ExperimentContext {
   checkpointEvery: number | null;
   /** `--teacher-cache-gb`: bound of the teacher-output cache, in bytes. */
   teacherCacheBytes: number;
+  /** `--smoke`: the profile's code path with 2 optimizer steps per training stage and ≤ 4 test images (out folder `<out>/smoke`). */
+  smoke?: boolean;
 }
 
 export interface ExperimentResult {

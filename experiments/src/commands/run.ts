@@ -2,7 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { UsageError, assertOneOf, gitHash, parseIntFlag, type BackendInfo, applyOverrides, parseSetFlags } from '@kd/core';
+import {
+  UsageError,
+  assertOneOf,
+  gitHash,
+  parseIntFlag,
+  type BackendInfo,
+  applyOverrides,
+  parseSetFlags,
+} from '@kd/core';
 import { initBackend } from '@kd/runtime';
 import { setPhaseProgressSink } from '@kd/data';
 import { EXPERIMENTS, type Profile } from '../experiment.ts';
@@ -31,6 +39,7 @@ interface RunArgs extends BackendFlags {
   'max-disk'?: string;
   'checkpoint-every'?: string;
   'teacher-cache-gb': string;
+  smoke: boolean;
 }
 
 /**
@@ -44,47 +53,128 @@ export const runCommand: CommandModule<object, RunArgs> = {
     withBackendFlags(y)
       .positional('name', { type: 'string', demandOption: true, describe: 'experiment name (see `pnpm exp list`)' })
       .option('seed', { type: 'string', default: '1', describe: 'first seed (init, data order and augmentation)' })
-      .option('seeds', { type: 'string', describe: 'number of seeds: runs seed, seed+1, … (tables report mean±std; default: the experiment\'s, 1 for most)' })
-      .option('seed-list', { type: 'string', describe: 'exactly these seeds, comma-separated (e.g. 11,12,13); excludes --seed/--seeds' })
-      .option('shard', { type: 'string', describe: 'run slice K/N of a sweep (else SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX + KD_SHARD_COUNT)' })
-      .option('jobs', { type: 'string', default: 'auto', describe: 'worker processes sharing a sweep: N, or auto = one per core on wasm/cpu (cores ÷ threads), 1 on tensorflow' })
+      .option('seeds', {
+        type: 'string',
+        describe:
+          "number of seeds: runs seed, seed+1, … (tables report mean±std; default: the experiment's, 1 for most)",
+      })
+      .option('seed-list', {
+        type: 'string',
+        describe: 'exactly these seeds, comma-separated (e.g. 11,12,13); excludes --seed/--seeds',
+      })
+      .option('shard', {
+        type: 'string',
+        describe: 'run slice K/N of a sweep (else SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX + KD_SHARD_COUNT)',
+      })
+      .option('jobs', {
+        type: 'string',
+        default: 'auto',
+        describe:
+          'worker processes sharing a sweep: N, or auto = one per core on wasm/cpu (cores ÷ threads), 1 on tensorflow',
+      })
       .option('out', { type: 'string', describe: 'folder for the CSV and run folders (default experiments/results)' })
       .option('profile', { type: 'string', default: 'quick', describe: 'quick (CPU minutes) or full (paper scale)' })
       .option('data-root', { type: 'string', describe: 'datasets folder (default <repo>/datasets)' })
       .option('set', { type: 'string', array: true, default: [], describe: 'override a config key: --set key=value' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' })
-      .option('max-disk', { type: 'string', describe: 'refuse a sweep whose plan needs more disk than this: BYTES or NGB (default: the free space under --out)' })
-      .option('teacher-cache-gb', { type: 'string', default: '16', describe: 'bound of the on-disk teacher-output cache shared by a sweep (least recently used entries evicted); 0 = off' })
-      .option('checkpoint-every', { type: 'string', describe: 'checkpoint every N steps of each training stage (default: each epoch and at most every 10 minutes); a rerun resumes from the newest' })
+      .option('smoke', {
+        type: 'boolean',
+        default: false,
+        describe:
+          "the profile's exact code path with 2 optimizer steps per training stage and at most 4 test images; results under <out>/smoke/, rows marked smoke",
+      })
+      .option('max-disk', {
+        type: 'string',
+        describe:
+          'refuse a sweep whose plan needs more disk than this: BYTES or NGB (default: the free space under --out)',
+      })
+      .option('teacher-cache-gb', {
+        type: 'string',
+        default: '16',
+        describe:
+          'bound of the on-disk teacher-output cache shared by a sweep (least recently used entries evicted); 0 = off',
+      })
+      .option('checkpoint-every', {
+        type: 'string',
+        describe:
+          'checkpoint every N steps of each training stage (default: each epoch and at most every 10 minutes); a rerun resumes from the newest',
+      })
       .epilogue(setKeysHelp()) as never,
   handler: async (args) => {
     const experiment = EXPERIMENTS.get(args.name);
     const seed = parseIntFlag('--seed', args.seed, { min: 1 });
-    const nSeeds = args.seeds === undefined ? experiment.defaultSeeds ?? 1 : parseIntFlag('--seeds', args.seeds, { min: 1 });
-    const seeds = args['seed-list'] === undefined ? Array.from({ length: nSeeds }, (_, i) => seed + i) : parseSeedList(args['seed-list'], args.seeds !== undefined || process.argv.some((a) => a === '--seed' || a.startsWith('--seed=')));
+    const nSeeds =
+      args.seeds === undefined ? (experiment.defaultSeeds ?? 1) : parseIntFlag('--seeds', args.seeds, { min: 1 });
+    const seeds =
+      args['seed-list'] === undefined
+        ? Array.from({ length: nSeeds }, (_, i) => seed + i)
+        : parseSeedList(
+            args['seed-list'],
+            args.seeds !== undefined || process.argv.some((a) => a === '--seed' || a.startsWith('--seed=')),
+          );
     const shard = resolveShard(args.shard);
     const maxDisk = args['max-disk'] === undefined ? null : parseMaxDisk(args['max-disk']);
     const cacheGb = Number(args['teacher-cache-gb']);
-    if (!(cacheGb >= 0)) throw new UsageError(`--teacher-cache-gb: expected a number of gigabytes >= 0, got '${args['teacher-cache-gb']}'`);
-    const checkpointEvery = args['checkpoint-every'] === undefined ? null : parseIntFlag('--checkpoint-every', args['checkpoint-every'], { min: 1 });
+    if (!(cacheGb >= 0))
+      throw new UsageError(
+        `--teacher-cache-gb: expected a number of gigabytes >= 0, got '${args['teacher-cache-gb']}'`,
+      );
+    const checkpointEvery =
+      args['checkpoint-every'] === undefined
+        ? null
+        : parseIntFlag('--checkpoint-every', args['checkpoint-every'], { min: 1 });
     const jobsFlag = args.jobs === 'auto' ? null : parseIntFlag('--jobs', args.jobs, { min: 1 });
-    if (jobsFlag !== null && jobsFlag > 1 && !SWEEPS.has(experiment.name)) throw new UsageError(`--jobs: ${experiment.name} is not a sweep (it runs in one process); sweeps: ${SWEEPS.list().join(', ')}`);
+    if (jobsFlag !== null && jobsFlag > 1 && !SWEEPS.has(experiment.name))
+      throw new UsageError(
+        `--jobs: ${experiment.name} is not a sweep (it runs in one process); sweeps: ${SWEEPS.list().join(', ')}`,
+      );
     const profile = assertOneOf('--profile', args.profile, ['quick', 'full'] as const) as Profile;
     const backendFlags = backendOptions(args);
     const overrides = parseSetFlags(args.set);
     applyOverrides(experiment.defaults, overrides);
-    const outDir = args.out ? userPath(args.out) : path.join(REPO_ROOT, 'experiments', 'results');
+    const baseOut = args.out ? userPath(args.out) : path.join(REPO_ROOT, 'experiments', 'results');
+    // Smoke results never mix with real tables (nor a 2-step teacher with the real one in the teacher store).
+    const outDir = args.smoke ? path.join(baseOut, 'smoke') : baseOut;
     const dataRoot = args['data-root'] ? userPath(args['data-root']) : path.join(REPO_ROOT, 'datasets');
     if (args.quiet) setPhaseProgressSink(null);
     const backend = await initBackend({ ...backendFlags, readsAsync: ASYNC_READERS.has(experiment.name) });
     // `exp plan`'s arithmetic (no probe) first: a sweep that would not fit on disk is refused before anything is written.
-    if (SWEEPS.has(experiment.name)) checkDiskFits(await planSweep(SWEEPS.get(experiment.name), { profile, seeds, overrides, backendLabel: backend.label, dataDir: dataRoot, countRoot: args['data-root'] ? dataRoot : null, outDir, shard, probe: false, teacherCacheBytes: cacheGb * 1e9 }), { maxDisk, outDir });
+    if (SWEEPS.has(experiment.name) && !args.smoke)
+      checkDiskFits(
+        await planSweep(SWEEPS.get(experiment.name), {
+          profile,
+          seeds,
+          overrides,
+          backendLabel: backend.label,
+          dataDir: dataRoot,
+          countRoot: args['data-root'] ? dataRoot : null,
+          outDir,
+          shard,
+          probe: false,
+          teacherCacheBytes: cacheGb * 1e9,
+        }),
+        { maxDisk, outDir },
+      );
     const jobs = jobsFlag ?? autoJobs(backend, SWEEPS.has(experiment.name));
     const runDir = path.join(outDir, 'runs', `${experiment.name}-seed${seeds[0]}`);
     const result = await experiment.run({
-      name: experiment.name, backend, gitHash: gitHash(REPO_ROOT, ['experiments/results']), profile, dataRoot, outDir, runDir,
-      overrides, argv: process.argv.slice(2), progress: !args.quiet,
-      seed: seeds[0], seeds, shard, jobs, checkpointEvery, teacherCacheBytes: cacheGb * 1e9,
+      name: experiment.name,
+      backend,
+      gitHash: gitHash(REPO_ROOT, ['experiments/results']),
+      profile,
+      dataRoot,
+      outDir,
+      runDir,
+      overrides,
+      argv: process.argv.slice(2),
+      progress: !args.quiet,
+      seed: seeds[0],
+      seeds,
+      shard,
+      jobs,
+      checkpointEvery,
+      teacherCacheBytes: cacheGb * 1e9,
+      smoke: args.smoke,
     });
     const csv = path.join(outDir, `${experiment.name}.csv`);
     if (result.tablesWritten) console.log(fs.readFileSync(path.join(outDir, `${experiment.name}.md`), 'utf8'));

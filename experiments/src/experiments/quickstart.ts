@@ -22,7 +22,17 @@ export const QUICKSTART_DEFAULTS: QuickstartConfig = {
 };
 
 export const QUICKSTART_COLUMNS = [
-  'model', 'method', 'params', 'MAE', 'maxFm', 'meanFm', 'adpFm', 'Smeasure', 'train_img_s', 'infer_img_s', ...RUN_COLUMNS,
+  'model',
+  'method',
+  'params',
+  'MAE',
+  'maxFm',
+  'meanFm',
+  'adpFm',
+  'Smeasure',
+  'train_img_s',
+  'infer_img_s',
+  ...RUN_COLUMNS,
 ];
 
 /**
@@ -33,16 +43,45 @@ export const QUICKSTART_COLUMNS = [
 async function runQuickstart(ctx: ExperimentContext) {
   const cfg = applyOverrides(QUICKSTART_DEFAULTS, ctx.overrides);
   fs.mkdirSync(ctx.runDir, { recursive: true });
-  const resolved = { ...cfg, seed: ctx.seed, backend: ctx.backend.label, profile: ctx.profile };
-  fs.writeFileSync(path.join(ctx.runDir, 'config.json'), JSON.stringify({ ...resolved, hash: configHash(resolved) }, null, 2));
+  const resolved = {
+    ...cfg,
+    seed: ctx.seed,
+    backend: ctx.backend.label,
+    profile: ctx.profile,
+    ...(ctx.smoke ? { smoke: true } : {}),
+  };
+  fs.writeFileSync(
+    path.join(ctx.runDir, 'config.json'),
+    JSON.stringify({ ...resolved, hash: configHash(resolved) }, null, 2),
+  );
   fs.writeFileSync(path.join(ctx.runDir, 'argv.txt'), ctx.argv.join(' ') + '\n');
   const log = fs.openSync(path.join(ctx.runDir, 'log.jsonl'), 'a'); // appended: a resumed run keeps what the killed one logged
   try {
-    const identity = { config: configHash(resolved), git_hash: ctx.gitHash, backend: ctx.backend.label, seed: ctx.seed };
+    const identity = {
+      config: configHash(resolved),
+      git_hash: ctx.gitHash,
+      backend: ctx.backend.label,
+      seed: ctx.seed,
+    };
     const checkpointer = (training: string) =>
-      new Checkpointer(path.join(ctx.runDir, 'checkpoints', training), identity, { everySteps: ctx.checkpointEvery, minutes: 10, keep: 2 }, ctx.progress ? undefined : () => {});
-    const rows = await quickstartRecipe(cfg, { seed: ctx.seed, dataRoot: ctx.dataRoot, progress: ctx.progress, log: (r) => fs.writeSync(log, JSON.stringify(r) + '\n'), checkpointer });
-    return { columns: QUICKSTART_COLUMNS, rows: rows.map((r) => withRunColumns(r, { seed: ctx.seed, backend: ctx.backend, gitHash: ctx.gitHash })) };
+      new Checkpointer(
+        path.join(ctx.runDir, 'checkpoints', training),
+        identity,
+        { everySteps: ctx.checkpointEvery, minutes: 10, keep: 2 },
+        ctx.progress ? undefined : () => {},
+      );
+    const rows = await quickstartRecipe(cfg, {
+      seed: ctx.seed,
+      dataRoot: ctx.dataRoot,
+      progress: ctx.progress,
+      log: (r) => fs.writeSync(log, JSON.stringify(r) + '\n'),
+      checkpointer,
+      smoke: ctx.smoke,
+    });
+    return {
+      columns: QUICKSTART_COLUMNS,
+      rows: rows.map((r) => withRunColumns(r, { seed: ctx.seed, backend: ctx.backend, gitHash: ctx.gitHash })),
+    };
   } finally {
     fs.closeSync(log);
   }

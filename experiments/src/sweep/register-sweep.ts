@@ -1,7 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { applyOverrides } from '@kd/core';
 import { RECIPES, checkTermSpecs } from '@kd/distill';
-import { checkClaims, expandSweep, readFinishedRuns, runJobs, runSweep, writeSweepTables, type RunExecutor, type SweepExperiment } from '@kd/sweep';
+import {
+  checkClaims,
+  expandSweep,
+  readFinishedRuns,
+  runJobs,
+  runSweep,
+  writeSweepTables,
+  type RunExecutor,
+  type SweepExperiment,
+} from '@kd/sweep';
 import { registerExperiment, type ExperimentResult } from '../experiment.ts';
 import { SWEEPS } from './registry.ts';
 
@@ -22,7 +31,8 @@ export const recipeExecutor: RunExecutor = async (exp, spec, run) => {
 export function checkTerms(exp: SweepExperiment): void {
   if (!exp.terms) return;
   for (const profile of ['quick', 'full'] as const) {
-    for (const spec of expandSweep(exp, { profile, seeds: [1], overrides: {}, backendLabel: 'check' })) checkTermSpecs(exp.terms(spec.config), `${exp.name}: row '${spec.variant}'`);
+    for (const spec of expandSweep(exp, { profile, seeds: [1], overrides: {}, backendLabel: 'check' }))
+      checkTermSpecs(exp.terms(spec.config), `${exp.name}: row '${spec.variant}'`);
   }
 }
 
@@ -33,7 +43,8 @@ export function checkTerms(exp: SweepExperiment): void {
  */
 export function registerSweep<C extends SweepExperiment>(exp: C): void {
   checkClaims(exp);
-  if (!RECIPES.has(exp.recipe)) throw new Error(`${exp.name}: unknown recipe '${exp.recipe}'; recipes: ${RECIPES.list().join(', ')}`);
+  if (!RECIPES.has(exp.recipe))
+    throw new Error(`${exp.name}: unknown recipe '${exp.recipe}'; recipes: ${RECIPES.list().join(', ')}`);
   checkTerms(exp);
   SWEEPS.register(exp.name, exp, exp.description);
   registerExperiment({
@@ -46,15 +57,38 @@ export function registerSweep<C extends SweepExperiment>(exp: C): void {
       const typed = Object.fromEntries(Object.keys(ctx.overrides).map((k) => [k, overrides[k]]));
       if (ctx.jobs > 1) {
         await runJobs(ctx.jobs, ctx.argv);
-        const specs = expandSweep(exp, { profile: ctx.profile, seeds: ctx.seeds, overrides: typed, backendLabel: ctx.backend.label });
+        const specs = expandSweep(exp, {
+          profile: ctx.profile,
+          seeds: ctx.seeds,
+          overrides: typed,
+          backendLabel: ctx.backend.label,
+        });
         writeSweepTables(exp, specs, readFinishedRuns(ctx.outDir, exp.name), ctx.outDir);
         return { columns: [], rows: [], tablesWritten: true };
       }
-      const { specs, ran, skipped } = await runSweep(exp, {
-        profile: ctx.profile, seeds: ctx.seeds, shard: ctx.shard, overrides: typed, backend: ctx.backend, gitHash: ctx.gitHash,
-        dataRoot: ctx.dataRoot, outDir: ctx.outDir, argv: ctx.argv, progress: ctx.progress, checkpoint: { everySteps: ctx.checkpointEvery, minutes: 10 }, teacherCacheBytes: ctx.teacherCacheBytes,
-      }, recipeExecutor);
-      if (ctx.progress) process.stderr.write(`${exp.name}: ${ran} run(s) now, ${skipped} already finished, ${specs.length} in the whole sweep\n`);
+      const { specs, ran, skipped } = await runSweep(
+        exp,
+        {
+          profile: ctx.profile,
+          seeds: ctx.seeds,
+          shard: ctx.shard,
+          overrides: typed,
+          backend: ctx.backend,
+          gitHash: ctx.gitHash,
+          dataRoot: ctx.dataRoot,
+          outDir: ctx.outDir,
+          argv: ctx.argv,
+          progress: ctx.progress,
+          checkpoint: { everySteps: ctx.checkpointEvery, minutes: 10 },
+          teacherCacheBytes: ctx.teacherCacheBytes,
+          smoke: ctx.smoke,
+        },
+        recipeExecutor,
+      );
+      if (ctx.progress)
+        process.stderr.write(
+          `${exp.name}: ${ran} run(s) now, ${skipped} already finished, ${specs.length} in the whole sweep\n`,
+        );
       return { columns: [], rows: [], tablesWritten: true };
     },
   });

@@ -22,4 +22,6 @@ export interface RunContext {
   checkpoint: { everySteps: number | null; minutes: number };
   /** Bound of the teacher-output cache shared by the sweep's runs (least recently used entries are evicted). */
   teacherCacheBytes: number;
+  /** `--smoke`: the same code path with 2 optimizer steps per training stage and at most 4 test images. */
+  smoke?: boolean;
 }

@@ -10,3 +10,4 @@ export * from './det/det-recipe.ts';
 export * from './sod/quickstart-recipe.ts';
 export * from './plan/index.ts';
 export * from './eval-grid.ts';
+export * from './smoke.ts';

@@ -34,6 +34,8 @@ export interface LoopSpec<P> {
   modules?: readonly (readonly [string, Module])[];
   /** A checkpoint of this stage to resume from (its modules' weights already restored). */
   resume?: LoadedCheckpoint | null;
+  /** Stop the stage after this many steps (`--smoke`); the lr schedule still spans `epochs`. */
+  maxSteps?: number;
 }
 
 export interface LoopResult {
@@ -57,19 +59,30 @@ export interface LoopResult {
 async function moduleArrays(modules: readonly (readonly [string, Module])[]): Promise<SavedArray[]> {
   const out: SavedArray[] = [];
   for (const [prefix, m] of modules) {
-    for (const [name, v] of m.stateDict()) out.push({ name: `${prefix}.${name}`, shape: v.shape, dtype: 'float32', data: Float32Array.from(await v.data()) });
+    for (const [name, v] of m.stateDict())
+      out.push({
+        name: `${prefix}.${name}`,
+        shape: v.shape,
+        dtype: 'float32',
+        data: Float32Array.from(await v.data()),
+      });
   }
   return out;
 }
 
 /** Assigns saved arrays to `modules` (by prefixed state-dict name); a missing or misshapen entry is an error naming it. */
-export function restoreModules(modules: readonly (readonly [string, Module])[], arrays: readonly SavedArray[], file: string): void {
+export function restoreModules(
+  modules: readonly (readonly [string, Module])[],
+  arrays: readonly SavedArray[],
+  file: string,
+): void {
   const byName = new Map(arrays.map((a) => [a.name, a]));
   for (const [prefix, m] of modules) {
     for (const [name, v] of m.stateDict()) {
       const a = byName.get(`${prefix}.${name}`);
       if (!a) throw new Error(`checkpoint ${file} has no '${prefix}.${name}'`);
-      if (a.shape.join('x') !== v.shape.join('x')) throw new Error(`checkpoint ${file}: '${prefix}.${name}' is [${a.shape}], the model's is [${v.shape}]`);
+      if (a.shape.join('x') !== v.shape.join('x'))
+        throw new Error(`checkpoint ${file}: '${prefix}.${name}' is [${a.shape}], the model's is [${v.shape}]`);
       const t = tf.tensor(a.data, v.shape, 'float32');
       v.assign(t);
       t.dispose();
@@ -81,14 +94,26 @@ export async function runLoop<P>(spec: LoopSpec<P>): Promise<LoopResult> {
   const opt = new ScheduledOptimizer(spec.optimizer);
   const perEpoch = spec.source.stepsPerEpoch;
   const total = spec.epochs * perEpoch;
+  const last = Math.min(total, spec.maxSteps ?? total);
   for (const c of spec.callbacks) c.onStageStart?.({ stage: spec.stage, totalSteps: total });
-  let epochLoss: number[] = [], epochParts: Record<string, number>[] = [];
-  let step = 0, images = 0, sum = 0, inEpoch = 0;
+  let epochLoss: number[] = [],
+    epochParts: Record<string, number>[] = [];
+  let step = 0,
+    images = 0,
+    sum = 0,
+    inEpoch = 0;
   let partSums: Record<string, number> = {};
   if (spec.resume) {
     await opt.restore(spec.resume.arrays);
     step = spec.resume.step;
-    ({ images, sum, inEpoch, partSums, epochLoss, epochParts } = spec.resume.loop as { images: number; sum: number; inEpoch: number; partSums: Record<string, number>; epochLoss: number[]; epochParts: Record<string, number>[] });
+    ({ images, sum, inEpoch, partSums, epochLoss, epochParts } = spec.resume.loop as {
+      images: number;
+      sum: number;
+      inEpoch: number;
+      partSums: Record<string, number>;
+      epochLoss: number[];
+      epochParts: Record<string, number>[];
+    });
     spec.checkpoint?.announce(spec.stage, step);
   }
   const save = async () => {
@@ -97,15 +122,26 @@ export async function runLoop<P>(spec: LoopSpec<P>): Promise<LoopResult> {
   };
   const t0 = performance.now();
   try {
-    for await (const b of spec.source.batches({ epoch: Math.floor(step / perEpoch), step: step % perEpoch }, spec.epochs)) {
+    for await (const b of spec.source.batches(
+      { epoch: Math.floor(step / perEpoch), step: step % perEpoch },
+      spec.epochs,
+    )) {
+      if (step >= last) {
+        disposeTrainBatch(b); // resumed at the maxSteps cap: nothing left to run
+        break;
+      }
       const prepared = spec.prepare(b);
       const lr = learningRate(spec.optimizer, step, total);
       const kept: [string, tf.Scalar][] = [];
-      const cost = opt.step(() => {
-        const l = spec.loss(b, prepared);
-        for (const [k, v] of Object.entries(l.parts)) kept.push([k, tf.keep(v)]);
-        return l.total;
-      }, spec.variables, lr);
+      const cost = opt.step(
+        () => {
+          const l = spec.loss(b, prepared);
+          for (const [k, v] of Object.entries(l.parts)) kept.push([k, tf.keep(v)]);
+          return l.total;
+        },
+        spec.variables,
+        lr,
+      );
       const value = (await cost.data())[0];
       cost.dispose();
       const parts: Record<string, number> = {};
@@ -129,7 +165,8 @@ export async function runLoop<P>(spec: LoopSpec<P>): Promise<LoopResult> {
         inEpoch = 0;
         partSums = {};
       }
-      if (spec.checkpoint && spec.checkpoint.due(step, inEpoch === 0, step === total)) await save();
+      if (spec.checkpoint && spec.checkpoint.due(step, inEpoch === 0, step === last)) await save();
+      if (step === last) break;
     }
   } finally {
     opt.dispose();

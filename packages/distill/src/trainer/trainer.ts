@@ -36,6 +36,8 @@ export interface TrainSpec {
    * a rerun with the same checkpointer resumes from the newest one and ends as an uninterrupted run.
    */
   checkpoint?: Checkpointer;
+  /** Stop every stage (the terms' pre-stages and the main one) after this many steps (`--smoke`). */
+  maxSteps?: number;
 }
 
 export interface TrainResult extends LoopResult {
@@ -75,17 +77,30 @@ export async function train(spec: TrainSpec): Promise<TrainResult> {
   const mainStage = spec.stage ?? 'student';
   const termStages = (distiller?.terms ?? []).flatMap((t) => (t.stage ? [t.stage] : []));
   const order = [...termStages.map((st) => st.name), mainStage];
-  const modules: [string, Module][] = [['model', model], ...(distiller?.terms ?? []).flatMap((t): [string, Module][] => (t.module ? [[`term.${t.name}`, t.module]] : []))];
+  const modules: [string, Module][] = [
+    ['model', model],
+    ...(distiller?.terms ?? []).flatMap((t): [string, Module][] => (t.module ? [[`term.${t.name}`, t.module]] : [])),
+  ];
   const resume = spec.checkpoint?.latest() ?? null;
   const resumeAt = resume ? order.indexOf(resume.stage) : -1;
-  if (resume && resumeAt < 0) throw new UsageError(`checkpoint ${resume.file} is of stage '${resume.stage}', not a stage of this run (${order.join(', ')})`);
+  if (resume && resumeAt < 0)
+    throw new UsageError(
+      `checkpoint ${resume.file} is of stage '${resume.stage}', not a stage of this run (${order.join(', ')})`,
+    );
   if (resume) restoreModules(modules, resume.arrays, resume.file);
-  const ck = { checkpoint: spec.checkpoint, modules };
+  const ck = { checkpoint: spec.checkpoint, modules, maxSteps: spec.maxSteps };
   const stages: Record<string, LoopResult> = {};
   for (const [i, st] of termStages.entries()) {
     if (i >= resumeAt) {
       stages[st.name] = await runLoop<TappedOutput>({
-        stage: st.name, source: spec.source, epochs: st.epochs, optimizer: st.optimizer, variables: st.variables(), callbacks, ...ck, resume: i === resumeAt ? resume : null,
+        stage: st.name,
+        source: spec.source,
+        epochs: st.epochs,
+        optimizer: st.optimizer,
+        variables: st.variables(),
+        callbacks,
+        ...ck,
+        resume: i === resumeAt ? resume : null,
         prepare: (b) => distiller!.teacherForward(b.x),
         release: disposeOutput,
         loss: (b, t) => ({ total: st.loss(t, b), parts: {} }),
@@ -94,10 +109,17 @@ export async function train(spec: TrainSpec): Promise<TrainResult> {
     st.finish(); // a stage finished in an earlier process: its weights came with the checkpoint
   }
   const taskWeight = spec.taskWeight ?? 1;
-  const forward = (x: tf.Tensor4D): TappedOutput => (distiller ? distiller.studentForward(x) : spec.forward ? spec.forward(x) : { outputs: model.forward(x), taps: {} });
+  const forward = (x: tf.Tensor4D): TappedOutput =>
+    distiller ? distiller.studentForward(x) : spec.forward ? spec.forward(x) : { outputs: model.forward(x), taps: {} };
   model.train(true);
   const main = await runLoop<TappedOutput | null>({
-    stage: mainStage, source: spec.source, epochs: spec.epochs, optimizer: spec.optimizer, callbacks, ...ck, resume: resumeAt === order.length - 1 ? resume : null,
+    stage: mainStage,
+    source: spec.source,
+    epochs: spec.epochs,
+    optimizer: spec.optimizer,
+    callbacks,
+    ...ck,
+    resume: resumeAt === order.length - 1 ? resume : null,
     variables: [...model.trainableVariables(), ...(distiller?.extraVariables() ?? [])],
     prepare: (b) => (distiller ? distiller.teacherForward(b.x, b.key) : null),
     release: (t) => t && disposeOutput(t),

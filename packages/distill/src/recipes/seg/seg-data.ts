@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { DataLoader, synthCityscapesDataset, type AugmentConfig } from '@kd/data';
 import type { Config } from '@kd/core';
+import { limited, type EvalLoader } from '../smoke.ts';
 
 /** Config keys every segmentation sweep shares (typed defaults live in each experiment). */
 export interface SegDataConfig extends Config {
@@ -26,13 +27,44 @@ export async function segDataRoot(cfg: SegDataConfig, dataRoot: string): Promise
   return root;
 }
 
-/** Train loader (seeded order, flip, fixed size, ImageNet normalisation) and unshuffled val loader. */
-export function segLoaders(cfg: SegDataConfig, root: string, seed: number): { train: DataLoader; val: DataLoader } {
+/**
+ * Train loader (seeded order, flip, fixed size, ImageNet normalisation) and unshuffled val loader;
+ * `evalLimit` (`--smoke`) keeps the first that many val images.
+ */
+export function segLoaders(
+  cfg: SegDataConfig,
+  root: string,
+  seed: number,
+  evalLimit?: number,
+): { train: DataLoader; val: EvalLoader } {
   const size = { width: cfg.width, height: cfg.height };
   const trainAug: AugmentConfig = { flip: { horizontal: 0.5, vertical: 0 }, size, normalize: 'imagenet' };
   const valAug: AugmentConfig = { size, normalize: 'imagenet' };
   return {
-    train: new DataLoader({ kind: 'cityscapes', root, split: 'train', batchSize: cfg.batch, seed, augment: trainAug, workers: cfg.workers }),
-    val: new DataLoader({ kind: 'cityscapes', root, split: 'val', batchSize: cfg.batch, seed, augment: valAug, workers: 0, shuffle: false, dropLast: false }),
+    train: new DataLoader({
+      kind: 'cityscapes',
+      root,
+      split: 'train',
+      batchSize: cfg.batch,
+      seed,
+      augment: trainAug,
+      workers: cfg.workers,
+    }),
+    val: limited(
+      evalLimit,
+      (batchSize) =>
+        new DataLoader({
+          kind: 'cityscapes',
+          root,
+          split: 'val',
+          batchSize,
+          seed,
+          augment: valAug,
+          workers: 0,
+          shuffle: false,
+          dropLast: false,
+        }),
+      cfg.batch,
+    ),
   };
 }

@@ -16,7 +16,16 @@ import { createWithWeights } from '../create-with-weights.ts';
 import { initProvenance, storedTeacherCell } from '../init-provenance.ts';
 import { loadTeacherWeights, resolveTeacherWeights } from '../teacher-weights.ts';
 import { recordEvalGrid } from '../eval-grid.ts';
-import { EVAL_METRICS, recordEval, runCallbacks, runCheckpointer, sharedTeacherCache, teacherCheckpointer, type RunContext } from '../run-context.ts';
+import {
+  EVAL_METRICS,
+  recordEval,
+  runCallbacks,
+  runCheckpointer,
+  sharedTeacherCache,
+  teacherCheckpointer,
+  type RunContext,
+} from '../run-context.ts';
+import { smokeEvalLimit, smokeSteps } from '../smoke.ts';
 import { CITYSCAPES_CLASSES, segDataRoot, segLoaders, type SegDataConfig } from './seg-data.ts';
 
 export interface SegSweepConfig extends SegDataConfig {
@@ -41,14 +50,32 @@ export interface SegSweepConfig extends SegDataConfig {
 }
 
 const optimizerOf = (cfg: SegSweepConfig): OptimizerSpec => ({
-  kind: cfg.optimizer === 'sgd' ? 'sgd' : 'adam', lr: cfg.lr, momentum: cfg.optimizer === 'sgd' ? 0.9 : 0, weightDecay: cfg.weight_decay, schedule: 'poly',
+  kind: cfg.optimizer === 'sgd' ? 'sgd' : 'adam',
+  lr: cfg.lr,
+  momentum: cfg.optimizer === 'sgd' ? 0.9 : 0,
+  weightDecay: cfg.weight_decay,
+  schedule: 'poly',
 });
 
 const ce: TaskLoss = (s, b) => crossEntropyIgnore(s.outputs[0], b.label!);
 
-const segRow = (model: KdModel, ev: Awaited<ReturnType<typeof evaluateSeg>>, width: number, height: number): ResultRow => {
+const segRow = (
+  model: KdModel,
+  ev: Awaited<ReturnType<typeof evaluateSeg>>,
+  width: number,
+  height: number,
+): ResultRow => {
   const count = countModel(model, [height, width]);
-  return { model: model.name, params: count.params, gmacs: count.macs / 1e9, mIoU: ev.mIoU, aAcc: ev.aAcc, mAcc: ev.mAcc, n_test: ev.num_images, infer_img_s: Math.round(ev.inferImagesPerSecond * 10) / 10 };
+  return {
+    model: model.name,
+    params: count.params,
+    gmacs: count.macs / 1e9,
+    mIoU: ev.mIoU,
+    aAcc: ev.aAcc,
+    mAcc: ev.mAcc,
+    n_test: ev.num_images,
+    infer_img_s: Math.round(ev.inferImagesPerSecond * 10) / 10,
+  };
 };
 
 /**
@@ -61,30 +88,79 @@ export async function segTeacher(cfg: SegSweepConfig, run: RunContext) {
   const root = await segDataRoot(cfg, run.dataRoot);
   const tw = resolveTeacherWeights(cfg.teacher_weights);
   const spec = {
-    teacher: cfg.teacher, width: cfg.teacher_width, data: root, w: cfg.width, h: cfg.height, n: cfg.n_train, epochs: cfg.teacher_epochs, opt: cfg.optimizer, lr: cfg.lr, wd: cfg.weight_decay, batch: cfg.batch, seed: run.seed, backend: run.backend.label,
-    ...(tw ? { weights: tw.sha256 } : cfg.teacher_backbone_weights !== 'none' ? { backbone_weights: cfg.teacher_backbone_weights } : {}),
+    teacher: cfg.teacher,
+    width: cfg.teacher_width,
+    data: root,
+    w: cfg.width,
+    h: cfg.height,
+    n: cfg.n_train,
+    epochs: cfg.teacher_epochs,
+    opt: cfg.optimizer,
+    lr: cfg.lr,
+    wd: cfg.weight_decay,
+    batch: cfg.batch,
+    seed: run.seed,
+    backend: run.backend.label,
+    ...(tw
+      ? { weights: tw.sha256 }
+      : cfg.teacher_backbone_weights !== 'none'
+        ? { backbone_weights: cfg.teacher_backbone_weights }
+        : {}),
   };
-  return ensureTeacher(run.cacheDir, spec, async () => {
-    const build = (weights: string) => createWithWeights(cfg.teacher, { rng: new Rng(run.seed).fork('init/teacher'), numClasses: CITYSCAPES_CLASSES, width: cfg.teacher_width }, weights, 'teacher_backbone_weights');
-    if (tw) {
-      const model = await loadTeacherWeights(tw, () => build('none').model);
-      const { val } = segLoaders(cfg, root, run.seed);
+  return ensureTeacher(
+    run.cacheDir,
+    spec,
+    async () => {
+      const build = (weights: string) =>
+        createWithWeights(
+          cfg.teacher,
+          { rng: new Rng(run.seed).fork('init/teacher'), numClasses: CITYSCAPES_CLASSES, width: cfg.teacher_width },
+          weights,
+          'teacher_backbone_weights',
+        );
+      if (tw) {
+        const model = await loadTeacherWeights(tw, () => build('none').model);
+        const { val } = segLoaders(cfg, root, run.seed, smokeEvalLimit(run));
+        try {
+          return {
+            model,
+            row: {
+              ...segRow(model, await evaluateSeg(model, val, CITYSCAPES_CLASSES), cfg.width, cfg.height),
+              ...initProvenance({ teacher: { loaded: tw.source, sha256: tw.sha256 } }),
+            },
+          };
+        } finally {
+          await val.close();
+        }
+      }
+      const { model, init } = build(cfg.teacher_backbone_weights);
+      const { train: trainLoader, val } = segLoaders(cfg, root, run.seed, smokeEvalLimit(run));
       try {
-        return { model, row: { ...segRow(model, await evaluateSeg(model, val, CITYSCAPES_CLASSES), cfg.width, cfg.height), ...initProvenance({ teacher: { loaded: tw.source, sha256: tw.sha256 } }) } };
+        await train({
+          model,
+          source: loaderSource(trainLoader),
+          epochs: cfg.teacher_epochs,
+          optimizer: optimizerOf(cfg),
+          task: ce,
+          stage: 'teacher',
+          callbacks: runCallbacks(run, `teacher ${cfg.teacher}`, 'teacher'),
+          checkpoint: teacherCheckpointer(run, spec),
+          maxSteps: smokeSteps(run),
+        });
+        return {
+          model,
+          row: {
+            ...segRow(model, await evaluateSeg(model, val, CITYSCAPES_CLASSES), cfg.width, cfg.height),
+            ...initProvenance({ teacher: { trained: init } }),
+          },
+        };
       } finally {
+        await trainLoader.close();
         await val.close();
       }
-    }
-    const { model, init } = build(cfg.teacher_backbone_weights);
-    const { train: trainLoader, val } = segLoaders(cfg, root, run.seed);
-    try {
-      await train({ model, source: loaderSource(trainLoader), epochs: cfg.teacher_epochs, optimizer: optimizerOf(cfg), task: ce, stage: 'teacher', callbacks: runCallbacks(run, `teacher ${cfg.teacher}`, 'teacher'), checkpoint: teacherCheckpointer(run, spec) });
-      return { model, row: { ...segRow(model, await evaluateSeg(model, val, CITYSCAPES_CLASSES), cfg.width, cfg.height), ...initProvenance({ teacher: { trained: init } }) } };
-    } finally {
-      await trainLoader.close();
-      await val.close();
-    }
-  }, { progress: run.progress, defer: run.deferBusyTeacher });
+    },
+    { progress: run.progress, defer: run.deferBusyTeacher },
+  );
 }
 
 /**
@@ -92,7 +168,11 @@ export async function segTeacher(cfg: SegSweepConfig, run: RunContext) {
  * declared distillation terms (bound by name to the student's and the teacher's taps); no terms
  * is the no-KD baseline, which neither needs nor waits for the teacher.
  */
-export async function segRecipe(cfg: SegSweepConfig, run: RunContext, termSpecs: readonly TermSpec[]): Promise<ResultRow> {
+export async function segRecipe(
+  cfg: SegSweepConfig,
+  run: RunContext,
+  termSpecs: readonly TermSpec[],
+): Promise<ResultRow> {
   const teacher = cfg.role === 'teacher' || termSpecs.length ? await segTeacher(cfg, run) : null;
   if (teacher) fs.writeFileSync(path.join(run.runDir, 'teacher-key.txt'), teacher.key);
   if (cfg.role === 'teacher') {
@@ -100,8 +180,13 @@ export async function segRecipe(cfg: SegSweepConfig, run: RunContext, termSpecs:
     return { ...teacher!.row, ...initProvenance({ teacher: storedTeacherCell(teacher!.row) }) };
   }
   const root = await segDataRoot(cfg, run.dataRoot);
-  const { model: student, init } = createWithWeights(cfg.student, { rng: run.rng.fork('init/student'), numClasses: CITYSCAPES_CLASSES, width: cfg.student_width }, cfg.student_backbone_weights, 'student_backbone_weights');
-  const { train: trainLoader, val } = segLoaders(cfg, root, run.seed);
+  const { model: student, init } = createWithWeights(
+    cfg.student,
+    { rng: run.rng.fork('init/student'), numClasses: CITYSCAPES_CLASSES, width: cfg.student_width },
+    cfg.student_backbone_weights,
+    'student_backbone_weights',
+  );
+  const { train: trainLoader, val } = segLoaders(cfg, root, run.seed, smokeEvalLimit(run));
   let distiller: Distiller | undefined;
   try {
     if (teacher) {
@@ -110,8 +195,15 @@ export async function segRecipe(cfg: SegSweepConfig, run: RunContext, termSpecs:
       distiller = new Distiller(student, teacher.model, terms, cache);
     }
     const fit = await train({
-      model: student, source: loaderSource(trainLoader, `seed=${run.seed}|`), epochs: cfg.epochs, optimizer: optimizerOf(cfg), task: ce, distiller,
-      callbacks: runCallbacks(run, cfg.student, 'student'), checkpoint: runCheckpointer(run, cfg, 'student'),
+      model: student,
+      source: loaderSource(trainLoader, `seed=${run.seed}|`),
+      epochs: cfg.epochs,
+      optimizer: optimizerOf(cfg),
+      task: ce,
+      distiller,
+      callbacks: runCallbacks(run, cfg.student, 'student'),
+      checkpoint: runCheckpointer(run, cfg, 'student'),
+      maxSteps: smokeSteps(run),
     });
     const ev = await evaluateSeg(student, val, CITYSCAPES_CLASSES);
     writeJsonAtomic(path.join(run.runDir, 'per-image.json'), ev.perImage);
@@ -119,7 +211,12 @@ export async function segRecipe(cfg: SegSweepConfig, run: RunContext, termSpecs:
     recordEval(run, 'student', fit.steps, row, EVAL_METRICS.seg);
     await recordEvalGrid(run, 'student', fit.steps, student, val, 'seg');
     await saveModel(student, path.join(run.runDir, 'student'));
-    return { ...row, train_img_s: Math.round(fit.imagesPerSecond * 10) / 10, teacher_mIoU: teacher?.row.mIoU ?? null, ...initProvenance({ teacher: teacher && storedTeacherCell(teacher.row), student: init }) };
+    return {
+      ...row,
+      train_img_s: Math.round(fit.imagesPerSecond * 10) / 10,
+      teacher_mIoU: teacher?.row.mIoU ?? null,
+      ...initProvenance({ teacher: teacher && storedTeacherCell(teacher.row), student: init }),
+    };
   } finally {
     await trainLoader.close();
     await val.close();

@@ -9,6 +9,7 @@ import { createWithWeights } from '../create-with-weights.ts';
 import { initProvenance } from '../init-provenance.ts';
 import { recordEvalGrid } from '../eval-grid.ts';
 import { EVAL_METRICS, recordEval, runCheckpointer, type RunContext } from '../run-context.ts';
+import { smokeEvalLimit } from '../smoke.ts';
 import { sodDataRoots, sodLoaders, type SodDataConfig } from './sod-data.ts';
 import { sodRow, trainSod, type SodLossKind } from './sod-train.ts';
 
@@ -50,16 +51,34 @@ export function dwdNoDecay(name: string): boolean {
  */
 export async function csnetDwdRecipe(cfg: CsnetDwdConfig, run: RunContext): Promise<ResultRow> {
   const roots = await sodDataRoots(cfg, run.dataRoot);
-  const { model, init } = createWithWeights(cfg.model, { rng: run.rng.fork('init') }, cfg.student_backbone_weights, 'student_backbone_weights');
+  const { model, init } = createWithWeights(
+    cfg.model,
+    { rng: run.rng.fork('init') },
+    cfg.student_backbone_weights,
+    'student_backbone_weights',
+  );
   if (!(model instanceof Csnet)) {
     model.dispose();
-    throw new UsageError(`csnet-dwd: model '${cfg.model}' is not a CSNet (csnet-*); dynamic weight decay and pruning read its ILBlock BN layers`);
+    throw new UsageError(
+      `csnet-dwd: model '${cfg.model}' is not a CSNet (csnet-*); dynamic weight decay and pruning read its ILBlock BN layers`,
+    );
   }
-  const l = sodLoaders(cfg, roots, run.seed, model.normalization);
-  const train = l.train(), test = l.test();
+  const l = sodLoaders(cfg, roots, run.seed, model.normalization, smokeEvalLimit(run));
+  const train = l.train(),
+    test = l.test();
   let evaluated: KdModel = model;
   try {
-    const fit = await trainSod(model, train, { epochs: cfg.epochs, lr: cfg.lr, loss: cfg.loss as SodLossKind, run, phase: 'student', weightDecay: cfg.weight_decay, noDecay: dwdNoDecay, betas: [0.9, cfg.adam_beta2], checkpoint: runCheckpointer(run, cfg, 'student') });
+    const fit = await trainSod(model, train, {
+      epochs: cfg.epochs,
+      lr: cfg.lr,
+      loss: cfg.loss as SodLossKind,
+      run,
+      phase: 'student',
+      weightDecay: cfg.weight_decay,
+      noDecay: dwdNoDecay,
+      betas: [0.9, cfg.adam_beta2],
+      checkpoint: runCheckpointer(run, cfg, 'student'),
+    });
     const before = model.countParams();
     const gammas = gammaStats(model);
     run.log({ phase: 'gamma', ...gammas });
@@ -68,7 +87,13 @@ export async function csnetDwdRecipe(cfg: CsnetDwdConfig, run: RunContext): Prom
     if (cfg.prune_threshold > 0) {
       const slim = pruneCsnet(model, cfg.prune_threshold);
       evaluated = slim;
-      run.log({ phase: 'prune', threshold: cfg.prune_threshold, params_before: before, params_after: slim.countParams(), config: slim.config });
+      run.log({
+        phase: 'prune',
+        threshold: cfg.prune_threshold,
+        params_before: before,
+        params_after: slim.countParams(),
+        config: slim.config,
+      });
       await recalibrateBn(evaluated, loaderSource(train), cfg.epochs + 2, cfg.bn_recal_batches);
     }
     const row = evaluated === model ? unpruned : await sodRow(evaluated, test, cfg.size, run.runDir);
@@ -76,8 +101,14 @@ export async function csnetDwdRecipe(cfg: CsnetDwdConfig, run: RunContext): Prom
     await recordEvalGrid(run, 'student', fit.steps, evaluated, test, 'sod');
     await saveModel(evaluated, path.join(run.runDir, 'student'));
     return {
-      ...row, params_before: before, param_reduction: 1 - evaluated.countParams() / before,
-      MAE_unpruned: unpruned.MAE, maxFm_unpruned: unpruned.maxFm, below_1e_2: gammas.below_1e_2, below_1e_3: gammas.below_1e_3, below_1e_20: gammas.below_1e_20,
+      ...row,
+      params_before: before,
+      param_reduction: 1 - evaluated.countParams() / before,
+      MAE_unpruned: unpruned.MAE,
+      maxFm_unpruned: unpruned.maxFm,
+      below_1e_2: gammas.below_1e_2,
+      below_1e_3: gammas.below_1e_3,
+      below_1e_20: gammas.below_1e_20,
       ...initProvenance({ student: init }),
     };
   } finally {

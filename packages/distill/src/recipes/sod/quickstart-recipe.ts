@@ -9,6 +9,7 @@ import { evaluateSodSource } from '../../evaluate-sod-source.ts';
 import { softDiceKdTerm } from '../../terms/soft-dice-kd-term.ts';
 import { progressCallback } from '../../trainer/callbacks.ts';
 import type { Checkpointer } from '../../trainer/checkpoint.ts';
+import { limited, smokeEvalLimit, smokeSteps } from '../smoke.ts';
 import { loaderSource } from '../../trainer/step-source.ts';
 import { train as trainModel } from '../../trainer/trainer.ts';
 
@@ -36,6 +37,8 @@ export interface QuickstartContext {
   log(record: Record<string, unknown>): void;
   /** Checkpoints of each of the three trainings (`teacher`, `student-labels`, `student-kd`). */
   checkpointer?: (training: string) => Checkpointer;
+  /** `--smoke`: 2 optimizer steps per training, at most 4 test images. */
+  smoke?: boolean;
 }
 
 const round = (v: number) => Math.round(v * 10) / 10;
@@ -56,28 +59,70 @@ export async function quickstartRecipe(cfg: QuickstartConfig, ctx: QuickstartCon
   await synthSodDataset(unlabeledRoot, { ...synth, seed: 2, splits: { train: cfg.n_unlabeled }, labeled: false });
   const root = new Rng(ctx.seed);
   // One loader recipe for every phase: seeded order, horizontal flip, the model's normalisation.
-  const loader = (model: DenseModel, kind: 'sod-kdscfnet' | 'sod-unlabeled', dir: string, split: string, train: boolean) => {
+  const loader = (
+    model: DenseModel,
+    kind: 'sod-kdscfnet' | 'sod-unlabeled',
+    dir: string,
+    split: string,
+    train: boolean,
+    batchSize = cfg.batch,
+  ) => {
     const augment: AugmentConfig = {
       ...(train ? { flip: { horizontal: cfg.hflip, vertical: 0 } } : {}),
       size: { width: cfg.size, height: cfg.size },
       normalize: { mean: model.normalization.mean, std: model.normalization.std },
     };
-    return new DataLoader({ kind, root: dir, split, batchSize: cfg.batch, seed: ctx.seed, augment, workers: 0, shuffle: train, dropLast: train });
+    return new DataLoader({
+      kind,
+      root: dir,
+      split,
+      batchSize,
+      seed: ctx.seed,
+      augment,
+      workers: 0,
+      shuffle: train,
+      dropLast: train,
+    });
   };
-  const train = async (label: string, model: DenseModel, kind: 'sod-kdscfnet' | 'sod-unlabeled', dir: string, epochs: number, distiller?: Distiller) => {
+  const train = async (
+    label: string,
+    model: DenseModel,
+    kind: 'sod-kdscfnet' | 'sod-unlabeled',
+    dir: string,
+    epochs: number,
+    distiller?: Distiller,
+  ) => {
     const source = loader(model, kind, dir, 'train', true);
     try {
       return await trainModel({
-        model, source: loaderSource(source), epochs, optimizer: { kind: 'adam', lr: cfg.lr }, taskWeight: distiller ? 0 : 1, distiller,
-        task: (s, b) => bceDiceDeepSupervision(s.outputs, b.mask!), checkpoint: ctx.checkpointer?.(label),
-        callbacks: [progressCallback(label, ctx.progress), { onStep: (r) => ctx.log({ run: label, step: r.step, epoch: r.epoch, lr: r.lr, loss: r.loss, parts: r.parts }) }],
+        model,
+        source: loaderSource(source),
+        epochs,
+        optimizer: { kind: 'adam', lr: cfg.lr },
+        taskWeight: distiller ? 0 : 1,
+        distiller,
+        task: (s, b) => bceDiceDeepSupervision(s.outputs, b.mask!),
+        checkpoint: ctx.checkpointer?.(label),
+        maxSteps: smokeSteps(ctx),
+        callbacks: [
+          progressCallback(label, ctx.progress),
+          {
+            onStep: (r) =>
+              ctx.log({ run: label, step: r.step, epoch: r.epoch, lr: r.lr, loss: r.loss, parts: r.parts }),
+          },
+        ],
       });
     } finally {
       await source.close();
     }
   };
   const evaluate = async (model: DenseModel) => {
-    const source = loader(model, 'sod-kdscfnet', labeledRoot, 'test', false);
+    const limit = smokeEvalLimit(ctx);
+    const source = limited(
+      limit,
+      (batchSize) => loader(model, 'sod-kdscfnet', labeledRoot, 'test', false, batchSize),
+      cfg.batch,
+    );
     try {
       return await evaluateSodSource(model, source);
     } finally {
@@ -87,19 +132,52 @@ export async function quickstartRecipe(cfg: QuickstartConfig, ctx: QuickstartCon
   const row = async (model: DenseModel, method: string, fit: Awaited<ReturnType<typeof train>>): Promise<ResultRow> => {
     const ev = await evaluate(model);
     return {
-      model: model.name, method, params: model.countParams(), MAE: ev.MAE, maxFm: ev.maxFm, meanFm: ev.meanFm, adpFm: ev.adpFm, Smeasure: ev.Smeasure,
-      train_img_s: round(fit.imagesPerSecond), infer_img_s: round(ev.inferImagesPerSecond),
+      model: model.name,
+      method,
+      params: model.countParams(),
+      MAE: ev.MAE,
+      maxFm: ev.maxFm,
+      meanFm: ev.meanFm,
+      adpFm: ev.adpFm,
+      Smeasure: ev.Smeasure,
+      train_img_s: round(fit.imagesPerSecond),
+      infer_img_s: round(ev.inferImagesPerSecond),
     };
   };
   const rows: ResultRow[] = [];
   const teacher = createModel(cfg.teacher, { rng: root.fork('init/teacher') });
   try {
-    rows.push(await row(teacher, 'teacher (labels)', await train('teacher', teacher, 'sod-kdscfnet', labeledRoot, cfg.teacher_epochs)));
+    rows.push(
+      await row(
+        teacher,
+        'teacher (labels)',
+        await train('teacher', teacher, 'sod-kdscfnet', labeledRoot, cfg.teacher_epochs),
+      ),
+    );
     const fs1 = createModel(cfg.student, { rng: root.fork('init/student') });
-    rows.push(await row(fs1, 'student (labels only)', await train('student-labels', fs1, 'sod-kdscfnet', labeledRoot, cfg.student_epochs)));
+    rows.push(
+      await row(
+        fs1,
+        'student (labels only)',
+        await train('student-labels', fs1, 'sod-kdscfnet', labeledRoot, cfg.student_epochs),
+      ),
+    );
     fs1.dispose();
     const kd = createModel(cfg.student, { rng: root.fork('init/student') });
-    rows.push(await row(kd, 'student KD (unlabeled only)', await train('student-kd', kd, 'sod-unlabeled', unlabeledRoot, cfg.kd_epochs, new Distiller(kd, teacher, [softDiceKdTerm(4)]))));
+    rows.push(
+      await row(
+        kd,
+        'student KD (unlabeled only)',
+        await train(
+          'student-kd',
+          kd,
+          'sod-unlabeled',
+          unlabeledRoot,
+          cfg.kd_epochs,
+          new Distiller(kd, teacher, [softDiceKdTerm(4)]),
+        ),
+      ),
+    );
     kd.dispose();
   } finally {
     teacher.dispose();

@@ -11,7 +11,15 @@ import { createWithWeights } from '../create-with-weights.ts';
 import { initProvenance, storedTeacherCell } from '../init-provenance.ts';
 import { loadTeacherWeights, resolveTeacherWeights } from '../teacher-weights.ts';
 import { recordEvalGrid } from '../eval-grid.ts';
-import { EVAL_METRICS, recordEval, runCheckpointer, sharedTeacherCache, teacherCheckpointer, type RunContext } from '../run-context.ts';
+import {
+  EVAL_METRICS,
+  recordEval,
+  runCheckpointer,
+  sharedTeacherCache,
+  teacherCheckpointer,
+  type RunContext,
+} from '../run-context.ts';
+import { smokeEvalLimit } from '../smoke.ts';
 import { sodDataRoots, sodLoaders, type SodDataConfig } from './sod-data.ts';
 import { sodRow, trainSod, type SodLossKind } from './sod-train.ts';
 
@@ -47,31 +55,76 @@ export async function sodTeacher(cfg: SodSweepConfig, run: RunContext) {
   const roots = await sodDataRoots(cfg, run.dataRoot);
   const tw = resolveTeacherWeights(cfg.teacher_weights);
   const spec = {
-    teacher: cfg.teacher, width: cfg.teacher_width, channels: cfg.teacher_channels, data: roots.labeled, size: cfg.size, epochs: cfg.teacher_epochs, lr: cfg.lr, batch: cfg.batch, seed: run.seed, backend: run.backend.label,
-    ...(tw ? { weights: tw.sha256 } : cfg.teacher_backbone_weights !== 'none' ? { backbone_weights: cfg.teacher_backbone_weights } : {}),
+    teacher: cfg.teacher,
+    width: cfg.teacher_width,
+    channels: cfg.teacher_channels,
+    data: roots.labeled,
+    size: cfg.size,
+    epochs: cfg.teacher_epochs,
+    lr: cfg.lr,
+    batch: cfg.batch,
+    seed: run.seed,
+    backend: run.backend.label,
+    ...(tw
+      ? { weights: tw.sha256 }
+      : cfg.teacher_backbone_weights !== 'none'
+        ? { backbone_weights: cfg.teacher_backbone_weights }
+        : {}),
   };
-  return ensureTeacher(run.cacheDir, spec, async () => {
-    const build = (weights: string) => createWithWeights(cfg.teacher, { rng: new Rng(run.seed).fork('init/teacher'), backboneWidth: cfg.teacher_width, channels: cfg.teacher_channels }, weights, 'teacher_backbone_weights');
-    if (tw) {
-      const model = await loadTeacherWeights(tw, () => build('none').model);
-      const test = sodLoaders(cfg, roots, run.seed, model.normalization).test();
+  return ensureTeacher(
+    run.cacheDir,
+    spec,
+    async () => {
+      const build = (weights: string) =>
+        createWithWeights(
+          cfg.teacher,
+          {
+            rng: new Rng(run.seed).fork('init/teacher'),
+            backboneWidth: cfg.teacher_width,
+            channels: cfg.teacher_channels,
+          },
+          weights,
+          'teacher_backbone_weights',
+        );
+      if (tw) {
+        const model = await loadTeacherWeights(tw, () => build('none').model);
+        const test = sodLoaders(cfg, roots, run.seed, model.normalization, smokeEvalLimit(run)).test();
+        try {
+          return {
+            model,
+            row: {
+              ...(await sodRow(model, test, cfg.size)),
+              ...initProvenance({ teacher: { loaded: tw.source, sha256: tw.sha256 } }),
+            },
+          };
+        } finally {
+          await test.close();
+        }
+      }
+      const { model, init } = build(cfg.teacher_backbone_weights);
+      const l = sodLoaders(cfg, roots, run.seed, model.normalization, smokeEvalLimit(run));
+      const train = l.train(),
+        test = l.test();
       try {
-        return { model, row: { ...(await sodRow(model, test, cfg.size)), ...initProvenance({ teacher: { loaded: tw.source, sha256: tw.sha256 } }) } };
+        await trainSod(model, train, {
+          epochs: cfg.teacher_epochs,
+          lr: cfg.lr,
+          loss: 'scfnet',
+          run,
+          phase: 'teacher',
+          checkpoint: teacherCheckpointer(run, spec),
+        });
+        return {
+          model,
+          row: { ...(await sodRow(model, test, cfg.size)), ...initProvenance({ teacher: { trained: init } }) },
+        };
       } finally {
+        await train.close();
         await test.close();
       }
-    }
-    const { model, init } = build(cfg.teacher_backbone_weights);
-    const l = sodLoaders(cfg, roots, run.seed, model.normalization);
-    const train = l.train(), test = l.test();
-    try {
-      await trainSod(model, train, { epochs: cfg.teacher_epochs, lr: cfg.lr, loss: 'scfnet', run, phase: 'teacher', checkpoint: teacherCheckpointer(run, spec) });
-      return { model, row: { ...(await sodRow(model, test, cfg.size)), ...initProvenance({ teacher: { trained: init } }) } };
-    } finally {
-      await train.close();
-      await test.close();
-    }
-  }, { progress: run.progress, defer: run.deferBusyTeacher });
+    },
+    { progress: run.progress, defer: run.deferBusyTeacher },
+  );
 }
 
 /**
@@ -79,15 +132,24 @@ export async function sodTeacher(cfg: SodSweepConfig, run: RunContext) {
  * student trained on the unlabeled images with the declared terms only (KD-SCFNet: soft dice of
  * every output against σ of the teacher's main output).
  */
-export async function sodRecipe(cfg: SodSweepConfig, run: RunContext, termSpecs: readonly TermSpec[]): Promise<ResultRow> {
+export async function sodRecipe(
+  cfg: SodSweepConfig,
+  run: RunContext,
+  termSpecs: readonly TermSpec[],
+): Promise<ResultRow> {
   const teacher = cfg.role === 'teacher' || cfg.role === 'kd' ? await sodTeacher(cfg, run) : null;
   if (cfg.role === 'teacher') {
     teacher!.model.dispose();
     return { ...teacher!.row, ...initProvenance({ teacher: storedTeacherCell(teacher!.row) }) };
   }
   const roots = await sodDataRoots(cfg, run.dataRoot);
-  const { model, init } = createWithWeights(cfg.model, { rng: run.rng.fork('init/student') }, cfg.student_backbone_weights, 'student_backbone_weights');
-  const l = sodLoaders(cfg, roots, run.seed, model.normalization);
+  const { model, init } = createWithWeights(
+    cfg.model,
+    { rng: run.rng.fork('init/student') },
+    cfg.student_backbone_weights,
+    'student_backbone_weights',
+  );
+  const l = sodLoaders(cfg, roots, run.seed, model.normalization, smokeEvalLimit(run));
   const test = l.test();
   const train = cfg.role === 'kd' ? l.unlabeled() : l.train();
   if (teacher) fs.writeFileSync(path.join(run.runDir, 'teacher-key.txt'), teacher.key);
@@ -97,16 +159,42 @@ export async function sodRecipe(cfg: SodSweepConfig, run: RunContext, termSpecs:
     if (cfg.role === 'kd') {
       if (!termSpecs.length) throw new Error('sod recipe: role kd needs distillation terms');
       const cache = cfg.teacher_cache ? sharedTeacherCache(run, 'teacher-outputs', teacher!.key) : null;
-      distiller = new Distiller(model, teacher!.model, buildTerms(termSpecs, { student: model, teacher: teacher!.model, rng: run.rng }), cache);
-      fit = await trainSod(model, train, { epochs: cfg.kd_epochs, lr: cfg.lr, loss: null, run, phase: 'student', distiller, taskWeight: 0, checkpoint: runCheckpointer(run, cfg, 'student') });
+      distiller = new Distiller(
+        model,
+        teacher!.model,
+        buildTerms(termSpecs, { student: model, teacher: teacher!.model, rng: run.rng }),
+        cache,
+      );
+      fit = await trainSod(model, train, {
+        epochs: cfg.kd_epochs,
+        lr: cfg.lr,
+        loss: null,
+        run,
+        phase: 'student',
+        distiller,
+        taskWeight: 0,
+        checkpoint: runCheckpointer(run, cfg, 'student'),
+      });
     } else {
-      fit = await trainSod(model, train, { epochs: cfg.epochs, lr: cfg.lr, loss: cfg.loss as SodLossKind, run, phase: 'student', betas: [0.9, cfg.adam_beta2], checkpoint: runCheckpointer(run, cfg, 'student') });
+      fit = await trainSod(model, train, {
+        epochs: cfg.epochs,
+        lr: cfg.lr,
+        loss: cfg.loss as SodLossKind,
+        run,
+        phase: 'student',
+        betas: [0.9, cfg.adam_beta2],
+        checkpoint: runCheckpointer(run, cfg, 'student'),
+      });
     }
     const row = await sodRow(model, test, cfg.size, run.runDir);
     recordEval(run, 'student', fit.steps, row, EVAL_METRICS.sod);
     await recordEvalGrid(run, 'student', fit.steps, model, test, 'sod');
     await saveModel(model, path.join(run.runDir, 'student'));
-    return { ...row, train_img_s: Math.round(fit.imagesPerSecond * 10) / 10, ...initProvenance({ teacher: teacher && storedTeacherCell(teacher.row), student: init }) };
+    return {
+      ...row,
+      train_img_s: Math.round(fit.imagesPerSecond * 10) / 10,
+      ...initProvenance({ teacher: teacher && storedTeacherCell(teacher.row), student: init }),
+    };
   } finally {
     await train.close();
     await test.close();

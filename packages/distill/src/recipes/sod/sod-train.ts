@@ -6,6 +6,7 @@ import { bceWithLogits, csnetLoss, scfnetSupervisedLoss } from '@kd/losses';
 import { collectDwdPairs, countModel, type DwdPair, type KdModel } from '@kd/models';
 import type { TappedOutput } from '@kd/nn';
 import type { Distiller } from '../../distiller.ts';
+import { smokeSteps } from '../smoke.ts';
 import { evaluateSodSource } from '../../evaluate-sod-source.ts';
 import { loaderSource, type BatchSource } from '../../trainer/step-source.ts';
 import { train, type TaskLoss } from '../../trainer/trainer.ts';
@@ -21,10 +22,15 @@ export type SodLossKind = 'scfnet' | 'bce' | 'csnet-dwd';
  * logits on the main output; `csnet-dwd` BCE + 3.0·dynamic weight decay on ILBlock BN γ (CSNet's
  * own objective: it reads the family's BN layers, so it is a forward hook, not a distillation term).
  */
-export function sodTask(kind: SodLossKind): { task: TaskLoss; forward?: (model: KdModel) => (x: tf.Tensor4D) => TappedOutput } {
+export function sodTask(kind: SodLossKind): {
+  task: TaskLoss;
+  forward?: (model: KdModel) => (x: tf.Tensor4D) => TappedOutput;
+} {
   switch (kind) {
-    case 'scfnet': return { task: (s, b, epoch) => scfnetSupervisedLoss(s.outputs, b.mask!, epoch) };
-    case 'bce': return { task: (s, b) => bceWithLogits(s.outputs[0], b.mask!) };
+    case 'scfnet':
+      return { task: (s, b, epoch) => scfnetSupervisedLoss(s.outputs, b.mask!, epoch) };
+    case 'bce':
+      return { task: (s, b) => bceWithLogits(s.outputs[0], b.mask!) };
     case 'csnet-dwd': {
       let pairs: DwdPair[] = [];
       return {
@@ -44,9 +50,24 @@ export function sodTask(kind: SodLossKind): { task: TaskLoss; forward?: (model: 
  * 0.5·wd·Σθ² has gradient wd·θ, exactly what PyTorch's Adam `weight_decay` adds to each gradient
  * before the moments (so it equals the optimizer's `weightDecay` restricted to a parameter group).
  */
-function withWeightDecay(task: TaskLoss, model: KdModel, weightDecay: number, noDecay: (name: string) => boolean): TaskLoss {
-  const decayed = model.namedParameters().filter(([n]) => !noDecay(n)).map(([, v]) => v);
-  return (s, b, epoch) => tf.tidy(() => tf.add(task(s, b, epoch), tf.mul(0.5 * weightDecay, tf.addN(decayed.map((v) => tf.sum(tf.square(v)))))) as tf.Scalar);
+function withWeightDecay(
+  task: TaskLoss,
+  model: KdModel,
+  weightDecay: number,
+  noDecay: (name: string) => boolean,
+): TaskLoss {
+  const decayed = model
+    .namedParameters()
+    .filter(([n]) => !noDecay(n))
+    .map(([, v]) => v);
+  return (s, b, epoch) =>
+    tf.tidy(
+      () =>
+        tf.add(
+          task(s, b, epoch),
+          tf.mul(0.5 * weightDecay, tf.addN(decayed.map((v) => tf.sum(tf.square(v))))),
+        ) as tf.Scalar,
+    );
 }
 
 export interface SodTrainOptions {
@@ -66,7 +87,7 @@ export interface SodTrainOptions {
 
 /**
  * Trains `model` for `epochs` on `source` with Adam at `lr` (constant; `betas` default 0.9, 0.999)
- * and the given task/distiller, through the one trainer.
+ * and the given task/distiller, through the one trainer (2 steps under `--smoke`).
  * `weightDecay`: coupled L2 decay (PyTorch Adam `weight_decay`) on every parameter except those
  * `noDecay(stateDictName)` exempts (CSNet's official optimizer exempts the ILBlock γ that dynamic
  * weight decay handles); with `noDecay` it is added to the task loss (needs a task, task weight 1
@@ -77,13 +98,23 @@ export async function trainSod(model: KdModel, source: BatchSource, o: SodTrainO
   const wd = o.weightDecay ?? 0;
   let task = t?.task ?? null;
   if (wd > 0 && o.noDecay) {
-    if (!task || (o.taskWeight ?? 1) !== 1 || o.distiller) throw new Error('trainSod: weightDecay with noDecay needs a task loss, task weight 1 and no distiller');
+    if (!task || (o.taskWeight ?? 1) !== 1 || o.distiller)
+      throw new Error('trainSod: weightDecay with noDecay needs a task loss, task weight 1 and no distiller');
     task = withWeightDecay(task, model, wd, o.noDecay);
   }
   return train({
-    model, source: loaderSource(source, `seed=${o.run.seed}|`), epochs: o.epochs, task, taskWeight: o.taskWeight, distiller: o.distiller, forward: t?.forward?.(model), stage: o.phase,
+    model,
+    source: loaderSource(source, `seed=${o.run.seed}|`),
+    epochs: o.epochs,
+    task,
+    taskWeight: o.taskWeight,
+    distiller: o.distiller,
+    forward: t?.forward?.(model),
+    stage: o.phase,
     optimizer: { kind: 'adam', lr: o.lr, betas: o.betas, weightDecay: wd > 0 && !o.noDecay ? wd : 0 },
-    callbacks: runCallbacks(o.run, `${o.phase} ${model.name}`, o.phase), checkpoint: o.checkpoint,
+    callbacks: runCallbacks(o.run, `${o.phase} ${model.name}`, o.phase),
+    checkpoint: o.checkpoint,
+    maxSteps: smokeSteps(o.run),
   });
 }
 
@@ -96,8 +127,15 @@ export async function sodRow(model: KdModel, test: BatchSource, size: number, ru
   if (runDir) writeJsonAtomic(path.join(runDir, 'per-image.json'), ev.perImage);
   const count = countModel(model, [size, size]);
   return {
-    model: model.name, params: count.params, gmacs: count.macs / 1e9,
-    MAE: ev.MAE, maxFm: ev.maxFm, meanFm: ev.meanFm, Smeasure: ev.Smeasure, adpEm: ev.adpEm, n_test: ev.num_images,
+    model: model.name,
+    params: count.params,
+    gmacs: count.macs / 1e9,
+    MAE: ev.MAE,
+    maxFm: ev.maxFm,
+    meanFm: ev.meanFm,
+    Smeasure: ev.Smeasure,
+    adpEm: ev.adpEm,
+    n_test: ev.num_images,
     infer_img_s: Math.round(ev.inferImagesPerSecond * 10) / 10,
   };
 }
