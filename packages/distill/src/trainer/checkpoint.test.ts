@@ -14,6 +14,7 @@ import { buildTerms } from '../terms/build-terms.ts';
 import type { TermSpec } from '../terms/term-spec.ts';
 import { Checkpointer } from './checkpoint.ts';
 import type { OptimizerSpec } from '../optimizer.ts';
+import type { EmaSpec } from './ema.ts';
 import { loaderSource } from './step-source.ts';
 import { segSource } from './testing/seg-source.ts';
 import { train } from './trainer.ts';
@@ -29,21 +30,53 @@ const snapshot = (m: Module) => [...m.stateDict()].map(([k, v]) => [k, Array.fro
  * One training of a seg student (optionally distilled with `terms`), with checkpoints in `dir`;
  * `crashAt` = [stage, step] throws right after that step (as a killed process would stop).
  */
-async function run(dir: string | null, o: { terms?: TermSpec[]; optimizer: OptimizerSpec; crashAt?: [string, number]; every?: number; lines?: string[] }) {
+async function run(
+  dir: string | null,
+  o: {
+    terms?: TermSpec[];
+    optimizer: OptimizerSpec;
+    crashAt?: [string, number];
+    every?: number;
+    lines?: string[];
+    ema?: EmaSpec;
+  },
+) {
   const teacher = seg('fcn-mbv2-os8', 3);
   const student = seg('fcn-mbv2-os16', 4);
-  const d = o.terms ? new Distiller(student, teacher, buildTerms(o.terms, { student, teacher, rng: new Rng(11) })) : undefined;
+  const d = o.terms
+    ? new Distiller(student, teacher, buildTerms(o.terms, { student, teacher, rng: new Rng(11) }))
+    : undefined;
   const losses: [string, number, number][] = [];
-  const checkpoint = dir ? new Checkpointer(dir, { config: 'c1', git_hash: 'g' }, { everySteps: o.every ?? 2, minutes: 10, keep: 2 }, (l) => o.lines?.push(l)) : undefined;
+  const checkpoint = dir
+    ? new Checkpointer(dir, { config: 'c1', git_hash: 'g' }, { everySteps: o.every ?? 2, minutes: 10, keep: 2 }, (l) =>
+        o.lines?.push(l),
+      )
+    : undefined;
   try {
     const r = await train({
-      model: student, source: loaderSource(segSource(3)), epochs: 2, optimizer: o.optimizer, task: (s, b) => crossEntropyIgnore(s.outputs[0], b.label!), distiller: d, checkpoint,
-      callbacks: [{ onStep: (x) => {
-        losses.push([x.stage, x.step, x.loss]);
-        if (o.crashAt && x.stage === o.crashAt[0] && x.step === o.crashAt[1]) throw new Crash();
-      } }],
+      model: student,
+      source: loaderSource(segSource(3)),
+      epochs: 2,
+      optimizer: o.optimizer,
+      task: (s, b) => crossEntropyIgnore(s.outputs[0], b.label!),
+      distiller: d,
+      checkpoint,
+      ema: o.ema,
+      callbacks: [
+        {
+          onStep: (x) => {
+            losses.push([x.stage, x.step, x.loss]);
+            if (o.crashAt && x.stage === o.crashAt[0] && x.step === o.crashAt[1]) throw new Crash();
+          },
+        },
+      ],
     });
-    return { losses, epochLoss: r.epochLoss, weights: snapshot(student), terms: d?.terms.map((t) => (t.module ? snapshot(t.module) : [])) };
+    return {
+      losses,
+      epochLoss: r.epochLoss,
+      weights: snapshot(student),
+      terms: d?.terms.map((t) => (t.module ? snapshot(t.module) : [])),
+    };
   } finally {
     d?.dispose();
     student.dispose();
@@ -51,10 +84,18 @@ async function run(dir: string | null, o: { terms?: TermSpec[]; optimizer: Optim
   }
 }
 
-const KA: TermSpec[] = [{ loss: 'ka', student: 'feat', teacher: 'feat', options: { beta: 50, gamma: 1, aeEpochs: 2, aeLr: 0.1 } }];
+const KA: TermSpec[] = [
+  { loss: 'ka', student: 'feat', teacher: 'feat', options: { beta: 50, gamma: 1, aeEpochs: 2, aeLr: 0.1 } },
+];
 
 describe('checkpoints inside a run', () => {
-  for (const [title, opt] of [['Adam', { kind: 'adam', lr: 3e-3 }], ['SGD momentum + poly lr + weight decay', { kind: 'sgd', lr: 0.01, momentum: 0.9, weightDecay: 1e-4, schedule: 'poly' }]] as const) {
+  for (const [title, opt] of [
+    ['Adam', { kind: 'adam', lr: 3e-3 }],
+    [
+      'SGD momentum + poly lr + weight decay',
+      { kind: 'sgd', lr: 0.01, momentum: 0.9, weightDecay: 1e-4, schedule: 'poly' },
+    ],
+  ] as const) {
     it(`${title}: a run stopped after step 5 and rerun ends bit-identical to an uninterrupted run`, async () => {
       await useBackend('wasm');
       const whole = await run(null, { optimizer: opt });
@@ -73,6 +114,33 @@ describe('checkpoints inside a run', () => {
       expect(resumed.weights).toEqual(whole.weights);
     });
   }
+
+  it('YOLOX SGD (Nesterov, no decay on norm/bias, yolox lr) with EMA: stopped after step 5 and rerun ends bit-identical', async () => {
+    await useBackend('wasm');
+    const opt: OptimizerSpec = {
+      kind: 'sgd',
+      lr: 0.01,
+      momentum: 0.9,
+      nesterov: true,
+      weightDecay: 5e-4,
+      decayed: (v) => v.rank > 1,
+      schedule: 'yolox',
+      warmupSteps: 2,
+      flatSteps: 1,
+      floor: 0.05,
+    };
+    const ema = { decay: 0.9, ramp: 2 };
+    const whole = await run(null, { optimizer: opt, ema });
+    const noEma = await run(null, { optimizer: opt });
+    expect(whole.weights).not.toEqual(noEma.weights); // the model ends holding the average
+    const dir = temp.make('kdlab-ckpt-ema-');
+    await expect(run(dir, { optimizer: opt, ema, crashAt: ['student', 5] })).rejects.toBeInstanceOf(Crash);
+    const before = tf.memory().numTensors;
+    const resumed = await run(dir, { optimizer: opt, ema });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(resumed.losses.map(([, , l]) => l)).toEqual(whole.losses.slice(4).map(([, , l]) => l));
+    expect(resumed.weights).toEqual(whole.weights);
+  });
 
   it('KA: stopped inside the autoencoder pre-stage, then inside the student stage, it still ends bit-identical', async () => {
     await useBackend('wasm');
@@ -96,7 +164,9 @@ describe('checkpoints inside a run', () => {
     const m = seg('fcn-mbv2-os16', 4);
     const lines: string[] = [];
     const ck = new Checkpointer(dir, { config: 'c1', git_hash: 'g' }, undefined, (l) => lines.push(l));
-    const arrays = (v: number) => [{ name: 'model.x', shape: [2], dtype: 'float32' as const, data: Float32Array.from([v, v]) }];
+    const arrays = (v: number) => [
+      { name: 'model.x', shape: [2], dtype: 'float32' as const, data: Float32Array.from([v, v]) },
+    ];
     ck.save('student', 2, { a: 1 }, arrays(1));
     ck.save('student', 4, { a: 2 }, arrays(2));
     expect(lines).toEqual(['checkpoint student step 2', 'checkpoint student step 4']);
@@ -104,9 +174,13 @@ describe('checkpoints inside a run', () => {
     fs.truncateSync(newest, fs.statSync(newest).size - 3);
     const got = ck.latest()!;
     expect([got.stage, got.step, Array.from(got.arrays[0].data)]).toEqual(['student', 2, [1, 1]]);
-    expect(lines[2]).toMatch(/checkpoint .*2-student-4\.ckpt: truncated \(\d+ of \d+ payload bytes\); using the previous checkpoint/);
+    expect(lines[2]).toMatch(
+      /checkpoint .*2-student-4\.ckpt: truncated \(\d+ of \d+ payload bytes\); using the previous checkpoint/,
+    );
     const other = new Checkpointer(dir, { config: 'c2', git_hash: 'g' });
-    expect(() => other.latest()).toThrow(/belongs to another run: config is "c1" there, "c2" here; delete .* to start this run over/);
+    expect(() => other.latest()).toThrow(
+      /belongs to another run: config is "c1" there, "c2" here; delete .* to start this run over/,
+    );
     m.dispose();
   });
 
@@ -114,8 +188,11 @@ describe('checkpoints inside a run', () => {
     const main = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testing', 'checkpoint-kill-main.ts');
     const go = (dir: string, killAfter?: string) =>
       new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', main, dir], { env: { ...process.env, STEP_SLEEP_MS: killAfter ? '300' : '0' } });
-        let out = '', err = '';
+        const child = spawn(process.execPath, ['--import', 'tsx', main, dir], {
+          env: { ...process.env, STEP_SLEEP_MS: killAfter ? '300' : '0' },
+        });
+        let out = '',
+          err = '';
         child.stdout.on('data', (d) => (out += d));
         child.stderr.on('data', (d) => {
           err += d;

@@ -6,6 +6,7 @@ import type { Module } from '@kd/nn';
 import type { Callback } from './callbacks.ts';
 import type { Checkpointer, LoadedCheckpoint } from './checkpoint.ts';
 import type { SavedArray } from './checkpoint-file.ts';
+import type { WeightEma } from './ema.ts';
 import type { StepSource } from './step-source.ts';
 import { disposeTrainBatch, type TrainBatch } from './train-batch.ts';
 
@@ -34,6 +35,8 @@ export interface LoopSpec<P> {
   modules?: readonly (readonly [string, Module])[];
   /** A checkpoint of this stage to resume from (its modules' weights already restored). */
   resume?: LoadedCheckpoint | null;
+  /** A moving average of the weights, updated after every step and saved in checkpoints. */
+  ema?: WeightEma;
   /** Stop the stage after this many steps (`--smoke`); the lr schedule still spans `epochs`. */
   maxSteps?: number;
 }
@@ -106,6 +109,7 @@ export async function runLoop<P>(spec: LoopSpec<P>): Promise<LoopResult> {
   if (spec.resume) {
     await opt.restore(spec.resume.arrays);
     step = spec.resume.step;
+    spec.ema?.restore(spec.resume.arrays, spec.resume.file);
     ({ images, sum, inEpoch, partSums, epochLoss, epochParts } = spec.resume.loop as {
       images: number;
       sum: number;
@@ -117,7 +121,11 @@ export async function runLoop<P>(spec: LoopSpec<P>): Promise<LoopResult> {
     spec.checkpoint?.announce(spec.stage, step);
   }
   const save = async () => {
-    const arrays: SavedArray[] = [...(await moduleArrays(spec.modules ?? [])), ...(await opt.state())];
+    const arrays: SavedArray[] = [
+      ...(await moduleArrays(spec.modules ?? [])),
+      ...(await opt.state()),
+      ...((await spec.ema?.state()) ?? []),
+    ];
     spec.checkpoint!.save(spec.stage, step, { images, sum, inEpoch, partSums, epochLoss, epochParts }, arrays);
   };
   const t0 = performance.now();
@@ -152,6 +160,7 @@ export async function runLoop<P>(spec: LoopSpec<P>): Promise<LoopResult> {
       images += b.size;
       disposeTrainBatch(b);
       step++;
+      spec.ema?.update(step);
       if (!Number.isFinite(value)) throw new NonFiniteLossError(step, value);
       sum += value;
       inEpoch++;

@@ -6,6 +6,7 @@ import { UsageError } from '@kd/core';
 import type { Module } from '@kd/nn';
 import type { Callback } from './callbacks.ts';
 import type { Checkpointer } from './checkpoint.ts';
+import { WeightEma, type EmaSpec } from './ema.ts';
 import { restoreModules, runLoop, type LoopResult, type StepLoss } from './loop.ts';
 import type { StepSource } from './step-source.ts';
 import { disposeTrainBatch, type TrainBatch } from './train-batch.ts';
@@ -36,6 +37,8 @@ export interface TrainSpec {
    * a rerun with the same checkpointer resumes from the newest one and ends as an uninterrupted run.
    */
   checkpoint?: Checkpointer;
+  /** A moving average of the student's weights (YOLOX's EMA), kept over the main stage and written into the model at its end. */
+  ema?: EmaSpec;
   /** Stop every stage (the terms' pre-stages and the main one) after this many steps (`--smoke`). */
   maxSteps?: number;
 }
@@ -112,7 +115,9 @@ export async function train(spec: TrainSpec): Promise<TrainResult> {
   const forward = (x: tf.Tensor4D): TappedOutput =>
     distiller ? distiller.studentForward(x) : spec.forward ? spec.forward(x) : { outputs: model.forward(x), taps: {} };
   model.train(true);
+  const ema = spec.ema ? new WeightEma(model, spec.ema) : undefined;
   const main = await runLoop<TappedOutput | null>({
+    ema,
     stage: mainStage,
     source: spec.source,
     epochs: spec.epochs,
@@ -139,6 +144,11 @@ export async function train(spec: TrainSpec): Promise<TrainResult> {
       }
       return { total, parts };
     },
-  });
+  })
+    .then((r) => {
+      ema?.copyTo(); // evaluation and export see the averaged weights
+      return r;
+    })
+    .finally(() => ema?.dispose());
   return { ...main, stages };
 }
