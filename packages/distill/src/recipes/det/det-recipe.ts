@@ -10,8 +10,9 @@ import { ensureTeacher } from '../../teacher/teacher-store.ts';
 import { buildTerms } from '../../terms/build-terms.ts';
 import type { TermSpec } from '../../terms/term-spec.ts';
 import { planSource } from '../../trainer/step-source.ts';
-import { train, type TaskLoss, type TrainResult } from '../../trainer/trainer.ts';
+import { train, type TrainResult } from '../../trainer/trainer.ts';
 import { learningRate } from '../../lr-schedule.ts';
+import { changedYoloxKeys, yoloxEma, yoloxKeys, yoloxPlan, yoloxSgd, yoloxTask } from './yolox-recipe.ts';
 import { createWithWeights } from '../create-with-weights.ts';
 import { initProvenance, storedTeacherCell } from '../init-provenance.ts';
 import { loadTeacherWeights, resolveTeacherWeights } from '../teacher-weights.ts';
@@ -66,8 +67,6 @@ function build(name: string, width: number, rng: Rng, K: number, weights: string
   throw new UsageError(`det recipe: '${name}' is a ${m.task} model; teacher and student must be detectors (yolox-*)`);
 }
 
-/** The detector's own objective (YOLOX: SimOTA assignment, IoU + obj + cls losses) as the task loss. */
-const detTask = (m: DetectionModel): TaskLoss => (s, b) => m.loss(s.outputs, b.targets!).total;
 
 /**
  * Adam (instead of YOLOX's SGD: our CPU schedules are a few hundred steps) with YOLOX's lr shape:
@@ -96,8 +95,10 @@ function detRow(m: DetectionModel, width: number, d: DetData, cfg: DetSweepConfi
  */
 async function detTeacher(cfg: DetSweepConfig, run: RunContext, d: DetData) {
   const tw = resolveTeacherWeights(cfg.teacher_weights);
+  const yk = yoloxKeys(cfg);
   const spec = {
     teacher: cfg.teacher, width: cfg.teacher_width, data: d.root, size: cfg.size, epochs: cfg.teacher_epochs, lr: cfg.lr, batch: cfg.batch, seed: cfg.teacher_seed, backend: run.backend.label,
+    ...changedYoloxKeys(cfg), // the YOLOX recipe keys set away from their defaults train another teacher
     ...(tw ? { weights: tw.sha256 } : cfg.teacher_backbone_weights !== 'none' ? { backbone_weights: cfg.teacher_backbone_weights } : {}),
   };
   return ensureTeacher(run.cacheDir, spec, async () => {
@@ -107,10 +108,11 @@ async function detTeacher(cfg: DetSweepConfig, run: RunContext, d: DetData) {
       return { model, row: { ...detRow(model, cfg.teacher_width, d, cfg, null), kd_params: 0, ...initProvenance({ teacher: { loaded: tw.source, sha256: tw.sha256 } }) } };
     }
     const { model, init } = build(cfg.teacher, cfg.teacher_width, rng.fork('init'), d.K, cfg.teacher_backbone_weights, 'teacher_backbone_weights');
-    const plan = planDetBatches(d.train.samples, { epochs: cfg.teacher_epochs, batchSize: cfg.batch, rng: rng.fork('data'), augment: d.augment });
+    const plan = planDetBatches(d.train.samples, { epochs: cfg.teacher_epochs, batchSize: cfg.batch, rng: rng.fork('data'), augment: d.augment, ...yoloxPlan(yk) });
     const fit = await train({
-      model, source: planSource(plan, d.perEpoch, model.normalization, (g) => `teacher|step=${g}`), epochs: cfg.teacher_epochs, optimizer: detOptimizer(cfg, plan.length),
-      task: detTask(model), stage: 'teacher', callbacks: runCallbacks(run, 'teacher', 'teacher'), checkpoint: teacherCheckpointer(run, spec),
+      model, source: planSource(plan, d.perEpoch, model.normalization, (g) => `teacher|step=${g}`), epochs: cfg.teacher_epochs,
+      optimizer: yk.optimizer === 'yolox-sgd' ? yoloxSgd(cfg.lr, yk, d.perEpoch, [model]) : detOptimizer(cfg, plan.length),
+      task: yoloxTask(model, yk, cfg.teacher_epochs), ema: yoloxEma(yk), stage: 'teacher', callbacks: runCallbacks(run, 'teacher', 'teacher'), checkpoint: teacherCheckpointer(run, spec),
     });
     return { model, row: { ...detRow(model, cfg.teacher_width, d, cfg, fit), kd_params: 0, ...initProvenance({ teacher: { trained: init } }) } };
   }, { progress: run.progress, defer: run.deferBusyTeacher });
@@ -124,6 +126,7 @@ async function detTeacher(cfg: DetSweepConfig, run: RunContext, d: DetData) {
  * teacher once. Scores on the test split (VOC07 11-point, VOC all-point, COCO).
  */
 export async function detRecipe(cfg: DetSweepConfig, run: RunContext, termSpecs: readonly TermSpec[]): Promise<ResultRow> {
+  const yk = yoloxKeys(cfg); // optimizer, augmentation, EMA, L1 (yolox-recipe.ts)
   const d = await detData(cfg, run.dataRoot);
   if (cfg.role === 'chance') {
     const dets = chanceDetections(new Rng(run.seed, 'chance'), d.test.samples, d.K);
@@ -136,14 +139,17 @@ export async function detRecipe(cfg: DetSweepConfig, run: RunContext, termSpecs:
   }
   const kd = termSpecs.length > 0;
   const { model: student, init } = build(cfg.student, cfg.student_width, run.rng.fork('init/student'), d.K, cfg.student_backbone_weights, 'student_backbone_weights');
-  const plan = planDetBatches(d.train.samples, { epochs: cfg.student_epochs, batchSize: cfg.batch, rng: run.rng.fork('data/student'), augment: d.augment });
+  const plan = planDetBatches(d.train.samples, { epochs: cfg.student_epochs, batchSize: cfg.batch, rng: run.rng.fork('data/student'), augment: d.augment, ...yoloxPlan(yk) });
   const cache = sharedTeacherCache(run, 'teacher-taps', teacher.key);
   const distiller = kd ? new Distiller(student, teacher.model, buildTerms(termSpecs, { student, teacher: teacher.model, rng: run.rng }), cache) : undefined;
   try {
-    const keyOf = (g: number) => `seed=${run.seed}|epochs=${cfg.student_epochs}|batch=${cfg.batch}|step=${g}`;
+    const aug = yk.mosaic || yk.mixup ? `|mosaic=${yk.mosaic}|mixup=${yk.mixup}|noaug=${yk.no_aug_epochs}` : '';
+    const keyOf = (g: number) => `seed=${run.seed}|epochs=${cfg.student_epochs}|batch=${cfg.batch}${aug}|step=${g}`;
+    const modules = [student, ...(distiller?.terms ?? []).flatMap((t) => (t.module ? [t.module] : []))];
     const fit = await train({
-      model: student, source: planSource(plan, d.perEpoch, student.normalization, keyOf), epochs: cfg.student_epochs, optimizer: detOptimizer(cfg, plan.length),
-      task: detTask(student), distiller, callbacks: runCallbacks(run, `student ${kd ? 'FSD' : 'no KD'} seed ${run.seed}`, 'student'), checkpoint: runCheckpointer(run, cfg, 'student'),
+      model: student, source: planSource(plan, d.perEpoch, student.normalization, keyOf), epochs: cfg.student_epochs,
+      optimizer: yk.optimizer === 'yolox-sgd' ? yoloxSgd(cfg.lr, yk, d.perEpoch, modules) : detOptimizer(cfg, plan.length),
+      task: yoloxTask(student, yk, cfg.student_epochs), ema: yoloxEma(yk), distiller, callbacks: runCallbacks(run, `student ${kd ? 'FSD' : 'no KD'} seed ${run.seed}`, 'student'), checkpoint: runCheckpointer(run, cfg, 'student'),
     });
     const row = { ...detRow(student, cfg.student_width, d, cfg, fit), kd_params: distiller?.extraParams() ?? 0, ...initProvenance({ teacher: kd ? storedTeacherCell(teacher.row) : null, student: init }) };
     recordEval(run, 'student', fit.steps, row, EVAL_METRICS.det);

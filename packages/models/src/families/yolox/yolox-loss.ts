@@ -121,7 +121,8 @@ export function yoloxLoss(
           F,
         ) as tf.Scalar)
       : tf.scalar(0);
-    const total = tf.addN([tf.mul(iou, opts.iouLossWeight ?? 5), obj, cls, l1]) as tf.Scalar;
+    // without the option the sum is the three terms alone (bit-identical to the loss before it existed)
+    const total = tf.addN([tf.mul(iou, opts.iouLossWeight ?? 5), obj, cls, ...(opts.l1 ? [l1] : [])]) as tf.Scalar;
     return { total, iou, obj, cls, l1 };
   });
   return { ...parts, numFg };
