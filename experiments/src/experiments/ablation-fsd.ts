@@ -21,12 +21,29 @@ type FsdConfig = DetSweepConfig & {
  * schedule cannot be shortened much further).
  */
 const defaults: FsdConfig = {
-  role: 'student', dataset: 'coco-det', size: 96, n_train: 320, batch: 8, lr: 0.006,
-  teacher: 'yolox-tiny', teacher_width: 0.25, teacher_epochs: 5, teacher_seed: 1,
-  student: 'yolox-tiny', student_width: 0.125, student_epochs: 4,
-  fg: false, bg: false, att: false, rela: false, gaussian: 'intended', fsd_weight: 1,
+  role: 'student',
+  dataset: 'coco-det',
+  size: 96,
+  n_train: 320,
+  batch: 8,
+  lr: 0.006,
+  teacher: 'yolox-tiny',
+  teacher_width: 0.25,
+  teacher_epochs: 5,
+  teacher_seed: 1,
+  student: 'yolox-tiny',
+  student_width: 0.125,
+  student_epochs: 4,
+  fg: false,
+  bg: false,
+  att: false,
+  rela: false,
+  gaussian: 'intended',
+  fsd_weight: 1,
   // Init (docs/weights.md#weights-in-sweeps): teacher trained here from a random init, student random.
-  teacher_weights: '', teacher_backbone_weights: 'none', student_backbone_weights: 'none',
+  teacher_weights: '',
+  teacher_backbone_weights: 'none',
+  student_backbone_weights: 'none',
 };
 
 const TAPS = ['neck.p3', 'neck.p4', 'neck.p5'];
@@ -43,12 +60,30 @@ const TAPS = ['neck.p3', 'neck.p4', 'neck.p5'];
  */
 export const ablationFsd: SweepExperiment<FsdConfig> = {
   name: 'ablation-fsd',
-  description: 'FSD ablation (YOLOX teacher → student, neck.p3/p4/p5): no KD, fg, +bg, +attention, +GcBlock relation, literal vs intended Gaussian; VOC07/COCO mAP mean±std over seeds',
+  description:
+    'FSD ablation (YOLOX teacher → student, neck.p3/p4/p5): no KD, fg, +bg, +attention, +GcBlock relation, literal vs intended Gaussian; VOC07/COCO mAP mean±std over seeds',
   defaults,
   profiles: {
     quick: {},
     // The paper's pair (YOLOX-L → YOLOX-S) at 640²: a GPU/native-backend job.
-    full: { size: 640, n_train: 4000, batch: 16, lr: 0.001, teacher: 'yolox-l', teacher_width: 1, student: 'yolox-s', student_width: 0.5, teacher_epochs: 120, student_epochs: 120 },
+    full: {
+      // Real data only (METHODS §5.6): a VOCdevkit (VOC2007 [+ VOC2012] trainval → VOC2007 test) under --data-root, or
+      // `--set dataset=<COCO-JSON root>` (annotations/instances_{train,val}2017.json: the Fall set, any custom set).
+      dataset: 'VOCdevkit',
+      // The official Megvii YOLOX-L converted to safetensors (docs/weights.md, From .pth to .safetensors), e.g. `--set teacher_weights=weights/yolox_l.safetensors`;
+      // '' trains the teacher here. The Megvii checkpoint is a COCO (80-class) model: on VOC its head must be fine-tuned first.
+      teacher_weights: '',
+      size: 640,
+      n_train: 4000,
+      batch: 16,
+      lr: 0.001,
+      teacher: 'yolox-l',
+      teacher_width: 1,
+      student: 'yolox-s',
+      student_width: 0.5,
+      teacher_epochs: 120,
+      student_epochs: 120,
+    },
   },
   variants: [
     { label: 'chance (random boxes)', set: { role: 'chance' } },
@@ -67,11 +102,33 @@ export const ablationFsd: SweepExperiment<FsdConfig> = {
   digits: { infer_img_s: 0, train_img_s: 1 },
   claims: [
     {
-      id: 'fsd-vs-nokd', paper: 'FSD (PeerJ CS 2024 abstract)', says: 'full FSD lifts the YOLOX student (+1.6 mAP on the Fall set)',
-      better: 'FSD fg+bg+att+rela (full)', than: 'no KD', metric: 'voc07_mAP', direction: 'higher', paperDelta: 0.016,
+      id: 'fsd-vs-nokd',
+      paper: 'FSD (PeerJ CS 2024 abstract)',
+      says: 'full FSD lifts the YOLOX student (+1.6 mAP on the Fall set)',
+      better: 'FSD fg+bg+att+rela (full)',
+      than: 'no KD',
+      metric: 'voc07_mAP',
+      direction: 'higher',
+      paperDelta: 0.016,
     },
-    { id: 'fg-vs-nokd', paper: 'FSD (PeerJ CS 2024)', says: 'foreground distillation alone helps', better: 'FSD fg', than: 'no KD', metric: 'voc07_mAP', direction: 'higher' },
-    { id: 'bg-adds', paper: 'FSD (PeerJ CS 2024)', says: 'distilling the background separately adds to the foreground term', better: 'FSD fg+bg', than: 'FSD fg', metric: 'voc07_mAP', direction: 'higher' },
+    {
+      id: 'fg-vs-nokd',
+      paper: 'FSD (PeerJ CS 2024)',
+      says: 'foreground distillation alone helps',
+      better: 'FSD fg',
+      than: 'no KD',
+      metric: 'voc07_mAP',
+      direction: 'higher',
+    },
+    {
+      id: 'bg-adds',
+      paper: 'FSD (PeerJ CS 2024)',
+      says: 'distilling the background separately adds to the foreground term',
+      better: 'FSD fg+bg',
+      than: 'FSD fg',
+      metric: 'voc07_mAP',
+      direction: 'higher',
+    },
   ],
   // Margin 0.02 VOC07 mAP: the paper's own effect is 0.016, so a smaller teacher advantage leaves nothing of that size to transfer.
   precondition: { teacher: 'teacher', student: 'no KD', metric: 'voc07_mAP', direction: 'higher', margin: 0.02 },
@@ -81,9 +138,15 @@ export const ablationFsd: SweepExperiment<FsdConfig> = {
   terms: (cfg) =>
     cfg.fg || cfg.bg || cfg.att || cfg.rela
       ? TAPS.map((tap) => ({
-        loss: 'fsd', student: tap, teacher: tap, weight: cfg.fsd_weight,
-        options: { gaussian: cfg.gaussian, components: { foreground: cfg.fg, background: cfg.bg, attention: cfg.att, relation: cfg.rela } },
-      }))
+          loss: 'fsd',
+          student: tap,
+          teacher: tap,
+          weight: cfg.fsd_weight,
+          options: {
+            gaussian: cfg.gaussian,
+            components: { foreground: cfg.fg, background: cfg.bg, attention: cfg.att, relation: cfg.rela },
+          },
+        }))
       : [],
 };
 

@@ -10,13 +10,22 @@ import { ensureTeacher } from '../../teacher/teacher-store.ts';
 import { buildTerms } from '../../terms/build-terms.ts';
 import type { TermSpec } from '../../terms/term-spec.ts';
 import { planSource } from '../../trainer/step-source.ts';
-import { train, type TrainResult } from '../../trainer/trainer.ts';
+import { train, type TaskLoss, type TrainResult } from '../../trainer/trainer.ts';
 import { learningRate } from '../../lr-schedule.ts';
-import { changedYoloxKeys, yoloxEma, yoloxKeys, yoloxPlan, yoloxSgd, yoloxTask } from './yolox-recipe.ts';
+import { SMOKE_EVAL_IMAGES, SMOKE_STEPS, smokeSteps } from '../smoke.ts';
+import { loadRealDet, resolveDetRoots } from './det-real-data.ts';
 import { createWithWeights } from '../create-with-weights.ts';
 import { initProvenance, storedTeacherCell } from '../init-provenance.ts';
 import { loadTeacherWeights, resolveTeacherWeights } from '../teacher-weights.ts';
-import { EVAL_METRICS, recordEval, runCallbacks, runCheckpointer, sharedTeacherCache, teacherCheckpointer, type RunContext } from '../run-context.ts';
+import {
+  EVAL_METRICS,
+  recordEval,
+  runCallbacks,
+  runCheckpointer,
+  sharedTeacherCache,
+  teacherCheckpointer,
+  type RunContext,
+} from '../run-context.ts';
 
 export interface DetSweepConfig {
   [key: string]: string | number | boolean;
@@ -43,19 +52,60 @@ export interface DetSweepConfig {
   student_backbone_weights: string;
 }
 
-const SPLITS: Record<string, [string, string]> = { 'coco-det': ['train2017', 'val2017'], 'voc-det': ['trainval', 'test'] };
+const SPLITS: Record<string, [string, string]> = {
+  'coco-det': ['train2017', 'val2017'],
+  'voc-det': ['trainval', 'test'],
+};
 const r4 = (v: number | null) => (v === null ? null : Math.round(v * 1e4) / 1e4);
-const scoreCells = (s: DetScores): ResultRow => ({ voc07_mAP: r4(s.voc07), voc_allpt_mAP: r4(s.vocAllPoint), coco_AP: r4(s.coco.AP), coco_AP50: r4(s.coco.AP50), coco_AP75: r4(s.coco.AP75) });
+const scoreCells = (s: DetScores): ResultRow => ({
+  voc07_mAP: r4(s.voc07),
+  voc_allpt_mAP: r4(s.vocAllPoint),
+  coco_AP: r4(s.coco.AP),
+  coco_AP50: r4(s.coco.AP50),
+  coco_AP75: r4(s.coco.AP75),
+});
 
-async function detData(cfg: DetSweepConfig, dataRoot: string) {
+/**
+ * The run's detection data. `dataset` = `coco-det` or `voc-det`: the synthetic twin (quick
+ * profile); any other value is a real root (a path, relative to --data-root: VOC or COCO JSON,
+ * see resolveDetRoots), letterboxed to `size`² — the `full` profile never synthesises.
+ * `--smoke` keeps the first 2·batch train and 4 test samples.
+ */
+async function detData(cfg: DetSweepConfig, run: RunContext) {
+  const limits = run.smoke ? { train: SMOKE_STEPS * cfg.batch, test: SMOKE_EVAL_IMAGES } : {};
   const splits = SPLITS[cfg.dataset];
-  if (!splits) throw new UsageError(`det recipe: dataset must be one of ${Object.keys(SPLITS).join(', ')}, got '${cfg.dataset}'`);
+  const d = splits
+    ? await synthDetData(cfg, run.dataRoot, splits, limits)
+    : await realDetData(cfg, run.dataRoot, limits);
+  const K = d.train.classes.length;
+  const perEpoch = Math.floor(d.train.samples.length / cfg.batch);
+  if (perEpoch < 1)
+    throw new UsageError(
+      `det recipe: ${d.train.samples.length} training images at batch ${cfg.batch} make no step; lower 'batch' (dataset '${cfg.dataset}')`,
+    );
+  return {
+    ...d,
+    K,
+    augment: { ...DET_AUGMENT_DEFAULTS, size: cfg.size, numClasses: K },
+    perEpoch,
+  };
+}
+type DetLimits = { train?: number; test?: number };
+
+/** A real VOC / COCO-JSON root (resolveDetRoots), letterboxed to `size`². */
+async function realDetData(cfg: DetSweepConfig, dataRoot: string, limits: DetLimits) {
+  const roots = resolveDetRoots(cfg.dataset, dataRoot);
+  const { train, test } = await loadRealDet(roots, cfg.size, limits);
+  return { root: path.resolve(dataRoot, cfg.dataset), train, test, crowdFlag: roots.kind === 'coco-det' };
+}
+
+/** The synthetic twin of `dataset` (the one place its root is built: dataset, size, n_train). */
+async function synthDetData(cfg: DetSweepConfig, dataRoot: string, splits: [string, string], limits: DetLimits) {
   const root = path.join(dataRoot, `synthetic-${cfg.dataset}-${cfg.size}-n${cfg.n_train}`);
   await datasetKind(cfg.dataset).synth(root, { seed: 1, n: cfg.n_train, width: cfg.size, height: cfg.size });
-  const trainSplit = await loadDetSplit(cfg.dataset, root, splits[0]);
-  const test = await loadDetSplit(cfg.dataset, root, splits[1]);
-  const K = trainSplit.classes.length;
-  return { root, train: trainSplit, test, K, crowdFlag: cfg.dataset === 'coco-det', augment: { ...DET_AUGMENT_DEFAULTS, size: cfg.size, numClasses: K }, perEpoch: Math.floor(trainSplit.samples.length / cfg.batch) };
+  const trainSplit = await loadDetSplit(cfg.dataset, root, splits[0], { limit: limits.train });
+  const test = await loadDetSplit(cfg.dataset, root, splits[1], { limit: limits.test });
+  return { root, train: trainSplit, test, crowdFlag: cfg.dataset === 'coco-det' };
 }
 type DetData = Awaited<ReturnType<typeof detData>>;
 
@@ -67,24 +117,44 @@ function build(name: string, width: number, rng: Rng, K: number, weights: string
   throw new UsageError(`det recipe: '${name}' is a ${m.task} model; teacher and student must be detectors (yolox-*)`);
 }
 
+/** The detector's own objective (YOLOX: SimOTA assignment, IoU + obj + cls losses) as the task loss. */
+const detTask =
+  (m: DetectionModel): TaskLoss =>
+  (s, b) =>
+    m.loss(s.outputs, b.targets!).total;
 
 /**
  * Adam (instead of YOLOX's SGD: our CPU schedules are a few hundred steps) with YOLOX's lr shape:
  * linear warm-up from lr/10 over min(50, 10 % of the steps), then cosine to 0.05·lr.
  */
 function detOptimizer(cfg: DetSweepConfig, totalSteps: number) {
-  return { kind: 'adam' as const, lr: cfg.lr, schedule: 'cosine' as const, warmupSteps: Math.min(50, Math.floor(totalSteps / 10)), warmupFrom: 0.1, floor: 0.05 };
+  return {
+    kind: 'adam' as const,
+    lr: cfg.lr,
+    schedule: 'cosine' as const,
+    warmupSteps: Math.min(50, Math.floor(totalSteps / 10)),
+    warmupFrom: 0.1,
+    floor: 0.05,
+  };
 }
 
 /** lr at `step` of `total` of `detOptimizer`'s schedule. */
-export const detLr = (lr: number, step: number, total: number, warmup: number) => learningRate({ lr, schedule: 'cosine', warmupSteps: warmup, warmupFrom: 0.1, floor: 0.05 }, step, total);
+export const detLr = (lr: number, step: number, total: number, warmup: number) =>
+  learningRate({ lr, schedule: 'cosine', warmupSteps: warmup, warmupFrom: 0.1, floor: 0.05 }, step, total);
 
 /** Model cells plus test-split scores and throughput of a detector (training cells null for a loaded one). */
 function detRow(m: DetectionModel, width: number, d: DetData, cfg: DetSweepConfig, fit: TrainResult | null): ResultRow {
   const ev = evaluateDetector(m, d.test.samples, { size: cfg.size, crowdFlag: d.crowdFlag });
   return {
-    model: `${m.name}@w${width}`, params: m.countParams(), mmacs: Math.round(countModel(m, [cfg.size, cfg.size]).macs / 1e4) / 100, size: cfg.size,
-    ...scoreCells(ev), n_test: ev.numImages, infer_img_s: Math.round(ev.inferImagesPerSecond), train_img_s: fit && Math.round(fit.imagesPerSecond * 10) / 10, train_s: fit && Math.round(fit.seconds),
+    model: `${m.name}@w${width}`,
+    params: m.countParams(),
+    mmacs: Math.round(countModel(m, [cfg.size, cfg.size]).macs / 1e4) / 100,
+    size: cfg.size,
+    ...scoreCells(ev),
+    n_test: ev.numImages,
+    infer_img_s: Math.round(ev.inferImagesPerSecond),
+    train_img_s: fit && Math.round(fit.imagesPerSecond * 10) / 10,
+    train_s: fit && Math.round(fit.seconds),
   };
 }
 
@@ -95,27 +165,77 @@ function detRow(m: DetectionModel, width: number, d: DetData, cfg: DetSweepConfi
  */
 async function detTeacher(cfg: DetSweepConfig, run: RunContext, d: DetData) {
   const tw = resolveTeacherWeights(cfg.teacher_weights);
-  const yk = yoloxKeys(cfg);
   const spec = {
-    teacher: cfg.teacher, width: cfg.teacher_width, data: d.root, size: cfg.size, epochs: cfg.teacher_epochs, lr: cfg.lr, batch: cfg.batch, seed: cfg.teacher_seed, backend: run.backend.label,
-    ...changedYoloxKeys(cfg), // the YOLOX recipe keys set away from their defaults train another teacher
-    ...(tw ? { weights: tw.sha256 } : cfg.teacher_backbone_weights !== 'none' ? { backbone_weights: cfg.teacher_backbone_weights } : {}),
+    teacher: cfg.teacher,
+    width: cfg.teacher_width,
+    data: d.root,
+    size: cfg.size,
+    epochs: cfg.teacher_epochs,
+    lr: cfg.lr,
+    batch: cfg.batch,
+    seed: cfg.teacher_seed,
+    backend: run.backend.label,
+    ...(tw
+      ? { weights: tw.sha256 }
+      : cfg.teacher_backbone_weights !== 'none'
+        ? { backbone_weights: cfg.teacher_backbone_weights }
+        : {}),
   };
-  return ensureTeacher(run.cacheDir, spec, async () => {
-    const rng = new Rng(cfg.teacher_seed, 'teacher');
-    if (tw) {
-      const model = (await loadTeacherWeights(tw, () => build(cfg.teacher, cfg.teacher_width, rng.fork('init'), d.K, 'none', 'teacher_backbone_weights').model)) as DetectionModel;
-      return { model, row: { ...detRow(model, cfg.teacher_width, d, cfg, null), kd_params: 0, ...initProvenance({ teacher: { loaded: tw.source, sha256: tw.sha256 } }) } };
-    }
-    const { model, init } = build(cfg.teacher, cfg.teacher_width, rng.fork('init'), d.K, cfg.teacher_backbone_weights, 'teacher_backbone_weights');
-    const plan = planDetBatches(d.train.samples, { epochs: cfg.teacher_epochs, batchSize: cfg.batch, rng: rng.fork('data'), augment: d.augment, ...yoloxPlan(yk) });
-    const fit = await train({
-      model, source: planSource(plan, d.perEpoch, model.normalization, (g) => `teacher|step=${g}`), epochs: cfg.teacher_epochs,
-      optimizer: yk.optimizer === 'yolox-sgd' ? yoloxSgd(cfg.lr, yk, d.perEpoch, [model]) : detOptimizer(cfg, plan.length),
-      task: yoloxTask(model, yk, cfg.teacher_epochs), ema: yoloxEma(yk), stage: 'teacher', callbacks: runCallbacks(run, 'teacher', 'teacher'), checkpoint: teacherCheckpointer(run, spec),
-    });
-    return { model, row: { ...detRow(model, cfg.teacher_width, d, cfg, fit), kd_params: 0, ...initProvenance({ teacher: { trained: init } }) } };
-  }, { progress: run.progress, defer: run.deferBusyTeacher });
+  return ensureTeacher(
+    run.cacheDir,
+    spec,
+    async () => {
+      const rng = new Rng(cfg.teacher_seed, 'teacher');
+      if (tw) {
+        const model = (await loadTeacherWeights(
+          tw,
+          () => build(cfg.teacher, cfg.teacher_width, rng.fork('init'), d.K, 'none', 'teacher_backbone_weights').model,
+        )) as DetectionModel;
+        return {
+          model,
+          row: {
+            ...detRow(model, cfg.teacher_width, d, cfg, null),
+            kd_params: 0,
+            ...initProvenance({ teacher: { loaded: tw.source, sha256: tw.sha256 } }),
+          },
+        };
+      }
+      const { model, init } = build(
+        cfg.teacher,
+        cfg.teacher_width,
+        rng.fork('init'),
+        d.K,
+        cfg.teacher_backbone_weights,
+        'teacher_backbone_weights',
+      );
+      const plan = planDetBatches(d.train.samples, {
+        epochs: cfg.teacher_epochs,
+        batchSize: cfg.batch,
+        rng: rng.fork('data'),
+        augment: d.augment,
+      });
+      const fit = await train({
+        model,
+        source: planSource(plan, d.perEpoch, model.normalization, (g) => `teacher|step=${g}`),
+        epochs: cfg.teacher_epochs,
+        optimizer: detOptimizer(cfg, plan.length),
+        task: detTask(model),
+        stage: 'teacher',
+        callbacks: runCallbacks(run, 'teacher', 'teacher'),
+        checkpoint: teacherCheckpointer(run, spec),
+        maxSteps: smokeSteps(run),
+      });
+      return {
+        model,
+        row: {
+          ...detRow(model, cfg.teacher_width, d, cfg, fit),
+          kd_params: 0,
+          ...initProvenance({ teacher: { trained: init } }),
+        },
+      };
+    },
+    { progress: run.progress, defer: run.deferBusyTeacher },
+  );
 }
 
 /**
@@ -125,12 +245,22 @@ async function detTeacher(cfg: DetSweepConfig, run: RunContext, d: DetData) {
  * teacher's taps are cached on disk per (teacher, seed, step), so the KD rows of a seed run the
  * teacher once. Scores on the test split (VOC07 11-point, VOC all-point, COCO).
  */
-export async function detRecipe(cfg: DetSweepConfig, run: RunContext, termSpecs: readonly TermSpec[]): Promise<ResultRow> {
-  const yk = yoloxKeys(cfg); // optimizer, augmentation, EMA, L1 (yolox-recipe.ts)
-  const d = await detData(cfg, run.dataRoot);
+export async function detRecipe(
+  cfg: DetSweepConfig,
+  run: RunContext,
+  termSpecs: readonly TermSpec[],
+): Promise<ResultRow> {
+  const d = await detData(cfg, run);
   if (cfg.role === 'chance') {
     const dets = chanceDetections(new Rng(run.seed, 'chance'), d.test.samples, d.K);
-    return { model: 'random boxes', params: 0, kd_params: 0, ...scoreCells(scoreDetections(d.test.samples, dets, d.K, d.crowdFlag)), n_test: d.test.samples.length, ...initProvenance({}) };
+    return {
+      model: 'random boxes',
+      params: 0,
+      kd_params: 0,
+      ...scoreCells(scoreDetections(d.test.samples, dets, d.K, d.crowdFlag)),
+      n_test: d.test.samples.length,
+      ...initProvenance({}),
+    };
   }
   const teacher = await detTeacher(cfg, run, d);
   if (cfg.role === 'teacher') {
@@ -138,20 +268,47 @@ export async function detRecipe(cfg: DetSweepConfig, run: RunContext, termSpecs:
     return { ...teacher.row, ...initProvenance({ teacher: storedTeacherCell(teacher.row) }) };
   }
   const kd = termSpecs.length > 0;
-  const { model: student, init } = build(cfg.student, cfg.student_width, run.rng.fork('init/student'), d.K, cfg.student_backbone_weights, 'student_backbone_weights');
-  const plan = planDetBatches(d.train.samples, { epochs: cfg.student_epochs, batchSize: cfg.batch, rng: run.rng.fork('data/student'), augment: d.augment, ...yoloxPlan(yk) });
+  const { model: student, init } = build(
+    cfg.student,
+    cfg.student_width,
+    run.rng.fork('init/student'),
+    d.K,
+    cfg.student_backbone_weights,
+    'student_backbone_weights',
+  );
+  const plan = planDetBatches(d.train.samples, {
+    epochs: cfg.student_epochs,
+    batchSize: cfg.batch,
+    rng: run.rng.fork('data/student'),
+    augment: d.augment,
+  });
   const cache = sharedTeacherCache(run, 'teacher-taps', teacher.key);
-  const distiller = kd ? new Distiller(student, teacher.model, buildTerms(termSpecs, { student, teacher: teacher.model, rng: run.rng }), cache) : undefined;
+  const distiller = kd
+    ? new Distiller(
+        student,
+        teacher.model,
+        buildTerms(termSpecs, { student, teacher: teacher.model, rng: run.rng }),
+        cache,
+      )
+    : undefined;
   try {
-    const aug = yk.mosaic || yk.mixup ? `|mosaic=${yk.mosaic}|mixup=${yk.mixup}|noaug=${yk.no_aug_epochs}` : '';
-    const keyOf = (g: number) => `seed=${run.seed}|epochs=${cfg.student_epochs}|batch=${cfg.batch}${aug}|step=${g}`;
-    const modules = [student, ...(distiller?.terms ?? []).flatMap((t) => (t.module ? [t.module] : []))];
+    const keyOf = (g: number) => `seed=${run.seed}|epochs=${cfg.student_epochs}|batch=${cfg.batch}|step=${g}`;
     const fit = await train({
-      model: student, source: planSource(plan, d.perEpoch, student.normalization, keyOf), epochs: cfg.student_epochs,
-      optimizer: yk.optimizer === 'yolox-sgd' ? yoloxSgd(cfg.lr, yk, d.perEpoch, modules) : detOptimizer(cfg, plan.length),
-      task: yoloxTask(student, yk, cfg.student_epochs), ema: yoloxEma(yk), distiller, callbacks: runCallbacks(run, `student ${kd ? 'FSD' : 'no KD'} seed ${run.seed}`, 'student'), checkpoint: runCheckpointer(run, cfg, 'student'),
+      model: student,
+      source: planSource(plan, d.perEpoch, student.normalization, keyOf),
+      epochs: cfg.student_epochs,
+      optimizer: detOptimizer(cfg, plan.length),
+      task: detTask(student),
+      distiller,
+      callbacks: runCallbacks(run, `student ${kd ? 'FSD' : 'no KD'} seed ${run.seed}`, 'student'),
+      checkpoint: runCheckpointer(run, cfg, 'student'),
+      maxSteps: smokeSteps(run),
     });
-    const row = { ...detRow(student, cfg.student_width, d, cfg, fit), kd_params: distiller?.extraParams() ?? 0, ...initProvenance({ teacher: kd ? storedTeacherCell(teacher.row) : null, student: init }) };
+    const row = {
+      ...detRow(student, cfg.student_width, d, cfg, fit),
+      kd_params: distiller?.extraParams() ?? 0,
+      ...initProvenance({ teacher: kd ? storedTeacherCell(teacher.row) : null, student: init }),
+    };
     recordEval(run, 'student', fit.steps, row, EVAL_METRICS.det);
     await saveModel(student, path.join(run.runDir, 'student'));
     return row;

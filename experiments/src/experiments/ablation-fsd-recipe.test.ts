@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { expandSweep } from '@kd/sweep';
+import { ablationFsd } from './ablation-fsd.ts';
+
+/**
+ * The paper's recipe (METHODS §5.1 and §5.3, the fg_bg4 log: YOLOX-L → YOLOX-S on the Fall set),
+ * written from METHODS as config keys of the det recipe. `lr` is the SGD rate, so it is compared
+ * only once the config says `optimizer: 'sgd'`.
+ */
+const PAPER_RECIPE: Record<string, string | number | boolean> = {
+  size: 640,
+  batch: 16,
+  student_epochs: 120,
+  teacher: 'yolox-l',
+  teacher_width: 1,
+  student: 'yolox-s',
+  student_width: 0.5,
+  optimizer: 'sgd',
+  lr: 0.01,
+  nesterov: true,
+  momentum: 0.9,
+  weight_decay: 5e-4,
+  /** No decay on norm layers and biases. */
+  norm_bias_decay: false,
+  warmup_epochs: 5,
+  /** Cosine to 0.05·lr. */
+  min_lr_ratio: 0.05,
+  /** Flat lr, and Mosaic/MixUp off (with the L1 loss on), for the last 15 epochs. */
+  no_aug_epochs: 15,
+  mosaic: true,
+  mixup: true,
+  ema: 1e-4,
+};
+
+/** Loss constants of the FSD term (§5.2): left at the `fsd` loss defaults (γ 0.001, λ 1e-5, T 0.5) by the declaration. */
+const FSD_LOSS_DEFAULTS = { gamma: 0.001, lambda: 1e-5, temperature: 0.5 };
+
+/**
+ * Recipe keys the det recipe does not have yet (D2 adds the YOLOX optimizer/schedule, Mosaic/MixUp
+ * and EMA behind config keys): each is listed here until it exists, then compared.
+ */
+const NOT_YET = [
+  'optimizer',
+  'lr',
+  'nesterov',
+  'momentum',
+  'weight_decay',
+  'norm_bias_decay',
+  'warmup_epochs',
+  'min_lr_ratio',
+  'no_aug_epochs',
+  'mosaic',
+  'mixup',
+  'ema',
+];
+
+const full = () => {
+  const specs = expandSweep(ablationFsd, { profile: 'full', seeds: [1], overrides: {}, backendLabel: 'check' });
+  return specs.find((s) => s.variant === 'FSD fg+bg+att+rela (full)')!;
+};
+
+describe('ablation-fsd full profile = the paper recipe (METHODS §5.3), key by key', () => {
+  const spec = full();
+  const cfg = spec.config as Record<string, unknown>;
+  const compared = Object.keys(PAPER_RECIPE).filter((k) =>
+    k === 'lr' ? cfg.optimizer === 'sgd' : Object.hasOwn(cfg, k),
+  );
+
+  it.each(compared)('%s', (k) => {
+    expect(cfg[k]).toBe(PAPER_RECIPE[k]);
+  });
+
+  it('every recipe key not in the config is a known pending one (no key silently dropped)', () => {
+    const missing = Object.keys(PAPER_RECIPE).filter((k) => !compared.includes(k));
+    expect(missing.filter((k) => !NOT_YET.includes(k))).toEqual([]);
+  });
+
+  it('teacher trained 120 epochs (the best_bbox_mAP_epoch_120 checkpoint) unless teacher_weights loads one', () => {
+    expect(cfg.teacher_epochs).toBe(120);
+    expect(cfg.teacher_weights).toBe('');
+  });
+
+  it('real data, never the synthetic twin: a VOCdevkit under --data-root', () => {
+    expect(cfg.dataset).toBe('VOCdevkit');
+  });
+
+  it('FSD at the three neck outputs with all four parts, γ/λ/T left at the loss defaults', () => {
+    const terms = ablationFsd.terms!(spec.config as never);
+    expect(terms.map((t) => [t.loss, t.student, t.teacher, t.weight])).toEqual([
+      ['fsd', 'neck.p3', 'neck.p3', 1],
+      ['fsd', 'neck.p4', 'neck.p4', 1],
+      ['fsd', 'neck.p5', 'neck.p5', 1],
+    ]);
+    for (const t of terms) {
+      expect(t.options?.components).toEqual({ foreground: true, background: true, attention: true, relation: true });
+      for (const k of Object.keys(FSD_LOSS_DEFAULTS)) expect(t.options).not.toHaveProperty(k);
+    }
+  });
+});
