@@ -10,10 +10,11 @@ import { ensureTeacher } from '../../teacher/teacher-store.ts';
 import { buildTerms } from '../../terms/build-terms.ts';
 import type { TermSpec } from '../../terms/term-spec.ts';
 import { planSource } from '../../trainer/step-source.ts';
-import { train, type TaskLoss, type TrainResult } from '../../trainer/trainer.ts';
+import { train, type TrainResult } from '../../trainer/trainer.ts';
 import { learningRate } from '../../lr-schedule.ts';
 import { SMOKE_EVAL_IMAGES, SMOKE_STEPS, smokeSteps } from '../smoke.ts';
 import { loadRealDet, resolveDetRoots } from './det-real-data.ts';
+import { changedYoloxKeys, yoloxEma, yoloxKeys, yoloxPlan, yoloxSgd, yoloxTask } from './yolox-recipe.ts';
 import { createWithWeights } from '../create-with-weights.ts';
 import { initProvenance, storedTeacherCell } from '../init-provenance.ts';
 import { loadTeacherWeights, resolveTeacherWeights } from '../teacher-weights.ts';
@@ -117,12 +118,6 @@ function build(name: string, width: number, rng: Rng, K: number, weights: string
   throw new UsageError(`det recipe: '${name}' is a ${m.task} model; teacher and student must be detectors (yolox-*)`);
 }
 
-/** The detector's own objective (YOLOX: SimOTA assignment, IoU + obj + cls losses) as the task loss. */
-const detTask =
-  (m: DetectionModel): TaskLoss =>
-  (s, b) =>
-    m.loss(s.outputs, b.targets!).total;
-
 /**
  * Adam (instead of YOLOX's SGD: our CPU schedules are a few hundred steps) with YOLOX's lr shape:
  * linear warm-up from lr/10 over min(50, 10 % of the steps), then cosine to 0.05·lr.
@@ -165,6 +160,7 @@ function detRow(m: DetectionModel, width: number, d: DetData, cfg: DetSweepConfi
  */
 async function detTeacher(cfg: DetSweepConfig, run: RunContext, d: DetData) {
   const tw = resolveTeacherWeights(cfg.teacher_weights);
+  const yk = yoloxKeys(cfg);
   const spec = {
     teacher: cfg.teacher,
     width: cfg.teacher_width,
@@ -175,6 +171,7 @@ async function detTeacher(cfg: DetSweepConfig, run: RunContext, d: DetData) {
     batch: cfg.batch,
     seed: cfg.teacher_seed,
     backend: run.backend.label,
+    ...changedYoloxKeys(cfg), // the YOLOX recipe keys set away from their defaults train another teacher
     ...(tw
       ? { weights: tw.sha256 }
       : cfg.teacher_backbone_weights !== 'none'
@@ -213,13 +210,16 @@ async function detTeacher(cfg: DetSweepConfig, run: RunContext, d: DetData) {
         batchSize: cfg.batch,
         rng: rng.fork('data'),
         augment: d.augment,
+        ...yoloxPlan(yk),
       });
       const fit = await train({
         model,
         source: planSource(plan, d.perEpoch, model.normalization, (g) => `teacher|step=${g}`),
         epochs: cfg.teacher_epochs,
-        optimizer: detOptimizer(cfg, plan.length),
-        task: detTask(model),
+        optimizer:
+          yk.optimizer === 'yolox-sgd' ? yoloxSgd(cfg.lr, yk, d.perEpoch, [model]) : detOptimizer(cfg, plan.length),
+        task: yoloxTask(model, yk, cfg.teacher_epochs),
+        ema: yoloxEma(yk),
         stage: 'teacher',
         callbacks: runCallbacks(run, 'teacher', 'teacher'),
         checkpoint: teacherCheckpointer(run, spec),
@@ -250,6 +250,7 @@ export async function detRecipe(
   run: RunContext,
   termSpecs: readonly TermSpec[],
 ): Promise<ResultRow> {
+  const yk = yoloxKeys(cfg); // optimizer, augmentation, EMA, L1 (yolox-recipe.ts)
   const d = await detData(cfg, run);
   if (cfg.role === 'chance') {
     const dets = chanceDetections(new Rng(run.seed, 'chance'), d.test.samples, d.K);
@@ -281,6 +282,7 @@ export async function detRecipe(
     batchSize: cfg.batch,
     rng: run.rng.fork('data/student'),
     augment: d.augment,
+    ...yoloxPlan(yk),
   });
   const cache = sharedTeacherCache(run, 'teacher-taps', teacher.key);
   const distiller = kd
@@ -292,13 +294,17 @@ export async function detRecipe(
       )
     : undefined;
   try {
-    const keyOf = (g: number) => `seed=${run.seed}|epochs=${cfg.student_epochs}|batch=${cfg.batch}|step=${g}`;
+    const aug = yk.mosaic || yk.mixup ? `|mosaic=${yk.mosaic}|mixup=${yk.mixup}|noaug=${yk.no_aug_epochs}` : '';
+    const keyOf = (g: number) => `seed=${run.seed}|epochs=${cfg.student_epochs}|batch=${cfg.batch}${aug}|step=${g}`;
+    const modules = [student, ...(distiller?.terms ?? []).flatMap((t) => (t.module ? [t.module] : []))];
     const fit = await train({
       model: student,
       source: planSource(plan, d.perEpoch, student.normalization, keyOf),
       epochs: cfg.student_epochs,
-      optimizer: detOptimizer(cfg, plan.length),
-      task: detTask(student),
+      optimizer:
+        yk.optimizer === 'yolox-sgd' ? yoloxSgd(cfg.lr, yk, d.perEpoch, modules) : detOptimizer(cfg, plan.length),
+      task: yoloxTask(student, yk, cfg.student_epochs),
+      ema: yoloxEma(yk),
       distiller,
       callbacks: runCallbacks(run, `student ${kd ? 'FSD' : 'no KD'} seed ${run.seed}`, 'student'),
       checkpoint: runCheckpointer(run, cfg, 'student'),
