@@ -102,6 +102,7 @@ export async function quickstartRecipe(cfg: QuickstartConfig, ctx: QuickstartCon
         taskWeight: distiller ? 0 : 1,
         distiller,
         task: (s, b) => bceDiceDeepSupervision(s.outputs, b.mask!),
+        stage: label === 'teacher' ? 'teacher' : 'student',
         checkpoint: ctx.checkpointer?.(label),
         maxSteps: smokeSteps(ctx),
         callbacks: [
