@@ -44,6 +44,19 @@ const defaults: FsdConfig = {
   teacher_weights: '',
   teacher_backbone_weights: 'none',
   student_backbone_weights: 'none',
+  // YOLOX training (recipes/det/yolox-recipe.ts): the quick recipe is Adam without Mosaic/MixUp/EMA/L1 (the SGD keys unused).
+  optimizer: 'adam',
+  momentum: 0.9,
+  nesterov: true,
+  weight_decay: 5e-4,
+  norm_bias_decay: false,
+  warmup_epochs: 5,
+  min_lr_ratio: 0.05,
+  mosaic: false,
+  mixup: false,
+  no_aug_epochs: 0,
+  ema: 0,
+  l1_final_epochs: 0,
 };
 
 const TAPS = ['neck.p3', 'neck.p4', 'neck.p5'];
@@ -76,13 +89,27 @@ export const ablationFsd: SweepExperiment<FsdConfig> = {
       size: 640,
       n_train: 4000,
       batch: 16,
-      lr: 0.001,
       teacher: 'yolox-l',
       teacher_width: 1,
       student: 'yolox-s',
       student_width: 0.5,
       teacher_epochs: 120,
       student_epochs: 120,
+      // The paper's YOLOX recipe (METHODS §5.3): SGD lr 0.01 Nesterov 0.9, wd 5e-4 off norm/bias, 5 warm-up epochs, cosine to
+      // 0.05·lr, flat for the 15 no-aug epochs; Mosaic + RandomAffine + MixUp until then; L1 in those epochs; EMA momentum 1e-4.
+      optimizer: 'sgd',
+      lr: 0.01,
+      momentum: 0.9,
+      nesterov: true,
+      weight_decay: 5e-4,
+      norm_bias_decay: false,
+      warmup_epochs: 5,
+      min_lr_ratio: 0.05,
+      mosaic: true,
+      mixup: true,
+      no_aug_epochs: 15,
+      ema: 1e-4,
+      l1_final_epochs: 15,
     },
   },
   variants: [

@@ -217,7 +217,7 @@ async function detTeacher(cfg: DetSweepConfig, run: RunContext, d: DetData) {
         source: planSource(plan, d.perEpoch, model.normalization, (g) => `teacher|step=${g}`),
         epochs: cfg.teacher_epochs,
         optimizer:
-          yk.optimizer === 'yolox-sgd' ? yoloxSgd(cfg.lr, yk, d.perEpoch, [model]) : detOptimizer(cfg, plan.length),
+          yk.optimizer === 'sgd' ? yoloxSgd(cfg.lr, yk, d.perEpoch, [model]) : detOptimizer(cfg, plan.length),
         task: yoloxTask(model, yk, cfg.teacher_epochs),
         ema: yoloxEma(yk),
         stage: 'teacher',
@@ -302,7 +302,7 @@ export async function detRecipe(
       source: planSource(plan, d.perEpoch, student.normalization, keyOf),
       epochs: cfg.student_epochs,
       optimizer:
-        yk.optimizer === 'yolox-sgd' ? yoloxSgd(cfg.lr, yk, d.perEpoch, modules) : detOptimizer(cfg, plan.length),
+        yk.optimizer === 'sgd' ? yoloxSgd(cfg.lr, yk, d.perEpoch, modules) : detOptimizer(cfg, plan.length),
       task: yoloxTask(student, yk, cfg.student_epochs),
       ema: yoloxEma(yk),
       distiller,

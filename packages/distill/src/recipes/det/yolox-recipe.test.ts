@@ -12,13 +12,13 @@ describe('det recipe YOLOX keys', () => {
     expect(changedYoloxKeys({ mosaic: true, ema: 1e-4 })).toEqual({ mosaic: true, ema: 1e-4 });
     expect(yoloxPlan(yoloxKeys({}))).toEqual({ mosaic: false, mixup: false, noAugEpochs: 0 });
     expect(yoloxEma(yoloxKeys({}))).toBeUndefined();
-    expect(() => yoloxKeys({ optimizer: 'sgd' })).toThrow(/optimizer must be adam or yolox-sgd, got 'sgd'/);
+    expect(() => yoloxKeys({ optimizer: 'yolox' })).toThrow(/optimizer must be adam or sgd, got 'yolox'/);
     expect(() => yoloxKeys({ ema: 1 })).toThrow(/ema must be in \[0, 1\)/);
   });
 
   it("the paper's values give YOLOX SGD (Nesterov 0.9, wd 5e-4 off norm/bias), its lr curve, and EMA decay 0.9999 over 2000 steps", async () => {
     await useBackend('cpu');
-    const keys = yoloxKeys({ optimizer: 'yolox-sgd', no_aug_epochs: 15, ema: 1e-4, mosaic: true, mixup: true });
+    const keys = yoloxKeys({ optimizer: 'sgd', no_aug_epochs: 15, ema: 1e-4, mosaic: true, mixup: true });
     const m = createModel('yolox-tiny', { rng: new Rng(1), numClasses: 2, width: 0.125 });
     const spec = yoloxSgd(0.01, keys, 10, [m]);
     expect({ ...spec, decayed: undefined }).toEqual({

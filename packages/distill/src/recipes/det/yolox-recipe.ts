@@ -10,15 +10,25 @@ import type { TaskLoss } from '../../trainer/trainer.ts';
  * (Adam, the simple augmentation, no EMA, no L1), so a config without them trains as before.
  */
 export interface YoloxRecipeKeys {
-  /** `adam` (the CPU recipe) or `yolox-sgd`: SGD lr·(batch-free), Nesterov momentum 0.9, wd 5e-4 without norm/bias decay, the `yolox` lr schedule. */
+  /** `adam` (the CPU recipe: cosine with a linear warm-up, detOptimizer) or `sgd` (YOLOX's: the keys below, the `yolox` lr schedule). */
   optimizer: string;
-  /** yolox-sgd: epochs of the quadratic warm-up from 0 (5). */
+  /** sgd: momentum (0.9). */
+  momentum: number;
+  /** sgd: Nesterov momentum (true). */
+  nesterov: boolean;
+  /** sgd: coupled L2 weight decay (5e-4). */
+  weight_decay: number;
+  /** sgd: whether norm layers and biases are decayed too (false: mmdet norm/bias_decay_mult 0). */
+  norm_bias_decay: boolean;
+  /** sgd: epochs of the quadratic warm-up from 0 (5). */
   warmup_epochs: number;
+  /** sgd: the cosine's floor as a fraction of lr (0.05). */
+  min_lr_ratio: number;
   /** Mosaic (+ RandomAffine scale 0.1–2) in the plan (data/transforms/yolox-augment.ts). */
   mosaic: boolean;
   /** MixUp (0.8–1.6) in the plan. */
   mixup: boolean;
-  /** The last epochs without Mosaic/MixUp; with yolox-sgd also the flat min-lr epochs (15). */
+  /** The last epochs without Mosaic/MixUp; with sgd also the flat min-lr epochs (15). */
   no_aug_epochs: number;
   /** mmdet ExpMomentumEMAHook momentum (1e-4); 0 = no EMA. Decay d_k = (1 − m)(1 − exp(−k/2000)). */
   ema: number;
@@ -28,7 +38,12 @@ export interface YoloxRecipeKeys {
 
 export const YOLOX_RECIPE_DEFAULTS: YoloxRecipeKeys = {
   optimizer: 'adam',
+  momentum: 0.9,
+  nesterov: true,
+  weight_decay: 5e-4,
+  norm_bias_decay: false,
   warmup_epochs: 5,
+  min_lr_ratio: 0.05,
   mosaic: false,
   mixup: false,
   no_aug_epochs: 0,
@@ -41,8 +56,8 @@ export function yoloxKeys(cfg: Partial<Record<string, string | number | boolean>
   const k = { ...YOLOX_RECIPE_DEFAULTS } as Record<string, string | number | boolean>;
   for (const key of Object.keys(YOLOX_RECIPE_DEFAULTS)) if (cfg[key] !== undefined) k[key] = cfg[key]!;
   const keys = k as unknown as YoloxRecipeKeys;
-  if (keys.optimizer !== 'adam' && keys.optimizer !== 'yolox-sgd')
-    throw new UsageError(`det recipe: optimizer must be adam or yolox-sgd, got '${keys.optimizer}'`);
+  if (keys.optimizer !== 'adam' && keys.optimizer !== 'sgd')
+    throw new UsageError(`det recipe: optimizer must be adam or sgd, got '${keys.optimizer}'`);
   if (!(keys.ema >= 0 && keys.ema < 1)) throw new UsageError(`det recipe: ema must be in [0, 1), got ${keys.ema}`);
   return keys;
 }
@@ -56,9 +71,10 @@ export function changedYoloxKeys(cfg: Partial<Record<string, string | number | b
 }
 
 /**
- * YOLOX's SGD (METHODS §5.3): lr `lr`, Nesterov momentum 0.9, weight decay 5e-4 on every
- * parameter of `modules` except norm layers and biases; schedule `yolox`: (step/W)² warm-up over
- * `warmup_epochs`, cosine to 0.05·lr, flat for the last `no_aug_epochs`.
+ * YOLOX's SGD (METHODS §5.3 with the paper's key values): lr `lr`, (Nesterov) momentum, weight
+ * decay on every parameter of `modules` except norm layers and biases (unless `norm_bias_decay`);
+ * schedule `yolox`: (step/W)² warm-up over `warmup_epochs`, cosine to `min_lr_ratio`·lr, flat
+ * for the last `no_aug_epochs`.
  */
 export function yoloxSgd(
   lr: number,
@@ -69,14 +85,14 @@ export function yoloxSgd(
   return {
     kind: 'sgd',
     lr,
-    momentum: 0.9,
-    nesterov: true,
-    weightDecay: 5e-4,
-    decayed: decayExceptNormAndBias(modules),
+    momentum: keys.momentum,
+    nesterov: keys.nesterov,
+    weightDecay: keys.weight_decay,
+    ...(keys.norm_bias_decay ? {} : { decayed: decayExceptNormAndBias(modules) }),
     schedule: 'yolox',
     warmupSteps: keys.warmup_epochs * stepsPerEpoch,
     flatSteps: keys.no_aug_epochs * stepsPerEpoch,
-    floor: 0.05,
+    floor: keys.min_lr_ratio,
   };
 }
 
