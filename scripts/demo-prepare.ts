@@ -45,7 +45,8 @@ export function vendorTfjs(demoDir: string): string[] {
     const src = path.join(dir, name);
     const dst = path.join(demoDir, 'vendor', name);
     if (!fs.existsSync(src)) throw new Error(`demo: ${src} is missing; run pnpm install`);
-    if (!fs.existsSync(dst) || fs.statSync(dst).size !== fs.statSync(src).size) writeFileAtomic(dst, fs.readFileSync(src));
+    if (!fs.existsSync(dst) || fs.statSync(dst).size !== fs.statSync(src).size)
+      writeFileAtomic(dst, fs.readFileSync(src));
     out.push(dst);
   }
   return out;
@@ -64,7 +65,14 @@ export function indexModels(modelsDir: string): DemoModelEntry[] {
       console.error(`demo: skipping ${file} (not a kdlab graph-model export; run pnpm exp export)`);
       continue;
     }
-    entries.push({ id, path: `models/${id}/model.json`, model: meta.model, task: meta.task, inputSize: meta.inputSize, source: meta.source });
+    entries.push({
+      id,
+      path: `models/${id}/model.json`,
+      model: meta.model,
+      task: meta.task,
+      inputSize: meta.inputSize,
+      source: meta.source,
+    });
   }
   writeFileAtomic(path.join(modelsDir, 'index.json'), JSON.stringify(entries, null, 1));
   return entries;
@@ -80,5 +88,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const demoDir = path.join(REPO, 'demo');
   const models = prepareDemo(demoDir);
   if (models.length) console.error(`demo: ${models.length} model(s): ${models.map((m) => m.id).join(', ')}`);
-  else console.error('demo: no exported models yet; e.g. pnpm exp export --model csnet-l-x1 --weights ../shared/weights/csnet-L-x1.safetensors --out demo/models/csnet-l-x1');
+  else
+    console.error(
+      'demo: no exported models yet; e.g. pnpm exp export --model csnet-l-x1 --weights ../shared/weights/csnet-L-x1.safetensors --out demo/models/csnet-l-x1',
+    );
 }

@@ -73,7 +73,11 @@ export function installEnv(pkgDir, env = process.env, root = repoRoot) {
 
 /** The last `n` non-empty lines of a command's output. */
 export function lastLines(text, n = TAIL) {
-  return text.split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l.trim() !== '').slice(-n);
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== '')
+    .slice(-n);
 }
 
 const ERROR_LINE = /\berror\b|fatal|not found|no such file|cannot find|ECONN|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|\b40[34]\b/i;
@@ -115,7 +119,12 @@ export function installNative({ pkgDir, env = process.env, root = repoRoot, time
   if (tarball) {
     const file = path.resolve(tarball);
     if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
-      return { ok: false, lines: [`kdlab: KD_LIBTENSORFLOW_TARBALL=${tarball}: no such file (expected a libtensorflow-gpu-linux-x86_64-2.9.1.tar.gz)`] };
+      return {
+        ok: false,
+        lines: [
+          `kdlab: KD_LIBTENSORFLOW_TARBALL=${tarball}: no such file (expected a libtensorflow-gpu-linux-x86_64-2.9.1.tar.gz)`,
+        ],
+      };
     }
     const deps = path.join(pkgDir, 'deps');
     fs.rmSync(deps, { recursive: true, force: true });
@@ -123,18 +132,36 @@ export function installNative({ pkgDir, env = process.env, root = repoRoot, time
     const t = spawnSync('tar', ['-xzf', file, '-C', deps], { encoding: 'utf8' });
     const want = depsLibPath(pkgDir);
     if (t.status !== 0 || !fs.existsSync(want)) {
-      const why = t.error ? String(t.error) : t.status !== 0 ? `tar -xzf exited ${t.status}: ${lastLines(t.stderr, 3).join(' | ')}` : `it has no ${path.relative(deps, want)}`;
-      return { ok: false, lines: [`kdlab: KD_LIBTENSORFLOW_TARBALL=${tarball}: cannot use it as libtensorflow (${why})`] };
+      const why = t.error
+        ? String(t.error)
+        : t.status !== 0
+          ? `tar -xzf exited ${t.status}: ${lastLines(t.stderr, 3).join(' | ')}`
+          : `it has no ${path.relative(deps, want)}`;
+      return {
+        ok: false,
+        lines: [`kdlab: KD_LIBTENSORFLOW_TARBALL=${tarball}: cannot use it as libtensorflow (${why})`],
+      };
     }
     notes.push(`libtensorflow from ${file}`);
   } else {
     args.push('download'); // install.js: fetch libtensorflow even if deps/ holds one
-    notes.push(`libtensorflow from ${env.TFJS_NODE_BASE_URI ? `TFJS_NODE_BASE_URI=${env.TFJS_NODE_BASE_URI}` : "Google's storage (set TFJS_NODE_BASE_URI for a mirror)"}`);
+    notes.push(
+      `libtensorflow from ${env.TFJS_NODE_BASE_URI ? `TFJS_NODE_BASE_URI=${env.TFJS_NODE_BASE_URI}` : "Google's storage (set TFJS_NODE_BASE_URI for a mirror)"}`,
+    );
   }
   detach(path.join(pkgDir, 'package.json'));
-  const r = spawnSync(process.execPath, args, { cwd: pkgDir, env: childEnv, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, args, {
+    cwd: pkgDir,
+    env: childEnv,
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    maxBuffer: 64 << 20,
+  });
   if (r.status === 0 && !r.error && hasBinding(pkgDir)) {
-    return { ok: true, lines: [`kdlab: ${PKG} native binding installed (${notes[0]}); --backend tensorflow (GPU) is available.`] };
+    return {
+      ok: true,
+      lines: [`kdlab: ${PKG} native binding installed (${notes[0]}); --backend tensorflow (GPU) is available.`],
+    };
   }
   const cmd = `node ${args.join(' ')}`;
   const status = r.error ? String(r.error.message) : r.signal ? `killed by ${r.signal}` : `exit ${r.status}`;

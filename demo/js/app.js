@@ -40,7 +40,8 @@ async function run() {
   setStatus('running…');
   const result = await runStudent(student, photo.canvas);
   drawResult(student.meta.task, result, photo.canvas, $('mask'), $('overlay'));
-  $('timing').textContent = `inference ${result.ms.toFixed(0)} ms (${demo.backend}, ${student.meta.inputSize.join('×')} input)`;
+  $('timing').textContent =
+    `inference ${result.ms.toFixed(0)} ms (${demo.backend}, ${student.meta.inputSize.join('×')} input)`;
   $('backend-note').textContent = demo.backendNote;
   demo.result = { ...result, backend: demo.backend, model: demo.model };
   demo.runs++;
@@ -55,7 +56,8 @@ async function onFile(file) {
     const img = await readImageFile(file);
     photo = img;
     drawPhoto(img.canvas, $('photo'));
-    if (img.scaled) showMessage(`${file.name} is ${img.scaled.from.join('×')}; working at ${img.width}×${img.height}`, 'note');
+    if (img.scaled)
+      showMessage(`${file.name} is ${img.scaled.from.join('×')}; working at ${img.width}×${img.height}`, 'note');
     if (student) await run();
   } catch (e) {
     showMessage(e.message);
@@ -72,7 +74,9 @@ async function main() {
   const res = await fetch('models/index.json');
   const models = res.ok ? await res.json() : [];
   if (!models.length) {
-    showMessage('No exported models in demo/models/. Export one, e.g.: pnpm exp export --model csnet-l-x1 --weights ../shared/weights/csnet-L-x1.safetensors --out demo/models/csnet-l-x1 — then restart pnpm demo.');
+    showMessage(
+      'No exported models in demo/models/. Export one, e.g.: pnpm exp export --model csnet-l-x1 --weights ../shared/weights/csnet-L-x1.safetensors --out demo/models/csnet-l-x1 — then restart pnpm demo.',
+    );
     demo.phase = 'error';
     return;
   }
@@ -80,12 +84,23 @@ async function main() {
   for (const m of models) select.add(new Option(`${m.id} (${m.task}, ${m.inputSize.join('×')})`, m.id));
   const wanted = new URLSearchParams(location.search).get('model');
   if (wanted && models.some((m) => m.id === wanted)) select.value = wanted;
-  select.onchange = () => selectModel(models.find((m) => m.id === select.value)).catch((e) => { showMessage(e.message); demo.phase = 'error'; });
+  select.onchange = () =>
+    selectModel(models.find((m) => m.id === select.value)).catch((e) => {
+      showMessage(e.message);
+      demo.phase = 'error';
+    });
   $('file').onchange = (ev) => onFile(ev.target.files[0]);
   const drop = $('drop');
-  drop.ondragover = (ev) => { ev.preventDefault(); drop.classList.add('over'); };
+  drop.ondragover = (ev) => {
+    ev.preventDefault();
+    drop.classList.add('over');
+  };
   drop.ondragleave = () => drop.classList.remove('over');
-  drop.ondrop = (ev) => { ev.preventDefault(); drop.classList.remove('over'); onFile(ev.dataTransfer.files[0]); };
+  drop.ondrop = (ev) => {
+    ev.preventDefault();
+    drop.classList.remove('over');
+    onFile(ev.dataTransfer.files[0]);
+  };
   await selectModel(models.find((m) => m.id === select.value));
 }
 

@@ -15,8 +15,14 @@ export async function pickBackend() {
     try {
       if (name === 'webgl' && !forced) {
         const renderer = webglRenderer();
-        if (!renderer) { skipped.push('webgl (no context)'); continue; }
-        if (/swiftshader|llvmpipe|software/i.test(renderer)) { skipped.push(`webgl (software renderer: ${renderer})`); continue; }
+        if (!renderer) {
+          skipped.push('webgl (no context)');
+          continue;
+        }
+        if (/swiftshader|llvmpipe|software/i.test(renderer)) {
+          skipped.push(`webgl (software renderer: ${renderer})`);
+          continue;
+        }
       }
       if (await tf.setBackend(name)) {
         await tf.ready();
@@ -32,7 +38,8 @@ export async function pickBackend() {
 
 /** The unmasked WebGL renderer string, or null without a WebGL context. */
 function webglRenderer() {
-  const gl = document.createElement('canvas').getContext('webgl2') || document.createElement('canvas').getContext('webgl');
+  const gl =
+    document.createElement('canvas').getContext('webgl2') || document.createElement('canvas').getContext('webgl');
   if (!gl) return null;
   const ext = gl.getExtension('WEBGL_debug_renderer_info');
   const r = ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER);

@@ -36,8 +36,17 @@ export async function runStudent(student, canvas) {
   const ms = performance.now() - t0;
   const maskT = tf.tidy(() => {
     const align = meta.outputResize === 'align-corners';
-    if (meta.task === 'sod') return tf.image.resizeBilinear(tf.sigmoid(out), [H, W], align, !align).mul(255).round().clipByValue(0, 255).reshape([H * W]);
-    return tf.image.resizeBilinear(out, [H, W], align, !align).argMax(3).reshape([H * W]);
+    if (meta.task === 'sod')
+      return tf.image
+        .resizeBilinear(tf.sigmoid(out), [H, W], align, !align)
+        .mul(255)
+        .round()
+        .clipByValue(0, 255)
+        .reshape([H * W]);
+    return tf.image
+      .resizeBilinear(out, [H, W], align, !align)
+      .argMax(3)
+      .reshape([H * W]);
   });
   const mask = Uint8Array.from(await maskT.data());
   tf.dispose([x, out, maskT]);

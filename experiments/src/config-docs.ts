@@ -34,48 +34,82 @@ describeConfigKeys({
   loss: 'task loss: scfnet (dice + boundary dice, outputs weighted 1, ½, ¼, ⅛), bce, or csnet-dwd (BCE + dynamic weight decay)',
   teacher_cache: 'cache teacher outputs on disk per batch (worth it for expensive teachers)',
   hflip: 'horizontal flip probability',
+  teacher_weights: "'' (train the teacher) or a .safetensors file / saveModel folder to load it from (docs/weights.md)",
+  teacher_backbone_weights: "init of a trained teacher's backbone: none, imagenet or a .safetensors file",
+  student_backbone_weights: "init of the student's backbone: none, imagenet or a .safetensors file",
+  twin: 'synthetic COCO twin scenes: fall2 (2 colour-coded classes) or cluttered8 (8 classes sharing hues, clutter, occlusion)',
 });
 
-describeConfigKeys({
-  kd: 'weight λ_kd of pixel-wise KL on the logits (T = 1); 0 = off',
-  bd: 'weight λ_bd of boundary distillation (two stages); 0 = off',
-  cd: 'weight λ_cd of context distillation (last features); 0 = off',
-  tau_c: 'temperature τ_c of the context self-relation softmax',
-}, 'ablation-bcd');
+describeConfigKeys(
+  {
+    kd: 'weight λ_kd of pixel-wise KL on the logits (T = 1); 0 = off',
+    bd: 'weight λ_bd of boundary distillation (two stages); 0 = off',
+    cd: 'weight λ_cd of context distillation (last features); 0 = off',
+    tau_c: 'temperature τ_c of the context self-relation softmax',
+  },
+  'ablation-bcd',
+);
 
-describeConfigKeys({
-  beta: 'weight β of the adaptation loss (paper 50); 0 = off',
-  gamma: 'weight γ of the affinity loss (paper 1); 0 = off',
-  ae_epochs: 'epochs of stage 1 (autoencoder on the teacher features)',
-  ae_lr: 'learning rate of stage 1 (autoencoder)',
-}, 'ablation-ka');
+describeConfigKeys(
+  {
+    beta: 'weight β of the adaptation loss (paper 50); 0 = off',
+    gamma: 'weight γ of the affinity loss (paper 1); 0 = off',
+    ae_epochs: 'epochs of stage 1 (autoencoder on the teacher features)',
+    ae_lr: 'learning rate of stage 1 (autoencoder)',
+  },
+  'ablation-ka',
+);
 
-describeConfigKeys({
-  method: 'distillation: none, fitnet, at, bcd, ka, or any registered pair loss on the logits at weight 1 (pixel-kl, cwd, pairwise, dist, …)',
-}, 'kd-zoo');
+describeConfigKeys(
+  {
+    method:
+      'distillation: none, fitnet, at, bcd, ka, or any registered pair loss on the logits at weight 1 (pixel-kl, cwd, pairwise, dist, …)',
+  },
+  'kd-zoo',
+);
 
-describeConfigKeys({
-  prune_threshold: 'after training prune channels with |γ| below this (official 1e-20); ≤ 0 = no pruning',
-  bn_recal_batches: 'train-mode forwards refreshing BN statistics before evaluation; 0 = off',
-  weight_decay: 'coupled Adam weight decay on all parameters except the ILBlock conv1x1/conv3x3_1 γ (official 5e-3)',
-}, 'csnet-dwd');
+describeConfigKeys(
+  {
+    prune_threshold: 'after training prune channels with |γ| below this (official 1e-20); ≤ 0 = no pruning',
+    bn_recal_batches: 'train-mode forwards refreshing BN statistics before evaluation; 0 = off',
+    weight_decay: 'coupled Adam weight decay on all parameters except the ILBlock conv1x1/conv3x3_1 γ (official 5e-3)',
+  },
+  'csnet-dwd',
+);
 
-describeConfigKeys({
-  dataset: 'synthetic detection twin: coco-det or voc-det',
-  teacher_seed: 'seed of the one teacher every student seed distils from',
-  fg: 'FSD foreground KL term on',
-  bg: 'FSD background KL term on',
-  att: 'FSD attention L1 term on (weight 0.001)',
-  rela: 'FSD GcBlock global-relation term on (weight 1e-5)',
-  gaussian: 'foreground mask: intended (box-centred) or literal (the official code\'s formula)',
-  fsd_weight: 'weight of the whole FSD loss against the detection loss',
-  student_width: 'student YOLOX width multiplier',
-  teacher_width: 'teacher YOLOX width multiplier',
-}, 'ablation-fsd');
+describeConfigKeys(
+  {
+    dataset:
+      'coco-det or voc-det (the synthetic twin), or a real root under --data-root (VOCdevkit, a VOC year folder, or a COCO-JSON root)',
+    teacher_seed: 'seed of the one teacher every student seed distils from',
+    fg: 'FSD foreground KL term on',
+    bg: 'FSD background KL term on',
+    att: 'FSD attention L1 term on (weight 0.001)',
+    rela: 'FSD GcBlock global-relation term on (weight 1e-5)',
+    gaussian: "foreground mask: intended (box-centred) or literal (the official code's formula)",
+    fsd_weight: 'weight of the whole FSD loss against the detection loss',
+    student_width: 'student YOLOX width multiplier',
+    teacher_width: 'teacher YOLOX width multiplier',
+    momentum: 'SGD momentum (optimizer=sgd; the paper 0.9)',
+    nesterov: 'Nesterov momentum (optimizer=sgd; the paper true)',
+    norm_bias_decay: 'apply weight decay to norm layers and biases too (the paper: false)',
+    warmup_epochs: 'YOLOX warm-up epochs, lr·(step/W)² from 0 (optimizer=sgd; the paper 5)',
+    min_lr_ratio: 'cosine floor as a fraction of lr (the paper 0.05)',
+    mosaic: 'Mosaic + RandomAffine augmentation until the no-aug epochs (the paper true)',
+    mixup: 'MixUp augmentation until the no-aug epochs (the paper true)',
+    no_aug_epochs: 'final epochs without Mosaic/MixUp, lr flat at the floor (the paper 15)',
+    ema: "EMA momentum of the student's weights, mmdet's ExpMomentumEMAHook (0 = off; the paper 1e-4)",
+    l1_final_epochs: "final epochs with YOLOX's L1 box loss added (the paper 15)",
+  },
+  'ablation-fsd',
+);
 
-describeConfigKeys({
-  teacher: 'teacher model (trained on the labels)',
-  student: 'student model (trained on labels alone, and distilled on unlabeled images)',
-  student_epochs: 'epochs of the student trained on the labels alone',
-  kd_epochs: 'epochs of the student distilled on the unlabeled images only',
-}, 'quickstart');
+describeConfigKeys(
+  {
+    teacher: 'teacher model (trained on the labels)',
+    student: 'student model (trained on labels alone, and distilled on unlabeled images)',
+    student_epochs: 'epochs of the student trained on the labels alone',
+    kd_epochs: 'epochs of the student distilled on the unlabeled images only',
+  },
+  'quickstart',
+);

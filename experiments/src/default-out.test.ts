@@ -7,9 +7,19 @@ const ignored = (rel: string) => spawnSync('git', ['check-ignore', '-q', rel], {
 
 describe('default `pnpm exp run` outputs never show up as untracked files', () => {
   it('tables, run folders and reports at the default --out are git-ignored; committed tables are not', () => {
-    for (const p of ['experiments/results/quickstart.csv', 'experiments/results/ablation-bcd.md', 'experiments/results/ablation-bcd.raw.csv',
-      'experiments/results/runs/quickstart-seed1/log.jsonl', 'experiments/results/report/ablation-bcd/curves.png']) expect(ignored(p), p).toBe(true);
-    for (const p of ['experiments/results/quick-wasm-simd-1t/table-sod.md', 'experiments/results/quick-wasm-simd-1t/table-sod.csv',
-      'experiments/results/quick-wasm-simd-1t/report/ablation-bcd/curves.png']) expect(ignored(p), p).toBe(false);
+    for (const p of [
+      'experiments/results/quickstart.csv',
+      'experiments/results/ablation-bcd.md',
+      'experiments/results/ablation-bcd.raw.csv',
+      'experiments/results/runs/quickstart-seed1/log.jsonl',
+      'experiments/results/report/ablation-bcd/curves.png',
+    ])
+      expect(ignored(p), p).toBe(true);
+    for (const p of [
+      'experiments/results/quick-wasm-simd-1t/table-sod.md',
+      'experiments/results/quick-wasm-simd-1t/table-sod.csv',
+      'experiments/results/quick-wasm-simd-1t/report/ablation-bcd/curves.png',
+    ])
+      expect(ignored(p), p).toBe(false);
   });
 });

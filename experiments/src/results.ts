@@ -4,7 +4,10 @@ import type { ExperimentResult } from './experiment.ts';
 
 /** Writes the result table as CSV (temp file + rename: never half-written). */
 export function writeResultCsv(file: string, result: ExperimentResult): void {
-  const csv = stringify(result.rows.map((r) => result.columns.map((c) => r[c] ?? '')), { header: true, columns: result.columns });
+  const csv = stringify(
+    result.rows.map((r) => result.columns.map((c) => r[c] ?? '')),
+    { header: true, columns: result.columns },
+  );
   writeFileAtomic(file, csv);
 }
 

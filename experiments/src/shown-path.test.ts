@@ -6,8 +6,15 @@ import { shownPath } from './shown-path.ts';
 
 describe('shownPath (paths in "wrote …" lines)', () => {
   it('repo-relative inside the repository, absolute outside, whatever the current folder', () => {
-    expect(shownPath(path.join(REPO_ROOT, 'experiments', 'results', 'quickstart.csv'))).toBe(path.join('experiments', 'results', 'quickstart.csv'));
-    const outside = path.join(path.dirname(REPO_ROOT) === os.tmpdir() ? os.homedir() : os.tmpdir(), 'kdlab-x', 'out', 'a.csv');
+    expect(shownPath(path.join(REPO_ROOT, 'experiments', 'results', 'quickstart.csv'))).toBe(
+      path.join('experiments', 'results', 'quickstart.csv'),
+    );
+    const outside = path.join(
+      path.dirname(REPO_ROOT) === os.tmpdir() ? os.homedir() : os.tmpdir(),
+      'kdlab-x',
+      'out',
+      'a.csv',
+    );
     expect(shownPath(outside)).toBe(outside);
     expect(shownPath('/r/sub/f.png', '/r')).toBe('sub/f.png');
     expect(shownPath('/r', '/r')).toBe('/r');

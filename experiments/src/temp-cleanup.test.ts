@@ -27,11 +27,18 @@ function testFiles(dir: string): string[] {
 
 describe('tests clean up their temp folders', () => {
   it('every test file that makes a temp folder also removes it', () => {
-    const roots = ['experiments/src', 'scripts', ...fs.readdirSync(path.join(REPO_ROOT, 'packages')).map((p) => `packages/${p}/src`)];
+    const roots = [
+      'experiments/src',
+      'scripts',
+      ...fs.readdirSync(path.join(REPO_ROOT, 'packages')).map((p) => `packages/${p}/src`),
+    ];
     const files = roots.flatMap((r) => testFiles(path.join(REPO_ROOT, r)));
     expect(files.length).toBeGreaterThan(50);
     const leaky = files
-      .filter((f) => /mkdtempSync\(|\btempDir\(/.test(fs.readFileSync(f, 'utf8')) && !/rmSync\(/.test(fs.readFileSync(f, 'utf8')))
+      .filter(
+        (f) =>
+          /mkdtempSync\(|\btempDir\(/.test(fs.readFileSync(f, 'utf8')) && !/rmSync\(/.test(fs.readFileSync(f, 'utf8')),
+      )
       .map((f) => path.relative(REPO_ROOT, f))
       .filter((f) => !KNOWN.has(f));
     expect(leaky).toEqual([]);

@@ -1,3 +1,5 @@
 import { defineProject } from 'vitest/config';
 
-export default defineProject({ test: { name: 'models', include: ['src/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 } });
+export default defineProject({
+  test: { name: 'models', include: ['src/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 },
+});

@@ -12,13 +12,20 @@ const TENSOR_ROOMS = /^(@tensorflow\/|@kd\/(runtime|nn|models|losses|data)(\/|$)
 
 /** @type {import('eslint').Rule.RuleModule} */
 export const declarationsOnly = {
-  meta: { type: 'problem', docs: { description: 'experiment declarations import no tfjs and no tensor room (types aside)' }, schema: [] },
+  meta: {
+    type: 'problem',
+    docs: { description: 'experiment declarations import no tfjs and no tensor room (types aside)' },
+    schema: [],
+  },
   create(context) {
     const check = (node) => {
       if (node.importKind === 'type' || typeof node.source?.value !== 'string') return;
       if (node.specifiers?.length && node.specifiers.every((s) => s.importKind === 'type')) return;
       if (TENSOR_ROOMS.test(node.source.value)) {
-        context.report({ node: node.source, message: `an experiment file is a declaration: it may not import '${node.source.value}' (only types; the recipe in @kd/distill does the work — docs/adding-an-experiment.md)` });
+        context.report({
+          node: node.source,
+          message: `an experiment file is a declaration: it may not import '${node.source.value}' (only types; the recipe in @kd/distill does the work — docs/adding-an-experiment.md)`,
+        });
       }
     };
     return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check };
@@ -32,8 +39,15 @@ export const oneTrainer = {
     return {
       CallExpression(node) {
         const c = node.callee;
-        if (c.type === 'MemberExpression' && c.property.type === 'Identifier' && (c.property.name === 'minimize' || c.property.name === 'applyGradients')) {
-          context.report({ node: c.property, message: `'${c.property.name}' outside @kd/distill: train through the one trainer (train() in packages/distill/src/trainer/) — ARCHITECTURE.md, one trainer` });
+        if (
+          c.type === 'MemberExpression' &&
+          c.property.type === 'Identifier' &&
+          (c.property.name === 'minimize' || c.property.name === 'applyGradients')
+        ) {
+          context.report({
+            node: c.property,
+            message: `'${c.property.name}' outside @kd/distill: train through the one trainer (train() in packages/distill/src/trainer/) — ARCHITECTURE.md, one trainer`,
+          });
         }
       },
     };

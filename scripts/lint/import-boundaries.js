@@ -21,7 +21,11 @@ export const ROOMS = {
   bench: { uses: ['nn'], rule: 'bench ← nn', tfjs: true },
   distill: { uses: ['data', 'models', 'losses', 'bench'], rule: 'distill ← {data, models, losses, bench}', tfjs: true },
   sweep: { uses: ['core', 'bench'], rule: 'sweep ← {core, bench} (no tfjs)', tfjs: false },
-  experiments: { uses: ['core', 'runtime', 'nn', 'models', 'losses', 'data', 'bench', 'distill', 'sweep'], rule: 'experiments ← everything', tfjs: true },
+  experiments: {
+    uses: ['core', 'runtime', 'nn', 'models', 'losses', 'data', 'bench', 'distill', 'sweep'],
+    rule: 'experiments ← everything',
+    tfjs: true,
+  },
 };
 
 /**
@@ -60,7 +64,9 @@ export function check(room, spec) {
   const def = ROOMS[room];
   if (!def) return null; // a package the table does not know yet: not checked
   if (/^@tensorflow\//.test(spec)) {
-    return def.tfjs ? null : `${room} may not import '${spec}': ${room} holds no tensors, no tfjs at all (${TABLE}: ${def.rule})`;
+    return def.tfjs
+      ? null
+      : `${room} may not import '${spec}': ${room} holds no tensors, no tfjs at all (${TABLE}: ${def.rule})`;
   }
   const kd = /^@kd\/([^/]+)/.exec(spec);
   if (!kd || kd[1] === room) return null;
@@ -74,7 +80,10 @@ export function check(room, spec) {
 export const importBoundaries = {
   meta: {
     type: 'problem',
-    docs: { description: "ARCHITECTURE.md's room dependency table: which @kd package and tfjs each room may import; no relative import out of a package" },
+    docs: {
+      description:
+        "ARCHITECTURE.md's room dependency table: which @kd package and tfjs each room may import; no relative import out of a package",
+    },
     schema: [],
   },
   create(context) {
@@ -87,7 +96,10 @@ export const importBoundaries = {
       if (spec.startsWith('.')) {
         const target = path.posix.normalize(path.posix.join(path.posix.dirname(rel), spec));
         if (target !== where.root && !target.startsWith(`${where.root}/`)) {
-          context.report({ node, message: `relative import '${spec}' climbs out of ${where.root}: import the other package by its name (@kd/…), never its files` });
+          context.report({
+            node,
+            message: `relative import '${spec}' climbs out of ${where.root}: import the other package by its name (@kd/…), never its files`,
+          });
         }
         return;
       }

@@ -40,15 +40,33 @@ function cleanEnv(): NodeJS.ProcessEnv {
 }
 
 /** Runs a command; on failure throws one line naming it, then the tail of its output. */
-async function run(cmd: string, args: string[], cwd: string, timeoutMs: number): Promise<{ out: string; seconds: number }> {
+async function run(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  timeoutMs: number,
+): Promise<{ out: string; seconds: number }> {
   const t0 = performance.now();
   try {
-    const r = await execFileP(cmd, args, { cwd, env: cleanEnv(), encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
+    const r = await execFileP(cmd, args, {
+      cwd,
+      env: cleanEnv(),
+      encoding: 'utf8',
+      timeout: timeoutMs,
+      maxBuffer: 64 << 20,
+    });
     return { out: `${r.stdout}${r.stderr}`, seconds: (performance.now() - t0) / 1000 };
   } catch (e) {
     const err = e as Error & { stdout?: string; stderr?: string; code?: number | string; signal?: string };
-    const why = typeof err.code === 'number' ? `exit code ${err.code}` : err.signal ? `killed (${err.signal})` : err.message.split('\n')[0];
-    throw new Error(`\`${cmd} ${args.join(' ')}\` in ${cwd} failed: ${why}\n${`${err.stdout ?? ''}${err.stderr ?? ''}`.slice(-4000)}`);
+    const why =
+      typeof err.code === 'number'
+        ? `exit code ${err.code}`
+        : err.signal
+          ? `killed (${err.signal})`
+          : err.message.split('\n')[0];
+    throw new Error(
+      `\`${cmd} ${args.join(' ')}\` in ${cwd} failed: ${why}\n${`${err.stdout ?? ''}${err.stderr ?? ''}`.slice(-4000)}`,
+    );
   }
 }
 
@@ -72,7 +90,9 @@ function copiesOf(root: string, name: string): string[] {
     if (!fs.existsSync(nm)) return;
     if (fs.existsSync(path.join(nm, name, 'package.json'))) found.push(path.join(nm, name));
     for (const e of fs.readdirSync(nm)) {
-      const dirs = e.startsWith('@') ? fs.readdirSync(path.join(nm, e)).map((s) => path.join(nm, e, s)) : [path.join(nm, e)];
+      const dirs = e.startsWith('@')
+        ? fs.readdirSync(path.join(nm, e)).map((s) => path.join(nm, e, s))
+        : [path.join(nm, e)];
       for (const d of dirs) walk(path.join(d, 'node_modules'));
     }
   };
@@ -89,7 +109,9 @@ describe('packed @kd/core, @kd/runtime, @kd/nn, @kd/losses, @kd/models in a plai
     const pack = async (p: string): Promise<string> => {
       const dir = path.join(REPO, 'packages', p);
       const { version } = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string };
-      timings[`pack ${p}`] = (await run(pnpmCmd, [...pnpmArgs, 'pack', '--pack-destination', packs], dir, 300_000)).seconds;
+      timings[`pack ${p}`] = (
+        await run(pnpmCmd, [...pnpmArgs, 'pack', '--pack-destination', packs], dir, 300_000)
+      ).seconds;
       const tgz = path.join(packs, `kd-${p}-${version}.tgz`);
       expect(fs.existsSync(tgz), `${tgz} was not written by pnpm pack`).toBe(true);
       const m = await manifestOf(tgz);
@@ -119,7 +141,10 @@ describe('packed @kd/core, @kd/runtime, @kd/nn, @kd/losses, @kd/models in a plai
     const npmArgs = ['install', '--ignore-scripts', '--omit=optional', '--no-audit', '--no-fund', '--prefer-offline'];
     timings['npm install'] = (await run('npm', [...npmArgs, ...tarballs], app, 300_000)).seconds;
     for (const f of ['kernels.wasm', 'kernels-shared.wasm']) {
-      expect(fs.existsSync(path.join(app, 'node_modules/@kd/runtime/dist/wasm-kernels', f)), `@kd/runtime tarball lacks dist/wasm-kernels/${f}`).toBe(true);
+      expect(
+        fs.existsSync(path.join(app, 'node_modules/@kd/runtime/dist/wasm-kernels', f)),
+        `@kd/runtime tarball lacks dist/wasm-kernels/${f}`,
+      ).toBe(true);
     }
     expect(copiesOf(app, '@tensorflow/tfjs-core')).toHaveLength(1);
 
@@ -127,19 +152,30 @@ describe('packed @kd/core, @kd/runtime, @kd/nn, @kd/losses, @kd/models in a plai
     timings['tsc'] = (await run(process.execPath, [tsc, '-p', app], app, 300_000)).seconds;
 
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [path.join(app, 'out/main.js')], { cwd: app, env: cleanEnv(), encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(process.execPath, [path.join(app, 'out/main.js')], {
+      cwd: app,
+      env: cleanEnv(),
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     timings['node'] = (performance.now() - t0) / 1000;
     const out = `${r.stdout}${r.stderr}`;
     expect(r.status, out.slice(-4000)).toBe(0);
     expect(out).not.toMatch(/already registered/i);
     const res = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
     const want = g.expected.cwd_T4 as number;
-    expect(Math.abs(res.loss - want), `cwd T=4: got ${res.loss}, golden ${want}`).toBeLessThanOrEqual(1e-7 + 1e-5 * Math.abs(want));
+    expect(Math.abs(res.loss - want), `cwd T=4: got ${res.loss}, golden ${want}`).toBeLessThanOrEqual(
+      1e-7 + 1e-5 * Math.abs(want),
+    );
     expect(res.backend).toMatch(/^wasm(-simd)?-2t$/);
     expect(res.output).toEqual([1, 32, 32, 1]);
     expect(res.taps).toEqual({ s2: [1, 8, 8, 16], s4: [1, 2, 2, 64] });
     expect(res.gradFinite).toBe(true);
     expect(res.gradNonZero).toBe(true);
-    console.log(`pack-install: ${Object.entries(timings).map(([k, s]) => `${k} ${s.toFixed(1)} s`).join(', ')}`);
+    console.log(
+      `pack-install: ${Object.entries(timings)
+        .map(([k, s]) => `${k} ${s.toFixed(1)} s`)
+        .join(', ')}`,
+    );
   }, 600_000);
 });

@@ -16,24 +16,43 @@ beforeAll(async () => {
 
 describe('pnpm exp loss: .npy → loss agrees with PyTorch to 1e-5 relative', () => {
   const runs: [string, string, { T?: number; poolKernel?: [number, number] }][] = [
-    ['pixel-kl T=1', 'pixel-kl', { T: 1 }], ['pixel-kl T=4', 'pixel-kl', { T: 4 }],
-    ['cwd T=1', 'cwd', { T: 1 }], ['cwd T=4', 'cwd', { T: 4 }],
-    ['pairwise', 'pairwise', {}], ['pairwise pool=2,2', 'pairwise', { poolKernel: [2, 2] }], ['pairwise pool=4,3', 'pairwise', { poolKernel: [4, 3] }],
+    ['pixel-kl T=1', 'pixel-kl', { T: 1 }],
+    ['pixel-kl T=4', 'pixel-kl', { T: 4 }],
+    ['cwd T=1', 'cwd', { T: 1 }],
+    ['cwd T=4', 'cwd', { T: 4 }],
+    ['pairwise', 'pairwise', {}],
+    ['pairwise pool=2,2', 'pairwise', { poolKernel: [2, 2] }],
+    ['pairwise pool=4,3', 'pairwise', { poolKernel: [4, 3] }],
   ];
   it.each(runs)('%s', (key, name, o) => {
-    for (const [s, t, layout] of [['student_nchw.npy', 'teacher_nchw.npy', 'nchw'], ['student_nhwc_f64.npy', 'teacher_nhwc_f64.npy', 'nhwc']] as const) {
+    for (const [s, t, layout] of [
+      ['student_nchw.npy', 'teacher_nchw.npy', 'nchw'],
+      ['student_nhwc_f64.npy', 'teacher_nhwc_f64.npy', 'nhwc'],
+    ] as const) {
       const v = lossFromNpy({ name, student: path.join(FIX, s), teacher: path.join(FIX, t), layout, options: o });
       expect(Math.abs(v - expected[key]) / Math.abs(expected[key])).toBeLessThan(1e-5);
     }
   });
 
   it('refuses flags that do not apply and non-pair losses', () => {
-    const files = { student: path.join(FIX, 'student_nchw.npy'), teacher: path.join(FIX, 'teacher_nchw.npy'), layout: 'nchw' as const };
-    expect(() => lossFromNpy({ name: 'pairwise', options: { T: 2 }, ...files })).toThrow(/--T applies to cwd, (.+, )?pixel-kl, not 'pairwise'/);
-    expect(() => lossFromNpy({ name: 'cwd', options: { poolKernel: [2, 2] }, ...files })).toThrow(/--pool-kernel applies to pairwise, not 'cwd'/);
-    expect(() => lossFromNpy({ name: 'cwd', options: { T: -1 }, ...files })).toThrow(/--T: expected a number > 0, got '-1'/);
+    const files = {
+      student: path.join(FIX, 'student_nchw.npy'),
+      teacher: path.join(FIX, 'teacher_nchw.npy'),
+      layout: 'nchw' as const,
+    };
+    expect(() => lossFromNpy({ name: 'pairwise', options: { T: 2 }, ...files })).toThrow(
+      /--T applies to cwd, (.+, )?pixel-kl, not 'pairwise'/,
+    );
+    expect(() => lossFromNpy({ name: 'cwd', options: { poolKernel: [2, 2] }, ...files })).toThrow(
+      /--pool-kernel applies to pairwise, not 'cwd'/,
+    );
+    expect(() => lossFromNpy({ name: 'cwd', options: { T: -1 }, ...files })).toThrow(
+      /--T: expected a number > 0, got '-1'/,
+    );
     expect(() => lossFromNpy({ name: 'fsd', ...files })).toThrow(/does not take a single/);
-    expect(() => lossFromNpy({ name: 'pixel-kl', ...files, teacher: path.join(FIX, 'teacher_nhwc_f64.npy') })).toThrow(/student \[2,6,7,5\] and teacher \[2,7,5,6\]/);
+    expect(() => lossFromNpy({ name: 'pixel-kl', ...files, teacher: path.join(FIX, 'teacher_nhwc_f64.npy') })).toThrow(
+      /student \[2,6,7,5\] and teacher \[2,7,5,6\]/,
+    );
   });
 });
 

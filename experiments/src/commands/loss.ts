@@ -28,7 +28,8 @@ export function lossFlags(): LossFlag[] {
       if (spec.type === 'object') continue;
       const f = byKey.get(key);
       if (!f) byKey.set(key, { flag: kebab(key), key, spec, losses: [name] });
-      else if (f.spec.type !== spec.type) throw new Error(`loss option '${key}' is ${f.spec.type} in ${f.losses[0]} but ${spec.type} in ${name}`);
+      else if (f.spec.type !== spec.type)
+        throw new Error(`loss option '${key}' is ${f.spec.type} in ${f.losses[0]} but ${spec.type} in ${name}`);
       else f.losses.push(name);
     }
   }
@@ -38,9 +39,18 @@ export function lossFlags(): LossFlag[] {
 /** Checks a flag's value against its option spec; a UsageError naming the flag otherwise. */
 export function checkFlagValue(f: LossFlag, v: unknown): unknown {
   const { type, positive, length, choices } = f.spec;
-  const bad = (expected: string) => new UsageError(`--${f.flag}: expected ${expected}, got '${Array.isArray(v) ? v.join(' ') : String(v)}'`);
-  if (type === 'number' && !(typeof v === 'number' && Number.isFinite(v) && (!positive || v > 0))) throw bad(positive ? 'a number > 0' : 'a number');
-  if (type === 'int[]' && !(Array.isArray(v) && (length === undefined || v.length === length) && v.every((k) => Number.isInteger(k) && k >= 1))) {
+  const bad = (expected: string) =>
+    new UsageError(`--${f.flag}: expected ${expected}, got '${Array.isArray(v) ? v.join(' ') : String(v)}'`);
+  if (type === 'number' && !(typeof v === 'number' && Number.isFinite(v) && (!positive || v > 0)))
+    throw bad(positive ? 'a number > 0' : 'a number');
+  if (
+    type === 'int[]' &&
+    !(
+      Array.isArray(v) &&
+      (length === undefined || v.length === length) &&
+      v.every((k) => Number.isInteger(k) && k >= 1)
+    )
+  ) {
     throw bad(`${length ?? 'some'} integers >= 1`);
   }
   if (type === 'string' && choices) assertOneOf(`--${f.flag}`, String(v), choices);
@@ -72,7 +82,8 @@ export function lossFromNpy(o: LossFromNpyOptions): number {
   for (const [key, v] of Object.entries(o.options ?? {})) {
     const f = flags.get(key);
     if (!f) throw new UsageError(`no pair loss takes the option '${key}'`);
-    if (!f.losses.includes(o.name)) throw new UsageError(`--${f.flag} applies to ${f.losses.join(', ')}, not '${o.name}'`);
+    if (!f.losses.includes(o.name))
+      throw new UsageError(`--${f.flag} applies to ${f.losses.join(', ')}, not '${o.name}'`);
     checkFlagValue(f, v);
   }
   const loss = createPairLoss(o.name, o.options ?? {});
@@ -112,14 +123,23 @@ export const lossCommand: CommandModule<object, Args> = {
   describe: 'Evaluate a distillation loss on two .npy arrays (cpu backend)',
   builder: (y) => {
     let b = y
-      .positional('name', { type: 'string', demandOption: true, describe: `pair loss: ${listPairLosses().join(' | ')}` })
+      .positional('name', {
+        type: 'string',
+        demandOption: true,
+        describe: `pair loss: ${listPairLosses().join(' | ')}`,
+      })
       .option('student', { type: 'string', demandOption: true, describe: 'student array (.npy, rank 4)' })
       .option('teacher', { type: 'string', demandOption: true, describe: 'teacher array (.npy, rank 4)' })
       .option('layout', { type: 'string', default: 'nchw', describe: 'array layout: nchw | nhwc' })
       .option('json', { type: 'boolean', default: false, describe: 'print {"loss": value}' });
     for (const f of lossFlags()) {
       const type = f.spec.type === 'int[]' ? 'number' : f.spec.type === 'object' ? 'string' : f.spec.type;
-      b = b.option(f.flag, { type, array: f.spec.type === 'int[]', choices: f.spec.choices as string[] | undefined, describe: flagHelp(f) });
+      b = b.option(f.flag, {
+        type,
+        array: f.spec.type === 'int[]',
+        choices: f.spec.choices as string[] | undefined,
+        describe: flagHelp(f),
+      });
     }
     return b as never;
   },
@@ -130,7 +150,13 @@ export const lossCommand: CommandModule<object, Args> = {
     await initBackend({ backend: 'cpu', quiet: true });
     let value: number;
     try {
-      value = lossFromNpy({ name: args.name, student: userPath(args.student), teacher: userPath(args.teacher), layout, options });
+      value = lossFromNpy({
+        name: args.name,
+        student: userPath(args.student),
+        teacher: userPath(args.teacher),
+        layout,
+        options,
+      });
     } catch (e) {
       // Bad files and shape mismatches are the user's input: one line, exit 2.
       if (e instanceof DataError) throw new UsageError(e.message);

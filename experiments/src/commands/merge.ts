@@ -17,8 +17,17 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
   builder: (y) =>
     y
       .positional('name', { type: 'string', demandOption: true, describe: 'sweep experiment name' })
-      .option('from', { type: 'string', array: true, demandOption: true, describe: 'shard output folders (each given to --out)' })
-      .option('out', { type: 'string', demandOption: true, describe: 'folder for the merged runs and tables' }) as never,
+      .option('from', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'shard output folders (each given to --out)',
+      })
+      .option('out', {
+        type: 'string',
+        demandOption: true,
+        describe: 'folder for the merged runs and tables',
+      }) as never,
   handler: (args) => {
     const exp = SWEEPS.get(args.name);
     const n = mergeSweeps(exp, args.from.map(userPath), userPath(args.out));

@@ -31,7 +31,15 @@ export interface SweepPlanOptions {
 
 export interface SweepPlan {
   runs: { spec: RunSpec; plan: RunPlan }[];
-  total: { steps: number; train_flops: number; disk_bytes: number; teacher_cache_bytes: number; teacher_cache_wanted_bytes: number; peak_memory_bytes: number; est_seconds: number | null };
+  total: {
+    steps: number;
+    train_flops: number;
+    disk_bytes: number;
+    teacher_cache_bytes: number;
+    teacher_cache_wanted_bytes: number;
+    peak_memory_bytes: number;
+    est_seconds: number | null;
+  };
 }
 
 /** Teacher keys already stored under `<out>/cache/teachers` (a run loads them instead of training). */
@@ -52,7 +60,13 @@ export async function planSweep(exp: SweepExperiment, o: SweepPlanOptions): Prom
   if (o.shard) specs = takeShard(specs, o.shard);
   if (o.outDir) specs = specs.filter((s) => !isFinished(o.outDir!, exp.name, s.hash));
   const planOf = RECIPE_PLANS.get(exp.recipe);
-  const ctx = planContext({ backendLabel: o.backendLabel, dataDir: o.dataDir, countRoot: o.countRoot, costs: new ModelCosts(), teachers: storedTeachers(o.outDir) });
+  const ctx = planContext({
+    backendLabel: o.backendLabel,
+    dataDir: o.dataDir,
+    countRoot: o.countRoot,
+    costs: new ModelCosts(),
+    teachers: storedTeachers(o.outDir),
+  });
   let runs = specs.map((spec) => {
     ctx.seed = spec.seed;
     return { spec, plan: planOf(spec.config, ctx, exp.terms?.(spec.config) ?? []) };
@@ -69,8 +83,13 @@ export async function planSweep(exp: SweepExperiment, o: SweepPlanOptions): Prom
   return {
     runs,
     total: {
-      steps: sum((p) => p.stages.reduce((t, s) => t + s.steps, 0)), train_flops: sum((p) => p.trainFlops), disk_bytes: sum(diskBytes) - wanted + cache,
-      teacher_cache_bytes: cache, teacher_cache_wanted_bytes: wanted, peak_memory_bytes: Math.max(0, ...runs.map((r) => r.plan.peakMemoryBytes)), est_seconds: est,
+      steps: sum((p) => p.stages.reduce((t, s) => t + s.steps, 0)),
+      train_flops: sum((p) => p.trainFlops),
+      disk_bytes: sum(diskBytes) - wanted + cache,
+      teacher_cache_bytes: cache,
+      teacher_cache_wanted_bytes: wanted,
+      peak_memory_bytes: Math.max(0, ...runs.map((r) => r.plan.peakMemoryBytes)),
+      est_seconds: est,
     },
   };
 }
@@ -98,30 +117,65 @@ export function freeBytes(dir: string): number {
 export function checkDiskFits(plan: SweepPlan, o: { maxDisk: number | null; outDir: string }): void {
   const need = plan.total.disk_bytes;
   const free = freeBytes(o.outDir);
-  const [limit, knob] = o.maxDisk !== null && o.maxDisk < free ? [o.maxDisk, `--max-disk ${o.maxDisk}`] : [free, `free space under --out ${o.outDir}`];
+  const [limit, knob] =
+    o.maxDisk !== null && o.maxDisk < free
+      ? [o.maxDisk, `--max-disk ${o.maxDisk}`]
+      : [free, `free space under --out ${o.outDir}`];
   if (need <= limit) return;
   const cache = plan.total.teacher_cache_bytes;
-  const hint = cache > need / 2 ? `; the teacher cache is ${formatBytes(cache)}: lower --teacher-cache-gb or --set teacher_cache=false` : '';
-  throw new UsageError(`plan: the runs need ${formatBytes(need)} of disk (checkpoints, exports, teacher cache ${formatBytes(cache)}) but ${knob} allows ${formatBytes(limit)}${hint}`);
+  const hint =
+    cache > need / 2
+      ? `; the teacher cache is ${formatBytes(cache)}: lower --teacher-cache-gb or --set teacher_cache=false`
+      : '';
+  throw new UsageError(
+    `plan: the runs need ${formatBytes(need)} of disk (checkpoints, exports, teacher cache ${formatBytes(cache)}) but ${knob} allows ${formatBytes(limit)}${hint}`,
+  );
 }
 
 const unit = (v: number, units: string[], base: number) => {
   let i = 0;
-  while (Math.abs(v) >= base && i < units.length - 1) { v /= base; i++; }
+  while (Math.abs(v) >= base && i < units.length - 1) {
+    v /= base;
+    i++;
+  }
   return `${i === 0 ? v : v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2)} ${units[i]}`;
 };
 export const formatBytes = (b: number) => unit(b, ['B', 'kB', 'MB', 'GB', 'TB', 'PB'], 1000);
 const formatFlops = (f: number) => unit(f, ['FLOP', 'kFLOP', 'MFLOP', 'GFLOP', 'TFLOP', 'PFLOP', 'EFLOP'], 1000);
-const formatSeconds = (s: number | null) => (s === null ? '—' : s < 120 ? `${s.toFixed(1)} s` : s < 7200 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(1)} h`);
+const formatSeconds = (s: number | null) =>
+  s === null
+    ? '—'
+    : s < 120
+      ? `${s.toFixed(1)} s`
+      : s < 7200
+        ? `${(s / 60).toFixed(1)} min`
+        : `${(s / 3600).toFixed(1)} h`;
 
 /** `--json`: runs with their stages and totals, snake_case like the CSV columns. */
 function toJson(p: SweepPlan) {
   return {
     runs: p.runs.map(({ spec, plan }) => ({
-      hash: spec.hash, variant: spec.variant, point: spec.point, seed: spec.seed,
-      stages: plan.stages.map((s) => ({ name: s.name, model: s.model, steps: s.steps, batch: s.batch, images_seen: s.imagesSeen, input_size: s.inputSize, train_flops: s.trainFlops })),
-      steps: plan.stages.reduce((t, s) => t + s.steps, 0), train_flops: plan.trainFlops, peak_memory_bytes: plan.peakMemoryBytes,
-      checkpoint_bytes: plan.checkpointBytes, export_bytes: plan.exportBytes, teacher_cache_bytes: plan.teacherCacheBytes, disk_bytes: diskBytes(plan), est_seconds: plan.estSeconds,
+      hash: spec.hash,
+      variant: spec.variant,
+      point: spec.point,
+      seed: spec.seed,
+      stages: plan.stages.map((s) => ({
+        name: s.name,
+        model: s.model,
+        steps: s.steps,
+        batch: s.batch,
+        images_seen: s.imagesSeen,
+        input_size: s.inputSize,
+        train_flops: s.trainFlops,
+      })),
+      steps: plan.stages.reduce((t, s) => t + s.steps, 0),
+      train_flops: plan.trainFlops,
+      peak_memory_bytes: plan.peakMemoryBytes,
+      checkpoint_bytes: plan.checkpointBytes,
+      export_bytes: plan.exportBytes,
+      teacher_cache_bytes: plan.teacherCacheBytes,
+      disk_bytes: diskBytes(plan),
+      est_seconds: plan.estSeconds,
     })),
     total: p.total,
   };
@@ -129,12 +183,21 @@ function toJson(p: SweepPlan) {
 
 function printPlan(name: string, p: SweepPlan): void {
   for (const [i, { spec, plan }] of p.runs.entries()) {
-    console.log(`[${i + 1}/${p.runs.length}] ${spec.variant}${Object.keys(spec.point).length ? ` ${JSON.stringify(spec.point)}` : ''} seed ${spec.seed}`);
-    for (const s of plan.stages) console.log(`  ${s.name.padEnd(24)} ${s.model.padEnd(20)} ${String(s.steps).padStart(8)} steps × ${s.batch}  ${s.inputSize[0]}×${s.inputSize[1]}  ${formatFlops(s.trainFlops)}`);
-    console.log(`  memory ${formatBytes(plan.peakMemoryBytes)}; disk ${formatBytes(diskBytes(plan))} (checkpoints ${formatBytes(plan.checkpointBytes)}, exports ${formatBytes(plan.exportBytes)}, teacher cache ${formatBytes(plan.teacherCacheBytes)}); est. ${formatSeconds(plan.estSeconds)}`);
+    console.log(
+      `[${i + 1}/${p.runs.length}] ${spec.variant}${Object.keys(spec.point).length ? ` ${JSON.stringify(spec.point)}` : ''} seed ${spec.seed}`,
+    );
+    for (const s of plan.stages)
+      console.log(
+        `  ${s.name.padEnd(24)} ${s.model.padEnd(20)} ${String(s.steps).padStart(8)} steps × ${s.batch}  ${s.inputSize[0]}×${s.inputSize[1]}  ${formatFlops(s.trainFlops)}`,
+      );
+    console.log(
+      `  memory ${formatBytes(plan.peakMemoryBytes)}; disk ${formatBytes(diskBytes(plan))} (checkpoints ${formatBytes(plan.checkpointBytes)}, exports ${formatBytes(plan.exportBytes)}, teacher cache ${formatBytes(plan.teacherCacheBytes)}); est. ${formatSeconds(plan.estSeconds)}`,
+    );
   }
   const t = p.total;
-  console.log(`\n${name}: ${p.runs.length} runs, ${t.steps} steps, ${formatFlops(t.train_flops)}, peak memory ${formatBytes(t.peak_memory_bytes)}, disk ${formatBytes(t.disk_bytes)} (teacher cache ${formatBytes(t.teacher_cache_bytes)}${t.teacher_cache_wanted_bytes > t.teacher_cache_bytes ? ` of ${formatBytes(t.teacher_cache_wanted_bytes)} the runs would write: bounded by --teacher-cache-gb, the rest recomputed` : ""}), est. ${formatSeconds(t.est_seconds)}`);
+  console.log(
+    `\n${name}: ${p.runs.length} runs, ${t.steps} steps, ${formatFlops(t.train_flops)}, peak memory ${formatBytes(t.peak_memory_bytes)}, disk ${formatBytes(t.disk_bytes)} (teacher cache ${formatBytes(t.teacher_cache_bytes)}${t.teacher_cache_wanted_bytes > t.teacher_cache_bytes ? ` of ${formatBytes(t.teacher_cache_wanted_bytes)} the runs would write: bounded by --teacher-cache-gb, the rest recomputed` : ''}), est. ${formatSeconds(t.est_seconds)}`,
+  );
 }
 
 interface PlanArgs extends BackendFlags {
@@ -156,26 +219,41 @@ export const planCommand: CommandModule<object, PlanArgs> = {
     withBackendFlags(y)
       .positional('name', { type: 'string', demandOption: true, describe: 'sweep name (see `pnpm exp list`)' })
       .option('profile', { type: 'string', default: 'quick', describe: 'quick or full' })
-      .option('data-root', { type: 'string', describe: 'count the real datasets here (default: the papers\' sizes)' })
+      .option('data-root', { type: 'string', describe: "count the real datasets here (default: the papers' sizes)" })
       .option('json', { type: 'boolean', default: false, describe: 'print { runs, total } as JSON' })
       .option('set', { type: 'string', array: true, default: [], describe: 'override a config key: --set key=value' })
-      .option('seeds', { type: 'string', describe: 'number of seeds (default: the experiment\'s)' })
-      .option('teacher-cache-gb', { type: 'string', default: '16', describe: 'bound of the teacher-output cache, as in exp run' })
-      .option('probe', { type: 'boolean', default: true, describe: 'time 3 training steps of each model (--no-probe: no time estimate, analytic memory)' }) as never,
+      .option('seeds', { type: 'string', describe: "number of seeds (default: the experiment's)" })
+      .option('teacher-cache-gb', {
+        type: 'string',
+        default: '16',
+        describe: 'bound of the teacher-output cache, as in exp run',
+      })
+      .option('probe', {
+        type: 'boolean',
+        default: true,
+        describe: 'time 3 training steps of each model (--no-probe: no time estimate, analytic memory)',
+      }) as never,
   handler: async (args) => {
     EXPERIMENTS.get(args.name);
-    if (!SWEEPS.has(args.name)) throw new UsageError(`plan: ${args.name} is not a sweep; sweeps: ${SWEEPS.list().join(', ')}`);
+    if (!SWEEPS.has(args.name))
+      throw new UsageError(`plan: ${args.name} is not a sweep; sweeps: ${SWEEPS.list().join(', ')}`);
     const exp = SWEEPS.get(args.name);
     const profile = assertOneOf('--profile', args.profile, ['quick', 'full'] as const);
-    const nSeeds = args.seeds === undefined ? exp.defaultSeeds ?? 1 : parseIntFlag('--seeds', args.seeds, { min: 1 });
+    const nSeeds = args.seeds === undefined ? (exp.defaultSeeds ?? 1) : parseIntFlag('--seeds', args.seeds, { min: 1 });
     const overrides = parseSetFlags(args.set);
     applyOverrides(exp.defaults, overrides);
     const countRoot = args['data-root'] ? userPath(args['data-root']) : null;
     if (countRoot && !fs.existsSync(countRoot)) throw new UsageError(`--data-root: ${countRoot} does not exist`);
     const backend = await initBackend(backendOptions(args));
     const plan = await planSweep(exp, {
-      profile, seeds: Array.from({ length: nSeeds }, (_, i) => i + 1), overrides, backendLabel: backend.label,
-      dataDir: countRoot ?? path.join(REPO_ROOT, 'datasets'), countRoot, probe: args.probe, teacherCacheBytes: Number(args['teacher-cache-gb']) * 1e9,
+      profile,
+      seeds: Array.from({ length: nSeeds }, (_, i) => i + 1),
+      overrides,
+      backendLabel: backend.label,
+      dataDir: countRoot ?? path.join(REPO_ROOT, 'datasets'),
+      countRoot,
+      probe: args.probe,
+      teacherCacheBytes: Number(args['teacher-cache-gb']) * 1e9,
     });
     if (args.json) console.log(JSON.stringify(toJson(plan), null, 1));
     else printPlan(`${exp.name} (${profile}, ${backend.label})`, plan);

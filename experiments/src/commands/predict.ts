@@ -24,7 +24,10 @@ interface PredictFlags extends BackendFlags {
 export function modelsHelp(): string {
   const names = listModels();
   const w = Math.max(...names.map((n) => n.length));
-  return ['Registered models:', ...names.map((n) => `  ${n.padEnd(w)}  ${wrap(MODELS.describe(n), w + 4, helpWidth())}`)].join('\n');
+  return [
+    'Registered models:',
+    ...names.map((n) => `  ${n.padEnd(w)}  ${wrap(MODELS.describe(n), w + 4, helpWidth())}`),
+  ].join('\n');
 }
 
 /**
@@ -39,15 +42,38 @@ export const predictCommand: CommandModule<object, PredictFlags> = {
   describe: 'Run a model on images; write saliency/label PNGs (and raw logits as .npy)',
   builder: (y) =>
     withBackendFlags(y)
-      .option('model', { type: 'string', demandOption: true, describe: 'a registered SOD or segmentation model (listed below; backbones, TinySOD and detectors are refused)' })
+      .option('model', {
+        type: 'string',
+        demandOption: true,
+        describe: 'a registered SOD or segmentation model (listed below; backbones, TinySOD and detectors are refused)',
+      })
       .option('weights', { type: 'string', describe: '.safetensors with state_dict names, or a saveModel directory' })
-      .option('input', { type: 'string', array: true, demandOption: true, describe: 'image files and/or folders of images' })
+      .option('input', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'image files and/or folders of images',
+      })
       .option('out', { type: 'string', demandOption: true, describe: 'output folder' })
       .option('size', { default: 224, describe: 'square network input size (multiple of the model stride)' })
-      .option('glob', { type: 'string', describe: "folders: take only file names matching PATTERN (* ? {a,b}), e.g. '*.jpg'" })
-      .option('list', { type: 'string', describe: 'folders: take only the images listed in FILE (one id or file name per line, e.g. test.txt)' })
-      .option('keep-ext', { type: 'boolean', default: false, describe: 'keep the input extension in output names (a.jpg → a.jpg.png), so a.jpg and a.png do not collide' })
-      .option('save-logits', { type: 'boolean', default: false, describe: 'also write <name>.npy: raw output, NCHW float32' })
+      .option('glob', {
+        type: 'string',
+        describe: "folders: take only file names matching PATTERN (* ? {a,b}), e.g. '*.jpg'",
+      })
+      .option('list', {
+        type: 'string',
+        describe: 'folders: take only the images listed in FILE (one id or file name per line, e.g. test.txt)',
+      })
+      .option('keep-ext', {
+        type: 'boolean',
+        default: false,
+        describe: 'keep the input extension in output names (a.jpg → a.jpg.png), so a.jpg and a.png do not collide',
+      })
+      .option('save-logits', {
+        type: 'boolean',
+        default: false,
+        describe: 'also write <name>.npy: raw output, NCHW float32',
+      })
       .epilogue(modelsHelp()) as never,
   handler: async (argv) => {
     const size = parseIntFlag('--size', argv.size, { min: 16 });

@@ -22,7 +22,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
   builder: (y) =>
     y
       .positional('name', { type: 'string', demandOption: true })
-      .option('out', { type: 'string', describe: 'the sweep\'s --out folder (default experiments/results)' })
+      .option('out', { type: 'string', describe: "the sweep's --out folder (default experiments/results)" })
       .option('data-root', { type: 'string', describe: 'datasets folder (default <repo>/datasets)' })
       .option('images', { type: 'string', default: '4', describe: 'val images in the qualitative grid' }) as never,
   handler: async (args) => {
@@ -30,7 +30,12 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
     const n = parseIntFlag('--images', args.images, { min: 1 });
     await initBackend({ quiet: true });
     const out = args.out ? userPath(args.out) : path.join(REPO_ROOT, 'experiments', 'results');
-    const dir = await writeReport(exp, out, args['data-root'] ? userPath(args['data-root']) : path.join(REPO_ROOT, 'datasets'), n);
+    const dir = await writeReport(
+      exp,
+      out,
+      args['data-root'] ? userPath(args['data-root']) : path.join(REPO_ROOT, 'datasets'),
+      n,
+    );
     console.log(`wrote ${shownPath(path.join(dir, 'README.md'))}`);
   },
 };

@@ -10,13 +10,36 @@ const temp = scratchDirs();
 afterAll(temp.removeAll);
 
 // A tiny ablation-bcd: 8 images at 64×32, batch 4, 3 epochs (6 steps per student), a checkpoint every step.
-const SET = ['n_train=8', 'batch=4', 'width=64', 'height=32', 'epochs=3', 'teacher_epochs=1', 'workers=0'].flatMap((s) => ['--set', s]);
+const SET = ['n_train=8', 'batch=4', 'width=64', 'height=32', 'epochs=3', 'teacher_epochs=1', 'workers=0'].flatMap(
+  (s) => ['--set', s],
+);
 const CLI = path.join(REPO_ROOT, 'experiments', 'src', 'cli.ts');
 
 /** `pnpm exp run ablation-bcd` on the tiny setting; with `killOn`, SIGKILLed as soon as stderr shows it. */
 function run(out: string, data: string, killOn?: RegExp) {
   return new Promise<{ code: number | null; err: string }>((resolve) => {
-    const args = ['--import', 'tsx', CLI, 'run', 'ablation-bcd', '--seed-list', '1', '--backend', 'wasm', '--threads', '1', '--jobs', '1', '--checkpoint-every', '1', '--out', out, '--data-root', data, ...SET];
+    const args = [
+      '--import',
+      'tsx',
+      CLI,
+      'run',
+      'ablation-bcd',
+      '--seed-list',
+      '1',
+      '--backend',
+      'wasm',
+      '--threads',
+      '1',
+      '--jobs',
+      '1',
+      '--checkpoint-every',
+      '1',
+      '--out',
+      out,
+      '--data-root',
+      data,
+      ...SET,
+    ];
     const child = spawn(process.execPath, args, { cwd: REPO_ROOT });
     let err = '';
     child.stderr.on('data', (d) => {
@@ -29,7 +52,13 @@ function run(out: string, data: string, killOn?: RegExp) {
 }
 
 const metrics = (out: string) =>
-  parseCsv(fs.readFileSync(path.join(out, 'ablation-bcd.raw.csv'), 'utf8')).map((r) => [r.variant, r.mIoU, r.aAcc, r.mAcc, r.status]);
+  parseCsv(fs.readFileSync(path.join(out, 'ablation-bcd.raw.csv'), 'utf8')).map((r) => [
+    r.variant,
+    r.mIoU,
+    r.aAcc,
+    r.mAcc,
+    r.status,
+  ]);
 
 describe('pnpm exp run: a sweep SIGKILLed between two checkpoints resumes inside the run', () => {
   it('the rerun prints "resumed student at step N" and its metric columns equal an uninterrupted run\'s', async () => {
@@ -40,7 +69,9 @@ describe('pnpm exp run: a sweep SIGKILLed between two checkpoints resumes inside
     // killed inside the first student row (no KD), after its first checkpoint
     const killed = await run(out, data, /checkpoint student step 1\n/);
     expect(killed.code).toBe(null);
-    expect(fs.existsSync(path.join(out, 'ablation-bcd.raw.csv')) ? metrics(out).filter(([v]) => v === 'no KD') : []).toEqual([]);
+    expect(
+      fs.existsSync(path.join(out, 'ablation-bcd.raw.csv')) ? metrics(out).filter(([v]) => v === 'no KD') : [],
+    ).toEqual([]);
     const resumed = await run(out, data);
     expect(resumed.code).toBe(0);
     expect(resumed.err).toMatch(/resumed student at step [1-5]\n/);

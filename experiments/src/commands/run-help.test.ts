@@ -36,17 +36,27 @@ describe('pnpm exp run <name> --help lists the --set keys', () => {
   });
 
   it('every key of every registered experiment has a one-line meaning', () => {
-    const missing = EXPERIMENTS.list().flatMap((n) => Object.keys(EXPERIMENTS.get(n).defaults).filter((k) => !configKeyMeaning(k, n)).map((k) => `${n}:${k}`));
+    const missing = EXPERIMENTS.list().flatMap((n) =>
+      Object.keys(EXPERIMENTS.get(n).defaults)
+        .filter((k) => !configKeyMeaning(k, n))
+        .map((k) => `${n}:${k}`),
+    );
     expect(missing).toEqual([]);
     const help = setKeysHelp(['run', 'ablation-bcd', '--help']);
-    expect(help).toMatch(/^ {2}bd {14}number {3}0 {23}weight λ_bd of boundary distillation/m);
-    expect(help).toMatch(/^ {2}width {11}number {3}128 → 1024/m);
+    expect(help).toMatch(/^ {2}bd {24}number {3}0 {23}weight λ_bd of boundary distillation/m);
+    expect(help).toMatch(/^ {2}width {21}number {3}128 → 1024/m);
   });
 
   it('the CLI prints them (one spawn)', () => {
-    const r = spawnSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [path.join(REPO_ROOT, 'experiments', 'src', 'cli.ts'), 'run', 'quickstart', '--help'], { encoding: 'utf8' });
+    const r = spawnSync(
+      path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
+      [path.join(REPO_ROOT, 'experiments', 'src', 'cli.ts'), 'run', 'quickstart', '--help'],
+      { encoding: 'utf8' },
+    );
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('--set keys of quickstart');
-    expect(r.stdout).toMatch(/^ {2}kd_epochs +number +5 +epochs of the student distilled on the unlabeled images only$/m);
+    expect(r.stdout).toMatch(
+      /^ {2}kd_epochs +number +5 +epochs of the student distilled on the unlabeled images only$/m,
+    );
   });
 });

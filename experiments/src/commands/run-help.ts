@@ -12,7 +12,13 @@ const show = (v: ConfigValue | undefined) => (typeof v === 'string' ? (v === '' 
  * The `--set` keys of one experiment as aligned lines: key, type, quick default (→ the `full`
  * profile's value where it differs), one-line meaning (`configKeyMeaning`; '-' if undeclared).
  */
-export function formatSetKeys(name: string, defaults: Config, full: Partial<Config> = {}, rowKeys: readonly string[] = [], lineWidth = 100): string {
+export function formatSetKeys(
+  name: string,
+  defaults: Config,
+  full: Partial<Config> = {},
+  rowKeys: readonly string[] = [],
+  lineWidth = 100,
+): string {
   const keys = Object.keys(defaults);
   const rows = keys.map((k) => {
     const d = defaults[k];
@@ -21,7 +27,9 @@ export function formatSetKeys(name: string, defaults: Config, full: Partial<Conf
   });
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
   const indent = 2 + widths[0] + 2 + widths[1] + 2 + widths[2] + 2;
-  const lines = rows.map((r) => `  ${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padEnd(widths[2])}  ${wrap(r[3], indent, lineWidth)}`.trimEnd());
+  const lines = rows.map((r) =>
+    `  ${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padEnd(widths[2])}  ${wrap(r[3], indent, lineWidth)}`.trimEnd(),
+  );
   const head = `--set keys of ${name} (key, type, default${Object.keys(full).length ? ' → value in --profile full' : ''}, meaning):`;
   const tail = rowKeys.length ? [`The table's rows set ${rowKeys.join(', ')} themselves.`] : [];
   return [head, ...lines, ...tail].join('\n');

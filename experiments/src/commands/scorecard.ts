@@ -20,7 +20,10 @@ export function buildScorecard(resultsDir: string, linkBase: string): string {
   const tables = SWEEPS.list().flatMap((name) => {
     const file = path.join(resultsDir, `${name}.claims.csv`);
     if (!fs.existsSync(file)) return [];
-    const claims = parseCsv(fs.readFileSync(file, 'utf8'), { source: file, textColumns: ['claim', 'seeds', 'agree', 'better', 'than'] }) as unknown as ClaimResult[];
+    const claims = parseCsv(fs.readFileSync(file, 'utf8'), {
+      source: file,
+      textColumns: ['claim', 'seeds', 'agree', 'better', 'than'],
+    }) as unknown as ClaimResult[];
     return [{ experiment: name, link: path.relative(linkBase, path.join(resultsDir, `${name}.md`)), claims }];
   });
   if (tables.length === 0) throw new UsageError(`--results: no <name>.claims.csv in ${resultsDir}`);
@@ -29,7 +32,8 @@ export function buildScorecard(resultsDir: string, linkBase: string): string {
 
 /** Replaces the generated section between the scorecard markers of a Markdown file's text. */
 export function replaceScorecard(text: string, card: string, file: string): string {
-  const a = text.indexOf(START), b = text.indexOf(END);
+  const a = text.indexOf(START),
+    b = text.indexOf(END);
   if (a < 0 || b < a) throw new UsageError(`--write: ${file} has no scorecard markers (${START} … ${END})`);
   return `${text.slice(0, a + START.length)}\n${card}${text.slice(b)}`;
 }
@@ -42,11 +46,17 @@ interface ScorecardArgs {
 /** `pnpm exp scorecard [--results DIR] [--write README.md]`: every table's claims and verdicts in one table. */
 export const scorecardCommand: CommandModule<object, ScorecardArgs> = {
   command: 'scorecard',
-  describe: 'One table of every experiment\'s claims and verdicts (from <name>.claims.csv files)',
+  describe: "One table of every experiment's claims and verdicts (from <name>.claims.csv files)",
   builder: (y) =>
     y
-      .option('results', { type: 'string', describe: 'folder with the <name>.claims.csv files (default: the committed quick tables)' })
-      .option('write', { type: 'string', describe: 'rewrite the scorecard section of this Markdown file (between its markers)' }) as never,
+      .option('results', {
+        type: 'string',
+        describe: 'folder with the <name>.claims.csv files (default: the committed quick tables)',
+      })
+      .option('write', {
+        type: 'string',
+        describe: 'rewrite the scorecard section of this Markdown file (between its markers)',
+      }) as never,
   handler: (args) => {
     const results = args.results ? userPath(args.results) : QUICK_RESULTS;
     if (!args.write) {

@@ -10,6 +10,8 @@ describe('--seed-list', () => {
     expect(() => parseSeedList('3,3', false)).toThrow("--seed-list: seed 3 is listed twice in '3,3'");
     expect(() => parseSeedList('1,x', false)).toThrow(/--seed-list: expected an integer/);
     expect(() => parseSeedList('0', false)).toThrow(/--seed-list: expected an integer >= 1, got '0'/);
-    expect(() => parseSeedList('1,2', true)).toThrow('--seed-list: give either --seed-list or --seed/--seeds, not both');
+    expect(() => parseSeedList('1,2', true)).toThrow(
+      '--seed-list: give either --seed-list or --seed/--seeds, not both',
+    );
   });
 });

@@ -20,11 +20,16 @@ interface TablesArgs {
  */
 export const tablesCommand: CommandModule<object, TablesArgs> = {
   command: 'tables <name>',
-  describe: 'Rebuild a sweep\'s tables and claims from its raw CSVs',
+  describe: "Rebuild a sweep's tables and claims from its raw CSVs",
   builder: (y) =>
     y
       .positional('name', { type: 'string', demandOption: true, describe: 'sweep experiment name' })
-      .option('raw', { type: 'string', array: true, demandOption: true, describe: '<name>.raw.csv files to combine (a run in several is taken once)' })
+      .option('raw', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: '<name>.raw.csv files to combine (a run in several is taken once)',
+      })
       .option('out', { type: 'string', demandOption: true, describe: 'folder for the rebuilt tables' }) as never,
   handler: (args) => {
     const exp = SWEEPS.get(args.name);

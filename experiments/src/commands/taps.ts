@@ -18,15 +18,31 @@ interface TapsFlags extends BackendFlags {
  */
 export const tapsCommand: CommandModule<object, TapsFlags> = {
   command: 'taps',
-  describe: "Run a model on an NCHW .npy input; write each declared tap as <tap>.npy (check a weights import)",
+  describe: 'Run a model on an NCHW .npy input; write each declared tap as <tap>.npy (check a weights import)',
   builder: (y) =>
     withBackendFlags(y)
       .option('model', { type: 'string', demandOption: true, describe: 'registered model name (see `list`)' })
-      .option('weights', { type: 'string', describe: '.safetensors: kdlab names, torchvision (resnet*, mobilenetv2) or Megvii (yolox-*) keys' })
-      .option('input', { type: 'string', demandOption: true, describe: 'NCHW float32 .npy [N,3,H,W], already normalised' })
-      .option('out', { type: 'string', demandOption: true, describe: 'output directory for <tap>.npy (NCHW float32)' }) as never,
+      .option('weights', {
+        type: 'string',
+        describe: '.safetensors: kdlab names, torchvision (resnet*, mobilenetv2) or Megvii (yolox-*) keys',
+      })
+      .option('input', {
+        type: 'string',
+        demandOption: true,
+        describe: 'NCHW float32 .npy [N,3,H,W], already normalised',
+      })
+      .option('out', {
+        type: 'string',
+        demandOption: true,
+        describe: 'output directory for <tap>.npy (NCHW float32)',
+      }) as never,
   handler: async (argv) => {
-    const args = { model: argv.model, weights: argv.weights ? userPath(argv.weights) : undefined, input: userPath(argv.input), out: userPath(argv.out) };
+    const args = {
+      model: argv.model,
+      weights: argv.weights ? userPath(argv.weights) : undefined,
+      input: userPath(argv.input),
+      out: userPath(argv.out),
+    };
     checkTapsArgs(args);
     await initBackend(backendOptions(argv));
     const files = await runTaps(args, (s) => console.error(s));

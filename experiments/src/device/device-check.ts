@@ -7,8 +7,16 @@ import { activeBackend, initBackend, probeDawn, releaseWebGpu } from '@kd/runtim
 import type { DenseModel } from '@kd/nn';
 import { createModel, listModels } from '@kd/models';
 import { profileModel } from '@kd/bench';
-// eslint-disable-next-line kd/import-boundaries -- models' testing helpers are not exported yet (a `@kd/models/testing` entry is the fix)
-import { assignBuffers, calibrateBatchNorm, denseMseLoss, inputTarget, readBuffers, taskLoss, testImages, type OutputsLoss } from '../../../packages/models/src/testing/train-step.ts';
+import {
+  assignBuffers,
+  calibrateBatchNorm,
+  denseMseLoss,
+  inputTarget,
+  readBuffers,
+  taskLoss,
+  testImages,
+  type OutputsLoss,
+} from '@kd/models/testing';
 import { firstError } from './first-error.ts';
 import { FAMILIES, PARITY_CASES, TIMED_MODELS, type ParityCase } from './parity-cases.ts';
 
@@ -34,7 +42,8 @@ type Flags = Record<string, string>;
 function parseFlags(argv: string[]): Flags {
   const out: Flags = {};
   for (let i = 0; i < argv.length; i++) {
-    if (!argv[i].startsWith('--')) throw new Error(`device-check: unexpected argument '${argv[i]}' (flags are --name value)`);
+    if (!argv[i].startsWith('--'))
+      throw new Error(`device-check: unexpected argument '${argv[i]}' (flags are --name value)`);
     out[argv[i].slice(2)] = argv[i + 1] ?? '';
     i++;
   }
@@ -73,7 +82,9 @@ async function trainOnce(backend: string, c: ParityCase, stats?: Map<string, Flo
   const x = testImages(3, 1, SIZE, SIZE);
   const shapes = tf.tidy(() => model.forward(x).map((o) => o.shape));
   const dense = model.task === 'det' || c.target === 'dense';
-  const targets = dense ? shapes.map((s) => inputTarget(x, s, SIZE / s[1], 'dense')) : [inputTarget(x, shapes[0], 16, shapes[0][3] === 1 ? 'binary' : 'onehot')];
+  const targets = dense
+    ? shapes.map((s) => inputTarget(x, s, SIZE / s[1], 'dense'))
+    : [inputTarget(x, shapes[0], 16, shapes[0][3] === 1 ? 'binary' : 'onehot')];
   const loss: OutputsLoss = dense ? (outs) => denseMseLoss(outs, targets) : (outs) => taskLoss(outs, targets[0]);
   const opt = tf.train.sgd(c.lr);
   const losses = [await stepLoss(model, opt, x, loss), await evalLoss(model, x, loss)];
@@ -88,7 +99,14 @@ async function parity(flags: Flags): Promise<void> {
   const registered = listModels();
   const wanted = flags.cases ? flags.cases.split(',') : PARITY_CASES.map((c) => c.model);
   const covered = new Set(Object.values(FAMILIES).flat());
-  console.log(JSON.stringify({ kind: 'parity-info', adapter: info.adapter, label: info.label, uncovered: registered.filter((n) => !covered.has(n)) }));
+  console.log(
+    JSON.stringify({
+      kind: 'parity-info',
+      adapter: info.adapter,
+      label: info.label,
+      uncovered: registered.filter((n) => !covered.has(n)),
+    }),
+  );
   for (const c of PARITY_CASES.filter((k) => wanted.includes(k.model))) {
     const t0 = performance.now();
     if (!registered.includes(c.model)) {
@@ -110,26 +128,78 @@ async function parity(flags: Flags): Promise<void> {
       const gpu = await trainOnce('webgpu', c, stats);
       const diff = Math.max(...cpu.losses.map((l, i) => Math.abs(l - gpu.losses[i])));
       const pass = diff <= TOLERANCE && gpu.leaked === 0 && cpu.leaked === 0;
-      console.log(JSON.stringify({ kind: 'parity', model: c.model, cpu: cpu.losses, webgpu: gpu.losses, max_abs_diff: diff, tolerance: TOLERANCE, pass, leaked: { cpu: cpu.leaked, webgpu: gpu.leaked }, seconds: (performance.now() - t0) / 1000 }));
+      console.log(
+        JSON.stringify({
+          kind: 'parity',
+          model: c.model,
+          cpu: cpu.losses,
+          webgpu: gpu.losses,
+          max_abs_diff: diff,
+          tolerance: TOLERANCE,
+          pass,
+          leaked: { cpu: cpu.leaked, webgpu: gpu.leaked },
+          seconds: (performance.now() - t0) / 1000,
+        }),
+      );
     } catch (e) {
-      console.log(JSON.stringify({ kind: 'parity', model: c.model, error: (e as Error).message.split('\n')[0], seconds: (performance.now() - t0) / 1000 }));
+      console.log(
+        JSON.stringify({
+          kind: 'parity',
+          model: c.model,
+          error: (e as Error).message.split('\n')[0],
+          seconds: (performance.now() - t0) / 1000,
+        }),
+      );
     }
   }
 }
 
 async function time(flags: Flags): Promise<void> {
   const backend = flags.backend;
-  if (backend !== 'webgpu' && backend !== 'wasm') throw new Error(`device-check time: --backend must be webgpu or wasm, got '${backend}'`);
-  const size = num(flags, 'size', 224), repeats = num(flags, 'repeats', 2), warmup = Number(flags.warmup ?? 1);
+  if (backend !== 'webgpu' && backend !== 'wasm')
+    throw new Error(`device-check time: --backend must be webgpu or wasm, got '${backend}'`);
+  const size = num(flags, 'size', 224),
+    repeats = num(flags, 'repeats', 2),
+    warmup = Number(flags.warmup ?? 1);
   const info = await initBackend({ backend, threads: backend === 'wasm' ? num(flags, 'threads', 1) : 1, quiet: true });
   const model = createModel(flags.model, { rng: new Rng(1) });
-  const base = { kind: 'time', model: flags.model, backend: info.label, adapter: info.adapter ?? null, threads: info.threads, size, repeats, warmup };
+  const base = {
+    kind: 'time',
+    model: flags.model,
+    backend: info.label,
+    adapter: info.adapter ?? null,
+    threads: info.threads,
+    size,
+    repeats,
+    warmup,
+  };
   try {
     const inf = await profileModel(model, { size, batches: [1, 8], repeats, warmup, trainBatch: null });
-    const b1 = inf.inference.find((i) => i.batch === 1)!, b8 = inf.inference.find((i) => i.batch === 8)!;
-    console.log(JSON.stringify({ ...base, part: 'inference', params: inf.params, macs: inf.macs, infer_ms_b1: b1.median_ms, infer_ms_b8: b8.median_ms, infer_iqr_ms_b8: b8.iqr_ms, peak_bytes: inf.peak_bytes.inference }));
+    const b1 = inf.inference.find((i) => i.batch === 1)!,
+      b8 = inf.inference.find((i) => i.batch === 8)!;
+    console.log(
+      JSON.stringify({
+        ...base,
+        part: 'inference',
+        params: inf.params,
+        macs: inf.macs,
+        infer_ms_b1: b1.median_ms,
+        infer_ms_b8: b8.median_ms,
+        infer_iqr_ms_b8: b8.iqr_ms,
+        peak_bytes: inf.peak_bytes.inference,
+      }),
+    );
     const tr = await profileModel(model, { size, batches: [], repeats, warmup, trainBatch: 8 });
-    console.log(JSON.stringify({ ...base, part: 'train', train_ms_b8: tr.train?.median_ms ?? null, train_iqr_ms_b8: tr.train?.iqr_ms ?? null, train_img_s_b8: tr.train?.images_per_s ?? null, peak_bytes: tr.peak_bytes.train }));
+    console.log(
+      JSON.stringify({
+        ...base,
+        part: 'train',
+        train_ms_b8: tr.train?.median_ms ?? null,
+        train_iqr_ms_b8: tr.train?.iqr_ms ?? null,
+        train_img_s_b8: tr.train?.images_per_s ?? null,
+        peak_bytes: tr.peak_bytes.train,
+      }),
+    );
   } finally {
     model.dispose();
   }
@@ -149,8 +219,16 @@ async function all(flags: Flags): Promise<void> {
   const pass = ['size', 'threads', 'repeats', 'warmup'].flatMap((k) => (flags[k] ? [`--${k}`, flags[k]] : []));
   const probe = probeDawn();
   const result: Record<string, unknown> = {
-    started: new Date().toISOString(), node: process.version, dawn_options: probe.options, adapter: probe.adapter, null_adapter: probe.isNull,
-    adapter_reason: probe.reason ?? null, budget_s: budget / 1000, parity: [] as unknown[], timings: [] as unknown[], skipped: [] as string[],
+    started: new Date().toISOString(),
+    node: process.version,
+    dawn_options: probe.options,
+    adapter: probe.adapter,
+    null_adapter: probe.isNull,
+    adapter_reason: probe.reason ?? null,
+    budget_s: budget / 1000,
+    parity: [] as unknown[],
+    timings: [] as unknown[],
+    skipped: [] as string[],
   };
   const file = path.join(out, 'device-check.json');
   writeJsonLine(file, result);
@@ -161,10 +239,27 @@ async function all(flags: Flags): Promise<void> {
       return [];
     }
     const s0 = Date.now();
-    const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1], ...args], { encoding: 'utf8', timeout: Math.min(capS * 1000, left), maxBuffer: 1 << 26 });
-    fs.writeFileSync(path.join(out, 'logs', `${name}.log`), `${args.join(' ')}\nexit ${r.status} signal ${r.signal} after ${((Date.now() - s0) / 1000).toFixed(1)} s\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
-    const rows = (r.stdout ?? '').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-    if (r.status !== 0) rows.push({ kind: 'error', step: name, exit: r.status, signal: r.signal, error: firstError(`${r.stdout}\n${r.stderr}`) ?? `exit ${r.status}` });
+    const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1], ...args], {
+      encoding: 'utf8',
+      timeout: Math.min(capS * 1000, left),
+      maxBuffer: 1 << 26,
+    });
+    fs.writeFileSync(
+      path.join(out, 'logs', `${name}.log`),
+      `${args.join(' ')}\nexit ${r.status} signal ${r.signal} after ${((Date.now() - s0) / 1000).toFixed(1)} s\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`,
+    );
+    const rows = (r.stdout ?? '')
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    if (r.status !== 0)
+      rows.push({
+        kind: 'error',
+        step: name,
+        exit: r.status,
+        signal: r.signal,
+        error: firstError(`${r.stdout}\n${r.stderr}`) ?? `exit ${r.status}`,
+      });
     return rows;
   };
   if (probe.adapter) {
@@ -173,7 +268,9 @@ async function all(flags: Flags): Promise<void> {
   } else (result.skipped as string[]).push(`parity (no WebGPU adapter: ${probe.reason})`);
   for (const model of TIMED_MODELS) {
     for (const backend of probe.adapter ? ['webgpu', 'wasm'] : ['wasm']) {
-      (result.timings as unknown[]).push(...run(`time-${model}-${backend}`, ['time', '--model', model, '--backend', backend, ...pass], 240));
+      (result.timings as unknown[]).push(
+        ...run(`time-${model}-${backend}`, ['time', '--model', model, '--backend', backend, ...pass], 240),
+      );
       writeJsonLine(file, result);
     }
   }

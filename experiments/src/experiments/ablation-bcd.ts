@@ -38,15 +38,55 @@ export const ablationBcd: SweepExperiment<typeof defaults> = {
   metrics: ['mIoU', 'aAcc', 'params', 'gmacs'],
   digits: { params: 0, gmacs: 3 },
   claims: [
-    { id: 'kl-vs-nokd', paper: 'BCD (arXiv 2401.13174), base KD', says: 'pixel-wise KL from the teacher improves the student', better: 'pixel KL', than: 'no KD', metric: 'mIoU', direction: 'higher' },
-    { id: 'bd-adds', paper: 'BCD (arXiv 2401.13174)', says: 'boundary distillation adds to the base KD', better: '+ boundary (BD)', than: 'pixel KL', metric: 'mIoU', direction: 'higher' },
-    { id: 'cd-adds', paper: 'BCD (arXiv 2401.13174)', says: 'context distillation adds to the base KD', better: '+ context (CD)', than: 'pixel KL', metric: 'mIoU', direction: 'higher' },
-    { id: 'bdcd-vs-bd', paper: 'BCD (arXiv 2401.13174)', says: 'boundary and context are complementary: both beat boundary alone', better: '+ BD + CD', than: '+ boundary (BD)', metric: 'mIoU', direction: 'higher' },
-    { id: 'bcd-vs-nokd', paper: 'BCD (arXiv 2401.13174)', says: 'the full method beats the student without KD', better: '+ BD + CD', than: 'no KD', metric: 'mIoU', direction: 'higher' },
+    {
+      id: 'kl-vs-nokd',
+      paper: 'BCD (arXiv 2401.13174), base KD',
+      says: 'pixel-wise KL from the teacher improves the student',
+      better: 'pixel KL',
+      than: 'no KD',
+      metric: 'mIoU',
+      direction: 'higher',
+    },
+    {
+      id: 'bd-adds',
+      paper: 'BCD (arXiv 2401.13174)',
+      says: 'boundary distillation adds to the base KD',
+      better: '+ boundary (BD)',
+      than: 'pixel KL',
+      metric: 'mIoU',
+      direction: 'higher',
+    },
+    {
+      id: 'cd-adds',
+      paper: 'BCD (arXiv 2401.13174)',
+      says: 'context distillation adds to the base KD',
+      better: '+ context (CD)',
+      than: 'pixel KL',
+      metric: 'mIoU',
+      direction: 'higher',
+    },
+    {
+      id: 'bdcd-vs-bd',
+      paper: 'BCD (arXiv 2401.13174)',
+      says: 'boundary and context are complementary: both beat boundary alone',
+      better: '+ BD + CD',
+      than: '+ boundary (BD)',
+      metric: 'mIoU',
+      direction: 'higher',
+    },
+    {
+      id: 'bcd-vs-nokd',
+      paper: 'BCD (arXiv 2401.13174)',
+      says: 'the full method beats the student without KD',
+      better: '+ BD + CD',
+      than: 'no KD',
+      metric: 'mIoU',
+      direction: 'higher',
+    },
   ],
   // Margin 0.02 mIoU: a teacher that is not 2 points ahead of its student leaves little to transfer (segmentation-KD papers' pairs are 5–10 points apart).
   precondition: { teacher: 'teacher', student: 'no KD', metric: 'mIoU', direction: 'higher', margin: 0.02 },
-  note: 'BCD follows the paper\'s description (arXiv 2401.13174) as formulated in docs/methods/bcd.md#our-formulation; no public code exists, and the paper reports no number we can place beside these rows.',
+  note: "BCD follows the paper's description (arXiv 2401.13174) as formulated in docs/methods/bcd.md#our-formulation; no public code exists, and the paper reports no number we can place beside these rows.",
   recipe: 'seg',
   terms: (cfg) => {
     const terms: TermSpec[] = [];
@@ -55,7 +95,14 @@ export const ablationBcd: SweepExperiment<typeof defaults> = {
       terms.push({ loss: 'bcd-boundary', weight: cfg.bd, student: 'c2', teacher: 'c2', name: 'bd-stride4' });
       terms.push({ loss: 'bcd-boundary', weight: cfg.bd, student: 'feat', teacher: 'c5', name: 'bd-last' });
     }
-    if (cfg.cd > 0) terms.push({ loss: 'bcd-context', weight: cfg.cd, student: 'feat', teacher: 'feat', options: { tauC: cfg.tau_c } });
+    if (cfg.cd > 0)
+      terms.push({
+        loss: 'bcd-context',
+        weight: cfg.cd,
+        student: 'feat',
+        teacher: 'feat',
+        options: { tauC: cfg.tau_c },
+      });
     return terms;
   },
 };

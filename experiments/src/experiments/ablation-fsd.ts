@@ -23,6 +23,7 @@ type FsdConfig = DetSweepConfig & {
 const defaults: FsdConfig = {
   role: 'student',
   dataset: 'coco-det',
+  twin: 'fall2',
   size: 96,
   n_train: 320,
   batch: 8,

@@ -12,7 +12,8 @@ const defaults = { ...SEG_QUICK, beta: 0, gamma: 0, ae_epochs: 2, ae_lr: 0.1 };
  */
 export const ablationKa: SweepExperiment<typeof defaults> = {
   name: 'ablation-ka',
-  description: 'Knowledge Adaptation: student output stride 8/16/32 × {no KD, adaptation, affinity, both} + teacher; mIoU and MACs',
+  description:
+    'Knowledge Adaptation: student output stride 8/16/32 × {no KD, adaptation, affinity, both} + teacher; mIoU and MACs',
   defaults,
   profiles: { quick: {}, full: { ...SEG_FULL, ae_epochs: 1 } },
   variants: [
@@ -30,12 +31,46 @@ export const ablationKa: SweepExperiment<typeof defaults> = {
   digits: { params: 0, gmacs: 3 },
   claims: [
     {
-      id: 'ka-os16', paper: 'Knowledge Adaptation (CVPR 2019 abstract)', says: 'adaptation + affinity distillation lifts the OS16 MobileNetV2 student (70.2 → 72.7 mIoU)',
-      better: 'adaptation + affinity', than: 'no KD', metric: 'mIoU', direction: 'higher', at: { student: 'fcn-mbv2-os16' }, paperDelta: 0.025,
+      id: 'ka-os16',
+      paper: 'Knowledge Adaptation (CVPR 2019 abstract)',
+      says: 'adaptation + affinity distillation lifts the OS16 MobileNetV2 student (70.2 → 72.7 mIoU)',
+      better: 'adaptation + affinity',
+      than: 'no KD',
+      metric: 'mIoU',
+      direction: 'higher',
+      at: { student: 'fcn-mbv2-os16' },
+      paperDelta: 0.025,
     },
-    { id: 'adaptation-os16', paper: 'Knowledge Adaptation (CVPR 2019)', says: 'the autoencoder-latent adaptation loss alone helps the OS16 student', better: 'adaptation', than: 'no KD', metric: 'mIoU', direction: 'higher', at: { student: 'fcn-mbv2-os16' } },
-    { id: 'affinity-os16', paper: 'Knowledge Adaptation (CVPR 2019)', says: 'the affinity loss alone helps the OS16 student', better: 'affinity', than: 'no KD', metric: 'mIoU', direction: 'higher', at: { student: 'fcn-mbv2-os16' } },
-    { id: 'both-vs-adaptation-os16', paper: 'Knowledge Adaptation (CVPR 2019)', says: 'the two losses are complementary: both beat adaptation alone', better: 'adaptation + affinity', than: 'adaptation', metric: 'mIoU', direction: 'higher', at: { student: 'fcn-mbv2-os16' } },
+    {
+      id: 'adaptation-os16',
+      paper: 'Knowledge Adaptation (CVPR 2019)',
+      says: 'the autoencoder-latent adaptation loss alone helps the OS16 student',
+      better: 'adaptation',
+      than: 'no KD',
+      metric: 'mIoU',
+      direction: 'higher',
+      at: { student: 'fcn-mbv2-os16' },
+    },
+    {
+      id: 'affinity-os16',
+      paper: 'Knowledge Adaptation (CVPR 2019)',
+      says: 'the affinity loss alone helps the OS16 student',
+      better: 'affinity',
+      than: 'no KD',
+      metric: 'mIoU',
+      direction: 'higher',
+      at: { student: 'fcn-mbv2-os16' },
+    },
+    {
+      id: 'both-vs-adaptation-os16',
+      paper: 'Knowledge Adaptation (CVPR 2019)',
+      says: 'the two losses are complementary: both beat adaptation alone',
+      better: 'adaptation + affinity',
+      than: 'adaptation',
+      metric: 'mIoU',
+      direction: 'higher',
+      at: { student: 'fcn-mbv2-os16' },
+    },
   ],
   // Judged at the claim's student stride; margin as in ablation-bcd (0.02 mIoU).
   precondition: { teacher: 'teacher', student: 'no KD', metric: 'mIoU', direction: 'higher', margin: 0.02 },
@@ -43,7 +78,14 @@ export const ablationKa: SweepExperiment<typeof defaults> = {
   recipe: 'seg',
   terms: (cfg) =>
     cfg.beta > 0 || cfg.gamma > 0
-      ? [{ loss: 'ka', student: 'feat', teacher: 'feat', options: { beta: cfg.beta, gamma: cfg.gamma, aeEpochs: cfg.ae_epochs, aeLr: cfg.ae_lr } }]
+      ? [
+          {
+            loss: 'ka',
+            student: 'feat',
+            teacher: 'feat',
+            options: { beta: cfg.beta, gamma: cfg.gamma, aeEpochs: cfg.ae_epochs, aeLr: cfg.ae_lr },
+          },
+        ]
       : [],
 };
 

@@ -3,9 +3,21 @@ import type { SweepExperiment } from '@kd/sweep';
 import { registerSweep } from '../sweep/register-sweep.ts';
 
 const defaults: CsnetDwdConfig = {
-  model: 'csnet-x1-base', loss: 'bce', prune_threshold: 0,
-  data: 'synthetic', unlabeled: 'synthetic', size: 48, n_train: 240, n_unlabeled: 8, batch: 8, workers: 1,
-  epochs: 20, lr: 0.02, weight_decay: 5e-3, adam_beta2: 0.999, bn_recal_batches: 60,
+  model: 'csnet-x1-base',
+  loss: 'bce',
+  prune_threshold: 0,
+  data: 'synthetic',
+  unlabeled: 'synthetic',
+  size: 48,
+  n_train: 240,
+  n_unlabeled: 8,
+  batch: 8,
+  workers: 1,
+  epochs: 20,
+  lr: 0.02,
+  weight_decay: 5e-3,
+  adam_beta2: 0.999,
+  bn_recal_batches: 60,
   // Init (docs/weights.md#weights-in-sweeps): random (CSNet has no pretrained backbone).
   student_backbone_weights: 'none',
 };
@@ -46,39 +58,70 @@ const defaults: CsnetDwdConfig = {
  */
 export const csnetDwd: SweepExperiment<CsnetDwdConfig> = {
   name: 'csnet-dwd',
-  description: 'CSNet fixed vs learned widths: BCE vs BCE + dynamic weight decay + pruning; params before/after, MAE/maxF',
+  description:
+    'CSNet fixed vs learned widths: BCE vs BCE + dynamic weight decay + pruning; params before/after, MAE/maxF',
   defaults,
   profiles: {
     quick: {},
-    full: { data: 'DUTS-TR', size: 224, n_train: 10553, batch: 24, workers: 4, epochs: 300, lr: 1e-4, adam_beta2: 0.99, bn_recal_batches: 440 },
+    full: {
+      data: 'DUTS-TR',
+      size: 224,
+      n_train: 10553,
+      batch: 24,
+      workers: 4,
+      epochs: 300,
+      lr: 1e-4,
+      adam_beta2: 0.99,
+      bn_recal_batches: 440,
+    },
   },
   variants: [
     { label: 'learned widths ×1 (released config), BCE', set: { model: 'csnet-l-x1', loss: 'bce' } },
     { label: 'base widths ×1, BCE', set: { model: 'csnet-x1-base', loss: 'bce' } },
     {
-      label: 'base widths ×1, BCE + DWD, pruned', set: { model: 'csnet-x1-base', loss: 'csnet-dwd', prune_threshold: 1e-3 },
+      label: 'base widths ×1, BCE + DWD, pruned',
+      set: { model: 'csnet-x1-base', loss: 'csnet-dwd', prune_threshold: 1e-3 },
       profiles: { full: { prune_threshold: 1e-20 } },
     },
   ],
   // Every claimed row needs 3 paired seeds for a verdict (MIN_CLAIM_SEEDS).
   defaultSeeds: 3,
   groupBy: ['model'],
-  metrics: ['MAE', 'maxFm', 'Smeasure', 'MAE_unpruned', 'maxFm_unpruned', 'params', 'params_before', 'param_reduction', 'below_1e_2', 'below_1e_3', 'below_1e_20'],
+  metrics: [
+    'MAE',
+    'maxFm',
+    'Smeasure',
+    'MAE_unpruned',
+    'maxFm_unpruned',
+    'params',
+    'params_before',
+    'param_reduction',
+    'below_1e_2',
+    'below_1e_3',
+    'below_1e_20',
+  ],
   digits: { params: 0, params_before: 0, param_reduction: 3, below_1e_2: 3, below_1e_3: 3, below_1e_20: 3 },
   paper: { 'base widths ×1, BCE + DWD, pruned': { param_reduction: 0.8 } },
   claims: [
     {
       // "Negligible" made a number: 0.005 MAE, the size of the gaps that separate methods in the SOD tables (KD-SCFNet vs FS-SCFNet: 0.006).
-      id: 'dwd-negligible-drop', paper: 'CSNet (ECCV 2020 abstract)', says: 'dynamic weight decay + pruning removes ~80 % of the parameters with a negligible drop',
-      better: 'base widths ×1, BCE + DWD, pruned', than: 'base widths ×1, BCE', metric: 'MAE', direction: 'lower', margin: 0.005,
+      id: 'dwd-negligible-drop',
+      paper: 'CSNet (ECCV 2020 abstract)',
+      says: 'dynamic weight decay + pruning removes ~80 % of the parameters with a negligible drop',
+      better: 'base widths ×1, BCE + DWD, pruned',
+      than: 'base widths ×1, BCE',
+      metric: 'MAE',
+      direction: 'lower',
+      margin: 0.005,
     },
   ],
-  note: 'Paper claim (CSNet, ECCV 2020 abstract): dynamic weight decay gives ~80% fewer parameters with a negligible drop. '
-    + 'Read the last row against "base widths ×1, BCE" (same optimizer, no DWD): MAE/maxFm are the pruned model, *_unpruned the same DWD-trained model before pruning; '
-    + 'below_1e_* = fraction of ILBlock conv1x1 BN |γ| (the ones pruning looks at) under 1e-2 / 1e-3 / 1e-20 after training. '
-    + 'All rows: Adam with the official coupled weight decay 5e-3 (not on ILBlock conv1x1/conv3x3_1 γ), constant lr, BN statistics re-estimated before evaluation (the official finetune stage only does that). '
-    + 'Quick profile deviates from the official recipe: 48² synthetic data, Adam β2 0.999 (official 0.99), 600 steps at lr 2e-2 (official 300 epochs at 1e-4 with ×0.1 at 200/250), and prunes at |γ| < 1e-3 instead of 1e-20, which 600 steps cannot reach; '
-    + '`full` keeps 224², 300 epochs, lr 1e-4 and 1e-20.',
+  note:
+    'Paper claim (CSNet, ECCV 2020 abstract): dynamic weight decay gives ~80% fewer parameters with a negligible drop. ' +
+    'Read the last row against "base widths ×1, BCE" (same optimizer, no DWD): MAE/maxFm are the pruned model, *_unpruned the same DWD-trained model before pruning; ' +
+    'below_1e_* = fraction of ILBlock conv1x1 BN |γ| (the ones pruning looks at) under 1e-2 / 1e-3 / 1e-20 after training. ' +
+    'All rows: Adam with the official coupled weight decay 5e-3 (not on ILBlock conv1x1/conv3x3_1 γ), constant lr, BN statistics re-estimated before evaluation (the official finetune stage only does that). ' +
+    'Quick profile deviates from the official recipe: 48² synthetic data, Adam β2 0.999 (official 0.99), 600 steps at lr 2e-2 (official 300 epochs at 1e-4 with ×0.1 at 200/250), and prunes at |γ| < 1e-3 instead of 1e-20, which 600 steps cannot reach; ' +
+    '`full` keeps 224², 300 epochs, lr 1e-4 and 1e-20.',
   recipe: 'csnet-dwd',
 };
 

@@ -4,7 +4,9 @@ import { checkTerms } from '../sweep/register-sweep.ts';
 import { kdZoo, termsFor } from './kd-zoo.ts';
 
 const summary = (method: string) =>
-  termsFor(method).map((t) => `${t.name ?? t.loss} ×${t.weight ?? 1} ${[t.student].flat().join('+')}→${[t.teacher].flat().join('+')}`);
+  termsFor(method).map(
+    (t) => `${t.name ?? t.loss} ×${t.weight ?? 1} ${[t.student].flat().join('+')}→${[t.teacher].flat().join('+')}`,
+  );
 
 describe('kd-zoo methods', () => {
   it('the tuned rows keep their terms, weights and taps', () => {
@@ -13,13 +15,20 @@ describe('kd-zoo methods', () => {
     expect(summary('cwd')).toEqual(['cwd ×10 out→out']);
     expect(summary('pairwise')).toEqual(['pairwise ×1 feat→aspp']);
     expect(summary('at')).toEqual(['attention-transfer ×100 feat→aspp']);
-    expect(summary('bcd')).toEqual(['pixel-kl ×1 out→out', 'bd-stride4 ×5 c2→c2', 'bd-last ×5 feat→c5', 'bcd-context ×10 feat→feat']);
+    expect(summary('bcd')).toEqual([
+      'pixel-kl ×1 out→out',
+      'bd-stride4 ×5 c2→c2',
+      'bd-last ×5 feat→c5',
+      'bcd-context ×10 feat→feat',
+    ]);
     expect(summary('ka')).toEqual(['ka ×1 feat→feat']);
   });
 
   it('every row names known losses; any other loss runs on the logits at weight 1 (DIST); unknown names are refused before a run', () => {
     expect(() => checkTerms(kdZoo)).not.toThrow();
     expect(summary('dist')).toEqual(['dist ×1 out→out']);
-    expect(() => checkTermSpecs(termsFor('pixel-k'), "kd-zoo: row 'x'")).toThrow(/kd-zoo: row 'x': unknown distillation loss 'pixel-k'; expected one of .*pixel-kl/);
+    expect(() => checkTermSpecs(termsFor('pixel-k'), "kd-zoo: row 'x'")).toThrow(
+      /kd-zoo: row 'x': unknown distillation loss 'pixel-k'; expected one of .*pixel-kl/,
+    );
   });
 });

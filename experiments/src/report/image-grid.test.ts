@@ -30,7 +30,10 @@ describe('qualitative grid: capped width, row labels, colour key', () => {
     const width = labelW + 16 * (cellW + 4) + 4;
     expect(m.width).toBe(width);
     expect(m.width).toBeLessThanOrEqual(1800);
-    const lines = layoutLegend(legend.map((e) => e.label), width).lines;
+    const lines = layoutLegend(
+      legend.map((e) => e.label),
+      width,
+    ).lines;
     expect(lines).toBe(2);
     expect(m.height).toBe(22 + 3 * (49 + 4) + 4 + lines * 20 + 8);
   });
@@ -40,7 +43,19 @@ describe('qualitative grid: capped width, row labels, colour key', () => {
     expect(l).toHaveLength(23);
     expect(l[0]).toEqual({ rgb: CITYSCAPES_COLORS[0], label: 'road' });
     expect(l[18]).toEqual({ rgb: CITYSCAPES_COLORS[18], label: 'bicycle' });
-    expect(l.slice(19).map((e) => e.label)).toEqual(['ignore (255)', 'error: wrong class', 'error map: ignore', 'error map: correct']);
-    expect(layoutLegend(['aaaa', 'bbbb', 'cccc'], 100)).toEqual({ at: [[4, 0], [4, 1], [4, 2]], lines: 3 });
+    expect(l.slice(19).map((e) => e.label)).toEqual([
+      'ignore (255)',
+      'error: wrong class',
+      'error map: ignore',
+      'error map: correct',
+    ]);
+    expect(layoutLegend(['aaaa', 'bbbb', 'cccc'], 100)).toEqual({
+      at: [
+        [4, 0],
+        [4, 1],
+        [4, 2],
+      ],
+      lines: 3,
+    });
   });
 });

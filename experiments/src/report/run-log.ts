@@ -33,7 +33,8 @@ export function readStudentLog(file: string): StudentLog {
     const step = Number(e.step);
     if (!Number.isFinite(step)) continue;
     if (e.phase === 'eval') {
-      for (const [k, v] of Object.entries(e)) if (k !== 'phase' && k !== 'step' && typeof v === 'number' && Number.isFinite(v)) push(out.evals, k, [step, v]);
+      for (const [k, v] of Object.entries(e))
+        if (k !== 'phase' && k !== 'step' && typeof v === 'number' && Number.isFinite(v)) push(out.evals, k, [step, v]);
       continue;
     }
     if (e.phase !== 'student' || typeof e.loss !== 'number' || !Number.isFinite(e.loss)) continue;

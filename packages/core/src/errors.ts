@@ -12,7 +12,10 @@ export class UsageError extends Error {
 }
 
 export class DataError extends Error {
-  constructor(message: string, readonly file?: string) {
+  constructor(
+    message: string,
+    readonly file?: string,
+  ) {
     super(file ? `${file}: ${message}` : message);
     this.name = 'DataError';
   }
@@ -37,7 +40,10 @@ export function parseIntFlag(flag: string, value: unknown, { min = -Infinity } =
 
 /** Thrown when a step's loss is NaN or infinite; carries the step so a sweep can record it. */
 export class NonFiniteLossError extends Error {
-  constructor(readonly step: number, readonly value: number) {
+  constructor(
+    readonly step: number,
+    readonly value: number,
+  ) {
     super(`loss became ${value} at step ${step}`);
     this.name = 'NonFiniteLossError';
   }

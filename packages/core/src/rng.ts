@@ -12,10 +12,16 @@ export class Rng {
   private spare: number | null = null;
 
   /** `path` is the fork label path ('' for a root generator). */
-  constructor(readonly seed: number, readonly path = '') {
+  constructor(
+    readonly seed: number,
+    readonly path = '',
+  ) {
     if (!Number.isFinite(seed)) throw new Error(`Rng: seed must be a finite number, got ${seed}`);
     const h = hashString(`${seed}|${path}`);
-    this.a = h[0]; this.b = h[1]; this.c = h[2]; this.d = h[3];
+    this.a = h[0];
+    this.b = h[1];
+    this.c = h[2];
+    this.d = h[3];
     for (let i = 0; i < 15; i++) this.nextU32();
   }
 
@@ -107,7 +113,10 @@ export function createRng(seed: number): Rng {
 
 /** cyrb128: four 32-bit words from a string, to seed sfc32. */
 function hashString(str: string): [number, number, number, number] {
-  let h1 = 1779033703, h2 = 3144134277, h3 = 1013904242, h4 = 2773480762;
+  let h1 = 1779033703,
+    h2 = 3144134277,
+    h3 = 1013904242,
+    h4 = 2773480762;
   for (let i = 0; i < str.length; i++) {
     const k = str.charCodeAt(i);
     h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
@@ -119,6 +128,9 @@ function hashString(str: string): [number, number, number, number] {
   h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
   h3 = Math.imul(h1 ^ (h3 >>> 17), 951274213);
   h4 = Math.imul(h2 ^ (h4 >>> 19), 2716044179);
-  h1 ^= h2 ^ h3 ^ h4; h2 ^= h1; h3 ^= h1; h4 ^= h1;
+  h1 ^= h2 ^ h3 ^ h4;
+  h2 ^= h1;
+  h3 ^= h1;
+  h4 ^= h1;
   return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
 }

@@ -10,9 +10,17 @@ let cached: string | null = null;
 export function gitHash(cwd = process.cwd(), ignore: readonly string[] = []): string {
   if (cached !== null) return cached;
   try {
-    const hash = execFileSync('git', ['rev-parse', '--short=10', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const hash = execFileSync('git', ['rev-parse', '--short=10', 'HEAD'], {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     const pathspec = ignore.length ? ['--', '.', ...ignore.map((p) => `:(exclude)${p}`)] : [];
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', ...pathspec], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', ...pathspec], {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     cached = hash + (dirty ? '-dirty' : '');
   } catch {
     cached = 'unknown';

@@ -28,6 +28,7 @@ export * from './synthetic/write-csnet.ts';
 export * from './synthetic/street-scene.ts';
 export * from './synthetic/write-cityscapes.ts';
 export * from './synthetic/object-scene.ts';
+export * from './synthetic/cluttered-object-scene.ts';
 export * from './synthetic/write-voc.ts';
 export * from './synthetic/write-coco.ts';
 export * from './transforms/geometry.ts';

@@ -13,7 +13,8 @@ function pick(o: TappedOutput, names: string[]): tf.Tensor4D[] {
     if (n === MAIN_OUTPUT) return o.outputs[0];
     if (isOutput(n)) {
       const k = Number(n.slice(MAIN_OUTPUT.length + 1));
-      if (!(k >= 0 && k < o.outputs.length)) throw new Error(`output '${n}' does not exist: the model has ${o.outputs.length} outputs`);
+      if (!(k >= 0 && k < o.outputs.length))
+        throw new Error(`output '${n}' does not exist: the model has ${o.outputs.length} outputs`);
       return o.outputs[k];
     }
     return o.taps[n];
@@ -32,8 +33,15 @@ export class Distiller {
   private readonly teacherFwd: (x: tf.Tensor4D) => TappedOutput;
   private readonly teacherTapKey: string;
 
-  constructor(readonly student: DenseModel, readonly teacher: DenseModel, readonly terms: Term[], readonly cache: TeacherOutputCache | null = null) {
-    const taps = (role: 'studentTaps' | 'teacherTaps') => [...new Set(terms.flatMap((t) => t[role]).filter((n) => !isOutput(n)))];
+  constructor(
+    readonly student: DenseModel,
+    readonly teacher: DenseModel,
+    readonly terms: Term[],
+    readonly cache: TeacherOutputCache | null = null,
+  ) {
+    const taps = (role: 'studentTaps' | 'teacherTaps') => [
+      ...new Set(terms.flatMap((t) => t[role]).filter((n) => !isOutput(n))),
+    ];
     this.studentFwd = withTaps(student, taps('studentTaps'));
     this.teacherFwd = withTaps(teacher, taps('teacherTaps'));
     this.teacherTapKey = taps('teacherTaps').sort().join(',');
@@ -78,7 +86,10 @@ export class Distiller {
     const parts: Record<string, tf.Scalar> = {};
     let total: tf.Scalar = tf.scalar(0);
     for (const term of this.terms) {
-      const v = tf.mul(term.compute({ student: pick(s, term.studentTaps), teacher: pick(t, term.teacherTaps), batch }), term.weight) as tf.Scalar;
+      const v = tf.mul(
+        term.compute({ student: pick(s, term.studentTaps), teacher: pick(t, term.teacherTaps), batch }),
+        term.weight,
+      ) as tf.Scalar;
       parts[term.name] = v;
       total = tf.add(total, v) as tf.Scalar;
     }
@@ -87,14 +98,20 @@ export class Distiller {
 
   /** Dry run on one batch: throws (naming the term, both taps and any missing batch field) if a term cannot be computed. */
   check(batch: TrainBatch): Record<string, number> {
-    const name = (term: Term) => `distillation term '${term.name}' (student ${this.student.name}:${term.studentTaps.join('+')} → teacher ${this.teacher.name}:${term.teacherTaps.join('+')})`;
+    const name = (term: Term) =>
+      `distillation term '${term.name}' (student ${this.student.name}:${term.studentTaps.join('+')} → teacher ${this.teacher.name}:${term.teacherTaps.join('+')})`;
     for (const term of this.terms) {
       const missing = term.needs.filter((f) => batch[f] === null);
-      if (missing.length) throw new Error(`${name(term)} needs the batch field${missing.length > 1 ? 's' : ''} ${missing.map((f) => `'${f}'`).join(', ')}, which this data does not provide`);
+      if (missing.length)
+        throw new Error(
+          `${name(term)} needs the batch field${missing.length > 1 ? 's' : ''} ${missing.map((f) => `'${f}'`).join(', ')}, which this data does not provide`,
+        );
     }
     const t = this.teacherForward(batch.x);
     // The dry run must not move any BN running statistics (the student's or a term's, e.g. KA's autoencoder).
-    const modes = [this.student, ...this.terms.flatMap((term) => (term.module ? [term.module] : []))].flatMap((m) => [...m.modules()].map(([, sub]) => [sub, sub.training] as const));
+    const modes = [this.student, ...this.terms.flatMap((term) => (term.module ? [term.module] : []))].flatMap((m) =>
+      [...m.modules()].map(([, sub]) => [sub, sub.training] as const),
+    );
     for (const [m] of modes) m.training = false;
     try {
       return tf.tidy(() => {
@@ -102,7 +119,11 @@ export class Distiller {
         const out: Record<string, number> = {};
         for (const term of this.terms) {
           try {
-            const value = term.compute({ student: pick(s, term.studentTaps), teacher: pick(t, term.teacherTaps), batch });
+            const value = term.compute({
+              student: pick(s, term.studentTaps),
+              teacher: pick(t, term.teacherTaps),
+              batch,
+            });
             if (!canReadSync()) continue; // webgpu in Node: no sync read; the trainer still checks each step's loss
             const v = value.dataSync()[0];
             if (!Number.isFinite(v)) throw new Error(`value ${v}`);

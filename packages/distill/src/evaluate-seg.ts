@@ -18,7 +18,8 @@ export interface SegEvaluation extends SegScores {
 export async function evaluateSeg(model: DenseModel, source: BatchSource, numClasses: number): Promise<SegEvaluation> {
   model.eval();
   const ev = new SegEvaluator({ numClasses });
-  let ms = 0, n = 0;
+  let ms = 0,
+    n = 0;
   const perImage: PerImageStat = { metric: 'mIoU', reduce: 'miou', names: [], vectors: [] };
   for await (const b of source.batches({ epoch: 0, step: 0 }, 1)) {
     if (!b.labels) throw new Error('evaluateSeg: the eval loader yields no labels');
@@ -31,7 +32,8 @@ export async function evaluateSeg(model: DenseModel, source: BatchSource, numCla
     x.dispose();
     const hw = b.height * b.width;
     for (let i = 0; i < b.size; i++) {
-      const pred = values.subarray(i * hw, (i + 1) * hw), gt = b.labels.subarray(i * hw, (i + 1) * hw);
+      const pred = values.subarray(i * hw, (i + 1) * hw),
+        gt = b.labels.subarray(i * hw, (i + 1) * hw);
       const name = b.names?.[i] ?? `image ${n + i}`;
       ev.add(pred, gt, name);
       perImage.names.push(name);

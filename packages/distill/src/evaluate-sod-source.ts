@@ -9,10 +9,14 @@ import type { BatchSource } from './trainer/step-source.ts';
  * PySODMetrics conventions (gt > 128). Returns the scores, inference images/s and each image's
  * MAE (for bootstrap intervals over test images).
  */
-export async function evaluateSodSource(model: DenseModel, source: BatchSource): Promise<SodScores & { inferImagesPerSecond: number; perImage: PerImageStat }> {
+export async function evaluateSodSource(
+  model: DenseModel,
+  source: BatchSource,
+): Promise<SodScores & { inferImagesPerSecond: number; perImage: PerImageStat }> {
   model.eval();
   const ev = new SodEvaluator();
-  let ms = 0, n = 0;
+  let ms = 0,
+    n = 0;
   const perImage: PerImageStat = { metric: 'MAE', reduce: 'mean', names: [], vectors: [] };
   for await (const b of source.batches({ epoch: 0, step: 0 }, 1)) {
     if (!b.masks) throw new Error('evaluateSodSource: the eval loader yields no masks');
@@ -26,7 +30,11 @@ export async function evaluateSodSource(model: DenseModel, source: BatchSource):
     const hw = b.height * b.width;
     for (let i = 0; i < b.size; i++) {
       const gt = Uint8Array.from(b.masks.subarray(i * hw, (i + 1) * hw), (v) => Math.round(v * 255));
-      const one = ev.add({ data: values.subarray(i * hw, (i + 1) * hw), width: b.width, height: b.height }, { data: gt, width: b.width, height: b.height }, b.names[i]);
+      const one = ev.add(
+        { data: values.subarray(i * hw, (i + 1) * hw), width: b.width, height: b.height },
+        { data: gt, width: b.width, height: b.height },
+        b.names[i],
+      );
       perImage.names.push(one.name);
       perImage.vectors.push([one.MAE]);
     }

@@ -10,7 +10,11 @@ export function createProgress(label: string, total: number, enabled = true): Pr
   if (!enabled) return { update() {}, stop() {} };
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { format: `${label} [{bar}] {value}/{total} | ETA {eta_formatted} | loss {loss}`, stream: process.stderr, hideCursor: true },
+      {
+        format: `${label} [{bar}] {value}/{total} | ETA {eta_formatted} | loss {loss}`,
+        stream: process.stderr,
+        hideCursor: true,
+      },
       cliProgress.Presets.shades_classic,
     );
     bar.start(total, 0, { loss: '-' });
@@ -24,7 +28,7 @@ export function createProgress(label: string, total: number, enabled = true): Pr
     update: (s, info) => {
       if (s !== 1 && s % every !== 0 && s !== total && Date.now() - last < 30_000) return;
       last = Date.now();
-      const eta = s > 0 ? ((Date.now() - t0) / s) * (total - s) / 1000 : 0;
+      const eta = s > 0 ? (((Date.now() - t0) / s) * (total - s)) / 1000 : 0;
       process.stderr.write(`${label} ${s}/${total} loss ${info.loss} ETA ${eta.toFixed(0)}s\n`);
     },
     stop: () => {},

@@ -83,12 +83,18 @@ export interface LossDefinition<N extends string = string, I = unknown, O = unkn
   create(options?: O): Loss<I>;
 }
 
-const DIMS: Record<Agreement, [number, string]> = { shape: [Infinity, 'have the same shape'], spatial: [3, 'agree in batch and spatial size (N,H,W)'], batch: [1, 'agree in batch size (N)'] };
+const DIMS: Record<Agreement, [number, string]> = {
+  shape: [Infinity, 'have the same shape'],
+  spatial: [3, 'agree in batch and spatial size (N,H,W)'],
+  batch: [1, 'agree in batch size (N)'],
+};
 
 function checkAgreement(loss: string, aName: string, a: tf.Tensor, bName: string, b: tf.Tensor, how: Agreement): void {
   const [k, what] = DIMS[how];
   const n = Math.min(k, Math.max(a.rank, b.rank));
-  const bad = (how === 'shape' && a.rank !== b.rank) || Array.from({ length: n }, (_, i) => i).some((i) => a.shape[i] !== b.shape[i]);
+  const bad =
+    (how === 'shape' && a.rank !== b.rank) ||
+    Array.from({ length: n }, (_, i) => i).some((i) => a.shape[i] !== b.shape[i]);
   if (bad) throw new DataError(`${loss}: ${aName} ${fmtShape(a)} and ${bName} ${fmtShape(b)} must ${what}`);
 }
 
@@ -137,10 +143,13 @@ function checkInputs(spec: LossSpec<string, never, never, never>, inputs: Record
  *     example: (rng) => ({ inputs: randomPair(rng, [2, 3, 4, 5]), options: {} }), differentiable: 'student',
  *   });
  */
-export function defineLoss<const N extends string, I, O, M extends Module | null = null>(spec: LossSpec<N, I, O, M>): LossDefinition<N, I, O> {
+export function defineLoss<const N extends string, I, O, M extends Module | null = null>(
+  spec: LossSpec<N, I, O, M>,
+): LossDefinition<N, I, O> {
   const keys = Object.keys(spec.inputs);
   const kinds = Object.values(spec.inputs as Record<string, InputSpec>).map((s) => s.kind);
-  const pair = keys.length === 2 && keys.includes('student') && keys.includes('teacher') && kinds.every((k) => k === 'nhwc');
+  const pair =
+    keys.length === 2 && keys.includes('student') && keys.includes('teacher') && kinds.every((k) => k === 'nhwc');
   return {
     name: spec.name,
     doc: spec.doc,
@@ -185,11 +194,15 @@ export function randomTensor<R extends tf.Rank>(rng: Rng, shape: number[], scale
 
 /** A random (student, teacher) pair of the given NHWC shapes (teacher defaults to the student's). */
 export function randomPair(rng: Rng, student: number[], teacher: number[] = student, scale = 1): PairInputs {
-  return { student: randomTensor<tf.Rank.R4>(rng, student, scale), teacher: randomTensor<tf.Rank.R4>(rng, teacher, scale) };
+  return {
+    student: randomTensor<tf.Rank.R4>(rng, student, scale),
+    teacher: randomTensor<tf.Rank.R4>(rng, teacher, scale),
+  };
 }
 
 /** The rng a loss with learnable parts needs; a UsageError naming the loss when it is missing. */
 export function requireRng(name: string, o: { rng?: Rng } | undefined): Rng {
-  if (!o?.rng) throw new UsageError(`loss '${name}' has learnable parts: pass { rng } (and its channel options) to createLoss`);
+  if (!o?.rng)
+    throw new UsageError(`loss '${name}' has learnable parts: pass { rng } (and its channel options) to createLoss`);
   return o.rng;
 }

@@ -19,7 +19,13 @@ function build(def: LossDefinition<string, unknown, unknown>) {
 }
 
 function release(loss: Loss<Inputs>, inputs: Inputs): void {
-  const tensors = Object.values(inputs).flatMap((v) => (Array.isArray(v) ? v.flatMap((p) => (p instanceof tf.Tensor ? [p] : [p.gamma, p.activation])) : v instanceof tf.Tensor ? [v] : []));
+  const tensors = Object.values(inputs).flatMap((v) =>
+    Array.isArray(v)
+      ? v.flatMap((p) => (p instanceof tf.Tensor ? [p] : [p.gamma, p.activation]))
+      : v instanceof tf.Tensor
+        ? [v]
+        : [],
+  );
   tf.dispose(tensors);
   loss.module?.dispose();
 }

@@ -4,14 +4,24 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng, encodeNpy, parseNpy } from '@kd/core';
 import { useBackend } from '@kd/runtime';
 import { npyToNhwc } from './npy.ts';
-import { LOSSES, createLoss, createPairLoss, describeLoss, listLosses, listPairLosses, type LossName, type PairLossName } from './registry.ts';
+import {
+  LOSSES,
+  createLoss,
+  createPairLoss,
+  describeLoss,
+  listLosses,
+  listPairLosses,
+  type LossName,
+  type PairLossName,
+} from './registry.ts';
 import { expectClose, expectNoLeak, fixturePath, value } from './test-helpers.ts';
 
 beforeAll(async () => {
   await useBackend('cpu');
 });
 
-const load = (name: string, layout: 'nchw' | 'nhwc') => npyToNhwc(parseNpy(fs.readFileSync(fixturePath(name)), name), layout);
+const load = (name: string, layout: 'nchw' | 'nhwc') =>
+  npyToNhwc(parseNpy(fs.readFileSync(fixturePath(name)), name), layout);
 
 describe('loss registry', () => {
   it('lists every loss and the pair losses the CLI can run', () => {
@@ -24,7 +34,8 @@ describe('loss registry', () => {
     expect(listPairLosses()).toContain('pixel-kl');
     expect(listPairLosses()).not.toContain('fsd');
     // A pair loss takes exactly { student, teacher } NHWC maps.
-    for (const n of listPairLosses()) expect(Object.keys(LOSSES.find((d) => d.name === n)!.inputs).sort()).toEqual(['student', 'teacher']);
+    for (const n of listPairLosses())
+      expect(Object.keys(LOSSES.find((d) => d.name === n)!.inputs).sort()).toEqual(['student', 'teacher']);
   });
 
   it('the catalog types derive from the definitions', () => {
@@ -48,7 +59,11 @@ describe('loss registry', () => {
   it('learnable losses expose their module', () => {
     const fsd = createLoss('fsd', { rng: new Rng(1), studentChannels: 4, teacherChannels: 8 });
     expect(fsd.module?.countParams()).toBeGreaterThan(0);
-    const fit = createLoss('fitnet', { rng: new Rng(2), studentTap: { name: 's.x3', channels: 4, stride: 16 }, teacherTap: { name: 't.x3', channels: 8, stride: 8 } });
+    const fit = createLoss('fitnet', {
+      rng: new Rng(2),
+      studentTap: { name: 's.x3', channels: 4, stride: 16 },
+      teacherTap: { name: 't.x3', channels: 8, stride: 8 },
+    });
     const s = tf.ones([1, 2, 2, 4]) as tf.Tensor4D;
     const t = tf.zeros([1, 4, 4, 8]) as tf.Tensor4D;
     expect(Number.isFinite(value(fit.compute({ student: s, teacher: t })))).toBe(true);
@@ -62,13 +77,20 @@ describe('loss registry', () => {
 describe('.npy fixtures → registry agree with the PyTorch implementation (1e-5 relative)', () => {
   const expected = JSON.parse(fs.readFileSync(fixturePath('expected.json'), 'utf8')) as Record<string, number>;
   const runs: [string, string, Record<string, unknown>][] = [
-    ['pixel-kl T=1', 'pixel-kl', { T: 1 }], ['pixel-kl T=4', 'pixel-kl', { T: 4 }],
-    ['cwd T=1', 'cwd', { T: 1 }], ['cwd T=4', 'cwd', { T: 4 }],
-    ['pairwise', 'pairwise', {}], ['pairwise pool=2,2', 'pairwise', { poolKernel: [2, 2] }], ['pairwise pool=4,3', 'pairwise', { poolKernel: [4, 3] }],
+    ['pixel-kl T=1', 'pixel-kl', { T: 1 }],
+    ['pixel-kl T=4', 'pixel-kl', { T: 4 }],
+    ['cwd T=1', 'cwd', { T: 1 }],
+    ['cwd T=4', 'cwd', { T: 4 }],
+    ['pairwise', 'pairwise', {}],
+    ['pairwise pool=2,2', 'pairwise', { poolKernel: [2, 2] }],
+    ['pairwise pool=4,3', 'pairwise', { poolKernel: [4, 3] }],
   ];
   it.each(runs)('%s (float32 NCHW and float64 NHWC files)', (key, name, opts) => {
     const loss = createPairLoss(name, opts);
-    for (const [sf, tf_, layout] of [['student_nchw.npy', 'teacher_nchw.npy', 'nchw'], ['student_nhwc_f64.npy', 'teacher_nhwc_f64.npy', 'nhwc']] as const) {
+    for (const [sf, tf_, layout] of [
+      ['student_nchw.npy', 'teacher_nchw.npy', 'nchw'],
+      ['student_nhwc_f64.npy', 'teacher_nhwc_f64.npy', 'nhwc'],
+    ] as const) {
       const s = load(sf, layout);
       const t = load(tf_, layout);
       expectClose(value(loss.compute({ student: s, teacher: t })), expected[key], 1e-5, 0);
@@ -96,8 +118,15 @@ describe('.npy reader', () => {
     expect(() => parseNpy(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]), 'x.npy')).toThrow(/x.npy: not a NumPy/);
     const ints = encodeNpy(new Float32Array(2), [2]);
     const hacked = new TextDecoder('latin1').decode(ints).replace('<f4', '<i4');
-    expect(() => parseNpy(Uint8Array.from(hacked, (c) => c.charCodeAt(0)), 'i.npy')).toThrow(/i.npy: dtype '<i4' is not supported/);
-    expect(() => npyToNhwc(parseNpy(encodeNpy(new Float32Array(6), [2, 3])), 'nchw', 'y.npy')).toThrow(/y.npy: expected a rank-4 array/);
+    expect(() =>
+      parseNpy(
+        Uint8Array.from(hacked, (c) => c.charCodeAt(0)),
+        'i.npy',
+      ),
+    ).toThrow(/i.npy: dtype '<i4' is not supported/);
+    expect(() => npyToNhwc(parseNpy(encodeNpy(new Float32Array(6), [2, 3])), 'nchw', 'y.npy')).toThrow(
+      /y.npy: expected a rank-4 array/,
+    );
   });
 });
 

@@ -101,7 +101,9 @@ export function listPairLosses(): string[] {
 export function createPairLoss(name: string, options: Record<string, unknown> = {}): Loss<PairInputs> {
   const def = registry.get(name);
   if (!def.pair) {
-    throw new UsageError(`loss '${name}' does not take a single (student, teacher) pair; pair losses: ${listPairLosses().join(', ')}`);
+    throw new UsageError(
+      `loss '${name}' does not take a single (student, teacher) pair; pair losses: ${listPairLosses().join(', ')}`,
+    );
   }
   return def.create(options) as Loss<PairInputs>;
 }

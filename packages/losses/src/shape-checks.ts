@@ -37,5 +37,6 @@ export function assertSameSpatial(loss: string, aName: string, a: tf.Tensor, bNa
 
 /** Throws a DataError unless `value` is a finite number > 0 (temperatures, weights). */
 export function assertPositive(loss: string, name: string, value: number): void {
-  if (!(Number.isFinite(value) && value > 0)) throw new DataError(`${loss}: ${name} must be a finite number > 0, got ${value}`);
+  if (!(Number.isFinite(value) && value > 0))
+    throw new DataError(`${loss}: ${name} must be a finite number > 0, got ${value}`);
 }

@@ -26,7 +26,8 @@ export function t4(v: unknown): tf.Tensor4D {
 /** Asserts |a − b| ≤ atol + rtol·|b|. */
 export function expectClose(actual: number, expected: number, rtol = 1e-5, atol = 1e-6): void {
   const ok = Math.abs(actual - expected) <= atol + rtol * Math.abs(expected);
-  if (!ok) expect.fail(`expected ${actual} ≈ ${expected} (rtol ${rtol}, atol ${atol}; diff ${Math.abs(actual - expected)})`);
+  if (!ok)
+    expect.fail(`expected ${actual} ≈ ${expected} (rtol ${rtol}, atol ${atol}; diff ${Math.abs(actual - expected)})`);
 }
 
 /** Scalar value of a loss (and disposes it). */
@@ -40,18 +41,23 @@ export function value(s: tf.Scalar): number {
  * Central finite differences against tf.grad at `count` entries of x (picked with a fixed stride).
  * float32 arithmetic, so the tolerance is loose but meaningful.
  */
-export function checkGradient(f: (x: tf.Tensor) => tf.Scalar, x: tf.Tensor, { count = 6, h = 1e-2, rtol = 3e-2, atol = 2e-4 } = {}): void {
+export function checkGradient(
+  f: (x: tf.Tensor) => tf.Scalar,
+  x: tf.Tensor,
+  { count = 6, h = 1e-2, rtol = 3e-2, atol = 2e-4 } = {},
+): void {
   const analytic = tf.tidy(() => tf.grad(f)(x));
   const g = analytic.dataSync();
   analytic.dispose();
   const base = x.dataSync().slice();
   const step = Math.max(1, Math.floor(base.length / count));
   for (let k = 0, i = 1 % base.length; k < count && i < base.length; k++, i += step) {
-    const at = (d: number) => tf.tidy(() => {
-      const v = base.slice();
-      v[i] += d;
-      return f(tf.tensor(v, x.shape)).dataSync()[0];
-    });
+    const at = (d: number) =>
+      tf.tidy(() => {
+        const v = base.slice();
+        v[i] += d;
+        return f(tf.tensor(v, x.shape)).dataSync()[0];
+      });
     const numeric = (at(h) - at(-h)) / (2 * h);
     const ok = Math.abs(numeric - g[i]) <= atol + rtol * Math.max(Math.abs(numeric), Math.abs(g[i]));
     if (!ok) expect.fail(`gradient at index ${i}: analytic ${g[i]} vs finite-difference ${numeric}`);
@@ -78,7 +84,10 @@ export function assignFsdWeights(m: FsdLevelLoss, w: any): FsdLevelLoss {
   m.align!.bias!.assign(tf.tensor(w.align.b));
   m.relation.convMask.weight.assign(tf.tensor(w.mask.w));
   m.relation.convMask.bias!.assign(tf.tensor(w.mask.b));
-  for (const [mlp, p] of [[m.relation.mlpStudent, w.mlp_s], [m.relation.mlpTeacher, w.mlp_t]] as const) {
+  for (const [mlp, p] of [
+    [m.relation.mlpStudent, w.mlp_s],
+    [m.relation.mlpTeacher, w.mlp_t],
+  ] as const) {
     mlp.conv1.weight.assign(tf.tensor(p.w1));
     mlp.conv1.bias!.assign(tf.tensor(p.b1));
     mlp.norm.weight.assign(tf.tensor(p.lnW));

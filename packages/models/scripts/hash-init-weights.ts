@@ -32,6 +32,8 @@ for (const [name, extra] of builds) {
     const d = v.dataSync() as Float32Array;
     h.update(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
   }
-  console.log(`${name}${Object.keys(extra).length ? ' ' + JSON.stringify(extra) : ''}\t${m.countParams()}\t${h.digest('hex').slice(0, 16)}`);
+  console.log(
+    `${name}${Object.keys(extra).length ? ' ' + JSON.stringify(extra) : ''}\t${m.countParams()}\t${h.digest('hex').slice(0, 16)}`,
+  );
   m.dispose();
 }

@@ -2,7 +2,18 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@kd/core';
 import { useBackend } from '@kd/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CATALOG, Csnet, MODELS, Yolox, createModel, isKdModel, isTask, listModels, type FcnMobileNetV2, type KdModel } from './index.ts';
+import {
+  CATALOG,
+  Csnet,
+  MODELS,
+  Yolox,
+  createModel,
+  isKdModel,
+  isTask,
+  listModels,
+  type FcnMobileNetV2,
+  type KdModel,
+} from './index.ts';
 
 /**
  * The typed catalog: the run-time table is exactly the declared definitions, and a literal name
@@ -26,7 +37,9 @@ describe('typed model catalog', () => {
     const c: Csnet = createModel('csnet-l-x1', { rng });
     expect(c.config).toBeDefined();
     // @ts-expect-error width is a number
-    expect(() => createModel('fcn-mbv2-os8', { rng, width: 'wide' }).dispose()).toThrow(/fcn-mbv2-os8: width must be a number in \(0, 4\], got wide/);
+    expect(() => createModel('fcn-mbv2-os8', { rng, width: 'wide' }).dispose()).toThrow(
+      /fcn-mbv2-os8: width must be a number in \(0, 4\], got wide/,
+    );
     const name: string = 'yolox-nano';
     const m: KdModel = createModel(name, { rng, numClasses: 3, width: 0.125 });
     expect(isKdModel(m)).toBe(true);

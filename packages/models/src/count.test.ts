@@ -16,7 +16,8 @@ describe('countModel', () => {
     expect(m.training).toBe(true);
     expect(a.params).toBe(93_647);
     expect(Object.keys(a.macsByKind).sort()).toEqual(['conv', 'depthwise', 'elementwise', 'pool', 'resize']);
-    for (const k of Object.keys(a.macsByKind) as (keyof typeof a.macsByKind)[]) expect(b.macsByKind[k]).toBe(4 * a.macsByKind[k]!);
+    for (const k of Object.keys(a.macsByKind) as (keyof typeof a.macsByKind)[])
+      expect(b.macsByKind[k]).toBe(4 * a.macsByKind[k]!);
     expect(b.flops).toBe(4 * a.flops);
     m.dispose();
   });

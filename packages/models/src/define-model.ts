@@ -32,12 +32,18 @@ export interface ModelDef<O extends object, M extends KdModel> {
  * Declares one model name. `O` is the name's own options (beside `rng` and `weights`), `M` the
  * type `createModel` returns for it; both flow into the typed catalog (registry.ts).
  */
-export function defineModel<O extends object, M extends KdModel>(description: string, create: (opts: BaseModelOptions & O) => M): ModelDef<O, M> {
+export function defineModel<O extends object, M extends KdModel>(
+  description: string,
+  create: (opts: BaseModelOptions & O) => M,
+): ModelDef<O, M> {
   return { description, create };
 }
 
 /** Declares a family's variants: one definition per name, in the order of `names`. */
-export function defineModels<N extends string, O extends object, M extends KdModel>(names: readonly N[], def: (name: N, index: number) => ModelDef<O, M>): Record<N, ModelDef<O, M>> {
+export function defineModels<N extends string, O extends object, M extends KdModel>(
+  names: readonly N[],
+  def: (name: N, index: number) => ModelDef<O, M>,
+): Record<N, ModelDef<O, M>> {
   const out: Partial<Record<N, ModelDef<O, M>>> = {};
   names.forEach((n, i) => (out[n] = def(n, i)));
   return out as Record<N, ModelDef<O, M>>;

@@ -13,9 +13,21 @@ export { loadMbv3ImagenetBackbone } from './families/scfnet/imagenet-backbone.ts
 export { MobileNetV3Large, makeDivisible } from './backbones/mobilenet-v3.ts';
 export { ResNet, type ResNetOptions } from './backbones/resnet.ts';
 export { PReLU } from './layers/prelu.ts';
-export { loadSafetensors, toModelLayout, checkKeys, type LoadSafetensorsOptions, type LoadReport } from './io/load-safetensors.ts';
+export {
+  loadSafetensors,
+  toModelLayout,
+  checkKeys,
+  type LoadSafetensorsOptions,
+  type LoadReport,
+} from './io/load-safetensors.ts';
 export { matchKeys, layoutRule, type KeyMatch, type LayoutRule } from './io/match-keys.ts';
-export { parseSafetensors, readSafetensors, encodeSafetensors, type SafeTensor, type SafetensorsFile } from './io/safetensors.ts';
+export {
+  parseSafetensors,
+  readSafetensors,
+  encodeSafetensors,
+  type SafeTensor,
+  type SafetensorsFile,
+} from './io/safetensors.ts';
 export { sharedWeightsDir, sharedWeightsFile } from './weights-dir.ts';
 export { Csnet } from './families/csnet/csnet.ts';
 export { CSNET_L_X1, CSNET_L_X2, DILATIONS, baseConfig, type CsnetConfig } from './families/csnet/config.ts';
@@ -25,7 +37,14 @@ export { DeepLabV3Plus, type DeepLabV3PlusOptions } from './families/seg/deeplab
 export { MobileNetV2, type MobileNetV2Options } from './backbones/mobilenet-v2.ts';
 export { countModel, type ModelCount } from './count.ts';
 export { saveModel, loadModel, MODEL_FORMAT, type SavedTopology } from './io/save-model.ts';
-export { graphModelArtifacts, writeGraphModel, loadGraphArtifacts, graphModelJson, type GraphModelArtifacts, type ExportMetadata } from './io/tfjs-export/index.ts';
+export {
+  graphModelArtifacts,
+  writeGraphModel,
+  loadGraphArtifacts,
+  graphModelJson,
+  type GraphModelArtifacts,
+  type ExportMetadata,
+} from './io/tfjs-export/index.ts';
 export { prepareImage, type PreparedImage } from './preprocess.ts';
 export { collectDwdPairs, type DwdPair } from './families/csnet/dwd-pairs.ts';
 export { ResNetBackbone, RESNET_DEPTHS, type ResNetName } from './families/torchvision/resnet-backbone.ts';

@@ -76,9 +76,13 @@ const TASKS: readonly string[] = ['sod', 'seg', 'det', 'features'] satisfies Mod
 /** True when `m` carries the kdlab model description (task, input multiple, build options). */
 export function isKdModel(m: DenseModel): m is KdModel {
   return (
-    'task' in m && typeof m.task === 'string' && TASKS.includes(m.task) &&
-    'inputMultiple' in m && typeof m.inputMultiple === 'number' &&
-    'buildOptions' in m && typeof m.buildOptions === 'object'
+    'task' in m &&
+    typeof m.task === 'string' &&
+    TASKS.includes(m.task) &&
+    'inputMultiple' in m &&
+    typeof m.inputMultiple === 'number' &&
+    'buildOptions' in m &&
+    typeof m.buildOptions === 'object'
   );
 }
 
@@ -90,8 +94,11 @@ export function isTask<T extends ModelTask>(m: KdModel, task: T): m is TaskModel
 /** Throws naming the model when H or W is not a multiple of its total stride. */
 export function assertInputSize(model: { name: string; inputMultiple: number }, shape: readonly number[]): void {
   const [, h, w, c] = shape;
-  if (shape.length !== 4 || c !== 3) throw new Error(`${model.name}: input must be [N,H,W,3], got [${shape.join(',')}]`);
+  if (shape.length !== 4 || c !== 3)
+    throw new Error(`${model.name}: input must be [N,H,W,3], got [${shape.join(',')}]`);
   if (h % model.inputMultiple || w % model.inputMultiple) {
-    throw new Error(`${model.name}: input H and W must be multiples of ${model.inputMultiple}, got ${h}×${w} (resize or pad first)`);
+    throw new Error(
+      `${model.name}: input H and W must be multiples of ${model.inputMultiple}, got ${h}×${w} (resize or pad first)`,
+    );
   }
 }

@@ -46,27 +46,36 @@ describe('registered models', () => {
     m.dispose();
   });
 
-  it.each(listModels())('%s: declared taps match the recorded features; dense outputs at input size; no leak', (name) => {
-    const seg = name.startsWith('fcn') || name.startsWith('deeplab');
-    const m = createModel(name, { rng: new Rng(2), weights: 'none', ...(seg ? { width: 0.25, numClasses: 7 } : {}) });
-    m.train(); // batch statistics: CSNet's ×100 convs overflow through random-init running stats
-    const before = tf.memory().numTensors;
-    tf.tidy(() => {
-      const x = tf.ones([2, 64, 64, 3]) as tf.Tensor4D;
-      const { outputs, taps } = withTaps(m, m.taps.map((t) => t.name))(x);
-      const dense = m.task === 'sod' || m.task === 'seg'; // detection heads and backbone features have their own output contract
-      if (dense) for (const o of outputs) expect(o.shape).toEqual([2, 64, 64, seg ? 7 : 1]);
-      for (const t of m.taps) expect(taps[t.name].shape, t.name).toEqual([2, 64 / t.stride, 64 / t.stride, t.channels]);
-      for (const o of outputs) expect(Number.isFinite(o.max().dataSync()[0])).toBe(true);
-    });
-    expect(tf.memory().numTensors).toBe(before + 0);
-    expect(() => withTaps(m, ['nope'])).toThrow(/has no tap 'nope'/);
-    m.dispose();
-  });
+  it.each(listModels())(
+    '%s: declared taps match the recorded features; dense outputs at input size; no leak',
+    (name) => {
+      const seg = name.startsWith('fcn') || name.startsWith('deeplab');
+      const m = createModel(name, { rng: new Rng(2), weights: 'none', ...(seg ? { width: 0.25, numClasses: 7 } : {}) });
+      m.train(); // batch statistics: CSNet's ×100 convs overflow through random-init running stats
+      const before = tf.memory().numTensors;
+      tf.tidy(() => {
+        const x = tf.ones([2, 64, 64, 3]) as tf.Tensor4D;
+        const { outputs, taps } = withTaps(
+          m,
+          m.taps.map((t) => t.name),
+        )(x);
+        const dense = m.task === 'sod' || m.task === 'seg'; // detection heads and backbone features have their own output contract
+        if (dense) for (const o of outputs) expect(o.shape).toEqual([2, 64, 64, seg ? 7 : 1]);
+        for (const t of m.taps)
+          expect(taps[t.name].shape, t.name).toEqual([2, 64 / t.stride, 64 / t.stride, t.channels]);
+        for (const o of outputs) expect(Number.isFinite(o.max().dataSync()[0])).toBe(true);
+      });
+      expect(tf.memory().numTensors).toBe(before + 0);
+      expect(() => withTaps(m, ['nope'])).toThrow(/has no tap 'nope'/);
+      m.dispose();
+    },
+  );
 
   it('rejects an input size that is not a multiple of the total stride', () => {
     const m = createModel('csnet-l-x1', { rng: new Rng(1) });
-    expect(() => tf.tidy(() => m.forward(tf.zeros([1, 40, 40, 3]) as tf.Tensor4D))).toThrow(/multiples of 16, got 40×40/);
+    expect(() => tf.tidy(() => m.forward(tf.zeros([1, 40, 40, 3]) as tf.Tensor4D))).toThrow(
+      /multiples of 16, got 40×40/,
+    );
     m.dispose();
   });
 });

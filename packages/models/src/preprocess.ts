@@ -14,8 +14,15 @@ export interface PreparedImage {
  * and SCFNet's cv2 resize), then (x − mean)/std per channel on the 0–255 scale (ImageNet
  * mean/std × 255 equals /255 then mean/std). Returns a tensor the caller disposes.
  */
-export function prepareImage(rgb: Uint8Array, width: number, height: number, model: Pick<DenseModel, 'normalization'>, size: number): PreparedImage {
-  if (rgb.length !== width * height * 3) throw new Error(`prepareImage: ${rgb.length} bytes is not ${width}×${height}×3`);
+export function prepareImage(
+  rgb: Uint8Array,
+  width: number,
+  height: number,
+  model: Pick<DenseModel, 'normalization'>,
+  size: number,
+): PreparedImage {
+  if (rgb.length !== width * height * 3)
+    throw new Error(`prepareImage: ${rgb.length} bytes is not ${width}×${height}×3`);
   const input = tf.tidy(() => {
     const img = tf.tensor4d(Float32Array.from(rgb), [1, height, width, 3]);
     const resized = width === size && height === size ? img : tf.image.resizeBilinear(img, [size, size], false, true);

@@ -11,7 +11,14 @@ import type { KdModel } from './model.ts';
 export type { BaseModelOptions, ModelDef, ModelOptions } from './define-model.ts';
 
 /** The typed catalog: one line per family; each family declares its names in its own register.ts. */
-export const CATALOG = { ...TINY_MODELS, ...SCFNET_MODELS, ...CSNET_MODELS, ...SEG_MODELS, ...TORCHVISION_MODELS, ...YOLOX_MODELS };
+export const CATALOG = {
+  ...TINY_MODELS,
+  ...SCFNET_MODELS,
+  ...CSNET_MODELS,
+  ...SEG_MODELS,
+  ...TORCHVISION_MODELS,
+  ...YOLOX_MODELS,
+};
 
 export type ModelCatalog = typeof CATALOG;
 export type ModelName = keyof ModelCatalog;

@@ -5,7 +5,16 @@ import { useBackend } from '@kd/runtime';
 import { describe, expect, it } from 'vitest';
 import { createModel, listModels, loadSafetensors, sharedWeightsFile } from './index.ts';
 import {
-  assignBuffers, calibrateBatchNorm, denseMseLoss, evalLoss, inputTarget, readBuffers, sgdStep, taskLoss, testImages, type OutputsLoss,
+  assignBuffers,
+  calibrateBatchNorm,
+  denseMseLoss,
+  evalLoss,
+  inputTarget,
+  readBuffers,
+  sgdStep,
+  taskLoss,
+  testImages,
+  type OutputsLoss,
 } from './testing/train-step.ts';
 
 /**
@@ -57,8 +66,20 @@ const SEG = { width: 0.25, numClasses: 5 };
 const CASES: ParityCase[] = [
   { model: 'tinysod-s', what: 'width 8', lr: 0.1, bn: 'calibrated' },
   { model: 'scfnet-mbv3-x0.5', what: 'random backbone', opts: { weights: 'none' }, lr: 0.3, bn: 'calibrated' },
-  { model: 'scfnet-r50', what: '⅛-width trunk, C 8', opts: { backboneWidth: 0.125, channels: 8 }, lr: 2e-4, bn: 'init' },
-  { model: 'deeplabv3plus-r50', what: '⅛ width, 3 classes, os 16', opts: { width: 0.125, numClasses: 3, outputStride: 16 }, lr: 3e-4, bn: 'init' },
+  {
+    model: 'scfnet-r50',
+    what: '⅛-width trunk, C 8',
+    opts: { backboneWidth: 0.125, channels: 8 },
+    lr: 2e-4,
+    bn: 'init',
+  },
+  {
+    model: 'deeplabv3plus-r50',
+    what: '⅛ width, 3 classes, os 16',
+    opts: { width: 0.125, numClasses: 3, outputStride: 16 },
+    lr: 3e-4,
+    bn: 'init',
+  },
   { model: 'fcn-mbv2-os8', what: '¼ width, 5 classes', opts: SEG, lr: 5e-3, bn: 'init' },
   { model: 'fcn-mbv2-os16', what: '¼ width, 5 classes', opts: SEG, lr: 5e-3, bn: 'init' },
   { model: 'fcn-mbv2-os32', what: '¼ width, 5 classes', opts: SEG, lr: 5e-3, bn: 'init' },
@@ -67,9 +88,30 @@ const CASES: ParityCase[] = [
   { model: 'csnet-l-x2', what: 'released weights', lr: 5e-6, bn: 'official', weights: 'csnet-L-x2.safetensors' },
   { model: 'yolox-nano', what: 'depthwise, 2 classes', opts: { numClasses: 2 }, lr: 0.1, bn: 'init' },
   { model: 'yolox-tiny', what: 'width 0.125, 2 classes', opts: { numClasses: 2, width: 0.125 }, lr: 0.1, bn: 'init' },
-  { model: 'resnet18', what: '⅛ width, stages layer1…layer4', opts: { width: 0.125 }, lr: 0.05, bn: 'init', target: 'dense' },
-  { model: 'resnet50', what: '⅛ width, stages layer1…layer4', opts: { width: 0.125 }, lr: 5e-4, bn: 'init', target: 'dense' },
-  { model: 'mobilenetv2', what: '¼ width, six feature taps', opts: { width: 0.25 }, lr: 0.05, bn: 'init', target: 'dense' },
+  {
+    model: 'resnet18',
+    what: '⅛ width, stages layer1…layer4',
+    opts: { width: 0.125 },
+    lr: 0.05,
+    bn: 'init',
+    target: 'dense',
+  },
+  {
+    model: 'resnet50',
+    what: '⅛ width, stages layer1…layer4',
+    opts: { width: 0.125 },
+    lr: 5e-4,
+    bn: 'init',
+    target: 'dense',
+  },
+  {
+    model: 'mobilenetv2',
+    what: '¼ width, six feature taps',
+    opts: { width: 0.25 },
+    lr: 0.05,
+    bn: 'init',
+    target: 'dense',
+  },
 ];
 
 /**
@@ -137,7 +179,9 @@ async function expectSameTraining(c: ParityCase) {
   expect(wasm.leaked, 'tensors left on wasm').toBe(0);
   expect(cpu.leaked, 'tensors left on cpu').toBe(0);
   const diffs = wasm.losses.map((l, i) => Math.abs(l - cpu.losses[i]));
-  expect(Math.max(...diffs), `losses wasm ${wasm.losses.join(', ')} vs cpu ${cpu.losses.join(', ')}`).toBeLessThan(TOLERANCE);
+  expect(Math.max(...diffs), `losses wasm ${wasm.losses.join(', ')} vs cpu ${cpu.losses.join(', ')}`).toBeLessThan(
+    TOLERANCE,
+  );
   expect(cpu.losses[0] - cpu.losses[2], `it trains: losses ${cpu.losses.join(', ')}`).toBeGreaterThan(MIN_DROP);
 }
 
@@ -145,18 +189,24 @@ const title = (c: ParityCase) => `${c.model} (${c.what}, ${c.bn} BN): 2 SGD step
 const present = (c: ParityCase) => !c.weights || fs.existsSync(sharedWeightsFile(c.weights));
 
 describe('training on cpu and wasm gives the same losses', () => {
-  for (const c of CASES) it.skipIf(!present(c))(title(c) + (c.weights ? ' (needs ../shared/weights)' : ''), () => expectSameTraining(c));
+  for (const c of CASES)
+    it.skipIf(!present(c))(title(c) + (c.weights ? ' (needs ../shared/weights)' : ''), () => expectSameTraining(c));
 
   it('every registered model belongs to a family with a parity case here', () => {
     const familyOf = new Map(Object.entries(FAMILIES).flatMap(([f, names]) => names.map((n) => [n, f] as const)));
     const registered = listModels();
     const missing = registered.filter((n) => !familyOf.has(n));
-    expect(missing, `models without a cpu/wasm training parity case: ${missing.join(', ')} (add a case to train-backends.test.ts, or list them in FAMILIES under the family whose case covers them)`).toEqual([]);
+    expect(
+      missing,
+      `models without a cpu/wasm training parity case: ${missing.join(', ')} (add a case to train-backends.test.ts, or list them in FAMILIES under the family whose case covers them)`,
+    ).toEqual([]);
     const stale = [...familyOf.keys()].filter((n) => !registered.includes(n));
     expect(stale, 'FAMILIES lists names that are not registered').toEqual([]);
     // Each family needs a case that always runs (not one that depends on ../shared/weights).
     const covered = new Set(CASES.filter((c) => !c.weights).map((c) => familyOf.get(c.model)));
     const uncovered = Object.keys(FAMILIES).filter((f) => !covered.has(f));
-    expect(uncovered, `families without a case that runs without ../shared/weights: ${uncovered.join(', ')}`).toEqual([]);
+    expect(uncovered, `families without a case that runs without ../shared/weights: ${uncovered.join(', ')}`).toEqual(
+      [],
+    );
   });
 });

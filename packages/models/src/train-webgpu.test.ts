@@ -31,7 +31,11 @@ describe.skipIf(skip)(`a training step on webgpu (Dawn null adapter)${skip ? ` (
 
   const CASES: [string, Record<string, unknown>, string[]][] = [
     ['tinysod-s', {}, ['Conv2DBackpropFilter', 'Conv2DBackpropInput']],
-    ['csnet-x1-base', {}, ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput']],
+    [
+      'csnet-x1-base',
+      {},
+      ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'],
+    ],
   ];
   for (const [name, opts, backward] of CASES) {
     it(`${name}: one Adam step (BN in train mode) dispatches on webgpu and frees everything`, async () => {
@@ -46,12 +50,17 @@ describe.skipIf(skip)(`a training step on webgpu (Dawn null adapter)${skip ? ` (
       expect(outShape).toEqual([2, 32, 32, 1]);
       const target = inputTarget(x, outShape, 16, 'binary');
       const opt = tf.train.adam(1e-3);
-      const prof = await tf.profile(() => opt.minimize(() => taskLoss(model.forward(x), target), true, vars) as tf.Scalar);
+      const prof = await tf.profile(
+        () => opt.minimize(() => taskLoss(model.forward(x), target), true, vars) as tf.Scalar,
+      );
       const loss = prof.result as tf.Scalar;
       expect(loss.shape).toEqual([]);
       expect((await loss.data()).length).toBe(1);
       for (const k of backward) expect(prof.kernelNames, `${name}: backward kernel ${k}`).toContain(k);
-      expect(prof.kernelNames.filter((k) => k.startsWith('Kd')), 'wasm-only Kd* kernels').toEqual([]);
+      expect(
+        prof.kernelNames.filter((k) => k.startsWith('Kd')),
+        'wasm-only Kd* kernels',
+      ).toEqual([]);
       expect(prof.kernelNames).not.toContain('ResizeBilinearGrad');
       expect(model.trainableVariables().map((v) => v.shape)).toEqual(shapes);
       tf.dispose([loss, x, target]);

@@ -21,12 +21,19 @@ export function hardsigmoid(x: tf.Tensor, slope = 0.2, offset = 0.5): tf.Tensor 
 
 export function activate(x: tf.Tensor, act: Activation, leakyAlpha = 0.1): tf.Tensor {
   switch (act) {
-    case 'linear': return x;
-    case 'relu': return tf.relu(x);
-    case 'relu6': return tf.relu6(x);
-    case 'sigmoid': return tf.sigmoid(x);
-    case 'hardswish': return hardswish(x);
-    case 'hardsigmoid': return hardsigmoid(x);
-    case 'leakyrelu': return tf.leakyRelu(x, leakyAlpha);
+    case 'linear':
+      return x;
+    case 'relu':
+      return tf.relu(x);
+    case 'relu6':
+      return tf.relu6(x);
+    case 'sigmoid':
+      return tf.sigmoid(x);
+    case 'hardswish':
+      return hardswish(x);
+    case 'hardsigmoid':
+      return hardsigmoid(x);
+    case 'leakyrelu':
+      return tf.leakyRelu(x, leakyAlpha);
   }
 }

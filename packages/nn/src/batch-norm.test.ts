@@ -8,7 +8,8 @@ const rand = (seed: number, shape: number[], mean = 0, std = 1) =>
   tf.tensor(new Rng(seed).fillNormal(new Float32Array(shape.reduce((a, b) => a * b, 1)), mean, std), shape);
 
 /** Exact equality, except that +0 and −0 count as equal. */
-const sameValues = (a: Float32Array, b: Float32Array) => a.length === b.length && a.every((v, i) => v === b[i] || (Number.isNaN(v) && Number.isNaN(b[i])));
+const sameValues = (a: Float32Array, b: Float32Array) =>
+  a.length === b.length && a.every((v, i) => v === b[i] || (Number.isNaN(v) && Number.isNaN(b[i])));
 
 describe('BatchNorm2d on wasm with the Kd* training kernels', () => {
   beforeAll(async () => {

@@ -14,7 +14,11 @@ export class BatchNorm2d extends Module {
   readonly runningMean: tf.Variable;
   readonly runningVar: tf.Variable;
 
-  constructor(readonly channels: number, readonly momentum = 0.1, readonly eps = 1e-5) {
+  constructor(
+    readonly channels: number,
+    readonly momentum = 0.1,
+    readonly eps = 1e-5,
+  ) {
     super();
     this.weight = this.param('weight', tf.ones([channels]));
     this.bias = this.param('bias', tf.zeros([channels]));
@@ -26,7 +30,13 @@ export class BatchNorm2d extends Module {
     if (!this.training) {
       return tf.batchNorm(x, this.runningMean, this.runningVar, this.bias, this.weight, this.eps) as tf.Tensor4D;
     }
-    return batchNormTrain(x, this.weight as tf.Tensor1D, this.bias as tf.Tensor1D, this.eps, this.updateRunningStats(x));
+    return batchNormTrain(
+      x,
+      this.weight as tf.Tensor1D,
+      this.bias as tf.Tensor1D,
+      this.eps,
+      this.updateRunningStats(x),
+    );
   }
 
   /**
@@ -35,7 +45,14 @@ export class BatchNorm2d extends Module {
    */
   forwardPrelu(x: tf.Tensor4D, alpha: tf.Tensor1D): tf.Tensor4D {
     if (!this.training) return prelu(this.forward(x), alpha);
-    return batchNormPreluTrain(x, this.weight as tf.Tensor1D, this.bias as tf.Tensor1D, alpha, this.eps, this.updateRunningStats(x));
+    return batchNormPreluTrain(
+      x,
+      this.weight as tf.Tensor1D,
+      this.bias as tf.Tensor1D,
+      alpha,
+      this.eps,
+      this.updateRunningStats(x),
+    );
   }
 
   /** The batch-moments callback that updates running_mean/var (momentum, unbiased variance). */

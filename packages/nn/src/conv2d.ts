@@ -38,7 +38,12 @@ export class Conv2d extends Module {
   readonly depthwise: boolean;
   readonly weightScale: number;
 
-  constructor(rng: Rng, readonly inChannels: number, readonly outChannels: number, opts: Conv2dOptions) {
+  constructor(
+    rng: Rng,
+    readonly inChannels: number,
+    readonly outChannels: number,
+    opts: Conv2dOptions,
+  ) {
     super();
     const k = opts.kernel;
     this.stride = opts.stride ?? 1;
@@ -71,7 +76,13 @@ export class Conv2d extends Module {
       const [n, h, w, c] = y.shape;
       const k = (this.weight.shape[0] as number) * (this.weight.shape[1] as number);
       const perOut = this.depthwise ? k : k * this.inChannels;
-      reportOp({ kind: this.depthwise ? 'depthwise' : 'conv', name: 'conv2d', macs: n * h * w * c * perOut, flops: 0, outShape: y.shape });
+      reportOp({
+        kind: this.depthwise ? 'depthwise' : 'conv',
+        name: 'conv2d',
+        macs: n * h * w * c * perOut,
+        flops: 0,
+        outShape: y.shape,
+      });
     }
     return y;
   }
@@ -81,7 +92,9 @@ export class Conv2d extends Module {
       const w = this.effectiveWeight();
       const p = this.padding;
       if (this.dilation > 1) {
-        let y: tf.Tensor = this.depthwise ? dilatedDepthwiseConv2d(x, w, this.dilation, p) : dilatedConv2d(x, w, this.dilation, p);
+        let y: tf.Tensor = this.depthwise
+          ? dilatedDepthwiseConv2d(x, w, this.dilation, p)
+          : dilatedConv2d(x, w, this.dilation, p);
         if (this.bias) y = y.add(this.bias);
         return activate(y, act) as tf.Tensor4D;
       }

@@ -55,7 +55,9 @@ export function withTaps(model: DenseModel, names: readonly string[]): (x: tf.Te
     if (!declared.includes(n)) {
       const near = nearest(n, declared);
       throw new Error(
-        `model '${model.name}' has no tap '${n}'` + (near.length ? `; nearest: ${near.join(', ')}` : '') + `. Declared taps: ${declared.join(', ')}`,
+        `model '${model.name}' has no tap '${n}'` +
+          (near.length ? `; nearest: ${near.join(', ')}` : '') +
+          `. Declared taps: ${declared.join(', ')}`,
       );
     }
   }
@@ -75,6 +77,9 @@ export function withTaps(model: DenseModel, names: readonly string[]): (x: tf.Te
 
 export function tapSpec(model: DenseModel, name: string): TapSpec {
   const t = model.taps.find((s) => s.name === name);
-  if (!t) throw new Error(`model '${model.name}' has no tap '${name}'; declared: ${model.taps.map((s) => s.name).join(', ')}`);
+  if (!t)
+    throw new Error(
+      `model '${model.name}' has no tap '${name}'; declared: ${model.taps.map((s) => s.name).join(', ')}`,
+    );
   return t;
 }

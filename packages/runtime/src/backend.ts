@@ -74,7 +74,9 @@ export async function initBackend(opts: BackendOptions = {}): Promise<BackendInf
   const threads = parseIntFlag('--threads (KD_THREADS)', opts.threads ?? process.env.KD_THREADS ?? 1, { min: 1 });
   if (active) {
     if (choice !== 'auto' && choice !== active.name) {
-      throw new UsageError(`--backend: '${choice}' requested but '${active.name}' is already initialised in this process`);
+      throw new UsageError(
+        `--backend: '${choice}' requested but '${active.name}' is already initialised in this process`,
+      );
     }
     return active;
   }
@@ -85,7 +87,13 @@ export async function initBackend(opts: BackendOptions = {}): Promise<BackendInf
     if (pkg) {
       require(pkg);
       await tf.setBackend('tensorflow');
-      info = { name: 'tensorflow', threads: 1, simd: true, nativePackage: pkg, label: pkg.endsWith('gpu') ? 'tensorflow-gpu' : 'tensorflow' };
+      info = {
+        name: 'tensorflow',
+        threads: 1,
+        simd: true,
+        nativePackage: pkg,
+        label: pkg.endsWith('gpu') ? 'tensorflow-gpu' : 'tensorflow',
+      };
     } else if (choice === 'tensorflow') {
       throw new UsageError(
         `--backend: 'tensorflow' needs @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node with its native binding; none is built here ` +
@@ -93,7 +101,8 @@ export async function initBackend(opts: BackendOptions = {}): Promise<BackendInf
       );
     }
   }
-  if (!info && (choice === 'webgpu' || (choice === 'auto' && autoOrder(opts.readsAsync ?? false).includes('webgpu')))) info = await tryWebGpu(choice === 'webgpu');
+  if (!info && (choice === 'webgpu' || (choice === 'auto' && autoOrder(opts.readsAsync ?? false).includes('webgpu'))))
+    info = await tryWebGpu(choice === 'webgpu');
   if (!info && (choice === 'auto' || choice === 'wasm')) {
     registerWasmGradKernels();
     let ok: boolean;
@@ -119,7 +128,9 @@ export async function initBackend(opts: BackendOptions = {}): Promise<BackendInf
   active = info;
   if (!opts.quiet) {
     const what = info.nativePackage ?? info.adapter;
-    console.error(`kdlab backend: ${info.name}${what ? ` (${what})` : ''}, threads ${info.threads}, simd ${info.simd ? 'on' : 'off'}`);
+    console.error(
+      `kdlab backend: ${info.name}${what ? ` (${what})` : ''}, threads ${info.threads}, simd ${info.simd ? 'on' : 'off'}`,
+    );
   }
   return info;
 }
@@ -141,5 +152,11 @@ async function tryWebGpu(required: boolean): Promise<BackendInfo | null> {
     if (!required) return null;
     throw new UsageError(`--backend: the webgpu backend failed to initialise on ${adapterLabel(probe.adapter)}`);
   }
-  return { name: 'webgpu', threads: 1, simd: false, adapter: adapterLabel(probe.adapter), label: probe.isNull ? 'webgpu-null' : 'webgpu' };
+  return {
+    name: 'webgpu',
+    threads: 1,
+    simd: false,
+    adapter: adapterLabel(probe.adapter),
+    label: probe.isNull ? 'webgpu-null' : 'webgpu',
+  };
 }

@@ -4,7 +4,12 @@ export { registerWasmGradKernels } from './wasm-grad/register.ts';
 export { nativeTrainKernels, setTrainKernelsEnabled } from './wasm-grad/train-kernels.ts';
 export { nativeKernels, setNativeKernelsEnabled } from './wasm-kernels/native.ts';
 export { resizeBilinear, resizeBilinearBackward, interpMatrix } from './ops/resize-bilinear.ts';
-export { dilatedConv2d, dilatedDepthwiseConv2d, dilatedConv2dValid, dilatedDepthwiseConv2dValid } from './ops/dilated-conv.ts';
+export {
+  dilatedConv2d,
+  dilatedDepthwiseConv2d,
+  dilatedConv2dValid,
+  dilatedDepthwiseConv2dValid,
+} from './ops/dilated-conv.ts';
 export { batchNormPreluTrain, batchNormTrain } from './ops/batch-norm-train.ts';
 export { prelu } from './ops/prelu.ts';
 export { avgPoolK, maxPoolK } from './ops/pool.ts';

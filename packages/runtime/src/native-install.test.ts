@@ -50,8 +50,13 @@ function tarball(out: string, files: Record<string, string>): void {
 /** A fresh copy of the package (what its install reads and writes), node-pre-gyp in its .bin. */
 function copyPackage(): string {
   const dir = fs.mkdtempSync(path.join(tmp, 'pkg-'));
-  for (const f of ['scripts', 'binding', 'binding.gyp', 'package.json']) fs.cpSync(path.join(realPkg!, f), path.join(dir, f), { recursive: true });
-  const preGyp = path.join(path.dirname(require.resolve('@mapbox/node-pre-gyp/package.json', { paths: [realPkg!] })), 'bin', 'node-pre-gyp');
+  for (const f of ['scripts', 'binding', 'binding.gyp', 'package.json'])
+    fs.cpSync(path.join(realPkg!, f), path.join(dir, f), { recursive: true });
+  const preGyp = path.join(
+    path.dirname(require.resolve('@mapbox/node-pre-gyp/package.json', { paths: [realPkg!] })),
+    'bin',
+    'node-pre-gyp',
+  );
   fs.mkdirSync(path.join(dir, 'node_modules', '.bin'), { recursive: true });
   fs.symlinkSync(preGyp, path.join(dir, 'node_modules', '.bin', 'node-pre-gyp'));
   return dir;
@@ -80,18 +85,32 @@ function runInstall(pkgDir: string, extra: Record<string, string>): Promise<{ co
 
 const binding = (pkgDir: string) => {
   const lib = path.join(pkgDir, 'lib');
-  return fs.existsSync(lib) ? fs.readdirSync(lib).map((d) => path.join(lib, d, 'tfjs_binding.node')).filter((f) => fs.existsSync(f)) : [];
+  return fs.existsSync(lib)
+    ? fs
+        .readdirSync(lib)
+        .map((d) => path.join(lib, d, 'tfjs_binding.node'))
+        .filter((f) => fs.existsSync(f))
+    : [];
 };
 
 describe.skipIf(skip)(`install-native.mjs against a stub mirror${skip ? ` (skipped: ${skip})` : ''}`, () => {
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-native-'));
-    tarball(path.join(tmp, LIB), { 'lib/libtensorflow.so.2.9.1': 'stub-lib', 'lib/libtensorflow_framework.so.2.9.1': 'stub-fw', 'include/tensorflow/c/c_api.h': '// stub\n' });
+    tarball(path.join(tmp, LIB), {
+      'lib/libtensorflow.so.2.9.1': 'stub-lib',
+      'lib/libtensorflow_framework.so.2.9.1': 'stub-fw',
+      'include/tensorflow/c/c_api.h': '// stub\n',
+    });
     tarball(path.join(tmp, ADDON), { 'napi-v8/tfjs_binding.node': 'stub-addon' });
     server = http.createServer((req, res) => {
       const url = req.url ?? '';
       requests.push(url);
-      const file = url === `/tf/${LIB}` && serve.lib ? LIB : /^\/addon\/napi-v\d+\/4\.22\.0\/GPU-linux-4\.22\.0\.tar\.gz$/.test(url) && serve.addon ? ADDON : null;
+      const file =
+        url === `/tf/${LIB}` && serve.lib
+          ? LIB
+          : /^\/addon\/napi-v\d+\/4\.22\.0\/GPU-linux-4\.22\.0\.tar\.gz$/.test(url) && serve.addon
+            ? ADDON
+            : null;
       if (!file) {
         res.statusCode = 404;
         res.end('not here');
@@ -121,23 +140,30 @@ describe.skipIf(skip)(`install-native.mjs against a stub mirror${skip ? ` (skipp
     expect(binding(pkg).map((f) => fs.readFileSync(f, 'utf8'))).toEqual(['stub-addon']);
   });
 
-  it.skipIf(!canCompile)('without a prebuilt addon compiles offline and reports the compiler error itself', async () => {
-    Object.assign(serve, { lib: true, addon: false });
-    requests.length = 0;
-    const pkg = copyPackage();
-    const { code, out } = await runInstall(pkg, {});
-    expect(code).toBe(0); // a post-install never fails the install
-    const lines = out.trim().split('\n');
-    expect(lines[0]).toBe('kdlab: @tensorflow/tfjs-node-gpu native binding not installed; --backend auto will use webgpu or wasm.');
-    expect(lines[1]).toBe(`kdlab:   failed: node scripts/install.js gpu download (in ${pkg}): exit 1; libtensorflow from TFJS_NODE_BASE_URI=http://127.0.0.1:${port}/tf/libtensorflow-`);
-    expect(out).toContain(`404 Not Found on http://127.0.0.1:${port}/addon/`);
-    // past download and unpack, node-gyp configured and the compiler ran: our stub has no eager header
-    expect(out).toMatch(/fatal error: tensorflow\/c\/eager\/c_api\.h: No such file or directory/);
-    expect(out).not.toMatch(/node-pre-gyp: not found|unreachable/);
-    expect(out).not.toMatch(/gyp http GET/); // node headers came from npm_config_nodedir, not the network
-    expect(requests).toEqual([`/tf/${LIB}`, expect.stringMatching(/^\/addon\/napi-v\d+\//)]);
-    expect(binding(pkg)).toEqual([]);
-  });
+  it.skipIf(!canCompile)(
+    'without a prebuilt addon compiles offline and reports the compiler error itself',
+    async () => {
+      Object.assign(serve, { lib: true, addon: false });
+      requests.length = 0;
+      const pkg = copyPackage();
+      const { code, out } = await runInstall(pkg, {});
+      expect(code).toBe(0); // a post-install never fails the install
+      const lines = out.trim().split('\n');
+      expect(lines[0]).toBe(
+        'kdlab: @tensorflow/tfjs-node-gpu native binding not installed; --backend auto will use webgpu or wasm.',
+      );
+      expect(lines[1]).toBe(
+        `kdlab:   failed: node scripts/install.js gpu download (in ${pkg}): exit 1; libtensorflow from TFJS_NODE_BASE_URI=http://127.0.0.1:${port}/tf/libtensorflow-`,
+      );
+      expect(out).toContain(`404 Not Found on http://127.0.0.1:${port}/addon/`);
+      // past download and unpack, node-gyp configured and the compiler ran: our stub has no eager header
+      expect(out).toMatch(/fatal error: tensorflow\/c\/eager\/c_api\.h: No such file or directory/);
+      expect(out).not.toMatch(/node-pre-gyp: not found|unreachable/);
+      expect(out).not.toMatch(/gyp http GET/); // node headers came from npm_config_nodedir, not the network
+      expect(requests).toEqual([`/tf/${LIB}`, expect.stringMatching(/^\/addon\/napi-v\d+\//)]);
+      expect(binding(pkg)).toEqual([]);
+    },
+  );
 
   it('KD_LIBTENSORFLOW_TARBALL replaces the download', async () => {
     Object.assign(serve, { lib: false, addon: true });
@@ -145,7 +171,9 @@ describe.skipIf(skip)(`install-native.mjs against a stub mirror${skip ? ` (skipp
     const pkg = copyPackage();
     const { code, out } = await runInstall(pkg, { KD_LIBTENSORFLOW_TARBALL: path.join(tmp, LIB) });
     expect(code).toBe(0);
-    expect(out.trim()).toBe(`kdlab: @tensorflow/tfjs-node-gpu native binding installed (libtensorflow from ${path.join(tmp, LIB)}); --backend tensorflow (GPU) is available.`);
+    expect(out.trim()).toBe(
+      `kdlab: @tensorflow/tfjs-node-gpu native binding installed (libtensorflow from ${path.join(tmp, LIB)}); --backend tensorflow (GPU) is available.`,
+    );
     expect(requests).toHaveLength(1);
     expect(requests[0]).toMatch(/^\/addon\//);
     expect(fs.readFileSync(path.join(pkg, 'deps/lib/libtensorflow_framework.so.2.9.1'), 'utf8')).toBe('stub-fw');
@@ -154,7 +182,9 @@ describe.skipIf(skip)(`install-native.mjs against a stub mirror${skip ? ` (skipp
   it('names a missing KD_LIBTENSORFLOW_TARBALL and a refused download with their real causes', async () => {
     const pkg = copyPackage();
     const missing = await runInstall(pkg, { KD_LIBTENSORFLOW_TARBALL: '/nonexistent/lt.tar.gz' });
-    expect(missing.out.trim()).toBe('kdlab: KD_LIBTENSORFLOW_TARBALL=/nonexistent/lt.tar.gz: no such file (expected a libtensorflow-gpu-linux-x86_64-2.9.1.tar.gz)');
+    expect(missing.out.trim()).toBe(
+      'kdlab: KD_LIBTENSORFLOW_TARBALL=/nonexistent/lt.tar.gz: no such file (expected a libtensorflow-gpu-linux-x86_64-2.9.1.tar.gz)',
+    );
     const refused = await runInstall(pkg, { TFJS_NODE_BASE_URI: 'http://127.0.0.1:9/tf/libtensorflow-' });
     expect(refused.code).toBe(0);
     expect(refused.out).toContain('kdlab:   | Error: connect ECONNREFUSED 127.0.0.1:9');

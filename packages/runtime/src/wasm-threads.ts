@@ -26,7 +26,11 @@ export async function initWasmThreaded(threads: number): Promise<boolean> {
       `\n;global.importScripts=function(){(0,eval)(require('fs').readFileSync(${JSON.stringify(mainJs)},'utf8'))};\n`,
   );
   process.on('exit', () => {
-    try { fs.unlinkSync(workerFile); } catch { /* already gone */ }
+    try {
+      fs.unlinkSync(workerFile);
+    } catch {
+      /* already gone */
+    }
   });
   const origURL = URL.createObjectURL.bind(URL);
   const origCpus = os.cpus;
@@ -41,7 +45,11 @@ export async function initWasmThreaded(threads: number): Promise<boolean> {
     wasm.setThreadsCount(threads);
     const ok = await tf.setBackend('wasm');
     await tf.ready();
-    const pthread = (tf.backend() as unknown as { wasm?: { PThread?: { unusedWorkers: { unref(): void }[]; runningWorkers: { unref(): void }[] } } }).wasm?.PThread;
+    const pthread = (
+      tf.backend() as unknown as {
+        wasm?: { PThread?: { unusedWorkers: { unref(): void }[]; runningWorkers: { unref(): void }[] } };
+      }
+    ).wasm?.PThread;
     if (pthread) for (const w of [...pthread.unusedWorkers, ...pthread.runningWorkers]) w.unref();
     return ok;
   } finally {

@@ -34,7 +34,14 @@ export function expandSweep(
   const specs: RunSpec[] = [];
   for (const variant of exp.variants) {
     for (const point of variant.grid === false ? [{}] : gridPoints(exp.grid)) {
-      const config = { ...exp.defaults, ...exp.profiles[opts.profile], ...variant.set, ...(variant.profiles?.[opts.profile] ?? {}), ...point, ...opts.overrides } as Config;
+      const config = {
+        ...exp.defaults,
+        ...exp.profiles[opts.profile],
+        ...variant.set,
+        ...(variant.profiles?.[opts.profile] ?? {}),
+        ...point,
+        ...opts.overrides,
+      } as Config;
       for (const seed of opts.seeds) {
         const hash = configHash({ experiment: exp.name, config, seed, backend: opts.backendLabel });
         specs.push({ hash, variant: variant.label, point, seed, config });

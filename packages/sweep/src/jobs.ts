@@ -4,7 +4,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 export function withoutFlag(argv: readonly string[], name: string): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === `--${name}`) { i++; continue; }
+    if (argv[i] === `--${name}`) {
+      i++;
+      continue;
+    }
     if (argv[i].startsWith(`--${name}=`)) continue;
     out.push(argv[i]);
   }
@@ -22,29 +25,44 @@ export function withoutFlag(argv: readonly string[], name: string): string[] {
 export async function runJobs(jobs: number, argv: readonly string[]): Promise<void> {
   const args = [...process.execArgv, process.argv[1], ...withoutFlag(argv, 'jobs'), '--jobs', '1'];
   const children: ChildProcess[] = [];
-  const forward = (signal: NodeJS.Signals) => () => { for (const c of children) c.kill(signal); };
-  const onInt = forward('SIGINT'), onTerm = forward('SIGTERM');
+  const forward = (signal: NodeJS.Signals) => () => {
+    for (const c of children) c.kill(signal);
+  };
+  const onInt = forward('SIGINT'),
+    onTerm = forward('SIGTERM');
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
   try {
-    const codes = await Promise.all(Array.from({ length: jobs }, (_, k) => new Promise<number>((resolve, reject) => {
-      const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, KD_JOB: String(k) } });
-      children.push(child);
-      let pending = '';
-      child.stderr!.setEncoding('utf8');
-      child.stderr!.on('data', (chunk: string) => {
-        const lines = (pending + chunk).split(/\r?\n|\r/);
-        pending = lines.pop()!;
-        for (const line of lines) if (line.trim()) process.stderr.write(`[job ${k}] ${line}\n`);
-      });
-      child.on('error', reject);
-      child.on('close', (code, signal) => {
-        if (pending.trim()) process.stderr.write(`[job ${k}] ${pending}\n`);
-        resolve(code ?? (signal ? 128 : 1));
-      });
-    })));
+    const codes = await Promise.all(
+      Array.from(
+        { length: jobs },
+        (_, k) =>
+          new Promise<number>((resolve, reject) => {
+            const child = spawn(process.execPath, args, {
+              stdio: ['ignore', 'ignore', 'pipe'],
+              env: { ...process.env, KD_JOB: String(k) },
+            });
+            children.push(child);
+            let pending = '';
+            child.stderr!.setEncoding('utf8');
+            child.stderr!.on('data', (chunk: string) => {
+              const lines = (pending + chunk).split(/\r?\n|\r/);
+              pending = lines.pop()!;
+              for (const line of lines) if (line.trim()) process.stderr.write(`[job ${k}] ${line}\n`);
+            });
+            child.on('error', reject);
+            child.on('close', (code, signal) => {
+              if (pending.trim()) process.stderr.write(`[job ${k}] ${pending}\n`);
+              resolve(code ?? (signal ? 128 : 1));
+            });
+          }),
+      ),
+    );
     const failed = codes.map((c, k) => [k, c]).filter(([, c]) => c !== 0);
-    if (failed.length) throw new Error(`--jobs ${jobs}: ${failed.map(([k, c]) => `job ${k} exited with code ${c}`).join(', ')}; finished runs are kept, rerun to resume`);
+    if (failed.length)
+      throw new Error(
+        `--jobs ${jobs}: ${failed.map(([k, c]) => `job ${k} exited with code ${c}`).join(', ')}; finished runs are kept, rerun to resume`,
+      );
   } finally {
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);

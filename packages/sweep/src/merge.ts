@@ -10,14 +10,22 @@ import { writeSweepTables } from './sweep-tables.ts';
  * Table order for stored runs whose expansion is not known here (merging shards): by variant
  * order, then grid point order, then seed.
  */
-export function specsFromRuns(exp: SweepExperiment, runs: Iterable<{ hash: string; variant: string; point: RunSpec['point']; seed: number }>): RunSpec[] {
+export function specsFromRuns(
+  exp: SweepExperiment,
+  runs: Iterable<{ hash: string; variant: string; point: RunSpec['point']; seed: number }>,
+): RunSpec[] {
   const vIndex = new Map(exp.variants.map((v, i) => [v.label, i]));
   const points = gridPoints(exp.grid).map((p) => JSON.stringify(p));
-  const key = (r: { variant: string; point: RunSpec['point']; seed: number }) => [vIndex.get(r.variant) ?? 1e9, points.indexOf(JSON.stringify(r.point)), r.seed];
+  const key = (r: { variant: string; point: RunSpec['point']; seed: number }) => [
+    vIndex.get(r.variant) ?? 1e9,
+    points.indexOf(JSON.stringify(r.point)),
+    r.seed,
+  ];
   return [...runs]
     .map((r) => ({ hash: r.hash, variant: r.variant, point: r.point, seed: r.seed, config: {} }))
     .sort((a, b) => {
-      const ka = key(a), kb = key(b);
+      const ka = key(a),
+        kb = key(b);
       return ka[0] - kb[0] || ka[1] - kb[1] || ka[2] - kb[2];
     });
 }

@@ -17,15 +17,25 @@ export function combineRawRows(exp: SweepExperiment, files: readonly string[]): 
     if (!fs.existsSync(file)) throw new UsageError(`--raw: ${file} does not exist`);
     const rows = parseCsv(fs.readFileSync(file, 'utf8'), { source: file, textColumns: TEXT_COLUMNS });
     for (const [i, r] of rows.entries()) {
-      for (const col of ['variant', 'seed', 'run']) if (r[col] === null || r[col] === undefined) throw new UsageError(`--raw: ${file} row ${i + 2} has no '${col}' (is it a ${exp.name}.raw.csv?)`);
-      if (!exp.variants.some((v) => v.label === r.variant)) throw new UsageError(`--raw: ${file} row ${i + 2} has variant '${r.variant}', which ${exp.name} does not declare`);
+      for (const col of ['variant', 'seed', 'run'])
+        if (r[col] === null || r[col] === undefined)
+          throw new UsageError(`--raw: ${file} row ${i + 2} has no '${col}' (is it a ${exp.name}.raw.csv?)`);
+      if (!exp.variants.some((v) => v.label === r.variant))
+        throw new UsageError(
+          `--raw: ${file} row ${i + 2} has variant '${r.variant}', which ${exp.name} does not declare`,
+        );
       if (!byRun.has(String(r.run))) byRun.set(String(r.run), r);
     }
   }
   const vIndex = new Map(exp.variants.map((v, i) => [v.label, i]));
   const gridKeys = Object.keys(exp.grid ?? {});
   const points = gridPoints(exp.grid).map((p) => JSON.stringify(p));
-  const pointIndex = (r: ResultRow) => points.indexOf(JSON.stringify(Object.fromEntries(gridKeys.map((k) => [k, r[k]]))));
-  return [...byRun.values()].sort((a, b) =>
-    vIndex.get(String(a.variant))! - vIndex.get(String(b.variant))! || pointIndex(a) - pointIndex(b) || Number(a.seed) - Number(b.seed));
+  const pointIndex = (r: ResultRow) =>
+    points.indexOf(JSON.stringify(Object.fromEntries(gridKeys.map((k) => [k, r[k]]))));
+  return [...byRun.values()].sort(
+    (a, b) =>
+      vIndex.get(String(a.variant))! - vIndex.get(String(b.variant))! ||
+      pointIndex(a) - pointIndex(b) ||
+      Number(a.seed) - Number(b.seed),
+  );
 }

@@ -20,7 +20,8 @@ export function resolveShard(flag: string | undefined, env: NodeJS.ProcessEnv = 
     return parseShard('SLURM_ARRAY_TASK_ID', `${Number(env.SLURM_ARRAY_TASK_ID) - min}/${count}`);
   }
   if (env.JOB_COMPLETION_INDEX !== undefined) {
-    if (env.KD_SHARD_COUNT === undefined) throw new UsageError('JOB_COMPLETION_INDEX is set; also set KD_SHARD_COUNT to the Job\'s completions');
+    if (env.KD_SHARD_COUNT === undefined)
+      throw new UsageError("JOB_COMPLETION_INDEX is set; also set KD_SHARD_COUNT to the Job's completions");
     return parseShard('JOB_COMPLETION_INDEX', `${env.JOB_COMPLETION_INDEX}/${env.KD_SHARD_COUNT}`);
   }
   return { index: 0, count: 1 };

@@ -1,7 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { RUN_COLUMNS, writeFileAtomic } from '@kd/core';
-import { CLAIM_COLUMNS, aggregateSeeds, columnsOf, claimRows, claimsMarkdown, judgeClaims, rowsToCsv, toMarkdown, type PerImageStat, type ResultRow } from '@kd/bench/tables';
+import {
+  CLAIM_COLUMNS,
+  aggregateSeeds,
+  columnsOf,
+  claimRows,
+  claimsMarkdown,
+  judgeClaims,
+  rowsToCsv,
+  toMarkdown,
+  type PerImageStat,
+  type ResultRow,
+} from '@kd/bench/tables';
 import type { RunSpec } from './expand.ts';
 import { runDirOf, type StoredRun } from './run-store.ts';
 import type { SweepExperiment } from './sweep-experiment.ts';
@@ -12,7 +23,16 @@ export function rawRowsOf(specs: readonly RunSpec[], finished: Map<string, Store
   for (const s of specs) {
     const run = finished.get(s.hash);
     if (!run) continue;
-    raw.push({ variant: s.variant, ...s.point, ...run.row, seed: s.seed, status: run.status, error: run.error ?? null, failed_step: run.failed_step ?? null, run: s.hash });
+    raw.push({
+      variant: s.variant,
+      ...s.point,
+      ...run.row,
+      seed: s.seed,
+      status: run.status,
+      error: run.error ?? null,
+      failed_step: run.failed_step ?? null,
+      run: s.hash,
+    });
   }
   return raw;
 }
@@ -28,8 +48,16 @@ export function readPerImage(outDir: string, experiment: string, run: unknown): 
  * Rebuilds the sweep's tables from the finished runs (so rows are never lost or duplicated,
  * whatever was killed or sharded). See writeTablesFromRaw.
  */
-export function writeSweepTables(exp: SweepExperiment, specs: readonly RunSpec[], finished: Map<string, StoredRun>, outDir: string): ResultRow[] {
-  return writeTablesFromRaw(exp, rawRowsOf(specs, finished), outDir, { total: specs.length, perImage: (row) => readPerImage(outDir, exp.name, row.run) });
+export function writeSweepTables(
+  exp: SweepExperiment,
+  specs: readonly RunSpec[],
+  finished: Map<string, StoredRun>,
+  outDir: string,
+): ResultRow[] {
+  return writeTablesFromRaw(exp, rawRowsOf(specs, finished), outDir, {
+    total: specs.length,
+    perImage: (row) => readPerImage(outDir, exp.name, row.run),
+  });
 }
 
 /**
@@ -39,7 +67,12 @@ export function writeSweepTables(exp: SweepExperiment, specs: readonly RunSpec[]
  * section first, then the table with the paper's numbers beside ours. The same raw rows always
  * give the same files (a resumed, merged or re-judged sweep agrees). Returns the aggregated rows.
  */
-export function writeTablesFromRaw(exp: SweepExperiment, raw: readonly ResultRow[], outDir: string, opts: { total: number; perImage?: (row: ResultRow) => PerImageStat | null }): ResultRow[] {
+export function writeTablesFromRaw(
+  exp: SweepExperiment,
+  raw: readonly ResultRow[],
+  outDir: string,
+  opts: { total: number; perImage?: (row: ResultRow) => PerImageStat | null },
+): ResultRow[] {
   const gridKeys = Object.keys(exp.grid ?? {});
   const ok = raw.filter((r) => r.status === 'ok');
   const groupBy = ['variant', ...gridKeys, ...exp.groupBy];
@@ -47,31 +80,65 @@ export function writeTablesFromRaw(exp: SweepExperiment, raw: readonly ResultRow
   const env = ok[0] ?? raw[0];
   // A paper column only for metrics the paper reports for at least one row.
   const paperMetrics = exp.metrics.filter((m) => Object.values(exp.paper ?? {}).some((p) => p[m] !== undefined));
-  const firstOf = (r: ResultRow, key: string) => ok.find((o) => groupBy.every((g) => (o[g] ?? null) === (r[g] ?? null)) && typeof o[key] === 'number')?.[key] ?? null;
+  const firstOf = (r: ResultRow, key: string) =>
+    ok.find((o) => groupBy.every((g) => (o[g] ?? null) === (r[g] ?? null)) && typeof o[key] === 'number')?.[key] ??
+    null;
   agg = agg.map((r) => {
     const paper = exp.paper?.[String(r.variant)] ?? {};
     const extra: ResultRow = {};
     for (const m of paperMetrics) extra[`paper_${m}`] = paper[m] ?? null;
-    return { ...r, n_test: firstOf(r, 'n_test'), ...extra, backend: env?.backend ?? null, threads: env?.threads ?? null, git_hash: env?.git_hash ?? null };
+    return {
+      ...r,
+      n_test: firstOf(r, 'n_test'),
+      ...extra,
+      backend: env?.backend ?? null,
+      threads: env?.threads ?? null,
+      git_hash: env?.git_hash ?? null,
+    };
   });
   const failed = raw.filter((r) => r.status === 'failed').length;
-  const rawCols = ['variant', ...gridKeys, ...exp.groupBy, ...exp.metrics, ...RUN_COLUMNS, 'status', 'error', 'failed_step', 'run'];
-  writeFileAtomic(path.join(outDir, `${exp.name}.raw.csv`), rowsToCsv(raw, [...new Set([...rawCols, ...columnsOf(raw)])]));
-  const aggCols = [...groupBy, 'seeds', 'n_test', ...exp.metrics.flatMap((m) => [m, `${m}_std`, ...(paperMetrics.includes(m) ? [`paper_${m}`] : [])]), ...RUN_COLUMNS.filter((c) => c !== 'seed')];
+  const rawCols = [
+    'variant',
+    ...gridKeys,
+    ...exp.groupBy,
+    ...exp.metrics,
+    ...RUN_COLUMNS,
+    'status',
+    'error',
+    'failed_step',
+    'run',
+  ];
+  writeFileAtomic(
+    path.join(outDir, `${exp.name}.raw.csv`),
+    rowsToCsv(raw, [...new Set([...rawCols, ...columnsOf(raw)])]),
+  );
+  const aggCols = [
+    ...groupBy,
+    'seeds',
+    'n_test',
+    ...exp.metrics.flatMap((m) => [m, `${m}_std`, ...(paperMetrics.includes(m) ? [`paper_${m}`] : [])]),
+    ...RUN_COLUMNS.filter((c) => c !== 'seed'),
+  ];
   writeFileAtomic(path.join(outDir, `${exp.name}.csv`), rowsToCsv(agg, aggCols));
   const judged = judgeClaims(raw, exp.claims ?? [], { precondition: exp.precondition, perImage: opts.perImage });
-  if (exp.claims?.length) writeFileAtomic(path.join(outDir, `${exp.name}.claims.csv`), rowsToCsv(claimRows(judged.claims), CLAIM_COLUMNS));
+  if (exp.claims?.length)
+    writeFileAtomic(path.join(outDir, `${exp.name}.claims.csv`), rowsToCsv(claimRows(judged.claims), CLAIM_COLUMNS));
   const md = [
     `# ${exp.name}`,
     '',
     exp.description,
     '',
-    ...(exp.claims?.length ? [claimsMarkdown(judged.claims, judged.preconditions, { digits: exp.digits }), '## Table', ''] : []),
+    ...(exp.claims?.length
+      ? [claimsMarkdown(judged.claims, judged.preconditions, { digits: exp.digits }), '## Table', '']
+      : []),
     toMarkdown(agg, [
       ...groupBy.map((key) => ({ key })),
       { key: 'seeds' },
       { key: 'n_test', label: 'test images' },
-      ...exp.metrics.flatMap((m) => [{ key: m, digits: exp.digits?.[m] ?? 4 }, ...(paperMetrics.includes(m) ? [{ key: `paper_${m}`, label: `paper ${m}`, digits: exp.digits?.[m] ?? 3 }] : [])]),
+      ...exp.metrics.flatMap((m) => [
+        { key: m, digits: exp.digits?.[m] ?? 4 },
+        ...(paperMetrics.includes(m) ? [{ key: `paper_${m}`, label: `paper ${m}`, digits: exp.digits?.[m] ?? 3 }] : []),
+      ]),
     ]),
     '',
     `Runs: ${raw.length} finished of ${opts.total}${failed ? ` (${failed} failed: see ${exp.name}.raw.csv)` : ''}; backend ${env?.backend ?? '–'}, threads ${env?.threads ?? '–'}, git ${env?.git_hash ?? '–'}. Mean ± sample std over seeds.`,

@@ -26,13 +26,26 @@ const runToy = (out: string, shard = '0/1') => {
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as { ran: number; skipped: number; total: number };
 };
-const rawRuns = (out: string) => fs.readFileSync(path.join(out, 'toy.raw.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').pop()!);
+const rawRuns = (out: string) =>
+  fs
+    .readFileSync(path.join(out, 'toy.raw.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(',').pop()!);
 
 describe('sweep engine', () => {
   it('expands grids and shards deterministically', () => {
-    expect(gridPoints({ a: [1, 2], b: ['x', 'y'] })).toEqual([{ a: 1, b: 'x' }, { a: 1, b: 'y' }, { a: 2, b: 'x' }, { a: 2, b: 'y' }]);
+    expect(gridPoints({ a: [1, 2], b: ['x', 'y'] })).toEqual([
+      { a: 1, b: 'x' },
+      { a: 1, b: 'y' },
+      { a: 2, b: 'x' },
+      { a: 2, b: 'y' },
+    ]);
     expect(takeShard([0, 1, 2, 3, 4], { index: 1, count: 2 })).toEqual([1, 3]);
-    expect(resolveShard(undefined, { SLURM_ARRAY_TASK_ID: '5', SLURM_ARRAY_TASK_COUNT: '4', SLURM_ARRAY_TASK_MIN: '4' })).toEqual({ index: 1, count: 4 });
+    expect(
+      resolveShard(undefined, { SLURM_ARRAY_TASK_ID: '5', SLURM_ARRAY_TASK_COUNT: '4', SLURM_ARRAY_TASK_MIN: '4' }),
+    ).toEqual({ index: 1, count: 4 });
     expect(resolveShard(undefined, { JOB_COMPLETION_INDEX: '2', KD_SHARD_COUNT: '3' })).toEqual({ index: 2, count: 3 });
     expect(() => parseShard('--shard', '2/2')).toThrow(/--shard: expected K\/N with 0 <= K < N, got '2\/2'/);
   });
@@ -51,25 +64,39 @@ describe('sweep engine', () => {
       ['diverges', null, '0/0', 'untestable', '0 paired seeds (needs 3)'],
     ]);
     expect(Number(claims[0].mean_diff)).toBeGreaterThan(0.19);
-    expect(fs.readFileSync(path.join(out, 'toy.md'), 'utf8')).toMatch(/^# toy\n\nengine test sweep\n\n## Claims\n\n\*\*Verdicts: 1 reproduced, 1 untestable\.\*\*/);
+    expect(fs.readFileSync(path.join(out, 'toy.md'), 'utf8')).toMatch(
+      /^# toy\n\nengine test sweep\n\n## Claims\n\n\*\*Verdicts: 1 reproduced, 1 untestable\.\*\*/,
+    );
     const raw = fs.readFileSync(path.join(out, 'toy.raw.csv'), 'utf8');
     expect(raw.match(/,failed,loss became NaN at step 3,3,/g)).toHaveLength(6);
-    expect(fs.readFileSync(path.join(out, 'toy.md'), 'utf8')).toContain('Runs: 18 finished of 18 (6 failed: see toy.raw.csv)');
+    expect(fs.readFileSync(path.join(out, 'toy.md'), 'utf8')).toContain(
+      'Runs: 18 finished of 18 (6 failed: see toy.raw.csv)',
+    );
     expect(runToy(out)).toEqual({ ran: 0, skipped: 18, total: 18 });
     expect(fs.readFileSync(path.join(out, 'toy.csv'), 'utf8').trim().split('\n')).toEqual(csv);
   });
 
   it('two shards merged give the same table as one unsharded run', () => {
-    const whole = tmp(), a = tmp(), b = tmp(), merged = tmp();
+    const whole = tmp(),
+      a = tmp(),
+      b = tmp(),
+      merged = tmp();
     runToy(whole);
     expect(runToy(a, '0/2').ran).toBe(9);
     expect(runToy(b, '1/2').ran).toBe(9);
     expect(mergeSweeps(toySweep, [a, b], merged)).toBe(18);
-    for (const f of ['toy.csv', 'toy.claims.csv', 'toy.md']) expect(fs.readFileSync(path.join(merged, f), 'utf8')).toBe(fs.readFileSync(path.join(whole, f), 'utf8'));
+    for (const f of ['toy.csv', 'toy.claims.csv', 'toy.md'])
+      expect(fs.readFileSync(path.join(merged, f), 'utf8')).toBe(fs.readFileSync(path.join(whole, f), 'utf8'));
     // The same tables rebuilt from the two shards' raw CSVs alone (`pnpm exp tables`).
     const rebuilt = tmp();
-    writeTablesFromRaw(toySweep, combineRawRows(toySweep, [path.join(b, 'toy.raw.csv'), path.join(a, 'toy.raw.csv'), path.join(a, 'toy.raw.csv')]), rebuilt, { total: 18 });
-    for (const f of ['toy.csv', 'toy.raw.csv', 'toy.claims.csv', 'toy.md']) expect(fs.readFileSync(path.join(rebuilt, f), 'utf8')).toBe(fs.readFileSync(path.join(whole, f), 'utf8'));
+    writeTablesFromRaw(
+      toySweep,
+      combineRawRows(toySweep, [path.join(b, 'toy.raw.csv'), path.join(a, 'toy.raw.csv'), path.join(a, 'toy.raw.csv')]),
+      rebuilt,
+      { total: 18 },
+    );
+    for (const f of ['toy.csv', 'toy.raw.csv', 'toy.claims.csv', 'toy.md'])
+      expect(fs.readFileSync(path.join(rebuilt, f), 'utf8')).toBe(fs.readFileSync(path.join(whole, f), 'utf8'));
     expect(rawRuns(merged)).toEqual(rawRuns(whole));
     for (const d of [whole, a, b, merged, rebuilt]) fs.rmSync(d, { recursive: true, force: true });
   });
@@ -77,10 +104,18 @@ describe('sweep engine', () => {
   it('a sweep killed with SIGKILL mid-way completes on rerun with every row exactly once', async () => {
     const out = tmp();
     // node --import tsx keeps the sweep in this one process (the tsx CLI would run it in a grandchild).
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, out], { cwd: REPO_ROOT, env: { ...process.env, TOY_SLEEP_MS: '150' }, stdio: 'ignore' });
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, out], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, TOY_SLEEP_MS: '150' },
+      stdio: 'ignore',
+    });
     await new Promise<void>((resolve) => {
       const t = setInterval(() => {
-        if (readFinishedRuns(out, 'toy').size >= 4) { clearInterval(t); child.kill('SIGKILL'); resolve(); }
+        if (readFinishedRuns(out, 'toy').size >= 4) {
+          clearInterval(t);
+          child.kill('SIGKILL');
+          resolve();
+        }
       }, 20);
     });
     await new Promise((r) => child.on('exit', r));
@@ -97,13 +132,24 @@ describe('sweep engine', () => {
 
   it('processes started on the same folder share the work: each run exactly once, both return only when all are done', async () => {
     const out = tmp();
-    const start = () => new Promise<{ ran: number; skipped: number; total: number }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', MAIN, out], { cwd: REPO_ROOT, env: { ...process.env, TOY_SLEEP_MS: '80' } });
-      let stdout = '', stderr = '';
-      child.stdout.on('data', (d) => { stdout += d; });
-      child.stderr.on('data', (d) => { stderr += d; });
-      child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(stdout.trim().split('\n').pop()!)) : reject(new Error(stderr))));
-    });
+    const start = () =>
+      new Promise<{ ran: number; skipped: number; total: number }>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', MAIN, out], {
+          cwd: REPO_ROOT,
+          env: { ...process.env, TOY_SLEEP_MS: '80' },
+        });
+        let stdout = '',
+          stderr = '';
+        child.stdout.on('data', (d) => {
+          stdout += d;
+        });
+        child.stderr.on('data', (d) => {
+          stderr += d;
+        });
+        child.on('exit', (code) =>
+          code === 0 ? resolve(JSON.parse(stdout.trim().split('\n').pop()!)) : reject(new Error(stderr)),
+        );
+      });
     const [a, b] = await Promise.all([start(), start()]);
     expect(a.ran + b.ran).toBe(18);
     expect(a.ran).toBeGreaterThan(0);
@@ -114,16 +160,24 @@ describe('sweep engine', () => {
     expect(fs.readdirSync(path.join(out, 'runs', 'toy', '.claims'))).toEqual([]);
   });
 
-  it('a single-seed claim gets a per-image bootstrap interval from the runs\' per-image.json', () => {
+  it("a single-seed claim gets a per-image bootstrap interval from the runs' per-image.json", () => {
     const out = tmp();
     runToy(out);
     const specs = expandSweep(toySweep, { profile: 'quick', seeds: [1], overrides: {}, backendLabel: 'cpu' });
     const finished = readFinishedRuns(out, 'toy');
-    const raw = rawRowsOf([...finished.values()].filter((r) => r.seed === 1).map((r) => ({ hash: r.hash, variant: r.variant, point: r.point, seed: r.seed, config: {} })), finished);
+    const raw = rawRowsOf(
+      [...finished.values()]
+        .filter((r) => r.seed === 1)
+        .map((r) => ({ hash: r.hash, variant: r.variant, point: r.point, seed: r.seed, config: {} })),
+      finished,
+    );
     expect(specs.length).toBe(6);
     for (const r of raw) {
       const base = r.variant === 'better' ? 0.3 : 0.1;
-      fs.writeFileSync(path.join(out, 'runs', 'toy', String(r.run), 'per-image.json'), JSON.stringify({ metric: 'score', reduce: 'mean', names: ['a', 'b'], vectors: [[base], [base + 0.2]] }));
+      fs.writeFileSync(
+        path.join(out, 'runs', 'toy', String(r.run), 'per-image.json'),
+        JSON.stringify({ metric: 'score', reduce: 'mean', names: ['a', 'b'], vectors: [[base], [base + 0.2]] }),
+      );
     }
     const one = tmp();
     writeTablesFromRaw(toySweep, raw, one, { total: 6, perImage: (row) => readPerImage(out, 'toy', row.run) });
@@ -135,10 +189,14 @@ describe('sweep engine', () => {
 
   it('claims naming a missing row, metric or grid point are refused at registration', () => {
     const bad = (claim: object) => () => checkClaims({ ...toySweep, claims: [{ ...toySweep.claims![0], ...claim }] });
-    expect(bad({ better: 'bettr' })).toThrow(/toy: claim 'better-k1' names row 'bettr'; the rows are: baseline, better, diverges/);
+    expect(bad({ better: 'bettr' })).toThrow(
+      /toy: claim 'better-k1' names row 'bettr'; the rows are: baseline, better, diverges/,
+    );
     expect(bad({ metric: 'mIoU' })).toThrow(/uses metric 'mIoU', not one of the table's metrics \(score\)/);
     expect(bad({ at: { k: 3 } })).toThrow(/is taken at k=3, which is not a grid point/);
-    expect(() => checkClaims({ ...toySweep, claims: [toySweep.claims![0], toySweep.claims![0]] })).toThrow(/declared twice/);
+    expect(() => checkClaims({ ...toySweep, claims: [toySweep.claims![0], toySweep.claims![0]] })).toThrow(
+      /declared twice/,
+    );
   });
 });
 
@@ -164,4 +222,3 @@ describe('raw table columns', () => {
     fs.rmSync(out, { recursive: true, force: true });
   });
 });
-

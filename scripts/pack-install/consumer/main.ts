@@ -28,13 +28,17 @@ const loss = tf.tidy(() => channelWiseDistillation(tf.tensor4d(student), tf.tens
 const model = createModel('tinysod-s', { rng: createRng(0) });
 const x = tf.randomUniform([1, 32, 32, 3], 0, 1, 'float32', 7) as tf.Tensor4D;
 const { outputs, taps } = withTaps(model, ['s2', 's4'])(x);
-const grad = tf.grad((v: tf.Tensor) => tf.mean(model.forward(v as tf.Tensor4D)[0]!) as tf.Scalar)(x).dataSync();
+const grad = tf
+  .grad((v: tf.Tensor) => tf.mean(model.forward(v as tf.Tensor4D)[0]!) as tf.Scalar)(x)
+  .dataSync();
 
-console.log(JSON.stringify({
-  backend: backend.label,
-  loss,
-  output: outputs[0]!.shape,
-  taps: Object.fromEntries(Object.entries(taps).map(([k, t]) => [k, t.shape])),
-  gradFinite: grad.every(Number.isFinite),
-  gradNonZero: grad.some((v) => v !== 0),
-}));
+console.log(
+  JSON.stringify({
+    backend: backend.label,
+    loss,
+    output: outputs[0]!.shape,
+    taps: Object.fromEntries(Object.entries(taps).map(([k, t]) => [k, t.shape])),
+    gradFinite: grad.every(Number.isFinite),
+    gradNonZero: grad.some((v) => v !== 0),
+  }),
+);

@@ -16,7 +16,16 @@ const MODELS = ['scfnet-mbv3-x0.5', 'csnet-l-x1'] as const;
 type Task = 'train' | 'infer_b1' | 'infer_b8';
 const TASKS: Task[] = ['train', 'infer_b1', 'infer_b8'];
 
-interface Args { json: boolean; threads: number; models: string; rounds: number; iters: number; size: number; batch: number; 'csnet-micro-batches': number }
+interface Args {
+  json: boolean;
+  threads: number;
+  models: string;
+  rounds: number;
+  iters: number;
+  size: number;
+  batch: number;
+  'csnet-micro-batches': number;
+}
 
 /** The torch side: `tools/reference/torch-timing/server.py`, one JSON line per request and reply. */
 class TorchServer {
@@ -25,7 +34,12 @@ class TorchServer {
     this.lines = readline.createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
   }
   static start(threads: number): TorchServer {
-    const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      OPENBLAS_NUM_THREADS: String(threads),
+      OMP_NUM_THREADS: String(threads),
+      MKL_NUM_THREADS: String(threads),
+    };
     delete env.OPENBLAS_CORETYPE; // TOOLCHAIN addendum: unset, torch is 5–15 % faster; compare with the faster figure
     const proc = spawn(PYTHON, [SERVER, '--threads', String(threads)], { cwd: path.dirname(SERVER), env });
     proc.stderr.on('data', (d: Buffer) => process.stderr.write(`[torch] ${d}`));
@@ -58,7 +72,10 @@ class TfjsSide {
   readonly model: DenseModel;
   private readonly opt = tf.train.adam(1e-3);
   private readonly data = new Map<number, [tf.Tensor4D, tf.Tensor4D]>();
-  constructor(readonly name: string, readonly size: number) {
+  constructor(
+    readonly name: string,
+    readonly size: number,
+  ) {
     this.model = createModel(name, { rng: new Rng(1), weights: 'none' });
   }
   private batch(n: number): [tf.Tensor4D, tf.Tensor4D] {
@@ -67,7 +84,10 @@ class TfjsSide {
       const rng = new Rng(2, `batch${n}`);
       const s = this.size;
       const t = new Float32Array(n * s * s).map(() => (rng.chance(0.5) ? 1 : 0));
-      d = [tf.tensor4d(rng.fillNormal(new Float32Array(n * s * s * 3), 0, 1), [n, s, s, 3]), tf.tensor4d(t, [n, s, s, 1])];
+      d = [
+        tf.tensor4d(rng.fillNormal(new Float32Array(n * s * s * 3), 0, 1), [n, s, s, 3]),
+        tf.tensor4d(t, [n, s, s, 1]),
+      ];
       this.data.set(n, d);
     }
     return d;
@@ -82,10 +102,11 @@ class TfjsSide {
     const [x, t] = this.batch(n);
     this.model.train();
     const vars = this.model.trainableVariables();
-    const lossOf = (xs: tf.Tensor4D, ts: tf.Tensor4D) => () => tf.tidy(() => {
-      const outs = this.model.forward(xs);
-      return tf.div(tf.addN(outs.map((o) => tf.losses.sigmoidCrossEntropy(ts, o))), outs.length) as tf.Scalar;
-    });
+    const lossOf = (xs: tf.Tensor4D, ts: tf.Tensor4D) => () =>
+      tf.tidy(() => {
+        const outs = this.model.forward(xs);
+        return tf.div(tf.addN(outs.map((o) => tf.losses.sigmoidCrossEntropy(ts, o))), outs.length) as tf.Scalar;
+      });
     if (micro <= 1) {
       const loss = this.opt.minimize(lossOf(x, t), true, vars)!;
       loss.dataSync();
@@ -144,13 +165,21 @@ export const torchCompareCommand: CommandModule<object, Args> = {
   builder: (y) =>
     y
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
-      .option('threads', { type: 'number', default: 1, describe: 'threads for both sides (wasm workers; torch + OpenBLAS)' })
+      .option('threads', {
+        type: 'number',
+        default: 1,
+        describe: 'threads for both sides (wasm workers; torch + OpenBLAS)',
+      })
       .option('models', { type: 'string', default: MODELS.join(','), describe: `comma list of ${MODELS.join(', ')}` })
       .option('rounds', { type: 'number', default: 3, describe: 'interleaved rounds' })
       .option('iters', { type: 'number', default: 3, describe: 'timed runs per side, task and round' })
       .option('size', { type: 'number', default: 224, describe: 'input side' })
       .option('batch', { type: 'number', default: 8, describe: 'train and large-inference batch' })
-      .option('csnet-micro-batches', { type: 'number', default: 4, describe: 'tfjs CSNet train step as this many slices (wasm32 heap is 4 GB); 1 = whole batch' }) as never,
+      .option('csnet-micro-batches', {
+        type: 'number',
+        default: 4,
+        describe: 'tfjs CSNet train step as this many slices (wasm32 heap is 4 GB); 1 = whole batch',
+      }) as never,
   handler: async (args) => {
     const threads = parseIntFlag('--threads', args.threads, { min: 1 });
     const rounds = parseIntFlag('--rounds', args.rounds, { min: 1 });
@@ -159,8 +188,13 @@ export const torchCompareCommand: CommandModule<object, Args> = {
     const csMicro = parseIntFlag('--csnet-micro-batches', args['csnet-micro-batches'], { min: 1 });
     if (batch % csMicro) throw new UsageError(`--csnet-micro-batches: ${csMicro} does not divide --batch ${batch}`);
     const microOf = (n: string) => (n.startsWith('csnet') ? csMicro : 1);
-    const names = args.models.split(',').map((s) => s.trim()).filter(Boolean);
-    for (const n of names) if (!(MODELS as readonly string[]).includes(n)) throw new UsageError(`--models: '${n}' has no torch reference; choose from ${MODELS.join(', ')}`);
+    const names = args.models
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    for (const n of names)
+      if (!(MODELS as readonly string[]).includes(n))
+        throw new UsageError(`--models: '${n}' has no torch reference; choose from ${MODELS.join(', ')}`);
     const missing = torchMissing();
     if (missing) {
       const msg = `torch-compare skipped: ${missing}`;
@@ -191,14 +225,31 @@ export const torchCompareCommand: CommandModule<object, Args> = {
           const ours = async () => {
             fn();
             const ms: number[] = [];
-            for (let i = 0; i < iters; i++) { const t0 = performance.now(); fn(); ms.push(performance.now() - t0); }
+            for (let i = 0; i < iters; i++) {
+              const t0 = performance.now();
+              fn();
+              ms.push(performance.now() - t0);
+            }
             push(`${n}|${task}|tfjs`, ms);
           };
           const theirs = async () => {
-            const res = await torch.call({ cmd: 'time', model: n, what: task === 'train' ? 'train' : 'infer', batch: b, warmup: 1, iters });
+            const res = await torch.call({
+              cmd: 'time',
+              model: n,
+              what: task === 'train' ? 'train' : 'infer',
+              batch: b,
+              warmup: 1,
+              iters,
+            });
             push(`${n}|${task}|torch`, res.ms as number[]);
           };
-          if (r % 2 === 0) { await ours(); await theirs(); } else { await theirs(); await ours(); }
+          if (r % 2 === 0) {
+            await ours();
+            await theirs();
+          } else {
+            await theirs();
+            await ours();
+          }
         }
       }
     }
@@ -209,7 +260,8 @@ export const torchCompareCommand: CommandModule<object, Args> = {
       const m = (task: Task, who: string) => median(samples.get(`${n}|${task}|${who}`)!);
       const row: Record<string, unknown> = { name: n, threads: info.threads, train_micro_batches: microOf(n) };
       for (const task of TASKS) {
-        const ours = m(task, 'tfjs'), theirs = m(task, 'torch');
+        const ours = m(task, 'tfjs'),
+          theirs = m(task, 'torch');
         const key = task === 'train' ? 'train' : task;
         row[`${key}_ms`] = r2(ours);
         row[`torch_${key}_ms`] = r2(theirs);
@@ -219,19 +271,42 @@ export const torchCompareCommand: CommandModule<object, Args> = {
       row.torch_params = params.get(n)![1];
       return row;
     });
-    const meta = { backend: info.label, torch: hello.torch, torch_threads: hello.threads, size: args.size, batch, rounds, iters, loadavg_before: load0.map(r2), loadavg_after: load1.map(r2) };
+    const meta = {
+      backend: info.label,
+      torch: hello.torch,
+      torch_threads: hello.threads,
+      size: args.size,
+      batch,
+      rounds,
+      iters,
+      loadavg_before: load0.map(r2),
+      loadavg_after: load1.map(r2),
+    };
     if (args.json) {
       console.log(JSON.stringify({ models: rows, ...meta }));
       return;
     }
-    console.log(`tfjs ${info.label} vs torch ${String(hello.torch)} (${String(hello.threads)} thread${hello.threads === 1 ? '' : 's'}, OpenBLAS ${threads}), ${args.size}², batch ${batch}; medians of ${rounds}×${iters} runs`);
-    console.log(`load average before ${meta.loadavg_before.join(' ')}, after ${meta.loadavg_after.join(' ')} (a busy machine inflates both sides unevenly)`);
-    console.log('model               train ms (torch)  ratio | infer b1 ms (torch)  ratio | infer b8 ms (torch)  ratio');
+    console.log(
+      `tfjs ${info.label} vs torch ${String(hello.torch)} (${String(hello.threads)} thread${hello.threads === 1 ? '' : 's'}, OpenBLAS ${threads}), ${args.size}², batch ${batch}; medians of ${rounds}×${iters} runs`,
+    );
+    console.log(
+      `load average before ${meta.loadavg_before.join(' ')}, after ${meta.loadavg_after.join(' ')} (a busy machine inflates both sides unevenly)`,
+    );
+    console.log(
+      'model               train ms (torch)  ratio | infer b1 ms (torch)  ratio | infer b8 ms (torch)  ratio',
+    );
     for (const r of rows) {
-      const cell = (k: string) => `${String(r[`${k}_ms`]).padStart(8)} (${String(r[`torch_${k}_ms`]).padStart(7)}) ${String(r[`${k}_ratio`]).padStart(5)}×`;
+      const cell = (k: string) =>
+        `${String(r[`${k}_ms`]).padStart(8)} (${String(r[`torch_${k}_ms`]).padStart(7)}) ${String(r[`${k}_ratio`]).padStart(5)}×`;
       console.log(`${String(r.name).padEnd(18)} ${cell('train')} | ${cell('infer_b1')} | ${cell('infer_b8')}`);
-      if (Number(r.train_micro_batches) > 1) console.log(`  tfjs train step as ${String(r.train_micro_batches)} micro-batches of ${batch / Number(r.train_micro_batches)} (one Adam step; wasm32 heap limit)`);
-      if (r.params !== r.torch_params) console.log(`  warning: parameter counts differ (tfjs ${String(r.params)}, torch ${String(r.torch_params)}): not the same architecture`);
+      if (Number(r.train_micro_batches) > 1)
+        console.log(
+          `  tfjs train step as ${String(r.train_micro_batches)} micro-batches of ${batch / Number(r.train_micro_batches)} (one Adam step; wasm32 heap limit)`,
+        );
+      if (r.params !== r.torch_params)
+        console.log(
+          `  warning: parameter counts differ (tfjs ${String(r.params)}, torch ${String(r.torch_params)}): not the same architecture`,
+        );
     }
   },
 };

@@ -4,7 +4,4 @@ import { inspectCommand } from './inspect.ts';
 
 /** Subcommands of `pnpm exp data`: one import and one entry per file in this folder. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const dataSubcommands: CommandModule<any, any>[] = [
-  synthCommand,
-  inspectCommand,
-];
+export const dataSubcommands: CommandModule<any, any>[] = [synthCommand, inspectCommand];

@@ -4,7 +4,12 @@ import { DataError, UsageError } from '@kd/core';
 import { cocoEval, parseDetCase, toMetricJson, vocEval } from '@kd/bench';
 import { userPath } from '../../paths.ts';
 
-interface Args { case?: string; gt?: string; dets?: string; 'plus-one': boolean }
+interface Args {
+  case?: string;
+  gt?: string;
+  dets?: string;
+  'plus-one': boolean;
+}
 
 function readJson(file: string): unknown {
   let text: string;
@@ -37,7 +42,11 @@ export const evalDetCommand: CommandModule<object, Args> = {
       .positional('case', { type: 'string', describe: 'one JSON with gt and dets' })
       .option('gt', { type: 'string', describe: 'JSON with images?, classes?, gt' })
       .option('dets', { type: 'string', describe: 'JSON array of detections (or {"dets": [...]})' })
-      .option('plus-one', { type: 'boolean', default: true, describe: 'VOC pixel-inclusive boxes (--no-plus-one to disable)' }) as never,
+      .option('plus-one', {
+        type: 'boolean',
+        default: true,
+        describe: 'VOC pixel-inclusive boxes (--no-plus-one to disable)',
+      }) as never,
   handler: async (args) => {
     let json: unknown, file: string;
     if (args.case) {
@@ -46,23 +55,29 @@ export const evalDetCommand: CommandModule<object, Args> = {
       json = readJson(file);
     } else {
       if (!args.gt || !args.dets) throw new UsageError('give CASE.json, or both --gt GT.json and --dets DETS.json');
-      const gtFile = userPath(args.gt), detFile = userPath(args.dets);
-      const gt = readJson(gtFile), dets = readJson(detFile);
-      if (typeof gt !== 'object' || gt === null || Array.isArray(gt)) throw new DataError('expected an object with a "gt" array', gtFile);
+      const gtFile = userPath(args.gt),
+        detFile = userPath(args.dets);
+      const gt = readJson(gtFile),
+        dets = readJson(detFile);
+      if (typeof gt !== 'object' || gt === null || Array.isArray(gt))
+        throw new DataError('expected an object with a "gt" array', gtFile);
       const detList = Array.isArray(dets) ? dets : (dets as { dets?: unknown })?.dets;
-      if (!Array.isArray(detList)) throw new DataError('expected an array of detections or an object with "dets"', detFile);
+      if (!Array.isArray(detList))
+        throw new DataError('expected an array of detections or an object with "dets"', detFile);
       json = { ...(gt as object), dets: detList };
       file = `${gtFile} + ${detFile}`;
     }
     const c = parseDetCase(json, file);
     const plusOne = args['plus-one'];
-    console.log(toMetricJson({
-      voc07: vocEval(c, { use07: true, plusOne }),
-      voc_all_point: vocEval(c, { use07: false, plusOne }),
-      coco: cocoEval(c),
-      num_images: c.images.length,
-      num_classes: c.classes.length,
-      plus_one: plusOne,
-    }));
+    console.log(
+      toMetricJson({
+        voc07: vocEval(c, { use07: true, plusOne }),
+        voc_all_point: vocEval(c, { use07: false, plusOne }),
+        coco: cocoEval(c),
+        num_images: c.images.length,
+        num_classes: c.classes.length,
+        plus_one: plusOne,
+      }),
+    );
   },
 };

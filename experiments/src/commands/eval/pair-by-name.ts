@@ -38,7 +38,9 @@ function listByStem(dir: string, flag: string, exts: readonly string[]): Map<str
     entries = fs.readdirSync(dir);
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    throw new UsageError(`${flag}: cannot read directory '${dir}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new UsageError(
+      `${flag}: cannot read directory '${dir}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   const out = new Map<string, string>();
   for (const f of entries.sort()) {

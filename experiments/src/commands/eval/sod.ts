@@ -7,7 +7,13 @@ import { pairByName } from './pair-by-name.ts';
 
 const CONVENTIONS = ['pysod', 'salmetric'] as const;
 
-interface Args { pred: string; gt: string; convention: string; 'per-image': boolean; curves: boolean }
+interface Args {
+  pred: string;
+  gt: string;
+  convention: string;
+  'per-image': boolean;
+  curves: boolean;
+}
 
 /**
  * Grey value as OpenCV's `imread(..., IMREAD_GRAYSCALE)` computes it from 8-bit RGB
@@ -18,7 +24,8 @@ function toGray(file: string): Promise<GrayMap & { data: Uint8Array }> {
   return readRgb(file).then((im) => {
     const n = im.width * im.height;
     const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) out[i] = (4899 * im.data[3 * i] + 9617 * im.data[3 * i + 1] + 1868 * im.data[3 * i + 2] + 8192) >> 14;
+    for (let i = 0; i < n; i++)
+      out[i] = (4899 * im.data[3 * i] + 9617 * im.data[3 * i + 1] + 1868 * im.data[3 * i + 2] + 8192) >> 14;
     return { data: out, width: im.width, height: im.height };
   });
 }
@@ -58,7 +65,9 @@ export const evalSodCommand: CommandModule<object, Args> = {
       else perImage.push(sal.add(pred, gt, p.name));
     }
     if (resized.length) {
-      console.error(`note: ${resized.length} prediction(s) resized to their gt size with bilinear interpolation (as the reference toolkits do), e.g. ${resized[0]}`);
+      console.error(
+        `note: ${resized.length} prediction(s) resized to their gt size with bilinear interpolation (as the reference toolkits do), e.g. ${resized[0]}`,
+      );
     }
     let out: Record<string, unknown>;
     if (convention === 'pysod') {
@@ -66,7 +75,19 @@ export const evalSodCommand: CommandModule<object, Args> = {
       if (args.curves) out.curves = pysod.curves();
     } else {
       const s = sal.summary();
-      out = { MAE: s.MAE, Smeasure: null, wFmeasure: null, adpFm: null, meanFm: s.meanFm, maxFm: s.maxFm, adpEm: null, meanEm: null, maxEm: null, num_images: s.num_images, convention };
+      out = {
+        MAE: s.MAE,
+        Smeasure: null,
+        wFmeasure: null,
+        adpFm: null,
+        meanFm: s.meanFm,
+        maxFm: s.maxFm,
+        adpEm: null,
+        meanEm: null,
+        maxEm: null,
+        num_images: s.num_images,
+        convention,
+      };
       if (args.curves) out.curves = { thresholds: Array.from({ length: 256 }, (_, t) => t), ...sal.fCurve() };
     }
     if (args['per-image']) out.per_image = perImage;

@@ -20,7 +20,8 @@ export function resolveRun(run: string, resultsDir: string): string {
     return d;
   }
   const m = /^(?:([\w.-]+)\/)?([0-9a-f]{6,})$/.exec(run);
-  if (!m) throw new UsageError(`--run: '${run}' is not a folder, and not a sweep row's run hash (HASH or EXPERIMENT/HASH)`);
+  if (!m)
+    throw new UsageError(`--run: '${run}' is not a folder, and not a sweep row's run hash (HASH or EXPERIMENT/HASH)`);
   const [, experiment, hash] = m;
   const found: string[] = [];
   const visit = (dir: string, depth: number) => {
@@ -33,11 +34,16 @@ export function resolveRun(run: string, resultsDir: string): string {
       }
     }
     if (depth > 0 && fs.existsSync(dir)) {
-      for (const e of fs.readdirSync(dir, { withFileTypes: true })) if (e.isDirectory() && e.name !== 'runs') visit(path.join(dir, e.name), depth - 1);
+      for (const e of fs.readdirSync(dir, { withFileTypes: true }))
+        if (e.isDirectory() && e.name !== 'runs') visit(path.join(dir, e.name), depth - 1);
     }
   };
   visit(resultsDir, 2);
-  if (!found.length) throw new UsageError(`--run: no finished run '${run}' with a saved student under ${resultsDir} (looked for runs/${experiment ?? '*'}/${hash}/student/model.json)`);
-  if (found.length > 1) throw new UsageError(`--run: '${run}' matches ${found.length} runs (${found.join(', ')}); pass the folder`);
+  if (!found.length)
+    throw new UsageError(
+      `--run: no finished run '${run}' with a saved student under ${resultsDir} (looked for runs/${experiment ?? '*'}/${hash}/student/model.json)`,
+    );
+  if (found.length > 1)
+    throw new UsageError(`--run: '${run}' matches ${found.length} runs (${found.join(', ')}); pass the folder`);
   return found[0];
 }

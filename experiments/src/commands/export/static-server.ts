@@ -27,7 +27,9 @@ export interface StaticServer {
 export async function serveStatic(dir: string, timeoutMs = 15_000): Promise<StaticServer> {
   const port = await freePort();
   const bin = path.join(REPO_ROOT, 'node_modules', '.bin', 'sirv');
-  const child: ChildProcess = spawn(bin, [dir, '--dev', '--quiet', '--host', '127.0.0.1', '--port', String(port)], { stdio: 'ignore' });
+  const child: ChildProcess = spawn(bin, [dir, '--dev', '--quiet', '--host', '127.0.0.1', '--port', String(port)], {
+    stdio: 'ignore',
+  });
   const url = `http://127.0.0.1:${port}/`;
   const close = () => {
     if (child.exitCode === null) child.kill();

@@ -24,7 +24,7 @@ export function planOutputs(files: readonly string[], out: string, keepExt = fal
     if (prior !== undefined) {
       const fix = keepExt
         ? 'choose one with --glob or --list'
-        : 'choose one with --glob (e.g. --glob \'*.jpg\') or --list, or pass --keep-ext to name outputs <file>.<ext>.png';
+        : "choose one with --glob (e.g. --glob '*.jpg') or --list, or pass --keep-ext to name outputs <file>.<ext>.png";
       throw new UsageError(`--input: '${prior}' and '${input}' would both be written to '${stem}.png'; ${fix}`);
     }
     byStem.set(stem, input);

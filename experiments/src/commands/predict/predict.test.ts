@@ -18,7 +18,11 @@ import { fileGlob, listInputs } from './select-inputs.ts';
  * needs no shared data. The untrained csnet-l-x1 (smallest model predict accepts, 94K parameters) at 32² keeps it fast.
  */
 const IDS = ['100075', '100098', '101085'];
-const SIZES: [w: number, h: number][] = [[40, 30], [33, 47], [24, 24]];
+const SIZES: [w: number, h: number][] = [
+  [40, 30],
+  [33, 47],
+  [24, 24],
+];
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-predict-'));
 const sod = path.join(root, 'sod');
 
@@ -29,7 +33,12 @@ beforeAll(async () => {
     const [w, h] = SIZES[i];
     const rgb = Uint8Array.from({ length: w * h * 3 }, () => rng.int(0, 256));
     await writeJpeg(path.join(sod, `${id}.jpg`), rgb, w, h);
-    await writeGrayPng(path.join(sod, `${id}.png`), Uint8Array.from({ length: w * h }, (_, k) => (k % w < w / 2 ? 255 : 0)), w, h);
+    await writeGrayPng(
+      path.join(sod, `${id}.png`),
+      Uint8Array.from({ length: w * h }, (_, k) => (k % w < w / 2 ? 255 : 0)),
+      w,
+      h,
+    );
   }
   fs.writeFileSync(path.join(sod, 'test.txt'), '# ids\n100075\n\n101085.jpg\n');
 });
@@ -48,7 +57,9 @@ describe('predict: input selection and output names', () => {
   });
 
   it('the same name in two folders collides too; --keep-ext keeps both photo and mask apart', () => {
-    expect(() => planOutputs(['/a/x.jpg', '/b/x.jpg'], '/o')).toThrow(/'\/a\/x.jpg' and '\/b\/x.jpg' would both be written to '\/o\/x.png'/);
+    expect(() => planOutputs(['/a/x.jpg', '/b/x.jpg'], '/o')).toThrow(
+      /'\/a\/x.jpg' and '\/b\/x.jpg' would both be written to '\/o\/x.png'/,
+    );
     const plan = planOutputs(listInputs([sod]), '/o', true);
     expect(plan.map((p) => path.basename(p.stem))).toEqual(IDS.flatMap((id) => [`${id}.jpg`, `${id}.png`]));
   });
@@ -64,10 +75,16 @@ describe('predict: input selection and output names', () => {
     expect(names(listInputs([sod], { list, glob: '*.jpg' }))).toEqual(['100075.jpg', '101085.jpg']);
     const bad = path.join(root, 'bad.txt');
     fs.writeFileSync(bad, '100075\n999999\n');
-    expect(() => listInputs([sod], { list: bad })).toThrow(`--list: '${bad}' names 1 image(s) found in no --input folder, first '999999'`);
-    expect(() => listInputs([sod], { glob: '*.bmp' })).toThrow(/no image in folder .* matches --glob '\*\.bmp' \(6 images there/);
+    expect(() => listInputs([sod], { list: bad })).toThrow(
+      `--list: '${bad}' names 1 image(s) found in no --input folder, first '999999'`,
+    );
+    expect(() => listInputs([sod], { glob: '*.bmp' })).toThrow(
+      /no image in folder .* matches --glob '\*\.bmp' \(6 images there/,
+    );
     fs.writeFileSync(bad, 'nosuch\n');
-    expect(() => listInputs([sod], { list: bad })).toThrow(`--list: '${bad}' names 1 image(s) found in no --input folder, first 'nosuch'`);
+    expect(() => listInputs([sod], { list: bad })).toThrow(
+      `--list: '${bad}' names 1 image(s) found in no --input folder, first 'nosuch'`,
+    );
   });
 
   it("--glob '*.jpg' writes exactly one mask per photo, at the photo's size, and leaks no tensor", async () => {
@@ -98,11 +115,16 @@ describe('pnpm exp predict (CLI)', () => {
     const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
     const cli = path.join(REPO_ROOT, 'experiments', 'src', 'cli.ts');
     const out = path.join(root, 'cli-out');
-    const r = spawnSync(tsx, [cli, 'predict', '--model', 'csnet-l-x1', '--input', sod, '--out', out], { encoding: 'utf8', env: { ...process.env, KD_BACKEND: 'cpu' } });
+    const r = spawnSync(tsx, [cli, 'predict', '--model', 'csnet-l-x1', '--input', sod, '--out', out], {
+      encoding: 'utf8',
+      env: { ...process.env, KD_BACKEND: 'cpu' },
+    });
     expect(r.status).toBe(2);
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^error: --input: '.*100075\.jpg' and '.*100075\.png' would both be written to '.*100075\.png'; .*--keep-ext/);
+    expect(lines[0]).toMatch(
+      /^error: --input: '.*100075\.jpg' and '.*100075\.png' would both be written to '.*100075\.png'; .*--keep-ext/,
+    );
     expect(ls(out)).toBeNull();
     const help = spawnSync(tsx, [cli, 'predict', '--help'], { encoding: 'utf8' });
     expect(help.stdout).toMatch(/^Registered models:$/m);

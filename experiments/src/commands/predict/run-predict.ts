@@ -31,7 +31,9 @@ export async function buildModel(name: string, weights?: string): Promise<KdMode
   const m = createModel(name, { rng: new Rng(1, 'predict'), weights: weights ? 'none' : undefined });
   if (m.task === 'det' || m.task === 'features') {
     m.dispose();
-    throw new UsageError(`--model: '${name}' is a ${m.task === 'det' ? 'detector' : 'backbone'}; predict writes saliency or label maps (SOD and segmentation models)`);
+    throw new UsageError(
+      `--model: '${name}' is a ${m.task === 'det' ? 'detector' : 'backbone'}; predict writes saliency or label maps (SOD and segmentation models)`,
+    );
   }
   if (weights) {
     if (!fs.existsSync(weights)) throw new UsageError(`--weights: '${weights}' does not exist`);
@@ -58,7 +60,9 @@ export async function runPredict(args: PredictArgs, log: (s: string) => void): P
   const model = await buildModel(args.model, args.weights);
   if (args.size % model.inputMultiple) {
     model.dispose();
-    throw new UsageError(`--size: ${args.size} is not a multiple of ${model.inputMultiple}, the total stride of '${model.name}'`);
+    throw new UsageError(
+      `--size: ${args.size} is not a multiple of ${model.inputMultiple}, the total stride of '${model.name}'`,
+    );
   }
   model.eval();
   const written: string[] = [];
@@ -68,7 +72,12 @@ export async function runPredict(args: PredictArgs, log: (s: string) => void): P
     const { logits, mask } = tf.tidy(() => {
       const out = model.forward(prep.input)[0];
       const alignCorners = model.outputResize === 'align-corners';
-      const back = tf.image.resizeBilinear(model.task === 'sod' ? tf.sigmoid(out) : out, [img.height, img.width], alignCorners, !alignCorners);
+      const back = tf.image.resizeBilinear(
+        model.task === 'sod' ? tf.sigmoid(out) : out,
+        [img.height, img.width],
+        alignCorners,
+        !alignCorners,
+      );
       const m = model.task === 'sod' ? back.mul(255).round().clipByValue(0, 255) : back.argMax(3);
       return { logits: out.transpose([0, 3, 1, 2]), mask: m };
     });

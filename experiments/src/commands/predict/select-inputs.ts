@@ -54,7 +54,10 @@ export function listInputs(inputs: string[], filter: InputFilter = {}): string[]
       continue;
     }
     folders++;
-    const images = fs.readdirSync(p).filter((f) => IMAGE_EXT.test(f)).sort();
+    const images = fs
+      .readdirSync(p)
+      .filter((f) => IMAGE_EXT.test(f))
+      .sort();
     if (!images.length) throw new UsageError(`--input: folder '${p}' has no images (${IMAGE_EXT.source})`);
     const kept = images.filter((f) => {
       if (glob && !glob.test(f)) return false;
@@ -65,15 +68,21 @@ export function listInputs(inputs: string[], filter: InputFilter = {}): string[]
       return hit !== null;
     });
     if (!kept.length) {
-      const why = [glob ? `--glob '${filter.glob}'` : '', wanted ? `--list '${filter.list}'` : ''].filter(Boolean).join(' and ');
+      const why = [glob ? `--glob '${filter.glob}'` : '', wanted ? `--list '${filter.list}'` : '']
+        .filter(Boolean)
+        .join(' and ');
       empty ??= `--input: no image in folder '${p}' matches ${why} (${images.length} images there, e.g. '${images[0]}')`;
     }
     files.push(...kept.map((f) => path.join(p, f)));
   }
-  if ((glob || wanted) && !folders) throw new UsageError(`${glob ? '--glob' : '--list'}: applies to --input folders, and every --input is a file`);
+  if ((glob || wanted) && !folders)
+    throw new UsageError(`${glob ? '--glob' : '--list'}: applies to --input folders, and every --input is a file`);
   if (wanted) {
     const missing = listed!.filter((e) => !used.has(e));
-    if (missing.length) throw new UsageError(`--list: '${filter.list}' names ${missing.length} image(s) found in no --input folder${glob ? ` matching --glob '${filter.glob}'` : ''}, first '${missing[0]}'`);
+    if (missing.length)
+      throw new UsageError(
+        `--list: '${filter.list}' names ${missing.length} image(s) found in no --input folder${glob ? ` matching --glob '${filter.glob}'` : ''}, first '${missing[0]}'`,
+      );
   }
   if (empty) throw new UsageError(empty);
   return files;

@@ -24,12 +24,15 @@ export interface TapFile {
 
 /** Checks the flags before anything runs (no backend needed); returns the decoded input. */
 export function checkTapsArgs(args: TapsArgs): NpyArray {
-  if (!listModels().includes(args.model)) throw new UsageError(`--model: unknown model '${args.model}'; known: ${listModels().join(', ')}`);
+  if (!listModels().includes(args.model))
+    throw new UsageError(`--model: unknown model '${args.model}'; known: ${listModels().join(', ')}`);
   if (!fs.existsSync(args.input)) throw new UsageError(`--input: '${args.input}' does not exist`);
   if (args.weights && !fs.existsSync(args.weights)) throw new UsageError(`--weights: '${args.weights}' does not exist`);
   const arr = parseNpy(new Uint8Array(fs.readFileSync(args.input)), args.input);
   if (arr.shape.length !== 4 || arr.shape[1] !== 3) {
-    throw new UsageError(`--input: '${args.input}' must be NCHW [N,3,H,W] float32, got shape (${arr.shape.join(', ')})`);
+    throw new UsageError(
+      `--input: '${args.input}' must be NCHW [N,3,H,W] float32, got shape (${arr.shape.join(', ')})`,
+    );
   }
   return arr;
 }
@@ -45,7 +48,9 @@ export async function runTaps(args: TapsArgs, log: (s: string) => void = () => {
   try {
     if (args.weights) {
       const r = loadWeights(model, args.weights);
-      log(`loaded ${r.loaded} tensors from ${args.weights}${r.dropped.length ? ` (${r.dropped.length} dropped: classifier, BN counters)` : ''}`);
+      log(
+        `loaded ${r.loaded} tensors from ${args.weights}${r.dropped.length ? ` (${r.dropped.length} dropped: classifier, BN counters)` : ''}`,
+      );
     }
     model.eval();
     const names = model.taps.map((t) => t.name);

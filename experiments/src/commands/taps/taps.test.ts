@@ -27,10 +27,18 @@ const YX = path.join(REPO_ROOT, 'packages/models/src/families/yolox/fixtures');
  * 23 residual sums leave 1.8e-4 (1.4e-6 relative).
  */
 const TOL = 1e-4;
-const tolFor = (ref: string) => TOL * Math.max(1, readNpy(ref).data.reduce((m, v) => Math.max(m, Math.abs(v)), 0));
+const tolFor = (ref: string) =>
+  TOL *
+  Math.max(
+    1,
+    readNpy(ref).data.reduce((m, v) => Math.max(m, Math.abs(v)), 0),
+  );
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kd-taps-'));
 
-interface Manifest { seed: number; keys: [string, number[]][] }
+interface Manifest {
+  seed: number;
+  keys: [string, number[]][];
+}
 const readNpy = (f: string) => parseNpy(new Uint8Array(fs.readFileSync(f)), f);
 
 /** Writes the hash weights of `manifest` (its first `count` tensors) in the reference's key format; returns the path. */
@@ -60,36 +68,48 @@ const TORCHVISION: [string, string[]][] = [
 beforeAll(() => useBackend('wasm'));
 
 describe('weights goldens through exp taps', () => {
-  it.each(TORCHVISION)('%s: torchvision state dict → our taps equal torchvision’s stage outputs to 1e-4', async (name, taps) => {
-    const out = path.join(tmp, name);
-    const files = await runTaps({ model: name, weights: weightsFile(path.join(TV, name, 'keys.json'), name), input: path.join(TV, 'input.npy'), out });
-    expect(files.map((f) => f.tap)).toEqual(taps);
-    for (const t of taps) {
-      const ref = path.join(TV, name, `${t}.npy`);
-      expect(maxDiff(path.join(out, `${t}.npy`), ref), `${name} ${t}`).toBeLessThan(tolFor(ref));
-    }
-  });
+  it.each(TORCHVISION)(
+    '%s: torchvision state dict → our taps equal torchvision’s stage outputs to 1e-4',
+    async (name, taps) => {
+      const out = path.join(tmp, name);
+      const files = await runTaps({
+        model: name,
+        weights: weightsFile(path.join(TV, name, 'keys.json'), name),
+        input: path.join(TV, 'input.npy'),
+        out,
+      });
+      expect(files.map((f) => f.tap)).toEqual(taps);
+      for (const t of taps) {
+        const ref = path.join(TV, name, `${t}.npy`);
+        expect(maxDiff(path.join(out, `${t}.npy`), ref), `${name} ${t}`).toBeLessThan(tolFor(ref));
+      }
+    },
+  );
 
-  it.each(['nano', 'tiny'])('yolox-%s: Megvii-format state dict → neck taps and head maps equal the reference to 1e-4', async (v) => {
-    const ref = path.join(YX, `megvii-${v}`);
-    const weights = weightsFile(path.join(YX, `megvii-${v}.keys.json`), `yolox-${v}`);
-    const out = path.join(tmp, `yolox-${v}`);
-    await runTaps({ model: `yolox-${v}`, weights, input: path.join(ref, 'input.npy'), out });
-    for (const t of ['neck.p3', 'neck.p4', 'neck.p5']) expect(maxDiff(path.join(out, `${t}.npy`), path.join(ref, `${t}.npy`)), t).toBeLessThan(TOL);
-    const m = createModel(`yolox-${v}`, { rng: new Rng(1) });
-    loadWeights(m, weights);
-    m.eval();
-    const x = npyToNhwc(readNpy(path.join(ref, 'input.npy')), 'nchw');
-    const heads = tf.tidy(() => m.forward(x).map((h) => h.transpose([0, 3, 1, 2])));
-    heads.forEach((h, i) => {
-      const want = readNpy(path.join(ref, `head${i}.npy`));
-      expect(h.shape).toEqual(want.shape);
-      const got = h.dataSync();
-      expect(Math.max(...want.data.map((w, j) => Math.abs(w - got[j]))), `head${i}`).toBeLessThan(TOL);
-    });
-    tf.dispose([x, ...heads]);
-    m.dispose();
-  });
+  it.each(['nano', 'tiny'])(
+    'yolox-%s: Megvii-format state dict → neck taps and head maps equal the reference to 1e-4',
+    async (v) => {
+      const ref = path.join(YX, `megvii-${v}`);
+      const weights = weightsFile(path.join(YX, `megvii-${v}.keys.json`), `yolox-${v}`);
+      const out = path.join(tmp, `yolox-${v}`);
+      await runTaps({ model: `yolox-${v}`, weights, input: path.join(ref, 'input.npy'), out });
+      for (const t of ['neck.p3', 'neck.p4', 'neck.p5'])
+        expect(maxDiff(path.join(out, `${t}.npy`), path.join(ref, `${t}.npy`)), t).toBeLessThan(TOL);
+      const m = createModel(`yolox-${v}`, { rng: new Rng(1) });
+      loadWeights(m, weights);
+      m.eval();
+      const x = npyToNhwc(readNpy(path.join(ref, 'input.npy')), 'nchw');
+      const heads = tf.tidy(() => m.forward(x).map((h) => h.transpose([0, 3, 1, 2])));
+      heads.forEach((h, i) => {
+        const want = readNpy(path.join(ref, `head${i}.npy`));
+        expect(h.shape).toEqual(want.shape);
+        const got = h.dataSync();
+        expect(Math.max(...want.data.map((w, j) => Math.abs(w - got[j]))), `head${i}`).toBeLessThan(TOL);
+      });
+      tf.dispose([x, ...heads]);
+      m.dispose();
+    },
+  );
 });
 
 describe('pnpm exp taps (CLI)', () => {
@@ -100,11 +120,18 @@ describe('pnpm exp taps (CLI)', () => {
   it('resnet18 end to end: writes layer1…layer4 as NCHW .npy equal to torchvision’s', () => {
     const out = path.join(tmp, 'cli');
     const weights = weightsFile(path.join(TV, 'resnet18', 'keys.json'), 'cli-resnet18');
-    const r = spawnSync(tsx, [cli, 'taps', '--model', 'resnet18', '--weights', weights, '--input', path.join(TV, 'input.npy'), '--out', out], { encoding: 'utf8', env });
+    const r = spawnSync(
+      tsx,
+      [cli, 'taps', '--model', 'resnet18', '--weights', weights, '--input', path.join(TV, 'input.npy'), '--out', out],
+      { encoding: 'utf8', env },
+    );
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/loaded 100 tensors from .*cli-resnet18\.safetensors \(22 dropped: classifier, BN counters\)/);
+    expect(r.stderr).toMatch(
+      /loaded 100 tensors from .*cli-resnet18\.safetensors \(22 dropped: classifier, BN counters\)/,
+    );
     expect(fs.readdirSync(out).sort()).toEqual(['layer1.npy', 'layer2.npy', 'layer3.npy', 'layer4.npy']);
-    for (const t of ['layer1', 'layer2', 'layer3', 'layer4']) expect(maxDiff(path.join(out, `${t}.npy`), path.join(TV, 'resnet18', `${t}.npy`))).toBeLessThan(TOL);
+    for (const t of ['layer1', 'layer2', 'layer3', 'layer4'])
+      expect(maxDiff(path.join(out, `${t}.npy`), path.join(TV, 'resnet18', `${t}.npy`))).toBeLessThan(TOL);
   });
 
   it('bad input: one line, exit 2, nothing written; wrong weights: one line naming the first mismatches', async () => {
@@ -112,9 +139,14 @@ describe('pnpm exp taps (CLI)', () => {
     const nhwc = path.join(tmp, 'nhwc.npy');
     const x = readNpy(path.join(TV, 'input.npy'));
     fs.writeFileSync(nhwc, encodeNpy(x.data, [1, 64, 64, 3])); // the input's values laid out as NHWC
-    const r = spawnSync(tsx, [cli, 'taps', '--model', 'resnet18', '--input', nhwc, '--out', out], { encoding: 'utf8', env });
+    const r = spawnSync(tsx, [cli, 'taps', '--model', 'resnet18', '--input', nhwc, '--out', out], {
+      encoding: 'utf8',
+      env,
+    });
     expect(r.status).toBe(2);
-    expect(r.stderr.trim().split('\n')).toEqual([`error: --input: '${nhwc}' must be NCHW [N,3,H,W] float32, got shape (1, 64, 64, 3)`]);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `error: --input: '${nhwc}' must be NCHW [N,3,H,W] float32, got shape (1, 64, 64, 3)`,
+    ]);
     expect(fs.existsSync(out)).toBe(false);
     const wrong = weightsFile(path.join(TV, 'mobilenetv2', 'keys.json'), 'wrong', 12);
     const run = runTaps({ model: 'resnet18', weights: wrong, input: path.join(TV, 'input.npy'), out });

@@ -56,20 +56,37 @@ const sign = (d: MetricDirection): 1 | -1 => (d === 'higher' ? 1 : -1);
 const isOk = (r: ResultRow) => r.status === undefined || r.status === null || r.status === 'ok';
 
 /** Rows of one variant at a grid point (a row without a grid value matches every point), by seed. */
-function rowsBySeed(raw: readonly ResultRow[], variant: string, at: Record<string, Cell> | undefined, metric: string): Map<number, ResultRow> {
+function rowsBySeed(
+  raw: readonly ResultRow[],
+  variant: string,
+  at: Record<string, Cell> | undefined,
+  metric: string,
+): Map<number, ResultRow> {
   const out = new Map<number, ResultRow>();
   for (const r of raw) {
     if (r.variant !== variant || !isOk(r) || typeof r[metric] !== 'number' || Number.isNaN(r[metric])) continue;
-    if (at && Object.entries(at).some(([k, v]) => r[k] !== null && r[k] !== undefined && r[k] !== '' && r[k] !== v)) continue;
+    if (at && Object.entries(at).some(([k, v]) => r[k] !== null && r[k] !== undefined && r[k] !== '' && r[k] !== v))
+      continue;
     const seed = Number(r.seed);
-    if (out.has(seed)) throw new Error(`claims: two finished rows of '${variant}' for seed ${seed}${at ? ` at ${JSON.stringify(at)}` : ''}; give the claim an 'at' grid point`);
+    if (out.has(seed))
+      throw new Error(
+        `claims: two finished rows of '${variant}' for seed ${seed}${at ? ` at ${JSON.stringify(at)}` : ''}; give the claim an 'at' grid point`,
+      );
     out.set(seed, r);
   }
   return out;
 }
 
-function paired(raw: readonly ResultRow[], better: string, than: string, metric: string, direction: MetricDirection, at?: Record<string, Cell>) {
-  const a = rowsBySeed(raw, better, at, metric), b = rowsBySeed(raw, than, at, metric);
+function paired(
+  raw: readonly ResultRow[],
+  better: string,
+  than: string,
+  metric: string,
+  direction: MetricDirection,
+  at?: Record<string, Cell>,
+) {
+  const a = rowsBySeed(raw, better, at, metric),
+    b = rowsBySeed(raw, than, at, metric);
   const seeds = [...a.keys()].filter((s) => b.has(s)).sort((x, y) => x - y);
   const diffs = seeds.map((s) => sign(direction) * ((a.get(s)![metric] as number) - (b.get(s)![metric] as number)));
   return { seeds, diffs, a, b };
@@ -83,12 +100,39 @@ export function judgePrecondition(raw: readonly ResultRow[], spec: PreconditionS
   const { seeds, diffs, b } = paired(raw, spec.teacher, spec.student, spec.metric, spec.direction, spec.at);
   const studentVals = [...b.values()].map((r) => r[spec.metric] as number);
   const studentSd = studentVals.length > 1 ? pairedInterval(studentVals).sd : null;
-  if (seeds.length === 0) return { spec, holds: false, interval: null, studentSd, reason: `no seed has both '${spec.teacher}' and '${spec.student}'` };
+  if (seeds.length === 0)
+    return {
+      spec,
+      holds: false,
+      interval: null,
+      studentSd,
+      reason: `no seed has both '${spec.teacher}' and '${spec.student}'`,
+    };
   const interval = pairedInterval(diffs, level);
   const fmt = (v: number) => Number(v.toPrecision(3));
-  if (interval.mean < spec.margin) return { spec, holds: false, interval, studentSd, reason: `teacher ahead of ${spec.student} by ${fmt(interval.mean)} ${spec.metric}, less than the margin ${spec.margin}` };
-  if (interval.n >= MIN_CLAIM_SEEDS && !(interval.low > 0)) return { spec, holds: false, interval, studentSd, reason: `teacher's advantage over ${spec.student} is not resolved from 0 (95 % CI ${fmt(interval.low)} … ${fmt(interval.high)})` };
-  return { spec, holds: true, interval, studentSd, reason: `teacher ahead of ${spec.student} by ${fmt(interval.mean)} ${spec.metric} (margin ${spec.margin})` };
+  if (interval.mean < spec.margin)
+    return {
+      spec,
+      holds: false,
+      interval,
+      studentSd,
+      reason: `teacher ahead of ${spec.student} by ${fmt(interval.mean)} ${spec.metric}, less than the margin ${spec.margin}`,
+    };
+  if (interval.n >= MIN_CLAIM_SEEDS && !(interval.low > 0))
+    return {
+      spec,
+      holds: false,
+      interval,
+      studentSd,
+      reason: `teacher's advantage over ${spec.student} is not resolved from 0 (95 % CI ${fmt(interval.low)} … ${fmt(interval.high)})`,
+    };
+  return {
+    spec,
+    holds: true,
+    interval,
+    studentSd,
+    reason: `teacher ahead of ${spec.student} by ${fmt(interval.mean)} ${spec.metric} (margin ${spec.margin})`,
+  };
 }
 
 /**
@@ -110,7 +154,11 @@ export function verdictOf(low: number, high: number, margin = 0): Exclude<Verdic
  * interval when `perImage` can supply both rows' statistics (its verdict stays `untestable`:
  * test-set uncertainty alone says nothing about seed-to-seed variation).
  */
-export function judgeClaims(raw: readonly ResultRow[], claims: readonly ClaimSpec[], opts: JudgeOptions = {}): { claims: ClaimResult[]; preconditions: PreconditionResult[] } {
+export function judgeClaims(
+  raw: readonly ResultRow[],
+  claims: readonly ClaimSpec[],
+  opts: JudgeOptions = {},
+): { claims: ClaimResult[]; preconditions: PreconditionResult[] } {
   const level = opts.level ?? 0.95;
   // The precondition is judged at each claim's grid point (e.g. per student output stride).
   const preconditions = new Map<string, PreconditionResult>();
@@ -118,7 +166,11 @@ export function judgeClaims(raw: readonly ResultRow[], claims: readonly ClaimSpe
     if (!opts.precondition) return null;
     const where = { ...(opts.precondition.at ?? {}), ...(at ?? {}) };
     const key = JSON.stringify(where);
-    if (!preconditions.has(key)) preconditions.set(key, judgePrecondition(raw, { ...opts.precondition, at: Object.keys(where).length ? where : undefined }, level));
+    if (!preconditions.has(key))
+      preconditions.set(
+        key,
+        judgePrecondition(raw, { ...opts.precondition, at: Object.keys(where).length ? where : undefined }, level),
+      );
     return preconditions.get(key)!;
   };
   const results = claims.map((c): ClaimResult => {
@@ -126,8 +178,17 @@ export function judgeClaims(raw: readonly ResultRow[], claims: readonly ClaimSpe
     const margin = c.margin ?? 0;
     const { seeds, diffs, a, b } = paired(raw, c.better, c.than, c.metric, c.direction, c.at);
     const base = {
-      claim: c.id, paper: c.paper, says: c.says, metric: c.metric, better: c.better, than: c.than, seeds: seeds.join(';'),
-      paper_delta: c.paperDelta ?? null, margin, boot_low: null, boot_high: null,
+      claim: c.id,
+      paper: c.paper,
+      says: c.says,
+      metric: c.metric,
+      better: c.better,
+      than: c.than,
+      seeds: seeds.join(';'),
+      paper_delta: c.paperDelta ?? null,
+      margin,
+      boot_low: null,
+      boot_high: null,
       n_test: (() => {
         const n = [...a.values()][0]?.n_test;
         return typeof n === 'number' ? n : null;
@@ -142,15 +203,29 @@ export function judgeClaims(raw: readonly ResultRow[], claims: readonly ClaimSpe
     };
     let boot: BootstrapInterval | null = null;
     if (seeds.length === 1 && opts.perImage) {
-      const sa = opts.perImage(a.get(seeds[0])!), sb = opts.perImage(b.get(seeds[0])!);
+      const sa = opts.perImage(a.get(seeds[0])!),
+        sb = opts.perImage(b.get(seeds[0])!);
       if (sa && sb) boot = pairedBootstrap(sa, sb, { sign: sign(c.direction), level, seed: seeds[0] });
     }
     const withBoot = boot ? { boot_low: boot.low, boot_high: boot.high } : {};
-    if (pre && !pre.holds) return { ...base, ...stats, ...withBoot, verdict: 'untestable', reason: `precondition fails: ${pre!.reason}` };
-    if (seeds.length < MIN_CLAIM_SEEDS) return { ...base, ...stats, ...withBoot, verdict: 'untestable', reason: `${seeds.length} paired seed${seeds.length === 1 ? '' : 's'} (needs ${MIN_CLAIM_SEEDS})` };
+    if (pre && !pre.holds)
+      return { ...base, ...stats, ...withBoot, verdict: 'untestable', reason: `precondition fails: ${pre!.reason}` };
+    if (seeds.length < MIN_CLAIM_SEEDS)
+      return {
+        ...base,
+        ...stats,
+        ...withBoot,
+        verdict: 'untestable',
+        reason: `${seeds.length} paired seed${seeds.length === 1 ? '' : 's'} (needs ${MIN_CLAIM_SEEDS})`,
+      };
     const verdict = verdictOf(interval!.low, interval!.high, margin);
     const side = margin > 0 ? `−margin (${-margin})` : '0';
-    const reason = verdict === 'reproduced' ? `95 % CI above ${side}` : verdict === 'contradicted' ? `95 % CI below ${side}` : `95 % CI contains ${side}`;
+    const reason =
+      verdict === 'reproduced'
+        ? `95 % CI above ${side}`
+        : verdict === 'contradicted'
+          ? `95 % CI below ${side}`
+          : `95 % CI contains ${side}`;
     return { ...base, ...stats, ...withBoot, verdict, reason };
   });
   return { claims: results, preconditions: [...preconditions.values()] };

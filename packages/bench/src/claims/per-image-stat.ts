@@ -26,9 +26,13 @@ export function reducePerImage(stat: Pick<PerImageStat, 'reduce' | 'vectors'>, i
   }
   if (stat.reduce === 'mean') return sum[0] / indices.length;
   const K = len / 2;
-  let s = 0, c = 0;
+  let s = 0,
+    c = 0;
   for (let k = 0; k < K; k++) {
-    if (sum[K + k] > 0) { s += sum[k] / sum[K + k]; c++; }
+    if (sum[K + k] > 0) {
+      s += sum[k] / sum[K + k];
+      c++;
+    }
   }
   return c === 0 ? NaN : s / c;
 }

@@ -1,15 +1,30 @@
 import type { Box } from '@kd/core';
 
 /** IoU thresholds 0.50:0.05:0.95 exactly as numpy `linspace` builds them (pycocotools). */
-export const COCO_IOU_THRS: readonly number[] = Array.from({ length: 10 }, (_, i) => (i === 9 ? 0.95 : i * ((0.95 - 0.5) / 9) + 0.5));
+export const COCO_IOU_THRS: readonly number[] = Array.from({ length: 10 }, (_, i) =>
+  i === 9 ? 0.95 : i * ((0.95 - 0.5) / 9) + 0.5,
+);
 /** Recall points 0:0.01:1 exactly as numpy `linspace` builds them. */
 export const COCO_REC_THRS: readonly number[] = Array.from({ length: 101 }, (_, i) => (i === 100 ? 1 : i * (1 / 100)));
 /** Area ranges all, small, medium, large (inclusive at both ends). */
-export const COCO_AREA_RANGES: readonly (readonly [number, number])[] = [[0, 1e10], [0, 32 ** 2], [32 ** 2, 96 ** 2], [96 ** 2, 1e10]];
+export const COCO_AREA_RANGES: readonly (readonly [number, number])[] = [
+  [0, 1e10],
+  [0, 32 ** 2],
+  [32 ** 2, 96 ** 2],
+  [96 ** 2, 1e10],
+];
 export const COCO_MAX_DETS = [1, 10, 100] as const;
 
-export interface CocoGt { bbox: Box; area: number; iscrowd: boolean }
-export interface CocoDet { bbox: Box; score: number; area: number }
+export interface CocoGt {
+  bbox: Box;
+  area: number;
+  iscrowd: boolean;
+}
+export interface CocoDet {
+  bbox: Box;
+  score: number;
+  area: number;
+}
 
 /** One (image, class, area range) evaluation: pycocotools `evaluateImg` output. */
 export interface ImageEval {
@@ -51,16 +66,24 @@ export function byScoreDesc(scores: readonly number[]): number[] {
  * non-ignored gt is held, ignored gts are not considered). Returns null when there is neither
  * gt nor detection.
  */
-export function evaluateImage(gts: CocoGt[], dets: CocoDet[], areaRange: readonly [number, number], maxDet: number): ImageEval | null {
+export function evaluateImage(
+  gts: CocoGt[],
+  dets: CocoDet[],
+  areaRange: readonly [number, number],
+  maxDet: number,
+): ImageEval | null {
   if (gts.length === 0 && dets.length === 0) return null;
   const ignoreOf = gts.map((g) => g.iscrowd || g.area < areaRange[0] || g.area > areaRange[1]);
   const gOrder = gts.map((_, i) => i).sort((a, b) => Number(ignoreOf[a]) - Number(ignoreOf[b]) || a - b);
   const G = gOrder.map((i) => gts[i]);
   const gIg = gOrder.map((i) => ignoreOf[i]);
-  const D = byScoreDesc(dets.map((d) => d.score)).slice(0, maxDet).map((i) => dets[i]);
+  const D = byScoreDesc(dets.map((d) => d.score))
+    .slice(0, maxDet)
+    .map((i) => dets[i]);
   const ious = D.map((d) => G.map((g) => cocoIoU(d.bbox, g.bbox, g.iscrowd)));
   const T = COCO_IOU_THRS.length;
-  const dtMatched: boolean[][] = [], dtIgnore: boolean[][] = [];
+  const dtMatched: boolean[][] = [],
+    dtIgnore: boolean[][] = [];
   for (let t = 0; t < T; t++) {
     const gtTaken = new Array<boolean>(G.length).fill(false);
     const matched = new Array<boolean>(D.length).fill(false);

@@ -9,7 +9,13 @@ import { COCO_IOU_THRS, COCO_REC_THRS } from './coco-match.ts';
 interface DetFixtureCase {
   name: string;
   [k: string]: unknown;
-  expected: { voc07: VocResult; voc_all_point: VocResult; voc07_no_plus_one: VocResult; voc_all_point_no_plus_one: VocResult; coco: CocoResult };
+  expected: {
+    voc07: VocResult;
+    voc_all_point: VocResult;
+    voc07_no_plus_one: VocResult;
+    voc_all_point_no_plus_one: VocResult;
+    coco: CocoResult;
+  };
 }
 
 // Expected values: tools/reference/metrics/det_reference.py (numpy ports of voc_eval and COCOeval).
@@ -33,7 +39,8 @@ describe.each(fx.cases.map((c) => [c.name, c] as const))('detection case: %s', (
   it('COCO twelve stats and per-class AP', () => {
     const got = cocoEval(dc);
     for (const k of COCO_KEYS) expectClose(got[k], c.expected.coco[k], 1e-12, k);
-    for (const k of Object.keys(c.expected.coco.per_class_AP)) expectClose(got.per_class_AP[k], c.expected.coco.per_class_AP[k], 1e-12, `AP ${k}`);
+    for (const k of Object.keys(c.expected.coco.per_class_AP))
+      expectClose(got.per_class_AP[k], c.expected.coco.per_class_AP[k], 1e-12, `AP ${k}`);
   });
 });
 
@@ -72,12 +79,21 @@ describe('COCO constants', () => {
 });
 
 describe('parseDetCase: bad input names the file and the entry', () => {
-  const base = { gt: [{ image_id: 1, class: 'a', bbox: [0, 0, 5, 5] }], dets: [{ image_id: 1, class: 'a', score: 0.5, bbox: [0, 0, 5, 5] }] };
+  const base = {
+    gt: [{ image_id: 1, class: 'a', bbox: [0, 0, 5, 5] }],
+    dets: [{ image_id: 1, class: 'a', score: 0.5, bbox: [0, 0, 5, 5] }],
+  };
   it.each([
-    [{ ...base, gt: [{ image_id: 1, class: 'a', bbox: [0, 0, 5] }] }, /case\.json: gt\[0\]\.bbox: expected \[x1, y1, x2, y2\]/],
+    [
+      { ...base, gt: [{ image_id: 1, class: 'a', bbox: [0, 0, 5] }] },
+      /case\.json: gt\[0\]\.bbox: expected \[x1, y1, x2, y2\]/,
+    ],
     [{ ...base, gt: [{ image_id: 1, class: 'a', bbox: [5, 0, 4, 5] }] }, /gt\[0\]\.bbox: expected x2 >= x1/],
     [{ ...base, dets: [{ image_id: 1, class: 'a', score: 0.5, bbox: [0, 0, 'x', 5] }] }, /dets\[0\]\.bbox/],
-    [{ ...base, dets: [{ image_id: 1, class: 'a', bbox: [0, 0, 5, 5] }] }, /dets\[0\]\.score: expected a finite number/],
+    [
+      { ...base, dets: [{ image_id: 1, class: 'a', bbox: [0, 0, 5, 5] }] },
+      /dets\[0\]\.score: expected a finite number/,
+    ],
     [{ ...base, images: [2] }, /image 1 is used by a gt or detection but not listed in "images"/],
     [{ gt: [] }, /"dets" must be an array/],
   ])('%#', (json, re) => {
@@ -86,7 +102,13 @@ describe('parseDetCase: bad input names the file and the entry', () => {
   });
 
   it('collects and sorts images and classes when not listed (numbers before strings)', () => {
-    const c = parseDetCase({ gt: [{ image_id: 'b', class: 2, bbox: [0, 0, 1, 1] }, { image_id: 10, class: 1, bbox: [0, 0, 1, 1] }], dets: [{ image_id: 9, class: 'z', score: 1, bbox: [0, 0, 1, 1] }] });
+    const c = parseDetCase({
+      gt: [
+        { image_id: 'b', class: 2, bbox: [0, 0, 1, 1] },
+        { image_id: 10, class: 1, bbox: [0, 0, 1, 1] },
+      ],
+      dets: [{ image_id: 9, class: 'z', score: 1, bbox: [0, 0, 1, 1] }],
+    });
     expect(c.images).toEqual([9, 10, 'b']);
     expect(c.classes).toEqual([1, 2, 'z']);
   });

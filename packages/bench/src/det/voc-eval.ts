@@ -41,31 +41,48 @@ export function vocEval(c: DetCase, opts: VocOptions): VocResult {
       const ik = keyOf(g.image_id);
       let r = byImage.get(ik);
       if (!r) byImage.set(ik, (r = { boxes: [], difficult: [], taken: [] }));
-      r.boxes.push(g.bbox); r.difficult.push(Boolean(g.difficult)); r.taken.push(false);
+      r.boxes.push(g.bbox);
+      r.difficult.push(Boolean(g.difficult));
+      r.taken.push(false);
       if (!g.difficult) npos++;
     }
     const dets = c.dets.filter((d) => keyOf(d.class) === ck);
     const order = dets.map((_, i) => i).sort((a, b) => dets[b].score - dets[a].score || a - b);
-    const tp = new Float64Array(order.length), fp = new Float64Array(order.length);
+    const tp = new Float64Array(order.length),
+      fp = new Float64Array(order.length);
     order.forEach((di, rank) => {
       const d = dets[di];
       const r = byImage.get(keyOf(d.image_id));
-      let best = -Infinity, jmax = -1;
-      if (r) r.boxes.forEach((g, j) => {
-        const o = vocIoU(d.bbox, g, plus);
-        if (o > best) { best = o; jmax = j; }
-      });
+      let best = -Infinity,
+        jmax = -1;
+      if (r)
+        r.boxes.forEach((g, j) => {
+          const o = vocIoU(d.bbox, g, plus);
+          if (o > best) {
+            best = o;
+            jmax = j;
+          }
+        });
       if (r && best > thr) {
         if (!r.difficult[jmax]) {
-          if (!r.taken[jmax]) { tp[rank] = 1; r.taken[jmax] = true; } else fp[rank] = 1;
+          if (!r.taken[jmax]) {
+            tp[rank] = 1;
+            r.taken[jmax] = true;
+          } else fp[rank] = 1;
         }
       } else fp[rank] = 1;
     });
-    if (npos === 0) { per_class[String(cls)] = null; continue; }
-    const rec: number[] = [], prec: number[] = [];
-    let ctp = 0, cfp = 0;
+    if (npos === 0) {
+      per_class[String(cls)] = null;
+      continue;
+    }
+    const rec: number[] = [],
+      prec: number[] = [];
+    let ctp = 0,
+      cfp = 0;
     for (let i = 0; i < order.length; i++) {
-      ctp += tp[i]; cfp += fp[i];
+      ctp += tp[i];
+      cfp += fp[i];
       rec.push(ctp / npos);
       prec.push(ctp / Math.max(ctp + cfp, Number.EPSILON));
     }
@@ -99,7 +116,8 @@ export function ap11Point(rec: number[], prec: number[]): number {
 
 /** All-point AP (VOC2010+): envelope of precision, summed where recall changes. */
 export function apAllPoint(rec: number[], prec: number[]): number {
-  const mrec = [0, ...rec, 1], mpre = [0, ...prec, 0];
+  const mrec = [0, ...rec, 1],
+    mpre = [0, ...prec, 0];
   for (let i = mpre.length - 1; i > 0; i--) mpre[i - 1] = Math.max(mpre[i - 1], mpre[i]);
   let ap = 0;
   for (let i = 0; i + 1 < mrec.length; i++) if (mrec[i + 1] !== mrec[i]) ap += (mrec[i + 1] - mrec[i]) * mpre[i + 1];

@@ -17,7 +17,8 @@ export interface LatencyStats {
 export function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return NaN;
   const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos), hi = Math.ceil(pos);
+  const lo = Math.floor(pos),
+    hi = Math.ceil(pos);
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
@@ -38,7 +39,10 @@ export function latencyStats(samples: readonly number[]): LatencyStats {
  * promise resolves): `warmup` untimed calls, then `repeats` timed calls, wall clock
  * (`performance.now`).
  */
-export async function timeRepeated(run: () => Promise<void>, opts: { warmup: number; repeats: number }): Promise<LatencyStats> {
+export async function timeRepeated(
+  run: () => Promise<void>,
+  opts: { warmup: number; repeats: number },
+): Promise<LatencyStats> {
   for (let i = 0; i < opts.warmup; i++) await run();
   const samples: number[] = [];
   for (let i = 0; i < opts.repeats; i++) {

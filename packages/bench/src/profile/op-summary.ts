@@ -25,11 +25,15 @@ export function countModelOps(model: DenseModel, size: number): OpSummary {
       });
     });
     const by_kind: OpSummary['by_kind'] = {};
-    let macs = 0, flops = 0;
+    let macs = 0,
+      flops = 0;
     for (const r of records) {
       const k = (by_kind[r.kind] ??= { macs: 0, flops: 0, count: 0 });
-      k.macs += r.macs; k.flops += r.flops; k.count++;
-      macs += r.macs; flops += r.flops;
+      k.macs += r.macs;
+      k.flops += r.flops;
+      k.count++;
+      macs += r.macs;
+      flops += r.flops;
     }
     return { macs, flops, by_kind, records };
   } finally {

@@ -27,7 +27,9 @@ class ToyModel extends Module implements DenseModel {
 }
 
 describe('profileModel', () => {
-  beforeAll(async () => { await useBackend('cpu'); });
+  beforeAll(async () => {
+    await useBackend('cpu');
+  });
 
   it('params are exact: 3·3·3·4 + 4 (conv1) + 4 + 4 (BN γ, β) + 4 + 1 (conv2) = 125', () => {
     const m = new ToyModel(new Rng(1));
@@ -46,7 +48,9 @@ describe('profileModel', () => {
   it('times every batch, trains with lr 0 and restores BN statistics, without leaking', async () => {
     const m = new ToyModel(new Rng(2));
     const before = new Map([...m.stateDict()].map(([k, v]) => [k, Array.from(v.dataSync())]));
-    const p = await assertNoLeak('profileModel', () => profileModel(m, { size: 16, batches: [1, 3], repeats: 3, warmup: 1, trainBatch: 2 }));
+    const p = await assertNoLeak('profileModel', () =>
+      profileModel(m, { size: 16, batches: [1, 3], repeats: 3, warmup: 1, trainBatch: 2 }),
+    );
     expect(p.params).toBe(125);
     expect(p.macs).toBe(7168);
     expect(p.inference.map((i) => i.batch)).toEqual([1, 3]);

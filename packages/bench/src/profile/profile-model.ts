@@ -82,7 +82,11 @@ export async function profileModel(model: DenseModel, opts: ProfileOptions = {})
     const vars = model.trainableVariables();
     model.train(true);
     const step = async (): Promise<void> => {
-      const cost = optimizer.minimize(() => tf.addN(model.forward(x).map((o) => tf.mean(tf.square(o)))) as tf.Scalar, true, vars);
+      const cost = optimizer.minimize(
+        () => tf.addN(model.forward(x).map((o) => tf.mean(tf.square(o)))) as tf.Scalar,
+        true,
+        vars,
+      );
       await cost!.data();
       cost!.dispose();
     };
@@ -93,7 +97,10 @@ export async function profileModel(model: DenseModel, opts: ProfileOptions = {})
     } finally {
       x.dispose();
       optimizer.dispose();
-      for (const [v, copy] of saved) { v.assign(copy); copy.dispose(); }
+      for (const [v, copy] of saved) {
+        v.assign(copy);
+        copy.dispose();
+      }
     }
   }
   model.train(wasTraining);
@@ -101,7 +108,11 @@ export async function profileModel(model: DenseModel, opts: ProfileOptions = {})
   return {
     name: model.name,
     params: model.countParams(),
-    macs, flops, size, inference, train,
+    macs,
+    flops,
+    size,
+    inference,
+    train,
     peak_bytes: { inference: peakInfer, train: peakTrain },
     backend: b?.label ?? tf.getBackend(),
     threads: b?.threads ?? 1,

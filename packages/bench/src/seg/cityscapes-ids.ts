@@ -19,8 +19,25 @@ export const CITYSCAPES_LABELID_TO_TRAINID: readonly number[] = (() => {
 
 /** The 19 trainId class names, in trainId order. */
 export const CITYSCAPES_CLASSES = [
-  'road', 'sidewalk', 'building', 'wall', 'fence', 'pole', 'traffic light', 'traffic sign', 'vegetation', 'terrain',
-  'sky', 'person', 'rider', 'car', 'truck', 'bus', 'train', 'motorcycle', 'bicycle',
+  'road',
+  'sidewalk',
+  'building',
+  'wall',
+  'fence',
+  'pole',
+  'traffic light',
+  'traffic sign',
+  'vegetation',
+  'terrain',
+  'sky',
+  'person',
+  'rider',
+  'car',
+  'truck',
+  'bus',
+  'train',
+  'motorcycle',
+  'bicycle',
 ] as const;
 
 /**
@@ -31,10 +48,16 @@ export function cityscapesLabelIdsToTrainIds(ids: ArrayLike<number>, file = 'lab
   const out = new Uint8Array(ids.length);
   for (let i = 0; i < ids.length; i++) {
     const v = ids[i];
-    if (v === -1) { out[i] = CITYSCAPES_IGNORE; continue; }
+    if (v === -1) {
+      out[i] = CITYSCAPES_IGNORE;
+      continue;
+    }
     const t = CITYSCAPES_LABELID_TO_TRAINID[v];
     if (t === undefined) {
-      throw new DataError(`value ${v} at pixel ${i} is not a Cityscapes labelId (expected -1..33; is this already a trainId map?)`, file);
+      throw new DataError(
+        `value ${v} at pixel ${i} is not a Cityscapes labelId (expected -1..33; is this already a trainId map?)`,
+        file,
+      );
     }
     out[i] = t;
   }

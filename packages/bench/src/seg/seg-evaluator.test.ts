@@ -34,7 +34,11 @@ describe('SegEvaluator (mmseg conventions)', () => {
     // pred [0,1,1,2,2,0], gt [0,1,2,2,255,1]: (0,0) (1,1) (2,1) (2,2) (1,0); pixel 4 ignored.
     const ev = new SegEvaluator({ numClasses: 3 });
     ev.add([0, 1, 1, 2, 2, 0], [0, 1, 2, 2, 255, 1]);
-    expect(ev.summary().confusion_matrix).toEqual([[1, 0, 0], [1, 1, 0], [0, 1, 1]]);
+    expect(ev.summary().confusion_matrix).toEqual([
+      [1, 0, 0],
+      [1, 1, 0],
+      [0, 1, 1],
+    ]);
   });
 
   it('out-of-range predictions are counted per gt class, outside the matrix', () => {
@@ -42,34 +46,66 @@ describe('SegEvaluator (mmseg conventions)', () => {
     ev.add([0, 7, 255, 2, 3], [0, 0, 1, 2, 2]);
     const s = ev.summary();
     expect(s.out_of_range_pred).toEqual([1, 1, 1]);
-    expect(s.confusion_matrix).toEqual([[1, 0, 0], [0, 0, 0], [0, 0, 1]]);
+    expect(s.confusion_matrix).toEqual([
+      [1, 0, 0],
+      [0, 0, 0],
+      [0, 0, 1],
+    ]);
   });
 
-  it.each([[3, 'outside \\[0, 3\\)'], [-1, 'outside'], [254, 'not the ignore index 255']])('gt value %d is a DataError naming the image', (v, msg) => {
+  it.each([
+    [3, 'outside \\[0, 3\\)'],
+    [-1, 'outside'],
+    [254, 'not the ignore index 255'],
+  ])('gt value %d is a DataError naming the image', (v, msg) => {
     const ev = new SegEvaluator({ numClasses: 3 });
     expect(() => ev.add([0, 0], [0, v as number], 'a.png')).toThrow(DataError);
     expect(() => ev.add([0, 0], [0, v as number], 'a.png')).toThrow(new RegExp(`a\\.png.*${msg}`));
   });
 
   it('size mismatch is a DataError', () => {
-    expect(() => new SegEvaluator({ numClasses: 2 }).add([0], [0, 1], 'b.png')).toThrow(/b\.png: prediction has 1 pixels, ground truth 2/);
+    expect(() => new SegEvaluator({ numClasses: 2 }).add([0], [0, 1], 'b.png')).toThrow(
+      /b\.png: prediction has 1 pixels, ground truth 2/,
+    );
   });
 });
 
 describe('Cityscapes labelId → trainId', () => {
   it('matches the official table (19 classes, the rest 255)', () => {
-    const expected: Record<number, number> = { 7: 0, 8: 1, 11: 2, 12: 3, 13: 4, 17: 5, 19: 6, 20: 7, 21: 8, 22: 9, 23: 10, 24: 11, 25: 12, 26: 13, 27: 14, 28: 15, 31: 16, 32: 17, 33: 18 };
+    const expected: Record<number, number> = {
+      7: 0,
+      8: 1,
+      11: 2,
+      12: 3,
+      13: 4,
+      17: 5,
+      19: 6,
+      20: 7,
+      21: 8,
+      22: 9,
+      23: 10,
+      24: 11,
+      25: 12,
+      26: 13,
+      27: 14,
+      28: 15,
+      31: 16,
+      32: 17,
+      33: 18,
+    };
     for (let id = 0; id <= 33; id++) expect(CITYSCAPES_LABELID_TO_TRAINID[id]).toBe(expected[id] ?? 255);
   });
 
   it('maps -1 (license plate) to 255 and rejects ids outside the table', () => {
     expect([...cityscapesLabelIdsToTrainIds([-1, 0, 7, 33])]).toEqual([255, 255, 0, 18]);
-    expect(() => cityscapesLabelIdsToTrainIds([7, 34], 'f.png')).toThrow(/f\.png: value 34 at pixel 1 is not a Cityscapes labelId/);
+    expect(() => cityscapesLabelIdsToTrainIds([7, 34], 'f.png')).toThrow(
+      /f\.png: value 34 at pixel 1 is not a Cityscapes labelId/,
+    );
   });
 });
 
 describe('perImageIou', () => {
-  it('summed over images and reduced, equals the evaluator\'s mIoU', () => {
+  it("summed over images and reduced, equals the evaluator's mIoU", () => {
     const C = 4;
     const ev = new SegEvaluator({ numClasses: C });
     const vectors: number[][] = [];

@@ -42,7 +42,8 @@ export class SegEvaluator {
   private n = 0;
 
   constructor(opts: SegOptions) {
-    if (!Number.isInteger(opts.numClasses) || opts.numClasses < 1) throw new Error(`SegEvaluator: numClasses must be a positive integer, got ${opts.numClasses}`);
+    if (!Number.isInteger(opts.numClasses) || opts.numClasses < 1)
+      throw new Error(`SegEvaluator: numClasses must be a positive integer, got ${opts.numClasses}`);
     this.numClasses = opts.numClasses;
     this.ignoreIndex = opts.ignoreIndex ?? 255;
     this.cm = new Float64Array(this.numClasses * this.numClasses);
@@ -51,13 +52,17 @@ export class SegEvaluator {
 
   /** pred, gt: class index maps of one image (row-major, same length). */
   add(pred: ArrayLike<number>, gt: ArrayLike<number>, name = `image ${this.n}`): void {
-    if (pred.length !== gt.length) throw new DataError(`prediction has ${pred.length} pixels, ground truth ${gt.length}`, name);
+    if (pred.length !== gt.length)
+      throw new DataError(`prediction has ${pred.length} pixels, ground truth ${gt.length}`, name);
     const C = this.numClasses;
     for (let i = 0; i < gt.length; i++) {
       const g = gt[i];
       if (g === this.ignoreIndex) continue;
       if (!(Number.isInteger(g) && g >= 0 && g < C)) {
-        throw new DataError(`ground-truth value ${g} at pixel ${i} is outside [0, ${C}) and is not the ignore index ${this.ignoreIndex}`, name);
+        throw new DataError(
+          `ground-truth value ${g} at pixel ${i} is outside [0, ${C}) and is not the ignore index ${this.ignoreIndex}`,
+          name,
+        );
       }
       const p = pred[i];
       if (Number.isInteger(p) && p >= 0 && p < C) this.cm[g * C + p]++;
@@ -68,7 +73,9 @@ export class SegEvaluator {
 
   summary(): SegScores {
     const C = this.numClasses;
-    const tp = new Array<number>(C).fill(0), predCount = new Array<number>(C).fill(0), gtCount = new Array<number>(C).fill(0);
+    const tp = new Array<number>(C).fill(0),
+      predCount = new Array<number>(C).fill(0),
+      gtCount = new Array<number>(C).fill(0);
     for (let g = 0; g < C; g++) {
       for (let p = 0; p < C; p++) {
         const v = this.cm[g * C + p];
@@ -86,7 +93,12 @@ export class SegEvaluator {
     const confusion: number[][] = [];
     for (let g = 0; g < C; g++) confusion.push([...this.cm.subarray(g * C, (g + 1) * C)]);
     return {
-      IoU, mIoU: nanMean(IoU), Acc, mAcc: nanMean(Acc), Dice, mDice: nanMean(Dice),
+      IoU,
+      mIoU: nanMean(IoU),
+      Acc,
+      mAcc: nanMean(Acc),
+      Dice,
+      mDice: nanMean(Dice),
       aAcc: ratio(sum(tp), sum(gtCount)),
       confusion_matrix: confusion,
       out_of_range_pred: [...this.outOfRange],
@@ -97,7 +109,12 @@ export class SegEvaluator {
 
 /** Mean over non-null entries; null when all are null. */
 export function nanMean(a: (number | null)[]): number | null {
-  let s = 0, k = 0;
-  for (const v of a) if (v !== null) { s += v; k++; }
+  let s = 0,
+    k = 0;
+  for (const v of a)
+    if (v !== null) {
+      s += v;
+      k++;
+    }
   return k === 0 ? null : s / k;
 }

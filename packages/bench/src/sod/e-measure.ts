@@ -16,8 +16,12 @@ export function eMeasureFromCounts(fgFg: number, fgBg: number, gtFg: number, n: 
   else {
     const bgFg = gtFg - fgFg;
     const bgBg = predBg - bgFg;
-    const mp = predFg / n, mg = gtFg / n;
-    const pf = 1 - mp, pb = 0 - mp, gf = 1 - mg, gb = 0 - mg;
+    const mp = predFg / n,
+      mg = gtFg / n;
+    const pf = 1 - mp,
+      pb = 0 - mp,
+      gf = 1 - mg,
+      gb = 0 - mg;
     sum = enhanced(pf, gf) * fgFg + enhanced(pf, gb) * fgBg + enhanced(pb, gf) * bgFg + enhanced(pb, gb) * bgBg;
   }
   return sum / (n - 1 + EPS);
@@ -33,10 +37,15 @@ export function adaptiveEMeasure(p: Float64Array, g: Uint8Array): number {
   let mean = 0;
   for (let i = 0; i < p.length; i++) mean += p[i];
   const thr = Math.min((2 * mean) / p.length, 1);
-  let fgFg = 0, fgBg = 0, gtFg = 0;
+  let fgFg = 0,
+    fgBg = 0,
+    gtFg = 0;
   for (let i = 0; i < p.length; i++) {
     gtFg += g[i];
-    if (p[i] >= thr) { if (g[i]) fgFg++; else fgBg++; }
+    if (p[i] >= thr) {
+      if (g[i]) fgFg++;
+      else fgBg++;
+    }
   }
   return eMeasureFromCounts(fgFg, fgBg, gtFg, p.length);
 }
@@ -46,14 +55,19 @@ export function adaptiveEMeasure(p: Float64Array, g: Uint8Array): number {
  * (PySODMetrics order), like `fMeasureCurve`.
  */
 export function eMeasureCurve(p: Float64Array, g: Uint8Array): Float64Array {
-  const fg = new Float64Array(256), bg = new Float64Array(256);
+  const fg = new Float64Array(256),
+    bg = new Float64Array(256);
   let gtFg = 0;
   for (let i = 0; i < p.length; i++) {
     const q = Math.floor(p[i] * 255);
-    if (g[i]) { fg[q]++; gtFg++; } else bg[q]++;
+    if (g[i]) {
+      fg[q]++;
+      gtFg++;
+    } else bg[q]++;
   }
   const out = new Float64Array(256);
-  let fgFg = 0, fgBg = 0;
+  let fgFg = 0,
+    fgBg = 0;
   for (let k = 0; k < 256; k++) {
     fgFg += fg[255 - k];
     fgBg += bg[255 - k];

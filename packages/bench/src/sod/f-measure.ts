@@ -8,15 +8,25 @@ export const BETA2 = 0.3;
  * R = TP / max(|G|, 1), F = (1+β²)PR / (β²P + R), 0 where PR = 0.
  * Returns curves of length 256 indexed by 255 − t, as PySODMetrics stores them.
  */
-export function fMeasureCurve(p: Float64Array, g: Uint8Array): { precision: Float64Array; recall: Float64Array; f: Float64Array } {
-  const fg = new Float64Array(256), bg = new Float64Array(256);
+export function fMeasureCurve(
+  p: Float64Array,
+  g: Uint8Array,
+): { precision: Float64Array; recall: Float64Array; f: Float64Array } {
+  const fg = new Float64Array(256),
+    bg = new Float64Array(256);
   let numFg = 0;
   for (let i = 0; i < p.length; i++) {
     const q = Math.floor(p[i] * 255);
-    if (g[i]) { fg[q]++; numFg++; } else bg[q]++;
+    if (g[i]) {
+      fg[q]++;
+      numFg++;
+    } else bg[q]++;
   }
-  const precision = new Float64Array(256), recall = new Float64Array(256), f = new Float64Array(256);
-  let tp = 0, all = 0;
+  const precision = new Float64Array(256),
+    recall = new Float64Array(256),
+    f = new Float64Array(256);
+  let tp = 0,
+    all = 0;
   const T = Math.max(numFg, 1);
   for (let k = 0; k < 256; k++) {
     const t = 255 - k;
@@ -37,7 +47,9 @@ export function adaptiveFMeasure(p: Float64Array, g: Uint8Array): number {
   let mean = 0;
   for (let i = 0; i < p.length; i++) mean += p[i];
   const thr = Math.min((2 * mean) / p.length, 1);
-  let tp = 0, pos = 0, numFg = 0;
+  let tp = 0,
+    pos = 0,
+    numFg = 0;
   for (let i = 0; i < p.length; i++) {
     const b = p[i] >= thr;
     if (b) pos++;
@@ -45,6 +57,7 @@ export function adaptiveFMeasure(p: Float64Array, g: Uint8Array): number {
     if (b && g[i]) tp++;
   }
   if (tp === 0) return 0;
-  const P = tp / pos, R = tp / numFg;
+  const P = tp / pos,
+    R = tp / numFg;
   return ((1 + BETA2) * P * R) / (BETA2 * P + R);
 }

@@ -32,21 +32,33 @@ export function nearestForeground(g: Uint8Array, h: number, w: number): { dist: 
   // Pass 2: per row, minimise (x − i)² + colDist(i)² over columns i (ties → smaller i).
   const dist = new Float64Array(h * w);
   const index = new Int32Array(h * w);
-  const s = new Int32Array(w), t = new Int32Array(w);
+  const s = new Int32Array(w),
+    t = new Int32Array(w);
   const gi = new Float64Array(w);
   for (let y = 0; y < h; y++) {
-    for (let i = 0; i < w; i++) { const d = colDist[y * w + i]; gi[i] = d * d; }
+    for (let i = 0; i < w; i++) {
+      const d = colDist[y * w + i];
+      gi[i] = d * d;
+    }
     const f = (x: number, i: number): number => (x - i) * (x - i) + gi[i];
     let q = 0;
-    s[0] = 0; t[0] = 0;
+    s[0] = 0;
+    t[0] = 0;
     for (let u = 1; u < w; u++) {
       while (q >= 0 && f(t[q], s[q]) > f(t[q], u)) q--;
-      if (q < 0) { q = 0; s[0] = u; } else {
+      if (q < 0) {
+        q = 0;
+        s[0] = u;
+      } else {
         // Last x where s[q] is still no worse than u: floor((u²−i²+g(u)−g(i)) / (2(u−i))).
         const i = s[q];
         const sep = Math.floor((u * u - i * i + gi[u] - gi[i]) / (2 * (u - i)));
         const start = 1 + sep;
-        if (start < w) { q++; s[q] = u; t[q] = start; }
+        if (start < w) {
+          q++;
+          s[q] = u;
+          t[q] = start;
+        }
       }
     }
     for (let x = w - 1; x >= 0; x--) {

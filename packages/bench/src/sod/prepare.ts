@@ -6,7 +6,8 @@
 export function preparePrediction(pred: ArrayLike<number>): Float64Array {
   const n = pred.length;
   const p = new Float64Array(n);
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (let i = 0; i < n; i++) {
     const v = pred[i] / 255;
     p[i] = v;

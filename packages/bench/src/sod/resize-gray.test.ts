@@ -19,6 +19,11 @@ describe('resizeGrayBilinear (half-pixel centres)', () => {
 
 describe('toMetricJson', () => {
   it('NaN, Infinity, undefined → null; typed arrays → arrays', () => {
-    expect(JSON.parse(toMetricJson({ a: NaN, b: [1, Infinity], c: undefined, d: new Float64Array([0.5]) }))).toEqual({ a: null, b: [1, null], c: null, d: [0.5] });
+    expect(JSON.parse(toMetricJson({ a: NaN, b: [1, Infinity], c: undefined, d: new Float64Array([0.5]) }))).toEqual({
+      a: null,
+      b: [1, null],
+      c: null,
+      d: [0.5],
+    });
   });
 });

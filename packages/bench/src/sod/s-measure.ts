@@ -15,8 +15,12 @@ import { EPS } from './constants.ts';
  */
 export function sMeasure(p: Float64Array, g: Uint8Array, h: number, w: number, alpha = 0.5): number {
   const n = h * w;
-  let numFg = 0, sumP = 0;
-  for (let i = 0; i < n; i++) { numFg += g[i]; sumP += p[i]; }
+  let numFg = 0,
+    sumP = 0;
+  for (let i = 0; i < n; i++) {
+    numFg += g[i];
+    sumP += p[i];
+  }
   if (numFg === 0) return 1 - sumP / n;
   if (numFg === n) return sumP / n;
   const objectScore = objectTerm(p, g, numFg / n) * alpha;
@@ -30,13 +34,22 @@ function objectTerm(p: Float64Array, g: Uint8Array, mu: number): number {
 
 /** s(x) over pixels where g == label; x = 1 − p when `invert`. */
 function sObject(p: Float64Array, g: Uint8Array, label: number, invert: boolean): number {
-  let count = 0, sum = 0;
-  for (let i = 0; i < p.length; i++) if (g[i] === label) { sum += invert ? 1 - p[i] : p[i]; count++; }
+  let count = 0,
+    sum = 0;
+  for (let i = 0; i < p.length; i++)
+    if (g[i] === label) {
+      sum += invert ? 1 - p[i] : p[i];
+      count++;
+    }
   const mean = sum / count;
   let std = 0;
   if (count > 1) {
     let ss = 0;
-    for (let i = 0; i < p.length; i++) if (g[i] === label) { const d = (invert ? 1 - p[i] : p[i]) - mean; ss += d * d; }
+    for (let i = 0; i < p.length; i++)
+      if (g[i] === label) {
+        const d = (invert ? 1 - p[i] : p[i]) - mean;
+        ss += d * d;
+      }
     std = Math.sqrt(ss / (count - 1));
   }
   return (2 * mean) / (mean * mean + 1 + std + EPS);
@@ -49,8 +62,16 @@ export function roundHalfEven(x: number): number {
 }
 
 function regionTerm(p: Float64Array, g: Uint8Array, h: number, w: number): number {
-  let count = 0, sy = 0, sx = 0;
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (g[y * w + x]) { sy += y; sx += x; count++; }
+  let count = 0,
+    sy = 0,
+    sx = 0;
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++)
+      if (g[y * w + x]) {
+        sy += y;
+        sx += x;
+        count++;
+      }
   const cy = roundHalfEven(sy / count) + 1;
   const cx = roundHalfEven(sx / count) + 1;
   const area = h * w;
@@ -70,18 +91,31 @@ function regionTerm(p: Float64Array, g: Uint8Array, h: number, w: number): numbe
 function ssim(p: Float64Array, g: Uint8Array, w: number, y0: number, y1: number, x0: number, x1: number): number {
   const n = (y1 - y0) * (x1 - x0);
   if (n <= 0) return 0;
-  let sp = 0, sg = 0;
-  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) { sp += p[y * w + x]; sg += g[y * w + x]; }
-  const mx = sp / n, my = sg / n;
-  let vx = 0, vy = 0, cxy = 0;
+  let sp = 0,
+    sg = 0;
+  for (let y = y0; y < y1; y++)
+    for (let x = x0; x < x1; x++) {
+      sp += p[y * w + x];
+      sg += g[y * w + x];
+    }
+  const mx = sp / n,
+    my = sg / n;
+  let vx = 0,
+    vy = 0,
+    cxy = 0;
   for (let y = y0; y < y1; y++) {
     for (let x = x0; x < x1; x++) {
-      const dx = p[y * w + x] - mx, dy = g[y * w + x] - my;
-      vx += dx * dx; vy += dy * dy; cxy += dx * dy;
+      const dx = p[y * w + x] - mx,
+        dy = g[y * w + x] - my;
+      vx += dx * dx;
+      vy += dy * dy;
+      cxy += dx * dy;
     }
   }
   const denom = n - 1 + EPS;
-  const sigmaX = vx / denom, sigmaY = vy / denom, sigmaXY = cxy / denom;
+  const sigmaX = vx / denom,
+    sigmaY = vy / denom,
+    sigmaXY = cxy / denom;
   const a = 4 * mx * my * sigmaXY;
   const b = (mx * mx + my * my) * (sigmaX + sigmaY);
   if (a !== 0) return a / (b + EPS);

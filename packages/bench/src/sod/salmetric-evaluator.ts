@@ -27,24 +27,38 @@ export class SalMetricEvaluator {
   private readonly rSum = new Float64Array(256);
 
   /** pred, gt: 8-bit maps of one image, same size (flat arrays or `{data, width, height}`). */
-  add(pred: GrayMap | ArrayLike<number>, gt: GrayMap | ArrayLike<number>, name = `image ${this.n}`): { name: string; MAE: number } {
+  add(
+    pred: GrayMap | ArrayLike<number>,
+    gt: GrayMap | ArrayLike<number>,
+    name = `image ${this.n}`,
+  ): { name: string; MAE: number } {
     const s = isGrayMap(pred) ? pred.data : pred;
     const g = isGrayMap(gt) ? gt.data : gt;
-    if (s.length !== g.length) throw new Error(`SalMetricEvaluator: ${name}: prediction has ${s.length} pixels, ground truth ${g.length}`);
+    if (s.length !== g.length)
+      throw new Error(`SalMetricEvaluator: ${name}: prediction has ${s.length} pixels, ground truth ${g.length}`);
     // Histogram of prediction values split by gt fg/bg; |S ∩ G| at t = count of fg with s > t.
-    const fgHist = new Float64Array(256), allHist = new Float64Array(256);
-    let numG = 0, absSum = 0;
+    const fgHist = new Float64Array(256),
+      allHist = new Float64Array(256);
+    let numG = 0,
+      absSum = 0;
     for (let i = 0; i < s.length; i++) {
       const v = s[i];
       const q = Math.min(255, Math.max(0, Math.floor(v)));
       allHist[q]++;
-      if (g[i] > 128) { fgHist[q]++; numG++; }
+      if (g[i] > 128) {
+        fgHist[q]++;
+        numG++;
+      }
       absSum += Math.abs(v - g[i]) / 255;
     }
-    let tp = 0, pos = 0;
+    let tp = 0,
+      pos = 0;
     // Walk t from 255 down: pixels with value > t are those in bins t+1..255.
     for (let t = 255; t >= 0; t--) {
-      if (t < 255) { tp += fgHist[t + 1]; pos += allHist[t + 1]; }
+      if (t < 255) {
+        tp += fgHist[t + 1];
+        pos += allHist[t + 1];
+      }
       this.pSum[t] += (tp + SALMETRIC_EPS) / (pos + SALMETRIC_EPS);
       this.rSum[t] += (tp + SALMETRIC_EPS) / (numG + SALMETRIC_EPS);
     }
@@ -65,8 +79,12 @@ export class SalMetricEvaluator {
 
   summary(): SalMetricScores {
     const { fm } = this.fCurve();
-    let maxF = 0, sum = 0;
-    for (const f of fm) { if (f > maxF) maxF = f; sum += f; }
+    let maxF = 0,
+      sum = 0;
+    for (const f of fm) {
+      if (f > maxF) maxF = f;
+      sum += f;
+    }
     return { MAE: this.maeSum / Math.max(this.n, 1), maxFm: maxF, meanFm: sum / 256, num_images: this.n };
   }
 }

@@ -6,7 +6,6 @@ import { binarizeGt, preparePrediction } from './prepare.ts';
 import { sMeasure } from './s-measure.ts';
 import { weightedFMeasure } from './weighted-f-measure.ts';
 
-
 export interface SodScores {
   MAE: number;
   Smeasure: number;
@@ -58,10 +57,13 @@ export class SodEvaluator {
   add(pred: MapInput, gt: MapInput, name = `image ${this.n}`): SodImageScores {
     const pd = isGrayMap(pred) ? pred.data : pred;
     const gd = isGrayMap(gt) ? gt.data : gt;
-    if (pd.length !== gd.length) throw new Error(`SodEvaluator: ${name}: prediction has ${pd.length} pixels, ground truth ${gd.length}`);
+    if (pd.length !== gd.length)
+      throw new Error(`SodEvaluator: ${name}: prediction has ${pd.length} pixels, ground truth ${gd.length}`);
     const shape = isGrayMap(gt) ? gt : isGrayMap(pred) ? pred : null;
     if (isGrayMap(pred) && isGrayMap(gt) && (pred.width !== gt.width || pred.height !== gt.height)) {
-      throw new Error(`SodEvaluator: ${name}: prediction is ${pred.width}×${pred.height}, ground truth ${gt.width}×${gt.height}`);
+      throw new Error(
+        `SodEvaluator: ${name}: prediction is ${pred.width}×${pred.height}, ground truth ${gt.width}×${gt.height}`,
+      );
     }
     if (shape && shape.width * shape.height !== gd.length) {
       throw new Error(`SodEvaluator: ${name}: ${shape.width}×${shape.height} does not match ${gd.length} pixels`);
@@ -84,7 +86,10 @@ export class SodEvaluator {
     };
     for (const k of Object.keys(this.sums) as (keyof typeof this.sums)[]) this.sums[k] += scores[k];
     for (let k = 0; k < 256; k++) {
-      this.fSum[k] += f[k]; this.pSum[k] += precision[k]; this.rSum[k] += recall[k]; this.eSum[k] += em[k];
+      this.fSum[k] += f[k];
+      this.pSum[k] += precision[k];
+      this.rSum[k] += recall[k];
+      this.eSum[k] += em[k];
     }
     this.n++;
     return scores;

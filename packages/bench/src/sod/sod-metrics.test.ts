@@ -6,7 +6,14 @@ import { roundHalfEven } from './s-measure.ts';
 import { nearestForeground } from './nearest-foreground.ts';
 import { gaussianKernel7 } from './weighted-f-measure.ts';
 
-interface SodCase { name: string; height: number; width: number; pred: number[]; gt: number[]; expected: Omit<SodScores, 'num_images'> }
+interface SodCase {
+  name: string;
+  height: number;
+  width: number;
+  pred: number[];
+  gt: number[];
+  expected: Omit<SodScores, 'num_images'>;
+}
 interface SodFixture {
   images: SodCase[];
   summary: SodScores;
@@ -21,7 +28,11 @@ const KEYS = ['MAE', 'Smeasure', 'wFmeasure', 'adpFm', 'meanFm', 'maxFm', 'adpEm
 describe('SodEvaluator (PySODMetrics conventions) per image', () => {
   it.each(fx.images.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const ev = new SodEvaluator();
-    const got = ev.add({ data: c.pred, width: c.width, height: c.height }, { data: c.gt, width: c.width, height: c.height }, c.name);
+    const got = ev.add(
+      { data: c.pred, width: c.width, height: c.height },
+      { data: c.gt, width: c.width, height: c.height },
+      c.name,
+    );
     for (const k of KEYS) expectClose(got[k], c.expected[k], 1e-9, `${c.name} ${k}`);
   });
 });
@@ -29,7 +40,12 @@ describe('SodEvaluator (PySODMetrics conventions) per image', () => {
 describe('SodEvaluator dataset level', () => {
   const big = fx.images.filter((c) => c.height * c.width > 1);
   const ev = new SodEvaluator();
-  for (const c of big) ev.add({ data: c.pred, width: c.width, height: c.height }, { data: c.gt, width: c.width, height: c.height }, c.name);
+  for (const c of big)
+    ev.add(
+      { data: c.pred, width: c.width, height: c.height },
+      { data: c.gt, width: c.width, height: c.height },
+      c.name,
+    );
 
   it('means over images and max/mean of the averaged curves equal the reference', () => {
     const s = ev.summary();
@@ -57,7 +73,9 @@ describe('SodEvaluator dataset level', () => {
 
   it('rejects maps of different sizes, naming the image', () => {
     expect(() => new SodEvaluator().add([1, 2, 3], [1, 2], 'x.png')).toThrow(/x\.png.*3 pixels.*2/);
-    expect(() => new SodEvaluator().add({ data: [1, 2], width: 2, height: 1 }, { data: [1, 2], width: 1, height: 2 }, 'y.png')).toThrow(/y\.png: prediction is 2×1, ground truth 1×2/);
+    expect(() =>
+      new SodEvaluator().add({ data: [1, 2], width: 2, height: 1 }, { data: [1, 2], width: 1, height: 2 }, 'y.png'),
+    ).toThrow(/y\.png: prediction is 2×1, ground truth 1×2/);
   });
 });
 
@@ -86,13 +104,24 @@ describe('SalMetricEvaluator (CSNet convention)', () => {
 });
 
 describe('helpers', () => {
-  it.each([[0.5, 0], [1.5, 2], [2.5, 2], [3.5, 4], [2.4999, 2], [7, 7]])('roundHalfEven(%d) = %d', (x, r) => {
+  it.each([
+    [0.5, 0],
+    [1.5, 2],
+    [2.5, 2],
+    [3.5, 4],
+    [2.4999, 2],
+    [7, 7],
+  ])('roundHalfEven(%d) = %d', (x, r) => {
     expect(roundHalfEven(x)).toBe(r);
   });
 
   it('Gaussian kernel: symmetric, sums to 1, centre/corner ratio exp(18/50)', () => {
     const k = gaussianKernel7();
-    expectClose(k.reduce((s, v) => s + v, 0), 1, 1e-15);
+    expectClose(
+      k.reduce((s, v) => s + v, 0),
+      1,
+      1e-15,
+    );
     expectClose(k[24] / k[0], Math.exp(18 / 50), 1e-13);
     expect(k[1]).toBe(k[7]);
   });

@@ -7,13 +7,18 @@ import { nearestForeground } from './nearest-foreground.ts';
  */
 export function gaussianKernel7(sigma = 5): Float64Array {
   const k = new Float64Array(49);
-  let max = 0, sum = 0;
-  for (let y = -3; y <= 3; y++) for (let x = -3; x <= 3; x++) {
-    const v = Math.exp(-(x * x + y * y) / (2 * sigma * sigma));
-    k[(y + 3) * 7 + x + 3] = v;
-    max = Math.max(max, v);
+  let max = 0,
+    sum = 0;
+  for (let y = -3; y <= 3; y++)
+    for (let x = -3; x <= 3; x++) {
+      const v = Math.exp(-(x * x + y * y) / (2 * sigma * sigma));
+      k[(y + 3) * 7 + x + 3] = v;
+      max = Math.max(max, v);
+    }
+  for (let i = 0; i < 49; i++) {
+    if (k[i] < EPS * max) k[i] = 0;
+    sum += k[i];
   }
-  for (let i = 0; i < 49; i++) { if (k[i] < EPS * max) k[i] = 0; sum += k[i]; }
   if (sum !== 0) for (let i = 0; i < 49; i++) k[i] /= sum;
   return k;
 }
@@ -41,7 +46,8 @@ export function weightedFMeasure(p: Float64Array, g: Uint8Array, h: number, w: n
   const et = new Float64Array(n);
   for (let i = 0; i < n; i++) et[i] = g[i] ? e[i] : e[index[i]];
   const lnHalfOver5 = Math.log(0.5) / 5;
-  let sumFg = 0, sumBg = 0;
+  let sumFg = 0,
+    sumBg = 0;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = y * w + x;

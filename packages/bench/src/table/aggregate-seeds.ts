@@ -21,13 +21,17 @@ export function aggregateSeeds(rows: readonly ResultRow[], opts: AggregateOption
   for (const r of rows) {
     const key = JSON.stringify(opts.groupBy.map((g) => r[g] ?? null));
     const list = groups.get(key);
-    if (list) list.push(r); else groups.set(key, [r]);
+    if (list) list.push(r);
+    else groups.set(key, [r]);
   }
   const out: ResultRow[] = [];
   for (const list of groups.values()) {
     const row: ResultRow = {};
     for (const g of opts.groupBy) row[g] = list[0][g] ?? null;
-    row.seeds = list.map((r) => r[seedKey]).filter((s) => s !== null && s !== undefined).join(';');
+    row.seeds = list
+      .map((r) => r[seedKey])
+      .filter((s) => s !== null && s !== undefined)
+      .join(';');
     for (const m of opts.metrics) {
       const vals = list.map((r) => r[m]).filter((v): v is number => typeof v === 'number' && !Number.isNaN(v));
       const { mean, std } = meanStd(vals);
@@ -50,7 +54,12 @@ export function meanStd(vals: readonly number[]): { mean: number | null; std: nu
 }
 
 /** Adds `paper_<metric>` from a lookup keyed by `keyOf(row)`; missing entries are null. */
-export function withPaperColumn(rows: readonly ResultRow[], metric: string, paper: Record<string, number>, keyOf: (r: ResultRow) => string): ResultRow[] {
+export function withPaperColumn(
+  rows: readonly ResultRow[],
+  metric: string,
+  paper: Record<string, number>,
+  keyOf: (r: ResultRow) => string,
+): ResultRow[] {
   return rows.map((r) => {
     const v: Cell = paper[keyOf(r)] ?? null;
     return { ...r, [`paper_${metric}`]: v };

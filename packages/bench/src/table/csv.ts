@@ -8,10 +8,12 @@ import type { ResultRow } from './result-row.ts';
  */
 export function rowsToCsv(rows: readonly ResultRow[], columns?: readonly string[]): string {
   const cols = columns ?? columnsOf(rows);
-  const records = rows.map((r) => cols.map((c) => {
-    const v = r[c];
-    return v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? '' : String(v);
-  }));
+  const records = rows.map((r) =>
+    cols.map((c) => {
+      const v = r[c];
+      return v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? '' : String(v);
+    }),
+  );
   return stringify(records, { header: true, columns: [...cols], record_delimiter: '\n' });
 }
 

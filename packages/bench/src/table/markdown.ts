@@ -24,13 +24,19 @@ export function toMarkdown(rows: readonly ResultRow[], columns: readonly Markdow
     return String(v).replace(/\|/g, '\\|');
   };
   const header = columns.map((c) => c.label ?? c.key);
-  const rightAligned = columns.map((c) => c.align ? c.align === 'right' : typeof rows.find((r) => r[c.key] !== null && r[c.key] !== undefined)?.[c.key] === 'number');
-  const body = rows.map((r) => columns.map((c) => {
-    const v = r[c.key];
-    const std = r[`${c.key}_std`];
-    const main = fmt(v, c.digits);
-    return typeof v === 'number' && typeof std === 'number' && std !== 0 ? `${main} ± ${fmt(std, c.digits)}` : main;
-  }));
+  const rightAligned = columns.map((c) =>
+    c.align
+      ? c.align === 'right'
+      : typeof rows.find((r) => r[c.key] !== null && r[c.key] !== undefined)?.[c.key] === 'number',
+  );
+  const body = rows.map((r) =>
+    columns.map((c) => {
+      const v = r[c.key];
+      const std = r[`${c.key}_std`];
+      const main = fmt(v, c.digits);
+      return typeof v === 'number' && typeof std === 'number' && std !== 0 ? `${main} ± ${fmt(std, c.digits)}` : main;
+    }),
+  );
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
   const rule = rightAligned.map((r) => (r ? '---:' : ':---'));
   return [line(header), line(rule), ...body.map(line)].join('\n') + '\n';

@@ -8,31 +8,61 @@ import type { Cell, ResultRow } from './result-row.ts';
  */
 export function parseCsv(text: string, opts: { source?: string; textColumns?: readonly string[] } = {}): ResultRow[] {
   const records: string[][] = [];
-  let field = '', record: string[] = [], i = 0, quoted = false;
+  let field = '',
+    record: string[] = [],
+    i = 0,
+    quoted = false;
   const src = opts.source ?? 'CSV';
   while (i < text.length) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { field += '"'; i += 2; continue; }
-      if (ch === '"') { quoted = false; i++; continue; }
-      field += ch; i++; continue;
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 2;
+        continue;
+      }
+      if (ch === '"') {
+        quoted = false;
+        i++;
+        continue;
+      }
+      field += ch;
+      i++;
+      continue;
     }
-    if (ch === '"' && field === '') { quoted = true; i++; continue; }
-    if (ch === ',') { record.push(field); field = ''; i++; continue; }
+    if (ch === '"' && field === '') {
+      quoted = true;
+      i++;
+      continue;
+    }
+    if (ch === ',') {
+      record.push(field);
+      field = '';
+      i++;
+      continue;
+    }
     if (ch === '\n' || ch === '\r') {
-      record.push(field); records.push(record); field = ''; record = [];
+      record.push(field);
+      records.push(record);
+      field = '';
+      record = [];
       i += ch === '\r' && text[i + 1] === '\n' ? 2 : 1;
       continue;
     }
-    field += ch; i++;
+    field += ch;
+    i++;
   }
   if (quoted) throw new Error(`${src}: unterminated quoted field at the end of the file`);
-  if (field !== '' || record.length) { record.push(field); records.push(record); }
+  if (field !== '' || record.length) {
+    record.push(field);
+    records.push(record);
+  }
   const [header, ...body] = records.filter((r) => !(r.length === 1 && r[0] === ''));
   if (!header) return [];
   const text_ = new Set(opts.textColumns ?? []);
   return body.map((r, line) => {
-    if (r.length !== header.length) throw new Error(`${src}: line ${line + 2} has ${r.length} fields, the header has ${header.length}`);
+    if (r.length !== header.length)
+      throw new Error(`${src}: line ${line + 2} has ${r.length} fields, the header has ${header.length}`);
     const row: ResultRow = {};
     header.forEach((col, k) => {
       const v = r[k];

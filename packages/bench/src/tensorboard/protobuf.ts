@@ -13,7 +13,8 @@ export class ProtoWriter {
   }
 
   private varint(n: number): this {
-    if (!Number.isSafeInteger(n) || n < 0) throw new Error(`protobuf: varint must be a non-negative safe integer, got ${n}`);
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw new Error(`protobuf: varint must be a non-negative safe integer, got ${n}`);
     const bytes: number[] = [];
     while (n >= 0x80) {
       bytes.push((n % 0x80) | 0x80);

@@ -12,10 +12,15 @@ import { TensorBoardWriter, crc32c, frameRecord, maskedCrc32c, scalarEvent } fro
  * independent reader: tools/reference/tensorboard/read_events.py (standard-library Python: its own
  * bitwise CRC-32C and a protobuf decoder by TensorBoard's event.proto/summary.proto field numbers).
  */
-const READER = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../../tools/reference/tensorboard/read_events.py');
+const READER = path.resolve(
+  path.dirname(new URL(import.meta.url).pathname),
+  '../../../../tools/reference/tensorboard/read_events.py',
+);
 const PYTHON = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'pass']).status === 0);
 /** A Python with the `tensorboard` package (KD_TENSORBOARD_PYTHON, else python3), for a check by TensorBoard's own loader. */
-const TB_PYTHON = [process.env.KD_TENSORBOARD_PYTHON, PYTHON].find((p) => p && spawnSync(p, ['-c', 'import tensorboard']).status === 0);
+const TB_PYTHON = [process.env.KD_TENSORBOARD_PYTHON, PYTHON].find(
+  (p) => p && spawnSync(p, ['-c', 'import tensorboard']).status === 0,
+);
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'kd-tb-'));
 const ascii = (s: string) => new TextEncoder().encode(s);
 
@@ -26,7 +31,10 @@ function png(h: number, w: number): Uint8Array {
     b.writeUInt32BE(data.length, 0);
     b.write(type, 4, 'latin1');
     Buffer.from(data).copy(b, 8);
-    b.writeUInt32BE((zlib as unknown as { crc32(d: Uint8Array): number }).crc32(b.subarray(4, 8 + data.length)), 8 + data.length);
+    b.writeUInt32BE(
+      (zlib as unknown as { crc32(d: Uint8Array): number }).crc32(b.subarray(4, 8 + data.length)),
+      8 + data.length,
+    );
     return b;
   };
   const ihdr = Buffer.alloc(13);
@@ -36,7 +44,9 @@ function png(h: number, w: number): Uint8Array {
   const raw = Buffer.alloc(h * (1 + 3 * w));
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw.set([x * 40, y * 40, 7], y * (1 + 3 * w) + 1 + 3 * x);
   const sig = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return new Uint8Array(Buffer.concat([sig, chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', new Uint8Array(0))]));
+  return new Uint8Array(
+    Buffer.concat([sig, chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', new Uint8Array(0))]),
+  );
 }
 
 function readEvents(file: string, python = PYTHON!, reader = READER) {
@@ -84,9 +94,15 @@ describe('TensorBoard event files', () => {
 
   it('refuses bad input with one line naming the tag', () => {
     const w = new TensorBoardWriter(tmp(), { host: 'h' });
-    expect(() => w.addImage('grid', ascii('not a png at all, really not'), 2, 3, 0)).toThrow("TensorBoardWriter: image 'grid' is not a PNG (bad signature or IHDR)");
-    expect(() => w.addImage('grid', png(2, 3), 3, 2, 0)).toThrow("TensorBoardWriter: image 'grid' is 2×3 (PNG header), not 3×2");
-    expect(() => w.addScalar('lr', 0.1, -1)).toThrow("TensorBoardWriter: step of 'lr' must be a non-negative integer, got -1");
+    expect(() => w.addImage('grid', ascii('not a png at all, really not'), 2, 3, 0)).toThrow(
+      "TensorBoardWriter: image 'grid' is not a PNG (bad signature or IHDR)",
+    );
+    expect(() => w.addImage('grid', png(2, 3), 3, 2, 0)).toThrow(
+      "TensorBoardWriter: image 'grid' is 2×3 (PNG header), not 3×2",
+    );
+    expect(() => w.addScalar('lr', 0.1, -1)).toThrow(
+      "TensorBoardWriter: step of 'lr' must be a non-negative integer, got -1",
+    );
     expect(() => w.addScalar('', 0.1, 1)).toThrow('tag must be a non-empty string');
     w.close();
     expect(() => w.addScalar('lr', 0.1, 1)).toThrow(/is closed/);
@@ -97,14 +113,26 @@ describe('TensorBoard event files', () => {
     let t = 1_700_000_000_000;
     const w = new TensorBoardWriter(tmp(), { now: () => (t += 250), host: 'box' });
     const img = png(4, 6);
-    const scalars: [string, number, number][] = [['loss/total', 2.302585, 0], ['loss/kd', 0.1, 10], ['lr', 1e-3, 10], ['metrics/mae', 0.0731, 2 ** 40], ['loss/total', NaN, 11]];
+    const scalars: [string, number, number][] = [
+      ['loss/total', 2.302585, 0],
+      ['loss/kd', 0.1, 10],
+      ['lr', 1e-3, 10],
+      ['metrics/mae', 0.0731, 2 ** 40],
+      ['loss/total', NaN, 11],
+    ];
     for (const [tag, v, step] of scalars) w.addScalar(tag, v, step);
     w.addImage('qualitative', img, 4, 6, 10);
     w.close();
     return { file: w.file, img, scalars };
   }
 
-  function expectDecoded(file: string, img: Uint8Array, scalars: [string, number, number][], python?: string, reader?: string) {
+  function expectDecoded(
+    file: string,
+    img: Uint8Array,
+    scalars: [string, number, number][],
+    python?: string,
+    reader?: string,
+  ) {
     const { status, events, stderr } = readEvents(file, python, reader);
     expect(status, stderr).toBe(0);
     expect(events).toHaveLength(1 + scalars.length + 1);
@@ -119,28 +147,48 @@ describe('TensorBoard event files', () => {
     });
     const im = events.at(-1);
     expect(im.step).toBe(10);
-    expect(im.summary[0]).toEqual({ tag: 'qualitative', image: { height: 4, width: 6, colorspace: 3, png_bytes: img.length, png_sha256: crypto.createHash('sha256').update(img).digest('hex') } });
+    expect(im.summary[0]).toEqual({
+      tag: 'qualitative',
+      image: {
+        height: 4,
+        width: 6,
+        colorspace: 3,
+        png_bytes: img.length,
+        png_sha256: crypto.createHash('sha256').update(img).digest('hex'),
+      },
+    });
   }
 
-  it.skipIf(!PYTHON)('decodes with the independent Python reader: versions, scalars, steps, wall times, image bytes' + (PYTHON ? '' : ' (needs python3)'), () => {
-    const { file, img, scalars } = sample();
-    expectDecoded(file, img, scalars);
-  });
+  it.skipIf(!PYTHON)(
+    'decodes with the independent Python reader: versions, scalars, steps, wall times, image bytes' +
+      (PYTHON ? '' : ' (needs python3)'),
+    () => {
+      const { file, img, scalars } = sample();
+      expectDecoded(file, img, scalars);
+    },
+  );
 
-  it.skipIf(!TB_PYTHON)('decodes with TensorBoard’s own EventFileLoader, the same values' + (TB_PYTHON ? '' : ' (needs a python3 with the tensorboard package; set KD_TENSORBOARD_PYTHON)'), () => {
-    const { file, img, scalars } = sample();
-    expectDecoded(file, img, scalars, TB_PYTHON, READER.replace(/read_events\.py$/, 'read_events_tb.py'));
-  });
+  it.skipIf(!TB_PYTHON)(
+    'decodes with TensorBoard’s own EventFileLoader, the same values' +
+      (TB_PYTHON ? '' : ' (needs a python3 with the tensorboard package; set KD_TENSORBOARD_PYTHON)'),
+    () => {
+      const { file, img, scalars } = sample();
+      expectDecoded(file, img, scalars, TB_PYTHON, READER.replace(/read_events\.py$/, 'read_events_tb.py'));
+    },
+  );
 
-  it.skipIf(!PYTHON)('the reader really checks: one flipped byte fails its CRC' + (PYTHON ? '' : ' (needs python3)'), () => {
-    const w = new TensorBoardWriter(tmp(), { host: 'box' });
-    w.addScalar('a', 1, 1);
-    w.close();
-    const bytes = fs.readFileSync(w.file);
-    bytes[bytes.length - 6] ^= 0x01;
-    fs.writeFileSync(w.file, bytes);
-    const r = readEvents(w.file);
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^error: .*: bad data checksum at byte \d+$/);
-  });
+  it.skipIf(!PYTHON)(
+    'the reader really checks: one flipped byte fails its CRC' + (PYTHON ? '' : ' (needs python3)'),
+    () => {
+      const w = new TensorBoardWriter(tmp(), { host: 'box' });
+      w.addScalar('a', 1, 1);
+      w.close();
+      const bytes = fs.readFileSync(w.file);
+      bytes[bytes.length - 6] ^= 0x01;
+      fs.writeFileSync(w.file, bytes);
+      const r = readEvents(w.file);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/^error: .*: bad data checksum at byte \d+$/);
+    },
+  );
 });

@@ -29,12 +29,18 @@ export class TensorBoardWriter {
   private readonly now: () => number;
   private readonly flushBytes: number;
 
-  constructor(readonly logdir: string, opts: TensorBoardWriterOptions = {}) {
+  constructor(
+    readonly logdir: string,
+    opts: TensorBoardWriterOptions = {},
+  ) {
     this.now = opts.now ?? Date.now;
     this.flushBytes = opts.flushBytes ?? 1 << 20;
     fs.mkdirSync(logdir, { recursive: true });
     const t = this.now();
-    const base = path.join(logdir, `events.out.tfevents.${Math.floor(t / 1000)}.${(opts.host ?? os.hostname()).replace(/[/\\]/g, '_')}`);
+    const base = path.join(
+      logdir,
+      `events.out.tfevents.${Math.floor(t / 1000)}.${(opts.host ?? os.hostname()).replace(/[/\\]/g, '_')}`,
+    );
     let file = base;
     for (let n = 1; fs.existsSync(file); n++) file = `${base}.${n}`;
     this.file = file;
@@ -46,7 +52,8 @@ export class TensorBoardWriter {
   /** A scalar at `step` (stored as float32, as TensorBoard's simple_value). */
   addScalar(tag: string, value: number, step: number): void {
     this.check(tag, step);
-    if (typeof value !== 'number') throw new Error(`TensorBoardWriter: scalar '${tag}' must be a number, got ${typeof value}`);
+    if (typeof value !== 'number')
+      throw new Error(`TensorBoardWriter: scalar '${tag}' must be a number, got ${typeof value}`);
     this.push(scalarEvent(tag, value, step, this.now() / 1000));
   }
 
@@ -56,7 +63,9 @@ export class TensorBoardWriter {
     const head = readPngHeader(png);
     if (!head) throw new Error(`TensorBoardWriter: image '${tag}' is not a PNG (bad signature or IHDR)`);
     if (head.width !== width || head.height !== height) {
-      throw new Error(`TensorBoardWriter: image '${tag}' is ${head.height}×${head.width} (PNG header), not ${height}×${width}`);
+      throw new Error(
+        `TensorBoardWriter: image '${tag}' is ${head.height}×${head.width} (PNG header), not ${height}×${width}`,
+      );
     }
     this.push(imageEvent(tag, { height, width, colorspace: head.colorspace, png }, step, this.now() / 1000));
   }
@@ -81,7 +90,8 @@ export class TensorBoardWriter {
   private check(tag: string, step: number): void {
     if (this.fd === null) throw new Error(`TensorBoardWriter: '${this.file}' is closed`);
     if (typeof tag !== 'string' || !tag) throw new Error('TensorBoardWriter: tag must be a non-empty string');
-    if (!Number.isSafeInteger(step) || step < 0) throw new Error(`TensorBoardWriter: step of '${tag}' must be a non-negative integer, got ${step}`);
+    if (!Number.isSafeInteger(step) || step < 0)
+      throw new Error(`TensorBoardWriter: step of '${tag}' must be a non-negative integer, got ${step}`);
   }
 
   private push(event: Uint8Array): void {

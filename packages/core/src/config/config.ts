@@ -25,7 +25,9 @@ export function applyOverrides<C extends Config>(defaults: C, overrides: Record<
   for (const [key, raw] of Object.entries(overrides)) {
     if (!(key in defaults)) {
       const near = nearest(key, Object.keys(defaults));
-      throw new UsageError(`--set: unknown key '${key}'${near.length ? `; did you mean ${near.join(', ')}?` : ''} Keys: ${Object.keys(defaults).join(', ')}`);
+      throw new UsageError(
+        `--set: unknown key '${key}'${near.length ? `; did you mean ${near.join(', ')}?` : ''} Keys: ${Object.keys(defaults).join(', ')}`,
+      );
     }
     const d = defaults[key];
     if (typeof d === 'number') {

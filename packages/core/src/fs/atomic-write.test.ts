@@ -51,7 +51,9 @@ describe('writeDirAtomic', () => {
   it('keepExisting discards the new copy', async () => {
     const d = path.join(dir, 'out');
     writeDirAtomicSync(d, (tmp) => fs.writeFileSync(path.join(tmp, 'first'), ''));
-    expect(await writeDirAtomic(d, (tmp) => fs.writeFileSync(path.join(tmp, 'second'), ''), { keepExisting: () => true })).toBe(false);
+    expect(
+      await writeDirAtomic(d, (tmp) => fs.writeFileSync(path.join(tmp, 'second'), ''), { keepExisting: () => true }),
+    ).toBe(false);
     expect(fs.readdirSync(d)).toEqual(['first']);
     expect(fs.readdirSync(dir)).toEqual(['out']);
   });

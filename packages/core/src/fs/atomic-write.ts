@@ -65,7 +65,11 @@ function freshTempDir(dir: string): string {
  * When `fill` throws, the temp folder is removed and `dir` is left as it was. Returns true when
  * `dir` was replaced, false when `keepExisting` kept it.
  */
-export async function writeDirAtomic(dir: string, fill: (tmp: string) => Promise<void> | void, opts: WriteDirOptions = {}): Promise<boolean> {
+export async function writeDirAtomic(
+  dir: string,
+  fill: (tmp: string) => Promise<void> | void,
+  opts: WriteDirOptions = {},
+): Promise<boolean> {
   const tmp = freshTempDir(dir);
   try {
     await fill(tmp);

@@ -45,7 +45,11 @@ export class Claim {
 
   touch(): void {
     const now = new Date();
-    try { fs.utimesSync(this.file, now, now); } catch { /* released or taken over */ }
+    try {
+      fs.utimesSync(this.file, now, now);
+    } catch {
+      /* released or taken over */
+    }
   }
 
   /** Takes the claim, or returns null when a live process holds it. */
@@ -82,7 +86,11 @@ export function isAbandoned(file: string): boolean {
     return true; // released meanwhile
   }
   let record: ClaimRecord | null = null;
-  try { record = JSON.parse(fs.readFileSync(file, 'utf8')) as ClaimRecord; } catch { /* caught between create and write */ }
+  try {
+    record = JSON.parse(fs.readFileSync(file, 'utf8')) as ClaimRecord;
+  } catch {
+    /* caught between create and write */
+  }
   if (record?.host === os.hostname()) return !processAlive(record.pid);
   return Date.now() - stat.mtimeMs > STALE_AFTER_MS;
 }

@@ -7,7 +7,8 @@ import { scratchDirs } from './scratch-dirs.ts';
 describe('scratchDirs', () => {
   it('makes folders under the temp dir with the prefix and removes exactly those', () => {
     const s = scratchDirs();
-    const a = s.make('kdlab-scratch-a-'), b = s.make('kdlab-scratch-b-');
+    const a = s.make('kdlab-scratch-a-'),
+      b = s.make('kdlab-scratch-b-');
     fs.writeFileSync(path.join(a, 'f.txt'), 'x');
     expect(path.dirname(a)).toBe(os.tmpdir());
     expect(path.basename(b).startsWith('kdlab-scratch-b-')).toBe(true);

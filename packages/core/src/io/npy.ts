@@ -19,20 +19,29 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
  *   const a = parseNpy(fs.readFileSync('S.npy'), 'S.npy'); // { shape: [2,19,8,8], dtype, data }
  */
 export function parseNpy(bytes: Uint8Array, source = '.npy'): NpyArray {
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw new DataError('not a NumPy .npy file (bad magic)', source);
+  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b))
+    throw new DataError('not a NumPy .npy file (bad magic)', source);
   const major = bytes[6];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const start = major === 1 ? 10 : 12;
-  if (major < 1 || major > 3 || start + headerLen > bytes.length) throw new DataError(`unsupported .npy version ${major}.${bytes[7]}`, source);
+  if (major < 1 || major > 3 || start + headerLen > bytes.length)
+    throw new DataError(`unsupported .npy version ${major}.${bytes[7]}`, source);
   const header = new TextDecoder('latin1').decode(bytes.subarray(start, start + headerLen));
   const descr = /'descr'\s*:\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) throw new DataError(`unreadable .npy header: ${header.trim()}`, source);
-  if (fortran === 'True') throw new DataError('Fortran-order arrays are not supported; save with np.ascontiguousarray', source);
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
-  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new DataError(`bad shape (${shapeText}) in .npy header`, source);
+  if (descr === undefined || fortran === undefined || shapeText === undefined)
+    throw new DataError(`unreadable .npy header: ${header.trim()}`, source);
+  if (fortran === 'True')
+    throw new DataError('Fortran-order arrays are not supported; save with np.ascontiguousarray', source);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map(Number);
+  if (shape.some((d) => !Number.isInteger(d) || d < 0))
+    throw new DataError(`bad shape (${shapeText}) in .npy header`, source);
   const size = shape.reduce((a, b) => a * b, 1);
   const dataStart = start + headerLen;
   let data: Float32Array;
@@ -48,13 +57,17 @@ export function parseNpy(bytes: Uint8Array, source = '.npy'): NpyArray {
     data = new Float32Array(size);
     for (let i = 0; i < size; i++) data[i] = view.getFloat64(dataStart + 8 * i, true);
   } else {
-    throw new DataError(`dtype '${descr}' is not supported; expected little-endian float32 ('<f4') or float64 ('<f8')`, source);
+    throw new DataError(
+      `dtype '${descr}' is not supported; expected little-endian float32 ('<f4') or float64 ('<f8')`,
+      source,
+    );
   }
   return { shape, dtype, data };
 }
 
 function expectBytes(bytes: Uint8Array, start: number, n: number, source: string): void {
-  if (bytes.length - start !== n) throw new DataError(`data is ${bytes.length - start} bytes, the header promises ${n}`, source);
+  if (bytes.length - start !== n)
+    throw new DataError(`data is ${bytes.length - start} bytes, the header promises ${n}`, source);
 }
 
 /** Reads and parses the `.npy` file `file` (errors name it). */

@@ -26,19 +26,30 @@ export interface InspectReport {
  * per-class pixels (or boxes) and bad samples. All bad samples are collected (listing with
  * skipBad), so one run reports them all. `concurrency` decodes overlap (sharp runs off-thread).
  */
-export async function inspectDataset(kind: string, root: string, split?: string, opts: { concurrency?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<InspectReport> {
+export async function inspectDataset(
+  kind: string,
+  root: string,
+  split?: string,
+  opts: { concurrency?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<InspectReport> {
   const k = datasetKind(kind);
   const index = openDataset(kind, root, split, { skipBad: true });
   const pixelKind = k.task !== 'det' && k.labeled;
   const r: InspectReport = {
-    kind, root, split: index.split, classes: index.classes, samples: 0, image_sizes: null,
+    kind,
+    root,
+    split: index.split,
+    classes: index.classes,
+    samples: 0,
+    image_sizes: null,
     class_pixels: pixelKind ? new Array(index.classes.length).fill(0) : null,
     ignore_pixels: pixelKind ? 0 : null,
     class_boxes: k.task === 'det' ? Object.fromEntries(index.classes.map((c) => [c, 0])) : null,
     bad: [...index.bad],
   };
   const decodeBad: [number, BadSample][] = [];
-  let next = 0, done = 0;
+  let next = 0,
+    done = 0;
   const workers = Array.from({ length: Math.max(1, opts.concurrency ?? 4) }, async () => {
     while (next < index.refs.length) {
       const i = next++;
@@ -74,7 +85,8 @@ function count(r: InspectReport, s: Sample): void {
     r.ignore_pixels! += hist[IGNORE_LABEL];
     for (let c = 0; c < 256; c++) {
       if (c === IGNORE_LABEL || hist[c] === 0) continue;
-      if (c >= r.class_pixels.length) throw new DataError(`reader produced label ${c} outside ${r.class_pixels.length} classes`, s.name);
+      if (c >= r.class_pixels.length)
+        throw new DataError(`reader produced label ${c} outside ${r.class_pixels.length} classes`, s.name);
       r.class_pixels[c] += hist[c];
     }
   }

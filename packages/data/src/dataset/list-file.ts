@@ -44,7 +44,10 @@ export function listImageFiles(dir: string): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
     .filter((d) => (IMAGE_EXTENSIONS as readonly string[]).includes(path.extname(d.name).toLowerCase()))
-    .filter((d) => d.isFile() || (d.isSymbolicLink() && fs.statSync(path.join(dir, d.name), { throwIfNoEntry: false })?.isFile()))
+    .filter(
+      (d) =>
+        d.isFile() || (d.isSymbolicLink() && fs.statSync(path.join(dir, d.name), { throwIfNoEntry: false })?.isFile()),
+    )
     .map((d) => d.name)
     .sort();
 }

@@ -9,6 +9,16 @@ import { vocDetKind } from '../det/voc-det.ts';
 import { cocoDetKind } from '../det/coco-json.ts';
 
 /** Every dataset kind, registered once on import of the package. */
-for (const k of [autoSodKind, kdscfnetSodKind, csnetSodKind, unlabeledSodKind, cityscapesKind, vocSegKind, vocSegAugKind, vocDetKind, cocoDetKind]) {
+for (const k of [
+  autoSodKind,
+  kdscfnetSodKind,
+  csnetSodKind,
+  unlabeledSodKind,
+  cityscapesKind,
+  vocSegKind,
+  vocSegAugKind,
+  vocDetKind,
+  cocoDetKind,
+]) {
   registerDatasetKind(k);
 }

@@ -8,20 +8,33 @@ import { put, tempDir } from '../testing/tiny-png.ts';
 const root = tempDir('coco');
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-const jpeg = (w: number, h: number) => sharp({ create: { width: w, height: h, channels: 3, background: { r: 90, g: 20, b: 200 } } }).jpeg().toBuffer();
+const jpeg = (w: number, h: number) =>
+  sharp({ create: { width: w, height: h, channels: 3, background: { r: 90, g: 20, b: 200 } } })
+    .jpeg()
+    .toBuffer();
 
 describe('listCoco', () => {
   it('maps sorted category ids to 0..K−1 and [x, y, w, h] to pixel edges', async () => {
     put(root, 'val2017/000000000007.jpg', await jpeg(40, 30));
     put(root, 'val2017/000000000009.jpg', await jpeg(20, 10));
-    put(root, 'annotations/instances_val2017.json', JSON.stringify({
-      images: [{ id: 7, file_name: '000000000007.jpg', width: 40, height: 30 }, { id: 9, file_name: '000000000009.jpg', width: 20, height: 10 }],
-      categories: [{ id: 5, name: 'stand' }, { id: 2, name: 'fall' }],
-      annotations: [
-        { id: 1, image_id: 7, category_id: 5, bbox: [2.5, 3, 10, 20], iscrowd: 0 },
-        { id: 2, image_id: 7, category_id: 2, bbox: [0, 0, 40, 30], iscrowd: 1 },
-      ],
-    }));
+    put(
+      root,
+      'annotations/instances_val2017.json',
+      JSON.stringify({
+        images: [
+          { id: 7, file_name: '000000000007.jpg', width: 40, height: 30 },
+          { id: 9, file_name: '000000000009.jpg', width: 20, height: 10 },
+        ],
+        categories: [
+          { id: 5, name: 'stand' },
+          { id: 2, name: 'fall' },
+        ],
+        annotations: [
+          { id: 1, image_id: 7, category_id: 5, bbox: [2.5, 3, 10, 20], iscrowd: 0 },
+          { id: 2, image_id: 7, category_id: 2, bbox: [0, 0, 40, 30], iscrowd: 1 },
+        ],
+      }),
+    );
     const { classes, refs, bad } = listCoco(root, 'val2017');
     expect(classes).toEqual(['fall', 'stand']);
     expect(bad).toEqual([]);

@@ -7,9 +7,23 @@ import type { DatasetKind } from '../dataset/dataset-kind.ts';
 import type { BadSample, DetObject, Sample, SampleRef } from '../dataset/types.ts';
 import { synthCocoDataset } from '../synthetic/write-coco.ts';
 
-interface CocoImage { id: number; file_name: string; width: number; height: number }
-interface CocoAnn { id?: number; image_id: number; category_id: number; bbox: number[]; iscrowd?: number }
-interface CocoCategory { id: number; name: string }
+interface CocoImage {
+  id: number;
+  file_name: string;
+  width: number;
+  height: number;
+}
+interface CocoAnn {
+  id?: number;
+  image_id: number;
+  category_id: number;
+  bbox: number[];
+  iscrowd?: number;
+}
+interface CocoCategory {
+  id: number;
+  name: string;
+}
 
 /** Where the images of `split` live: `<root>/<split>/`, `<root>/images/<split>/` or `<root>/images/`. */
 export function cocoImageDir(root: string, split: string): string {
@@ -30,7 +44,8 @@ export function cocoImageDir(root: string, split: string): string {
  */
 export function listCoco(root: string, split: string): { classes: string[]; refs: SampleRef[]; bad: BadSample[] } {
   const file = path.join(root, 'annotations', `instances_${split}.json`);
-  if (!fs.existsSync(file)) throw new DataError(`annotation file not found (expected annotations/instances_${split}.json)`, file);
+  if (!fs.existsSync(file))
+    throw new DataError(`annotation file not found (expected annotations/instances_${split}.json)`, file);
   let doc: { images?: CocoImage[]; annotations?: CocoAnn[]; categories?: CocoCategory[] };
   try {
     doc = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -55,10 +70,20 @@ export function listCoco(root: string, split: string): { classes: string[]; refs
     const [x, y, w, h] = Array.isArray(a.bbox) ? a.bbox : [];
     let why = '';
     if (cls === undefined) why = `category_id ${a.category_id} is not in "categories"`;
-    else if (![x, y, w, h].every((v) => typeof v === 'number' && Number.isFinite(v)) || w < 0 || h < 0) why = `bbox ${JSON.stringify(a.bbox)} is not [x, y, w, h]`;
-    else if (x < 0 || y < 0 || x + w > im.width + 1e-3 || y + h > im.height + 1e-3) why = `bbox [${x}, ${y}, ${w}, ${h}] lies outside the ${im.width}×${im.height} image`;
+    else if (![x, y, w, h].every((v) => typeof v === 'number' && Number.isFinite(v)) || w < 0 || h < 0)
+      why = `bbox ${JSON.stringify(a.bbox)} is not [x, y, w, h]`;
+    else if (x < 0 || y < 0 || x + w > im.width + 1e-3 || y + h > im.height + 1e-3)
+      why = `bbox [${x}, ${y}, ${w}, ${h}] lies outside the ${im.width}×${im.height} image`;
     if (why) return void (badImages.has(im.id) || badImages.set(im.id, `${where}: ${why}`));
-    objects.get(im.id)!.push({ cls: cls!, x1: x, y1: y, x2: Math.min(x + w, im.width), y2: Math.min(y + h, im.height), difficult: a.iscrowd === 1, truncated: false });
+    objects.get(im.id)!.push({
+      cls: cls!,
+      x1: x,
+      y1: y,
+      x2: Math.min(x + w, im.width),
+      y2: Math.min(y + h, im.height),
+      difficult: a.iscrowd === 1,
+      truncated: false,
+    });
   });
   const dir = cocoImageDir(root, split);
   const refs: SampleRef[] = [];
@@ -66,8 +91,16 @@ export function listCoco(root: string, split: string): { classes: string[]; refs
     const image = typeof im.file_name === 'string' ? insideRoot(dir, im.file_name) : null;
     if (!image) bad.push({ file, reason: `image ${im.id}: file_name '${im.file_name}' escapes the image folder` });
     else if (badImages.has(im.id)) bad.push({ file, reason: badImages.get(im.id)! });
-    else if (!fs.existsSync(image)) bad.push({ file, reason: `image ${im.id}: ${path.relative(root, image)} not found` });
-    else refs.push({ name: path.parse(im.file_name).name, image, objects: objects.get(im.id)!, annotationFile: file, declaredSize: { width: im.width, height: im.height } });
+    else if (!fs.existsSync(image))
+      bad.push({ file, reason: `image ${im.id}: ${path.relative(root, image)} not found` });
+    else
+      refs.push({
+        name: path.parse(im.file_name).name,
+        image,
+        objects: objects.get(im.id)!,
+        annotationFile: file,
+        declaredSize: { width: im.width, height: im.height },
+      });
   }
   return { classes: cats.map((c) => c.name), refs, bad };
 }
@@ -77,7 +110,10 @@ export async function loadCocoSample(ref: SampleRef): Promise<Sample> {
   const img = await readRgb(ref.image);
   const d = ref.declaredSize!;
   if (d.width !== img.width || d.height !== img.height) {
-    throw new DataError(`image is ${img.width}×${img.height} but ${path.basename(ref.annotationFile ?? 'the JSON')} says ${d.width}×${d.height}`, ref.image);
+    throw new DataError(
+      `image is ${img.width}×${img.height} but ${path.basename(ref.annotationFile ?? 'the JSON')} says ${d.width}×${d.height}`,
+      ref.image,
+    );
   }
   return { name: ref.name, width: img.width, height: img.height, image: img.data, objects: ref.objects ?? [] };
 }

@@ -3,7 +3,15 @@ import { DataError } from '@kd/core';
 import type { DetObject } from '../dataset/types.ts';
 import { mapClassNames, sanitizeBoxes } from './sanitize.ts';
 
-const box = (x1: number, y1: number, x2: number, y2: number, cls = 0): DetObject => ({ cls, x1, y1, x2, y2, difficult: false, truncated: false });
+const box = (x1: number, y1: number, x2: number, y2: number, cls = 0): DetObject => ({
+  cls,
+  x1,
+  y1,
+  x2,
+  y2,
+  difficult: false,
+  truncated: false,
+});
 
 describe('sanitizeBoxes: the box rule for a 100×80 image', () => {
   it.each([
@@ -32,8 +40,12 @@ describe('sanitizeBoxes: the box rule for a 100×80 image', () => {
   });
 
   it('a class index the model cannot represent is a DataError naming the box and the range', () => {
-    expect(() => sanitizeBoxes([box(1, 1, 5, 5), box(1, 1, 5, 5, 2)], 100, 80, { numClasses: 2, where: 'a.xml' })).toThrow(DataError);
-    expect(() => sanitizeBoxes([box(1, 1, 5, 5, 2)], 100, 80, { numClasses: 2, where: 'a.xml' })).toThrow('a.xml: box 0: class index 2 is outside 0..1');
+    expect(() =>
+      sanitizeBoxes([box(1, 1, 5, 5), box(1, 1, 5, 5, 2)], 100, 80, { numClasses: 2, where: 'a.xml' }),
+    ).toThrow(DataError);
+    expect(() => sanitizeBoxes([box(1, 1, 5, 5, 2)], 100, 80, { numClasses: 2, where: 'a.xml' })).toThrow(
+      'a.xml: box 0: class index 2 is outside 0..1',
+    );
     expect(() => sanitizeBoxes([box(1, 1, 5, 5, -1)], 100, 80, { numClasses: 2 })).toThrow(/class index -1/);
   });
 });
@@ -43,6 +55,8 @@ describe('mapClassNames', () => {
     expect(mapClassNames(['stand', 'fall'], ['fall', 'stand'])).toEqual([1, 0]);
   });
   it('an unknown class name is a DataError listing the known names', () => {
-    expect(() => mapClassNames(['fall', 'sit'], ['fall', 'stand'], 'instances_val.json')).toThrow("instances_val.json: unknown class name 'sit'; the model knows: fall, stand");
+    expect(() => mapClassNames(['fall', 'sit'], ['fall', 'stand'], 'instances_val.json')).toThrow(
+      "instances_val.json: unknown class name 'sit'; the model knows: fall, stand",
+    );
   });
 });

@@ -29,7 +29,12 @@ export interface SanitizeOptions {
  *   model cannot represent is a configuration error, never silently dropped.
  * An image with no boxes is valid: an empty list trains as all-background.
  */
-export function sanitizeBoxes(objects: readonly DetObject[], width: number, height: number, opts: SanitizeOptions): { kept: DetObject[]; dropped: DroppedBox[] } {
+export function sanitizeBoxes(
+  objects: readonly DetObject[],
+  width: number,
+  height: number,
+  opts: SanitizeOptions,
+): { kept: DetObject[]; dropped: DroppedBox[] } {
   const min = opts.minSize ?? 1;
   const kept: DetObject[] = [];
   const dropped: DroppedBox[] = [];
@@ -39,8 +44,15 @@ export function sanitizeBoxes(objects: readonly DetObject[], width: number, heig
     }
     if (![o.x1, o.y1, o.x2, o.y2].every(Number.isFinite)) return void dropped.push({ index, reason: 'non-finite' });
     if (!(o.x2 > o.x1 && o.y2 > o.y1)) return void dropped.push({ index, reason: 'empty' });
-    if (o.x2 <= 0 || o.y2 <= 0 || o.x1 >= width || o.y1 >= height) return void dropped.push({ index, reason: 'outside' });
-    const c = { ...o, x1: Math.max(0, o.x1), y1: Math.max(0, o.y1), x2: Math.min(width, o.x2), y2: Math.min(height, o.y2) };
+    if (o.x2 <= 0 || o.y2 <= 0 || o.x1 >= width || o.y1 >= height)
+      return void dropped.push({ index, reason: 'outside' });
+    const c = {
+      ...o,
+      x1: Math.max(0, o.x1),
+      y1: Math.max(0, o.y1),
+      x2: Math.min(width, o.x2),
+      y2: Math.min(height, o.y2),
+    };
     if (c.x2 - c.x1 < min || c.y2 - c.y1 < min) return void dropped.push({ index, reason: 'too-small' });
     kept.push(c);
   });
@@ -52,7 +64,11 @@ export function sanitizeBoxes(objects: readonly DetObject[], width: number, heig
  * dataset class i. A dataset class the model does not know is a DataError listing both lists
  * (e.g. evaluating a 2-class Fall model on VOC).
  */
-export function mapClassNames(datasetClasses: readonly string[], modelClasses: readonly string[], where = 'dataset'): number[] {
+export function mapClassNames(
+  datasetClasses: readonly string[],
+  modelClasses: readonly string[],
+  where = 'dataset',
+): number[] {
   return datasetClasses.map((name) => {
     const i = modelClasses.indexOf(name);
     if (i < 0) throw new DataError(`unknown class name '${name}'; the model knows: ${modelClasses.join(', ')}`, where);

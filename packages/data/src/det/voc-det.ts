@@ -28,7 +28,11 @@ export function listVocDet(root: string, split: string): { refs: SampleRef[]; ba
     const image = firstExisting([path.join(root, 'JPEGImages', `${stem}.jpg`)]);
     if (!image) return void bad.push({ file: list, reason: `line ${i + 1}: image JPEGImages/${stem}.jpg not found` });
     const annotation = firstExisting([path.join(root, 'Annotations', `${stem}.xml`)]);
-    if (!annotation) return void bad.push({ file: list, reason: `line ${i + 1}: missing annotation Annotations/${stem}.xml for image '${stem}'` });
+    if (!annotation)
+      return void bad.push({
+        file: list,
+        reason: `line ${i + 1}: missing annotation Annotations/${stem}.xml for image '${stem}'`,
+      });
     refs.push({ name: stem, image, annotation });
   });
   return { refs, bad };
@@ -44,7 +48,10 @@ export async function loadVocDetSample(ref: SampleRef): Promise<Sample> {
   const ann = parseVocXml(fs.readFileSync(file, 'utf8'), file, VOC_DET_CLASSES);
   const img = await readRgb(ref.image);
   if (ann.width !== img.width || ann.height !== img.height) {
-    throw new DataError(`<size> says ${ann.width}×${ann.height} but ${path.basename(ref.image)} is ${img.width}×${img.height}`, file);
+    throw new DataError(
+      `<size> says ${ann.width}×${ann.height} but ${path.basename(ref.image)} is ${img.width}×${img.height}`,
+      file,
+    );
   }
   return { name: ref.name, width: img.width, height: img.height, image: img.data, objects: ann.objects };
 }

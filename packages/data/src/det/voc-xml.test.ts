@@ -52,7 +52,8 @@ const VOC2007_000003 = `<annotation>
 const one = (size: string, box: string, name = 'dog') =>
   `<annotation>${size}<object><name>${name}</name><difficult>1</difficult><truncated>1</truncated><bndbox>${box}</bndbox></object></annotation>`;
 const SIZE = '<size><width>50</width><height>40</height><depth>3</depth></size>';
-const box = (a: number | string, b: number | string, c: number | string, d: number | string) => `<xmin>${a}</xmin><ymin>${b}</ymin><xmax>${c}</xmax><ymax>${d}</ymax>`;
+const box = (a: number | string, b: number | string, c: number | string, d: number | string) =>
+  `<xmin>${a}</xmin><ymin>${b}</ymin><xmax>${c}</xmax><ymax>${d}</ymax>`;
 
 describe('parseVocXml', () => {
   it('reads a devkit XML: size, class indices and 1-based inclusive boxes as pixel edges', () => {
@@ -70,15 +71,31 @@ describe('parseVocXml', () => {
   });
 
   it('round-trips what the synthetic twin writes', () => {
-    const text = vocXml({ folder: 'VOC2099', filename: 'x.jpg', width: 64, height: 48, objects: [{ name: 'cat', xmin: 3, ymin: 4, xmax: 20, ymax: 48, truncated: true, difficult: false }] });
+    const text = vocXml({
+      folder: 'VOC2099',
+      filename: 'x.jpg',
+      width: 64,
+      height: 48,
+      objects: [{ name: 'cat', xmin: 3, ymin: 4, xmax: 20, ymax: 48, truncated: true, difficult: false }],
+    });
     expect(text.split('\n')[1]).toBe('\t<folder>VOC2099</folder>');
-    expect(parseVocXml(text, 'x.xml', VOC_DET_CLASSES).objects).toEqual([{ cls: 7, x1: 2, y1: 3, x2: 20, y2: 48, difficult: false, truncated: true }]);
+    expect(parseVocXml(text, 'x.xml', VOC_DET_CLASSES).objects).toEqual([
+      { cls: 7, x1: 2, y1: 3, x2: 20, y2: 48, difficult: false, truncated: true },
+    ]);
   });
 
   it.each([
     ['no <size>', '<annotation><object><name>dog</name></object></annotation>', /a\.xml: annotation has no <size>/],
-    ['a zero size', one('<size><width>0</width><height>40</height></size>', box(1, 1, 2, 2)), /no <size> with positive/],
-    ['a box beyond the right edge', one(SIZE, box(10, 10, 51, 20)), /a\.xml: object 1 \(dog\): box \(10, 10, 51, 20\) lies outside the 50×40 image/],
+    [
+      'a zero size',
+      one('<size><width>0</width><height>40</height></size>', box(1, 1, 2, 2)),
+      /no <size> with positive/,
+    ],
+    [
+      'a box beyond the right edge',
+      one(SIZE, box(10, 10, 51, 20)),
+      /a\.xml: object 1 \(dog\): box \(10, 10, 51, 20\) lies outside the 50×40 image/,
+    ],
     ['a box with xmin > xmax', one(SIZE, box(30, 10, 20, 20)), /lies outside/],
     ['a negative coordinate', one(SIZE, box(-3, 10, 20, 20)), /lies outside/],
     ['a non-numeric coordinate', one(SIZE, box('a', 10, 20, 20)), /object 1 \(dog\): <bndbox> needs numeric/],

@@ -37,17 +37,39 @@ export interface Batch {
  * Resizes every sample to H×W and packs them: images bilinear then normalised, masks bilinear
  * ÷ 255, labels nearest, boxes scaled. Which arrays exist follows the first sample.
  */
-export function assembleBatch(samples: readonly Sample[], H: number, W: number, norm: Normalization, meta: { epoch: number; step: number; skipped: BadSample[] }): Batch {
-  const N = samples.length, px = H * W;
+export function assembleBatch(
+  samples: readonly Sample[],
+  H: number,
+  W: number,
+  norm: Normalization,
+  meta: { epoch: number; step: number; skipped: BadSample[] },
+): Batch {
+  const N = samples.length,
+    px = H * W;
   const first = samples[0];
-  const b: Batch = { ...meta, size: N, height: H, width: W, names: samples.map((s) => s.name), images: new Float32Array(N * px * 3) };
+  const b: Batch = {
+    ...meta,
+    size: N,
+    height: H,
+    width: W,
+    names: samples.map((s) => s.name),
+    images: new Float32Array(N * px * 3),
+  };
   if (first?.mask) b.masks = new Float32Array(N * px);
   if (first?.label) b.labels = new Uint8Array(N * px);
-  const boxes: number[] = [], cls: number[] = [], img: number[] = [], diff: number[] = [];
+  const boxes: number[] = [],
+    cls: number[] = [],
+    img: number[] = [],
+    diff: number[] = [];
   const tmp = new Float32Array(px * 3);
   samples.forEach((s, n) => {
     const same = s.width === W && s.height === H;
-    normalizeInto(same ? s.image : resizeBilinear(s.image, s.width, s.height, 3, W, H, tmp), b.images, n * px * 3, norm);
+    normalizeInto(
+      same ? s.image : resizeBilinear(s.image, s.width, s.height, 3, W, H, tmp),
+      b.images,
+      n * px * 3,
+      norm,
+    );
     if (b.masks) {
       if (!s.mask) throw new Error(`assembleBatch: sample '${s.name}' has no mask but the batch has masks`);
       const m = same ? s.mask : resizeBilinear(s.mask, s.width, s.height, 1, W, H, tmp.subarray(0, px));
@@ -57,7 +79,8 @@ export function assembleBatch(samples: readonly Sample[], H: number, W: number, 
       if (!s.label) throw new Error(`assembleBatch: sample '${s.name}' has no label but the batch has labels`);
       b.labels.set(same ? s.label : resizeNearest(s.label, s.width, s.height, W, H), n * px);
     }
-    const fx = W / s.width, fy = H / s.height;
+    const fx = W / s.width,
+      fy = H / s.height;
     for (const o of s.objects ?? []) {
       boxes.push(o.x1 * fx, o.y1 * fy, o.x2 * fx, o.y2 * fy);
       cls.push(o.cls);

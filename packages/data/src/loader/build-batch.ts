@@ -40,7 +40,13 @@ export async function buildBatch(ctx: BatchContext, task: BatchTask): Promise<Ba
       }
     }),
   );
-  const samples = loaded.filter((x): x is [number, Sample] => x !== null).map(([i, s]) => augmentSample(sampleRng(ctx.seed, task.epoch, i), s, ctx.augment));
+  const samples = loaded
+    .filter((x): x is [number, Sample] => x !== null)
+    .map(([i, s]) => augmentSample(sampleRng(ctx.seed, task.epoch, i), s, ctx.augment));
   const [H, W] = pickBatchSize(batchRng(ctx.seed, task.epoch, task.step), ctx.augment);
-  return assembleBatch(samples, H, W, resolveNormalization(ctx.augment.normalize), { epoch: task.epoch, step: task.step, skipped });
+  return assembleBatch(samples, H, W, resolveNormalization(ctx.augment.normalize), {
+    epoch: task.epoch,
+    step: task.step,
+    skipped,
+  });
 }

@@ -17,7 +17,14 @@ beforeAll(async () => {
   await datasetKind('voc-seg').synth(path.join(root, 'voc'), { n: 4, seed: 4, width: 40, height: 30 });
 });
 
-const sodOpts = (workers: number): LoaderOptions => ({ kind: 'sod', root: path.join(root, 'sod'), batchSize: 2, seed: 12, augment: augmentPreset('kdscfnet-train'), workers });
+const sodOpts = (workers: number): LoaderOptions => ({
+  kind: 'sod',
+  root: path.join(root, 'sod'),
+  batchSize: 2,
+  seed: 12,
+  augment: augmentPreset('kdscfnet-train'),
+  workers,
+});
 async function collect(dl: DataLoader, from = { epoch: 0, step: 0 }, until = 2): Promise<Batch[]> {
   const out: Batch[] = [];
   for await (const b of dl.batches(from, until)) out.push(b);
@@ -27,7 +34,8 @@ async function collect(dl: DataLoader, from = { epoch: 0, step: 0 }, until = 2):
 /** A batch as comparable text: positions, names, size and a hash of every array's bytes. */
 function digest(b: Batch): string {
   const h = crypto.createHash('sha1');
-  for (const a of [b.images, b.masks, b.labels, b.boxes]) if (a) h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  for (const a of [b.images, b.masks, b.labels, b.boxes])
+    if (a) h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
   return `${b.epoch}.${b.step} ${b.height}×${b.width} ${b.names.join(',')} ${h.digest('hex')}`;
 }
 
@@ -38,7 +46,14 @@ describe('DataLoader', () => {
     try {
       const a = await collect(inProcess);
       const b = await collect(pooled);
-      expect(a.map((x) => [x.epoch, x.step])).toEqual([[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2]]);
+      expect(a.map((x) => [x.epoch, x.step])).toEqual([
+        [0, 0],
+        [0, 1],
+        [0, 2],
+        [1, 0],
+        [1, 1],
+        [1, 2],
+      ]);
       expect(b.map(digest)).toEqual(a.map(digest));
       expect((await collect(inProcess, { epoch: 1, step: 1 })).map(digest)).toEqual(a.slice(4).map(digest));
       const first = a[0];
@@ -57,10 +72,18 @@ describe('DataLoader', () => {
   });
 
   it('packs segmentation labels with nearest resizing only (values stay in the label set)', async () => {
-    const dl = new DataLoader({ kind: 'voc-seg', root: path.join(root, 'voc'), batchSize: 2, seed: 3, augment: { flip: { horizontal: 0.5, vertical: 0 }, size: { width: 57, height: 33 }, normalize: 'imagenet' }, workers: 0 });
+    const dl = new DataLoader({
+      kind: 'voc-seg',
+      root: path.join(root, 'voc'),
+      batchSize: 2,
+      seed: 3,
+      augment: { flip: { horizontal: 0.5, vertical: 0 }, size: { width: 57, height: 33 }, normalize: 'imagenet' },
+      workers: 0,
+    });
     const [b] = await collect(dl, { epoch: 0, step: 0 }, 1);
     const allowed = new Set<number>();
-    for (const ref of dl.index.refs.filter((r) => b.names.includes(r.name))) for (const v of (await datasetKind('voc-seg').load(ref)).label!) allowed.add(v);
+    for (const ref of dl.index.refs.filter((r) => b.names.includes(r.name)))
+      for (const v of (await datasetKind('voc-seg').load(ref)).label!) allowed.add(v);
     expect(b.labels!.length).toBe(2 * 57 * 33);
     expect(new Set(b.labels)).toEqual(allowed);
   });
@@ -69,7 +92,9 @@ describe('DataLoader', () => {
     const broken = path.join(root, 'sod-broken');
     fs.cpSync(path.join(root, 'sod'), broken, { recursive: true });
     fs.truncateSync(path.join(broken, 'image/train_00003.jpg'), 100);
-    await expect(collect(new DataLoader({ ...sodOpts(0), root: broken }), { epoch: 0, step: 0 }, 1)).rejects.toThrow(/train_00003\.jpg: cannot decode image/);
+    await expect(collect(new DataLoader({ ...sodOpts(0), root: broken }), { epoch: 0, step: 0 }, 1)).rejects.toThrow(
+      /train_00003\.jpg: cannot decode image/,
+    );
     const dl = new DataLoader({ ...sodOpts(0), root: broken, skipBad: true });
     const batches = await collect(dl);
     expect(batches.map((b) => b.size).sort()).toEqual([1, 1, 2, 2, 2, 2]);

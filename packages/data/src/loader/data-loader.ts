@@ -54,8 +54,17 @@ export class DataLoader {
     this.index = openDataset(opts.kind, opts.root, opts.split, { skipBad: opts.skipBad });
     for (const b of this.index.bad) this.skippedByFile.set(`${b.file}|${b.reason}`, b); // listing: one entry per bad list line
     this.stepsPerEpoch = stepsPerEpoch(this.index.refs.length, opts.batchSize, opts.dropLast ?? true);
-    if (this.stepsPerEpoch === 0) throw new UsageError(`--batch: ${opts.batchSize} is larger than the ${this.index.refs.length} samples (with dropLast)`);
-    this.ctx = { kind: opts.kind, refs: this.index.refs, augment: opts.augment, seed: opts.seed, skipBad: opts.skipBad ?? false };
+    if (this.stepsPerEpoch === 0)
+      throw new UsageError(
+        `--batch: ${opts.batchSize} is larger than the ${this.index.refs.length} samples (with dropLast)`,
+      );
+    this.ctx = {
+      kind: opts.kind,
+      refs: this.index.refs,
+      augment: opts.augment,
+      seed: opts.seed,
+      skipBad: opts.skipBad ?? false,
+    };
     this.pool = workers > 0 ? new BatchWorkerPool(workers, this.ctx) : null;
     this.prefetch = opts.prefetch ?? 2 * Math.max(1, workers);
   }
@@ -81,18 +90,26 @@ export class DataLoader {
    * Keeps up to `prefetch` batches in flight ahead of the consumer.
    */
   async *batches(from: LoaderPosition = { epoch: 0, step: 0 }, untilEpoch = Infinity): AsyncGenerator<Batch> {
-    if (from.step < 0 || from.step >= this.stepsPerEpoch) throw new UsageError(`resume step ${from.step} is outside 0..${this.stepsPerEpoch - 1}`);
+    if (from.step < 0 || from.step >= this.stepsPerEpoch)
+      throw new UsageError(`resume step ${from.step} is outside 0..${this.stepsPerEpoch - 1}`);
     let next: LoaderPosition = { ...from };
     const ahead: Promise<Batch>[] = [];
     const orders = new Map<number, number[]>();
     const schedule = () => {
       while (ahead.length < this.prefetch && next.epoch < untilEpoch) {
-        if (!orders.has(next.epoch)) orders.set(next.epoch, epochOrder(this.index.refs.length, this.opts.seed, next.epoch, this.opts.shuffle ?? true));
+        if (!orders.has(next.epoch))
+          orders.set(
+            next.epoch,
+            epochOrder(this.index.refs.length, this.opts.seed, next.epoch, this.opts.shuffle ?? true),
+          );
         const indices = batchIndices(orders.get(next.epoch)!, next.step, this.opts.batchSize);
         const p = this.build({ epoch: next.epoch, step: next.step, indices });
         p.catch(() => {}); // observed when consumed; avoids unhandled rejections after an early break
         ahead.push(p);
-        next = next.step + 1 < this.stepsPerEpoch ? { epoch: next.epoch, step: next.step + 1 } : { epoch: next.epoch + 1, step: 0 };
+        next =
+          next.step + 1 < this.stepsPerEpoch
+            ? { epoch: next.epoch, step: next.step + 1 }
+            : { epoch: next.epoch + 1, step: 0 };
         for (const e of orders.keys()) if (e < next.epoch - 1) orders.delete(e);
       }
     };

@@ -20,7 +20,12 @@ export interface DetSplit {
  * same code path as a user's real data — and applies the box rule of `sanitizeBoxes`.
  * `limit` keeps the first n samples.
  */
-export async function loadDetSplit(kind: string, root: string, split: string, opts: { skipBad?: boolean; limit?: number } = {}): Promise<DetSplit> {
+export async function loadDetSplit(
+  kind: string,
+  root: string,
+  split: string,
+  opts: { skipBad?: boolean; limit?: number } = {},
+): Promise<DetSplit> {
   const index = openDataset(kind, root, split, { skipBad: opts.skipBad });
   const k = datasetKind(kind);
   if (k.task !== 'det') throw new Error(`loadDetSplit: dataset kind '${kind}' is a ${k.task} dataset, not detection`);
@@ -29,7 +34,10 @@ export async function loadDetSplit(kind: string, root: string, split: string, op
   const dropped: DetSplit['dropped'] = [];
   for (const ref of refs) {
     const s = await k.load(ref);
-    const { kept, dropped: d } = sanitizeBoxes(s.objects ?? [], s.width, s.height, { numClasses: index.classes.length, where: ref.annotation ?? ref.annotationFile ?? ref.image });
+    const { kept, dropped: d } = sanitizeBoxes(s.objects ?? [], s.width, s.height, {
+      numClasses: index.classes.length,
+      where: ref.annotation ?? ref.annotationFile ?? ref.image,
+    });
     if (d.length) dropped.push({ name: s.name, boxes: d });
     samples.push({ ...s, objects: kept });
   }

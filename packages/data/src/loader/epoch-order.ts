@@ -20,7 +20,9 @@ export function batchIndices(order: readonly number[], step: number, batchSize: 
 }
 
 /** The generator of a sample's augmentation in an epoch (independent of batch and worker). */
-export const sampleRng = (seed: number, epoch: number, index: number): Rng => new Rng(seed).fork('loader-augment').fork(`${epoch}:${index}`);
+export const sampleRng = (seed: number, epoch: number, index: number): Rng =>
+  new Rng(seed).fork('loader-augment').fork(`${epoch}:${index}`);
 
 /** The generator of a batch's choices (multi-scale size). */
-export const batchRng = (seed: number, epoch: number, step: number): Rng => new Rng(seed).fork('loader-batch').fork(`${epoch}:${step}`);
+export const batchRng = (seed: number, epoch: number, step: number): Rng =>
+  new Rng(seed).fork('loader-batch').fork(`${epoch}:${step}`);

@@ -18,13 +18,16 @@ const require = createRequire(import.meta.url);
  * the tsx CLI and under vitest.
  */
 function workerBootstrap(): string {
-  if (import.meta.url.endsWith('.js')) return `import(${JSON.stringify(new URL('./batch-worker.js', import.meta.url).href)});`;
+  if (import.meta.url.endsWith('.js'))
+    return `import(${JSON.stringify(new URL('./batch-worker.js', import.meta.url).href)});`;
   const entry = new URL('./batch-worker.ts', import.meta.url);
   let api: string;
   try {
     // tsx's ESM API (exports['./esm/api'].import): `register()` installs its hooks in this thread.
     const pkgFile = require.resolve('tsx/package.json');
-    const rel = (JSON.parse(fs.readFileSync(pkgFile, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api'].import.default;
+    const rel = (
+      JSON.parse(fs.readFileSync(pkgFile, 'utf8')) as { exports: Record<string, { import: { default: string } }> }
+    ).exports['./esm/api'].import.default;
     api = pathToFileURL(path.join(path.dirname(pkgFile), rel)).href;
   } catch {
     throw new Error('the data loader needs tsx (installed at the repository root) to start worker threads');
@@ -55,7 +58,14 @@ export class BatchWorkerPool {
     const code = workerBootstrap();
     for (let i = 0; i < n; i++) {
       const w = new Worker(code, { eval: true, workerData: ctx });
-      w.on('message', (msg: { id: number; batch?: Batch; error?: { name: string; message: string; file?: string; stack?: string } }) => this.onMessage(w, msg));
+      w.on(
+        'message',
+        (msg: {
+          id: number;
+          batch?: Batch;
+          error?: { name: string; message: string; file?: string; stack?: string };
+        }) => this.onMessage(w, msg),
+      );
       w.on('error', (e) => this.onCrash(w, e));
       w.on('exit', (code) => {
         if (!this.closed) this.onCrash(w, new Error(`loader worker exited with code ${code}`));
@@ -84,14 +94,20 @@ export class BatchWorkerPool {
     }
   }
 
-  private onMessage(w: Worker, msg: { id: number; batch?: Batch; error?: { name: string; message: string; file?: string; stack?: string } }): void {
+  private onMessage(
+    w: Worker,
+    msg: { id: number; batch?: Batch; error?: { name: string; message: string; file?: string; stack?: string } },
+  ): void {
     const p = this.running.get(w);
     if (!p || p.id !== msg.id) return;
     this.running.delete(w);
     w.unref();
     this.idle.push(w);
     if (msg.error) {
-      const e = msg.error.name === 'DataError' ? new DataError(stripFile(msg.error.message, msg.error.file), msg.error.file) : new Error(msg.error.message);
+      const e =
+        msg.error.name === 'DataError'
+          ? new DataError(stripFile(msg.error.message, msg.error.file), msg.error.file)
+          : new Error(msg.error.message);
       if (msg.error.name !== 'DataError' && msg.error.stack) e.stack = msg.error.stack;
       p.reject(e);
     } else p.resolve(msg.batch!);
@@ -109,8 +125,14 @@ export class BatchWorkerPool {
     for (const p of this.queue.splice(0)) p.reject(new Error('BatchWorkerPool: closed'));
     // Workers are unref'd so an idle pool never keeps the process alive; while we wait for them
     // to exit they must be ref'd, or Node may see no live handle and exit (code 0) mid-await.
-    await Promise.all(this.workers.map((w) => { w.ref(); return w.terminate(); }));
+    await Promise.all(
+      this.workers.map((w) => {
+        w.ref();
+        return w.terminate();
+      }),
+    );
   }
 }
 
-const stripFile = (message: string, file?: string) => (file && message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message);
+const stripFile = (message: string, file?: string) =>
+  file && message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message;

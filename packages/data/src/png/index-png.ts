@@ -41,11 +41,15 @@ export function decodeIndexPng(bytes: Uint8Array, file: string): IndexMap {
   const isPalette = Boolean(png.palette);
   if (channels !== 1) {
     const what = channels >= 3 ? 'RGB colours' : 'grey + alpha';
-    throw new DataError(`label PNG has ${channels} channels (${what}); expected palette indices or single-channel ids`, file);
+    throw new DataError(
+      `label PNG has ${channels} channels (${what}); expected palette indices or single-channel ids`,
+      file,
+    );
   }
   if (depth === 16) throw new DataError('label PNG is 16-bit; expected 8-bit ids', file);
   const data = depth === 8 ? toU8(png.data, width * height) : unpackBits(png.data as Uint8Array, width, height, depth);
-  if (data.length < width * height) throw new DataError(`truncated PNG: ${data.length} of ${width * height} pixels`, file);
+  if (data.length < width * height)
+    throw new DataError(`truncated PNG: ${data.length} of ${width * height} pixels`, file);
   return { data, width, height, palette: isPalette };
 }
 
@@ -70,7 +74,20 @@ function unpackBits(src: Uint8Array, width: number, height: number, depth: numbe
 }
 
 /** Writes an 8-bit palette PNG whose pixel values are `indices` ([H, W]); `palette` is 256 RGB triples. */
-export async function writePalettePng(file: string, indices: Uint8Array, width: number, height: number, palette: readonly (readonly number[])[]): Promise<void> {
-  const bytes = encode({ width, height, data: indices, channels: 1, depth: 8, palette: palette.map((c) => [c[0], c[1], c[2]]) });
+export async function writePalettePng(
+  file: string,
+  indices: Uint8Array,
+  width: number,
+  height: number,
+  palette: readonly (readonly number[])[],
+): Promise<void> {
+  const bytes = encode({
+    width,
+    height,
+    data: indices,
+    channels: 1,
+    depth: 8,
+    palette: palette.map((c) => [c[0], c[1], c[2]]),
+  });
   writeFileAtomic(file, bytes);
 }

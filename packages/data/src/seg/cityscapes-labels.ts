@@ -70,7 +70,10 @@ export const TRAIN_ID_CHECK: Int16Array = (() => {
  * Maps raw 8-bit values through `lut` into a new train-id map. Returns the first position whose
  * value is not in the table (`bad`), or null when all were valid.
  */
-export function mapLabelIds(raw: Uint8Array, lut: Int16Array): { label: Uint8Array; bad: { index: number; value: number } | null } {
+export function mapLabelIds(
+  raw: Uint8Array,
+  lut: Int16Array,
+): { label: Uint8Array; bad: { index: number; value: number } | null } {
   const label = new Uint8Array(raw.length);
   for (let i = 0; i < raw.length; i++) {
     const t = lut[raw[i]];

@@ -21,21 +21,30 @@ const IMAGE_SUFFIX = '_leftImg8bit.png';
  */
 export function listCityscapes(root: string, split: string): { refs: SampleRef[]; bad: BadSample[] } {
   const imgDir = path.join(root, 'leftImg8bit', split);
-  if (!fs.existsSync(imgDir)) throw new DataError(`split folder not found (expected leftImg8bit/${split}/<city>/)`, imgDir);
+  if (!fs.existsSync(imgDir))
+    throw new DataError(`split folder not found (expected leftImg8bit/${split}/<city>/)`, imgDir);
   const refs: SampleRef[] = [];
   const bad: BadSample[] = [];
   for (const city of fs.readdirSync(imgDir).sort()) {
     const cityDir = path.join(imgDir, city);
     if (!fs.statSync(cityDir).isDirectory()) continue;
-    for (const f of fs.readdirSync(cityDir).filter((f) => f.endsWith(IMAGE_SUFFIX)).sort()) {
+    for (const f of fs
+      .readdirSync(cityDir)
+      .filter((f) => f.endsWith(IMAGE_SUFFIX))
+      .sort()) {
       const stem = f.slice(0, -IMAGE_SUFFIX.length);
       const gt = path.join(root, 'gtFine', split, city, stem);
       const label = [`${gt}_gtFine_labelIds.png`, `${gt}_gtFine_labelTrainIds.png`].find((p) => fs.existsSync(p));
-      if (!label) bad.push({ file: path.join(cityDir, f), reason: `missing label (expected gtFine/${split}/${city}/${stem}_gtFine_labelIds.png or _labelTrainIds.png)` });
+      if (!label)
+        bad.push({
+          file: path.join(cityDir, f),
+          reason: `missing label (expected gtFine/${split}/${city}/${stem}_gtFine_labelIds.png or _labelTrainIds.png)`,
+        });
       else refs.push({ name: stem, image: path.join(cityDir, f), label });
     }
   }
-  if (refs.length + bad.length === 0) throw new DataError(`split is empty (no *${IMAGE_SUFFIX} under <city>/ folders)`, imgDir);
+  if (refs.length + bad.length === 0)
+    throw new DataError(`split is empty (no *${IMAGE_SUFFIX} under <city>/ folders)`, imgDir);
   return { refs, bad };
 }
 

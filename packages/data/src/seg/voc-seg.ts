@@ -36,7 +36,11 @@ export function listVocSeg(root: string, split: string, labelDir: string): { ref
     const image = firstExisting([path.join(root, 'JPEGImages', `${stem}.jpg`)]);
     if (!image) return void bad.push({ file: list, reason: `line ${i + 1}: image JPEGImages/${stem}.jpg not found` });
     const label = firstExisting([path.join(root, labelDir, `${stem}.png`)]);
-    if (!label) return void bad.push({ file: list, reason: `line ${i + 1}: missing label ${labelDir}/${stem}.png for image '${stem}'` });
+    if (!label)
+      return void bad.push({
+        file: list,
+        reason: `line ${i + 1}: missing label ${labelDir}/${stem}.png for image '${stem}'`,
+      });
     refs.push({ name: stem, image, label });
   });
   return { refs, bad };
@@ -58,7 +62,10 @@ export async function loadVocSegSample(ref: SampleRef): Promise<Sample> {
   for (let i = 0; i < lab.data.length; i++) {
     const v = lab.data[i];
     if (v >= n && v !== IGNORE_LABEL) {
-      throw new DataError(`value ${v} at (x ${i % lab.width}, y ${Math.floor(i / lab.width)}) is not a VOC class index (0..20, 255 void)`, file);
+      throw new DataError(
+        `value ${v} at (x ${i % lab.width}, y ${Math.floor(i / lab.width)}) is not a VOC class index (0..20, 255 void)`,
+        file,
+      );
     }
   }
   return { name: ref.name, width: img.width, height: img.height, image: img.data, label: lab.data };
@@ -73,7 +80,8 @@ export const vocSegKind: DatasetKind = {
   name: 'voc-seg',
   task: 'seg',
   labeled: true,
-  description: 'Pascal VOC 2012 segmentation: JPEGImages/, SegmentationClass/ palette PNGs, ImageSets/Segmentation/<split>.txt',
+  description:
+    'Pascal VOC 2012 segmentation: JPEGImages/, SegmentationClass/ palette PNGs, ImageSets/Segmentation/<split>.txt',
   defaultSplit: 'train',
   list: (root, split) => ({ classes: VOC_SEG_CLASSES, ...listVocSeg(root, split, 'SegmentationClass') }),
   load: loadVocSegSample,
@@ -84,7 +92,8 @@ export const vocSegKind: DatasetKind = {
 export const vocSegAugKind: DatasetKind = {
   ...vocSegKind,
   name: 'voc-seg-aug',
-  description: 'Pascal VOC 2012 + SBD: SegmentationClassAug/ single-channel PNGs, ImageSets/Segmentation/<split>.txt (train_aug)',
+  description:
+    'Pascal VOC 2012 + SBD: SegmentationClassAug/ single-channel PNGs, ImageSets/Segmentation/<split>.txt (train_aug)',
   defaultSplit: 'train_aug',
   list: (root, split) => ({ classes: VOC_SEG_CLASSES, ...listVocSeg(root, split, 'SegmentationClassAug') }),
 };

@@ -27,5 +27,6 @@ export const autoSodKind: DatasetKind = {
   ...kdscfnetSodKind,
   name: 'sod',
   description: 'SOD, layout detected: KD-SCFNet (image/, mask/, <split>.txt) or CSNet (images/, GT/)',
-  list: (root, split) => (detectSodLayout(root, split) === 'kdscfnet' ? kdscfnetSodKind : csnetSodKind).list(root, split),
+  list: (root, split) =>
+    (detectSodLayout(root, split) === 'kdscfnet' ? kdscfnetSodKind : csnetSodKind).list(root, split),
 };

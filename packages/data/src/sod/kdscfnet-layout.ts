@@ -31,12 +31,21 @@ export function listKdScfnet(root: string, split: string, labeled: boolean): { r
   names.forEach((name, i) => {
     const where = `line ${i + 1}`;
     const stem = insideRoot(path.join(root, 'image'), name);
-    if (!stem || name.includes('..')) return void bad.push({ file: list, reason: `${where}: '${name}' escapes the dataset root` });
+    if (!stem || name.includes('..'))
+      return void bad.push({ file: list, reason: `${where}: '${name}' escapes the dataset root` });
     const image = firstExisting([`${stem}.jpg`, `${stem}.png`]);
-    if (!image) return void bad.push({ file: list, reason: `${where}: image '${name}' not found (looked for image/${name}.jpg and .png)` });
+    if (!image)
+      return void bad.push({
+        file: list,
+        reason: `${where}: image '${name}' not found (looked for image/${name}.jpg and .png)`,
+      });
     if (!labeled) return void refs.push({ name, image });
     const mask = path.join(root, 'mask', `${name}.png`);
-    if (!firstExisting([mask])) return void bad.push({ file: list, reason: `${where}: missing mask for image '${name}' (expected mask/${name}.png)` });
+    if (!firstExisting([mask]))
+      return void bad.push({
+        file: list,
+        reason: `${where}: missing mask for image '${name}' (expected mask/${name}.png)`,
+      });
     refs.push({ name, image, mask });
   });
   return { refs, bad };
@@ -62,6 +71,12 @@ export const kdscfnetSodKind: DatasetKind = {
   list: (root, split) => ({ classes: SOD_CLASSES, ...listKdScfnet(root, split, true) }),
   load: loadSodSample,
   synth: async (out, o) => {
-    await synthSodDataset(out, { seed: o.seed, splits: { train: o.n, test: Math.max(1, Math.ceil(o.n / 4)) }, width: o.width ?? 352, height: o.height ?? 352, labeled: true });
+    await synthSodDataset(out, {
+      seed: o.seed,
+      splits: { train: o.n, test: Math.max(1, Math.ceil(o.n / 4)) },
+      width: o.width ?? 352,
+      height: o.height ?? 352,
+      labeled: true,
+    });
   },
 };

@@ -17,7 +17,10 @@ export async function loadSodSample(ref: SampleRef): Promise<Sample> {
   if (ref.mask) {
     const m = await readGray(ref.mask);
     if (m.width !== img.width || m.height !== img.height) {
-      throw new DataError(`mask is ${m.width}×${m.height} but its image ${path.basename(ref.image)} is ${img.width}×${img.height}`, ref.mask);
+      throw new DataError(
+        `mask is ${m.width}×${m.height} but its image ${path.basename(ref.image)} is ${img.width}×${img.height}`,
+        ref.mask,
+      );
     }
     sample.mask = m.data;
   }

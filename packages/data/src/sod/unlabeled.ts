@@ -16,7 +16,8 @@ import { loadSodSample } from './load-sod-sample.ts';
  */
 export function listUnlabeled(root: string, split: string): { refs: SampleRef[]; bad: BadSample[] } {
   const imageDir = path.join(root, 'image');
-  if (fs.existsSync(imageDir) && fs.existsSync(path.join(root, `${split}.txt`))) return listKdScfnet(root, split, false);
+  if (fs.existsSync(imageDir) && fs.existsSync(path.join(root, `${split}.txt`)))
+    return listKdScfnet(root, split, false);
   const dir = fs.existsSync(imageDir) ? imageDir : root;
   if (!fs.existsSync(dir)) throw new DataError('image folder not found', dir);
   const files = listImageFiles(dir);
@@ -34,6 +35,12 @@ export const unlabeledSodKind: DatasetKind = {
   list: (root, split) => ({ classes: [], ...listUnlabeled(root, split) }),
   load: loadSodSample,
   synth: async (out, o) => {
-    await synthSodDataset(out, { seed: o.seed, splits: { train: o.n }, width: o.width ?? 352, height: o.height ?? 352, labeled: false });
+    await synthSodDataset(out, {
+      seed: o.seed,
+      splits: { train: o.n },
+      width: o.width ?? 352,
+      height: o.height ?? 352,
+      labeled: false,
+    });
   },
 };

@@ -13,7 +13,12 @@ import { PhaseProgress } from './progress.ts';
  * generated, false when it reused the existing copy. `total` items (the generator ticks
  * `progress` once per sample) drive a `generating <folder>` progress line for long builds.
  */
-export async function buildDirAtomically(root: string, manifest: object, build: (tmp: string, progress: PhaseProgress) => Promise<void>, total = 0): Promise<boolean> {
+export async function buildDirAtomically(
+  root: string,
+  manifest: object,
+  build: (tmp: string, progress: PhaseProgress) => Promise<void>,
+  total = 0,
+): Promise<boolean> {
   const text = JSON.stringify(manifest, null, 2);
   const mf = path.join(root, 'manifest.json');
   const built = (): boolean => fs.existsSync(mf) && fs.readFileSync(mf, 'utf8') === text;

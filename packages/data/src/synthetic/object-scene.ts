@@ -35,7 +35,11 @@ export interface ObjectScene {
  */
 export function renderObjectScene(rng: Rng, width: number, height: number, numClasses: number): ObjectScene {
   const c = new Canvas(width, height, 0);
-  const bg = randomTexture(rng, hsv(rng.next(), rng.uniform(0.05, 0.3), rng.uniform(0.3, 0.7)), hsv(rng.next(), rng.uniform(0.05, 0.3), rng.uniform(0.3, 0.7)));
+  const bg = randomTexture(
+    rng,
+    hsv(rng.next(), rng.uniform(0.05, 0.3), rng.uniform(0.3, 0.7)),
+    hsv(rng.next(), rng.uniform(0.05, 0.3), rng.uniform(0.3, 0.7)),
+  );
   c.rect(0, 0, width, height, 0, bg);
   const short = Math.min(width, height);
   const n = rng.int(1, 5);
@@ -44,27 +48,44 @@ export function renderObjectScene(rng: Rng, width: number, height: number, numCl
   for (let k = 0; k < n; k++) {
     const cls = rng.int(1, numClasses + 1);
     const r = short * rng.uniform(0.1, 0.3);
-    const shape = randomShape(rng, SHAPE_KINDS[cls % SHAPE_KINDS.length], rng.uniform(0, width), rng.uniform(0, height), r);
+    const shape = randomShape(
+      rng,
+      SHAPE_KINDS[cls % SHAPE_KINDS.length],
+      rng.uniform(0, width),
+      rng.uniform(0, height),
+      r,
+    );
     const hue = (cls * 0.618034) % 1;
-    const tex = randomTexture(rng, hsv(hue, rng.uniform(0.6, 1), rng.uniform(0.6, 1)), hsv(hue, rng.uniform(0.3, 0.7), rng.uniform(0.3, 0.6)));
+    const tex = randomTexture(
+      rng,
+      hsv(hue, rng.uniform(0.6, 1), rng.uniform(0.6, 1)),
+      hsv(hue, rng.uniform(0.3, 0.7), rng.uniform(0.3, 0.6)),
+    );
     c.fill(0, 0, width, height, (x, y) => shape.contains(x, y), cls, tex);
-    for (let i = 0; i < inst.length; i++) if (shape.contains((i % width) + 0.5, Math.floor(i / width) + 0.5)) inst[i] = k + 1;
+    for (let i = 0; i < inst.length; i++)
+      if (shape.contains((i % width) + 0.5, Math.floor(i / width) + 0.5)) inst[i] = k + 1;
     classes.push(cls);
   }
   c.grain(rng.fork('grain'), 5);
   const objects: SceneObject[] = [];
   classes.forEach((cls, k) => {
-    let x1 = width, y1 = height, x2 = 0, y2 = 0, area = 0;
+    let x1 = width,
+      y1 = height,
+      x2 = 0,
+      y2 = 0,
+      area = 0;
     for (let i = 0; i < inst.length; i++) {
       if (inst[i] !== k + 1) continue;
-      const x = i % width, y = Math.floor(i / width);
+      const x = i % width,
+        y = Math.floor(i / width);
       area++;
       if (x < x1) x1 = x;
       if (y < y1) y1 = y;
       if (x + 1 > x2) x2 = x + 1;
       if (y + 1 > y2) y2 = y + 1;
     }
-    if (area > 0) objects.push({ cls, x1, y1, x2, y2, area, truncated: x1 === 0 || y1 === 0 || x2 === width || y2 === height });
+    if (area > 0)
+      objects.push({ cls, x1, y1, x2, y2, area, truncated: x1 === 0 || y1 === 0 || x2 === width || y2 === height });
   });
   return { rgb: c.rgb, classes: c.ids, objects, width, height };
 }
@@ -80,7 +101,8 @@ export function addVoidBand(classes: Uint8Array, width: number, height: number, 
       const v = classes[y * width + x];
       search: for (let dy = -r; dy <= r; dy++) {
         for (let dx = -r; dx <= r; dx++) {
-          const xx = x + dx, yy = y + dy;
+          const xx = x + dx,
+            yy = y + dy;
           if (xx < 0 || yy < 0 || xx >= width || yy >= height) continue;
           if (classes[yy * width + xx] !== v) {
             out[y * width + x] = voidValue;

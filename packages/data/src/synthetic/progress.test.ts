@@ -16,7 +16,12 @@ function fake(isTTY: boolean) {
 describe('PhaseProgress', () => {
   it('not a terminal: plain lines every everyMs after the delay, ETA, a closing line; no escape codes', () => {
     const f = fake(false);
-    const p = new PhaseProgress('generating synthetic-sod', 100, { sink: f.sink, now: f.now, delayMs: 2000, everyMs: 10_000 });
+    const p = new PhaseProgress('generating synthetic-sod', 100, {
+      sink: f.sink,
+      now: f.now,
+      delayMs: 2000,
+      everyMs: 10_000,
+    });
     for (let i = 0; i < 100; i++) {
       f.advance(500); // 0.5 s per item: 50 s in all
       p.tick();
@@ -46,7 +51,11 @@ describe('PhaseProgress', () => {
     p.tick(500);
     p.done();
     expect(f.out).toEqual([
-      '\rgen: 10/1000 (1%), ETA 1m 39s', '\rgen: 500/1000 (50%), ETA 10s ', '\rgen: 1000/1000 (100%), ETA 0s', '\rgen: 1000/1000 done in 1m 40s', '\n',
+      '\rgen: 10/1000 (1%), ETA 1m 39s',
+      '\rgen: 500/1000 (50%), ETA 10s ',
+      '\rgen: 1000/1000 (100%), ETA 0s',
+      '\rgen: 1000/1000 done in 1m 40s',
+      '\n',
     ]);
   });
 
@@ -80,7 +89,13 @@ describe('synthetic dataset generation reports progress', () => {
     vi.spyOn(Date, 'now').mockImplementation(() => (t += 3000));
     const lines: string[] = [];
     setPhaseProgressSink({ isTTY: false, write: (s: string) => lines.push(s) });
-    await synthSodDataset(path.join(root, 'sod'), { seed: 1, splits: { train: 3, test: 2 }, width: 16, height: 16, labeled: true });
+    await synthSodDataset(path.join(root, 'sod'), {
+      seed: 1,
+      splits: { train: 3, test: 2 },
+      width: 16,
+      height: 16,
+      labeled: true,
+    });
     expect(lines.at(-1)).toMatch(/^generating sod: 5\/5 done in \d+s\n$/);
     expect(lines[0]).toMatch(/^generating sod: 1\/5 \(20%\), ETA /);
   });

@@ -45,7 +45,11 @@ export class PhaseProgress {
   private readonly delayMs: number;
   private readonly everyMs: number;
 
-  constructor(readonly label: string, readonly total: number, o: PhaseProgressOptions = {}) {
+  constructor(
+    readonly label: string,
+    readonly total: number,
+    o: PhaseProgressOptions = {},
+  ) {
     this.sink = o.sink === undefined ? defaultSink : o.sink;
     this.now = o.now ?? Date.now;
     this.delayMs = o.delayMs ?? 2000;

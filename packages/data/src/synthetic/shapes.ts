@@ -16,16 +16,30 @@ export type ShapeKind = (typeof SHAPE_KINDS)[number];
 export function randomShape(rng: Rng, kind: ShapeKind, cx: number, cy: number, r: number): Shape {
   const theta = rng.uniform(0, Math.PI);
   const aspect = rng.uniform(0.55, 1.0);
-  const cos = Math.cos(theta), sin = Math.sin(theta);
+  const cos = Math.cos(theta),
+    sin = Math.sin(theta);
   const local = (x: number, y: number): [number, number] => {
-    const dx = x - cx, dy = y - cy;
+    const dx = x - cx,
+      dy = y - cy;
     return [(dx * cos + dy * sin) / r, (-dx * sin + dy * cos) / (r * aspect)];
   };
   switch (kind) {
     case 'ellipse':
-      return { kind, contains: (x, y) => { const [u, v] = local(x, y); return u * u + v * v <= 1; } };
+      return {
+        kind,
+        contains: (x, y) => {
+          const [u, v] = local(x, y);
+          return u * u + v * v <= 1;
+        },
+      };
     case 'rectangle':
-      return { kind, contains: (x, y) => { const [u, v] = local(x, y); return Math.abs(u) <= 0.9 && Math.abs(v) <= 0.9; } };
+      return {
+        kind,
+        contains: (x, y) => {
+          const [u, v] = local(x, y);
+          return Math.abs(u) <= 0.9 && Math.abs(v) <= 0.9;
+        },
+      };
     case 'triangle':
       return {
         kind,
@@ -35,7 +49,8 @@ export function randomShape(rng: Rng, kind: ShapeKind, cx: number, cy: number, r
         },
       };
     case 'star': {
-      const points = rng.int(5, 8), inner = rng.uniform(0.4, 0.6);
+      const points = rng.int(5, 8),
+        inner = rng.uniform(0.4, 0.6);
       return {
         kind,
         contains: (x, y) => {
@@ -50,11 +65,24 @@ export function randomShape(rng: Rng, kind: ShapeKind, cx: number, cy: number, r
     }
     case 'ring': {
       const hole = rng.uniform(0.35, 0.6);
-      return { kind, contains: (x, y) => { const [u, v] = local(x, y); const q = u * u + v * v; return q <= 1 && q >= hole * hole; } };
+      return {
+        kind,
+        contains: (x, y) => {
+          const [u, v] = local(x, y);
+          const q = u * u + v * v;
+          return q <= 1 && q >= hole * hole;
+        },
+      };
     }
     case 'cross': {
       const arm = rng.uniform(0.3, 0.45);
-      return { kind, contains: (x, y) => { const [u, v] = local(x, y); return (Math.abs(u) <= 1 && Math.abs(v) <= arm) || (Math.abs(v) <= 1 && Math.abs(u) <= arm); } };
+      return {
+        kind,
+        contains: (x, y) => {
+          const [u, v] = local(x, y);
+          return (Math.abs(u) <= 1 && Math.abs(v) <= arm) || (Math.abs(v) <= 1 && Math.abs(u) <= arm);
+        },
+      };
     }
   }
 }

@@ -40,7 +40,13 @@ export function renderSodScene(rng: Rng, width: number, height: number): SodScen
   for (let i = 0; i < nClutter; i++) {
     const c = hsv(rng.next(), rng.uniform(0.1, 0.5), rng.uniform(0.3, 0.85));
     layers.push({
-      shape: randomShape(rng, rng.pick(SHAPE_KINDS), rng.uniform(0, width), rng.uniform(0, height), short * rng.uniform(0.03, 0.09)),
+      shape: randomShape(
+        rng,
+        rng.pick(SHAPE_KINDS),
+        rng.uniform(0, width),
+        rng.uniform(0, height),
+        short * rng.uniform(0.03, 0.09),
+      ),
       texture: randomTexture(rng, c, bgA),
       alpha: rng.uniform(0.4, 0.9),
       salient: false,
@@ -50,7 +56,13 @@ export function renderSodScene(rng: Rng, width: number, height: number): SodScen
   for (let i = 0; i < nDistract; i++) {
     const c = hsv((bgHue + rng.uniform(-0.08, 0.08) + 1) % 1, rng.uniform(0.25, 0.6), rng.uniform(0.3, 0.85));
     layers.push({
-      shape: randomShape(rng, rng.pick(SHAPE_KINDS), rng.uniform(0.1, 0.9) * width, rng.uniform(0.1, 0.9) * height, short * rng.uniform(0.08, 0.3)),
+      shape: randomShape(
+        rng,
+        rng.pick(SHAPE_KINDS),
+        rng.uniform(0.1, 0.9) * width,
+        rng.uniform(0.1, 0.9) * height,
+        short * rng.uniform(0.08, 0.3),
+      ),
       texture: randomTexture(rng, c, bgB),
       alpha: rng.uniform(0.6, 1),
       salient: false,
@@ -63,7 +75,13 @@ export function renderSodScene(rng: Rng, width: number, height: number): SodScen
     const b = hsv((hue + rng.uniform(0.05, 0.2)) % 1, rng.uniform(0.4, 1), rng.uniform(0.3, 0.9));
     const r = short * rng.uniform(0.12, nObj === 2 ? 0.28 : 0.4);
     layers.push({
-      shape: randomShape(rng, rng.pick(SHAPE_KINDS), rng.uniform(r * 0.6, width - r * 0.6), rng.uniform(r * 0.6, height - r * 0.6), r),
+      shape: randomShape(
+        rng,
+        rng.pick(SHAPE_KINDS),
+        rng.uniform(r * 0.6, width - r * 0.6),
+        rng.uniform(r * 0.6, height - r * 0.6),
+        r,
+      ),
       texture: randomTexture(rng, a, b),
       alpha: 1,
       salient: true,
@@ -76,7 +94,13 @@ export function renderSodScene(rng: Rng, width: number, height: number): SodScen
     const hue = (bgHue + rng.uniform(0.3, 0.7)) % 1;
     const a = hsv(hue, rng.uniform(0.55, 1), rng.uniform(0.6, 1));
     layers.push({
-      shape: randomShape(rng, rng.pick(SHAPE_KINDS), rng.uniform(0, width), rng.uniform(0, height), short * rng.uniform(0.04, 0.09)),
+      shape: randomShape(
+        rng,
+        rng.pick(SHAPE_KINDS),
+        rng.uniform(0, width),
+        rng.uniform(0, height),
+        short * rng.uniform(0.04, 0.09),
+      ),
       texture: randomTexture(rng, a, hsv((hue + 0.1) % 1, 0.8, 0.5)),
       alpha: 1,
       salient: false,
@@ -86,7 +110,13 @@ export function renderSodScene(rng: Rng, width: number, height: number): SodScen
   for (let i = 0, n = rng.int(0, 3); i < n; i++) {
     const c = hsv(rng.next(), rng.uniform(0.1, 0.4), rng.uniform(0.3, 0.8));
     layers.push({
-      shape: randomShape(rng, rng.pick(SHAPE_KINDS), rng.uniform(0, width), rng.uniform(0, height), short * rng.uniform(0.02, 0.05)),
+      shape: randomShape(
+        rng,
+        rng.pick(SHAPE_KINDS),
+        rng.uniform(0, width),
+        rng.uniform(0, height),
+        short * rng.uniform(0.02, 0.05),
+      ),
       texture: randomTexture(rng, c, c),
       alpha: 1,
       salient: false,
@@ -95,23 +125,37 @@ export function renderSodScene(rng: Rng, width: number, height: number): SodScen
 
   const rgb = new Uint8Array(width * height * 3);
   const mask = new Uint8Array(width * height);
-  const sub = [[0.25, 0.25], [0.75, 0.25], [0.25, 0.75], [0.75, 0.75]];
+  const sub = [
+    [0.25, 0.25],
+    [0.75, 0.25],
+    [0.25, 0.75],
+    [0.75, 0.75],
+  ];
   const grainRng = rng.fork('grain');
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const t = 0.5 + 0.5 * (Math.cos(gTheta) * (x / width - 0.5) + Math.sin(gTheta) * (y / height - 0.5));
       const n = noise[y * width + x];
-      let col: Rgb = [bgA[0] + (bgB[0] - bgA[0]) * t + n, bgA[1] + (bgB[1] - bgA[1]) * t + n, bgA[2] + (bgB[2] - bgA[2]) * t + n];
+      let col: Rgb = [
+        bgA[0] + (bgB[0] - bgA[0]) * t + n,
+        bgA[1] + (bgB[1] - bgA[1]) * t + n,
+        bgA[2] + (bgB[2] - bgA[2]) * t + n,
+      ];
       let cover = 0;
       for (const [ox, oy] of sub) {
         let sal = false;
-        for (const l of layers) if (l.shape.contains(x + ox, y + oy)) sal = l.salient ? true : l.alpha >= 0.95 ? false : sal;
+        for (const l of layers)
+          if (l.shape.contains(x + ox, y + oy)) sal = l.salient ? true : l.alpha >= 0.95 ? false : sal;
         if (sal) cover++;
       }
       for (const l of layers) {
         if (!l.shape.contains(x + 0.5, y + 0.5)) continue;
         const c = l.texture(x, y);
-        col = [col[0] + (c[0] - col[0]) * l.alpha, col[1] + (c[1] - col[1]) * l.alpha, col[2] + (c[2] - col[2]) * l.alpha];
+        col = [
+          col[0] + (c[0] - col[0]) * l.alpha,
+          col[1] + (c[1] - col[1]) * l.alpha,
+          col[2] + (c[2] - col[2]) * l.alpha,
+        ];
       }
       const g = grainRng.normal(0, grain);
       const i = y * width + x;
@@ -128,14 +172,22 @@ const clamp = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v));
 
 /** Smooth value noise (bilinear over a random grid of cell size `cell`), amplitude ±20. */
 function valueNoise(rng: Rng, width: number, height: number, cell: number): Float32Array {
-  const gw = Math.ceil(width / cell) + 2, gh = Math.ceil(height / cell) + 2;
+  const gw = Math.ceil(width / cell) + 2,
+    gh = Math.ceil(height / cell) + 2;
   const grid = rng.fillUniform(new Float32Array(gw * gh), -20, 20);
   const out = new Float32Array(width * height);
   for (let y = 0; y < height; y++) {
-    const gy = y / cell, y0 = Math.floor(gy), fy = gy - y0;
+    const gy = y / cell,
+      y0 = Math.floor(gy),
+      fy = gy - y0;
     for (let x = 0; x < width; x++) {
-      const gx = x / cell, x0 = Math.floor(gx), fx = gx - x0;
-      const a = grid[y0 * gw + x0], b = grid[y0 * gw + x0 + 1], c = grid[(y0 + 1) * gw + x0], d = grid[(y0 + 1) * gw + x0 + 1];
+      const gx = x / cell,
+        x0 = Math.floor(gx),
+        fx = gx - x0;
+      const a = grid[y0 * gw + x0],
+        b = grid[y0 * gw + x0 + 1],
+        c = grid[(y0 + 1) * gw + x0],
+        d = grid[(y0 + 1) * gw + x0 + 1];
       out[y * width + x] = (a * (1 - fx) + b * fx) * (1 - fy) + (c * (1 - fx) + d * fx) * fy;
     }
   }

@@ -14,7 +14,10 @@ import { renderSodScene } from './sod-scene.ts';
 
 const root = tempDir('twins');
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
-const W = 48, H = 32, N = 3, SEED = 5;
+const W = 48,
+  H = 32,
+  N = 3,
+  SEED = 5;
 const dir = (kind: string) => path.join(root, kind);
 
 function hashTree(d: string): Record<string, string> {
@@ -31,7 +34,8 @@ function hashTree(d: string): Record<string, string> {
 }
 
 beforeAll(async () => {
-  for (const k of ['sod-kdscfnet', 'sod-csnet', 'cityscapes', 'voc-seg', 'coco-det']) await datasetKind(k).synth(dir(k), { n: N, seed: SEED, width: W, height: H });
+  for (const k of ['sod-kdscfnet', 'sod-csnet', 'cityscapes', 'voc-seg', 'coco-det'])
+    await datasetKind(k).synth(dir(k), { n: N, seed: SEED, width: W, height: H });
 });
 
 describe('synthetic twins', () => {
@@ -41,7 +45,9 @@ describe('synthetic twins', () => {
       expect(hashTree(dir(`${k}-again`))).toEqual(hashTree(dir(k)));
     }
     await datasetKind('voc-seg').synth(dir('voc-other'), { n: N, seed: SEED + 1, width: W, height: H });
-    expect(hashTree(dir('voc-other'))['SegmentationClass/2099_000000.png']).not.toBe(hashTree(dir('voc-seg'))['SegmentationClass/2099_000000.png']);
+    expect(hashTree(dir('voc-other'))['SegmentationClass/2099_000000.png']).not.toBe(
+      hashTree(dir('voc-seg'))['SegmentationClass/2099_000000.png'],
+    );
   });
 
   it('cityscapes: inspect counts equal the renderer’s label ids mapped through the official table', async () => {
@@ -56,9 +62,16 @@ describe('synthetic twins', () => {
       }
     }
     const r = await inspectDataset('cityscapes', dir('cityscapes'), 'train');
-    expect(r).toMatchObject({ samples: N, bad: [], ignore_pixels: ignore, image_sizes: { min: { width: W, height: H }, max: { width: W, height: H } } });
+    expect(r).toMatchObject({
+      samples: N,
+      bad: [],
+      ignore_pixels: ignore,
+      image_sizes: { min: { width: W, height: H }, max: { width: W, height: H } },
+    });
     expect(r.class_pixels).toEqual(expected);
-    expect(openDataset('cityscapes', dir('cityscapes'), 'val').refs.map((x) => x.name)).toEqual(['frankfurt_000000_000019']);
+    expect(openDataset('cityscapes', dir('cityscapes'), 'val').refs.map((x) => x.name)).toEqual([
+      'frankfurt_000000_000019',
+    ]);
   });
 
   it('voc-seg and voc-seg-aug read the same indices (palette and grey files); voc-det reads the renderer’s boxes', async () => {
@@ -67,7 +80,9 @@ describe('synthetic twins', () => {
     const boxes: number[][] = [];
     for (let i = 0; i < N; i++) {
       const s = renderObjectScene(new Rng(SEED, 'synthetic-voc').fork(String(i)), W, H, 20);
-      for (const v of addVoidBand(s.classes, W, H)) if (v === 255) ignore++; else counts[v]++;
+      for (const v of addVoidBand(s.classes, W, H))
+        if (v === 255) ignore++;
+        else counts[v]++;
       for (const o of s.objects) boxes.push([o.cls - 1, o.x1, o.y1, o.x2, o.y2]);
     }
     for (const kind of ['voc-seg', 'voc-seg-aug']) {
@@ -77,7 +92,8 @@ describe('synthetic twins', () => {
     }
     const det = datasetKind('voc-det');
     const got: number[][] = [];
-    for (const ref of openDataset('voc-det', dir('voc-seg')).refs) for (const o of (await det.load(ref)).objects!) got.push([o.cls, o.x1, o.y1, o.x2, o.y2]);
+    for (const ref of openDataset('voc-det', dir('voc-seg')).refs)
+      for (const o of (await det.load(ref)).objects!) got.push([o.cls, o.x1, o.y1, o.x2, o.y2]);
     expect(got).toEqual(boxes);
   });
 
@@ -85,7 +101,9 @@ describe('synthetic twins', () => {
     const idx = openDataset('coco-det', dir('coco-det'), 'train2017');
     expect(idx.classes).toEqual(['fall', 'stand']);
     const s = renderObjectScene(new Rng(SEED, 'synthetic-coco').fork('train2017/0'), W, H, 2);
-    expect(idx.refs[0].objects!.map((o) => [o.cls, o.x1, o.y1, o.x2, o.y2])).toEqual(s.objects.map((o) => [o.cls - 1, o.x1, o.y1, o.x2, o.y2]));
+    expect(idx.refs[0].objects!.map((o) => [o.cls, o.x1, o.y1, o.x2, o.y2])).toEqual(
+      s.objects.map((o) => [o.cls - 1, o.x1, o.y1, o.x2, o.y2]),
+    );
   });
 
   it('SOD twins in both layouts decode masks exactly as rendered; `sod` detects each layout', async () => {

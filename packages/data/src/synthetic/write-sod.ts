@@ -26,20 +26,26 @@ export interface SynthSodOptions {
  * Returns true when it generated, false when it reused an existing copy.
  */
 export async function synthSodDataset(root: string, opts: SynthSodOptions): Promise<boolean> {
-  return buildDirAtomically(root, { generator: 'synthetic-sod', version: SYNTH_SOD_VERSION, ...opts }, async (tmp, progress) => {
-    const rng = new Rng(opts.seed, 'synthetic-sod');
-    for (const [split, n] of Object.entries(opts.splits)) {
-      const names: string[] = [];
-      const splitRng = rng.fork(split);
-      for (let i = 0; i < n; i++) {
-        const name = `${split}_${String(i).padStart(5, '0')}`;
-        const scene = renderSodScene(splitRng.fork(String(i)), opts.width, opts.height);
-        await writeJpeg(path.join(tmp, 'image', `${name}.jpg`), scene.rgb, scene.width, scene.height);
-        if (opts.labeled) await writeGrayPng(path.join(tmp, 'mask', `${name}.png`), scene.mask, scene.width, scene.height);
-        names.push(name);
-        progress.tick();
+  return buildDirAtomically(
+    root,
+    { generator: 'synthetic-sod', version: SYNTH_SOD_VERSION, ...opts },
+    async (tmp, progress) => {
+      const rng = new Rng(opts.seed, 'synthetic-sod');
+      for (const [split, n] of Object.entries(opts.splits)) {
+        const names: string[] = [];
+        const splitRng = rng.fork(split);
+        for (let i = 0; i < n; i++) {
+          const name = `${split}_${String(i).padStart(5, '0')}`;
+          const scene = renderSodScene(splitRng.fork(String(i)), opts.width, opts.height);
+          await writeJpeg(path.join(tmp, 'image', `${name}.jpg`), scene.rgb, scene.width, scene.height);
+          if (opts.labeled)
+            await writeGrayPng(path.join(tmp, 'mask', `${name}.png`), scene.mask, scene.width, scene.height);
+          names.push(name);
+          progress.tick();
+        }
+        fs.writeFileSync(path.join(tmp, `${split}.txt`), names.join('\n') + '\n');
       }
-      fs.writeFileSync(path.join(tmp, `${split}.txt`), names.join('\n') + '\n');
-    }
-  }, Object.values(opts.splits).reduce((a, b) => a + b, 0));
+    },
+    Object.values(opts.splits).reduce((a, b) => a + b, 0),
+  );
 }

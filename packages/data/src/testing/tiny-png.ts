@@ -8,7 +8,14 @@ import zlib from 'node:zlib';
  * zlib IDAT with filter type 0 per row + IEND, exactly as the PNG spec lays them out.
  * colorType 0 = grey, 2 = RGB, 3 = palette. `depth` < 8 packs pixels MSB first.
  */
-export function encodeTinyPng(o: { width: number; height: number; colorType: 0 | 2 | 3; depth?: 1 | 2 | 4 | 8; data: ArrayLike<number>; palette?: readonly (readonly number[])[] }): Buffer {
+export function encodeTinyPng(o: {
+  width: number;
+  height: number;
+  colorType: 0 | 2 | 3;
+  depth?: 1 | 2 | 4 | 8;
+  data: ArrayLike<number>;
+  palette?: readonly (readonly number[])[];
+}): Buffer {
   const depth = o.depth ?? 8;
   const channels = o.colorType === 2 ? 3 : 1;
   const rowBytes = Math.ceil((o.width * channels * depth) / 8);

@@ -1,7 +1,16 @@
 import { UsageError, type Rng } from '@kd/core';
 import type { Sample } from '../dataset/types.ts';
 import { NORMALIZATIONS, type Normalization } from './normalize.ts';
-import { randomBlur, randomContrastBrightness, randomCropCsnet, randomCropKdScfnet, randomCropTo, randomFlip, randomFlipEither, randomScale } from './random.ts';
+import {
+  randomBlur,
+  randomContrastBrightness,
+  randomCropCsnet,
+  randomCropKdScfnet,
+  randomCropTo,
+  randomFlip,
+  randomFlipEither,
+  randomScale,
+} from './random.ts';
 
 /**
  * An augmentation recipe as plain data (it is posted to loader workers). Sample-level steps
@@ -20,7 +29,8 @@ export interface AugmentConfig {
   normalize: keyof typeof NORMALIZATIONS | Normalization;
 }
 
-const range = (lo: number, hi: number, step: number) => Array.from({ length: Math.round((hi - lo) / step) + 1 }, (_, i) => +(lo + i * step).toFixed(6));
+const range = (lo: number, hi: number, step: number) =>
+  Array.from({ length: Math.round((hi - lo) / step) + 1 }, (_, i) => +(lo + i * step).toFixed(6));
 
 /**
  * Recipes of the seed papers. KD-SCFNet (docs/methods/kd-scfnet.md): blur p 0.1 k ∈ {3,5,7,9}, contrast
@@ -40,7 +50,12 @@ export const AUGMENT_PRESETS = {
     normalize: 'kdscfnet',
   },
   'kdscfnet-eval': { size: { width: 352, height: 352 }, normalize: 'kdscfnet' },
-  'csnet-train': { crop: { kind: 'csnet' }, flip: { either: 0.5 }, size: { width: 224, height: 224 }, normalize: 'imagenet' },
+  'csnet-train': {
+    crop: { kind: 'csnet' },
+    flip: { either: 0.5 },
+    size: { width: 224, height: 224 },
+    normalize: 'imagenet',
+  },
   'csnet-eval': { size: { width: 224, height: 224 }, normalize: 'imagenet' },
   'cityscapes-train': {
     scale: { scales: range(0.5, 2.0, 0.1) },
@@ -57,7 +72,10 @@ export type AugmentPreset = keyof typeof AUGMENT_PRESETS;
 /** A preset by name (UsageError listing them when unknown), deep-copied into a mutable config. */
 export function augmentPreset(name: string): AugmentConfig {
   const p = (AUGMENT_PRESETS as Record<string, AugmentConfig>)[name];
-  if (!p) throw new UsageError(`--augment: unknown preset '${name}'; expected one of: ${Object.keys(AUGMENT_PRESETS).join(', ')}`);
+  if (!p)
+    throw new UsageError(
+      `--augment: unknown preset '${name}'; expected one of: ${Object.keys(AUGMENT_PRESETS).join(', ')}`,
+    );
   return JSON.parse(JSON.stringify(p)) as AugmentConfig;
 }
 

@@ -8,22 +8,42 @@ import { planDetBatches } from '../loader/det-plan.ts';
 function redBox(W: number, H: number, b: [number, number, number, number], cls = 1): Sample {
   const image = new Uint8Array(W * H * 3).fill(60);
   for (let y = b[1]; y < b[3]; y++) for (let x = b[0]; x < b[2]; x++) image.set([250, 0, 0], (y * W + x) * 3);
-  return { name: 'r', width: W, height: H, image, objects: [{ cls, x1: b[0], y1: b[1], x2: b[2], y2: b[3], difficult: false, truncated: false }] };
+  return {
+    name: 'r',
+    width: W,
+    height: H,
+    image,
+    objects: [{ cls, x1: b[0], y1: b[1], x2: b[2], y2: b[3], difficult: false, truncated: false }],
+  };
 }
 
 /** Pixel-edge bounding box of the red pixels. */
 function redExtent(s: Sample): number[] {
-  let x1 = Infinity, y1 = Infinity, x2 = -1, y2 = -1;
+  let x1 = Infinity,
+    y1 = Infinity,
+    x2 = -1,
+    y2 = -1;
   for (let y = 0; y < s.height; y++) {
     for (let x = 0; x < s.width; x++) {
       const i = (y * s.width + x) * 3;
-      if (s.image[i] > 200 && s.image[i + 1] < 50) { x1 = Math.min(x1, x); y1 = Math.min(y1, y); x2 = Math.max(x2, x + 1); y2 = Math.max(y2, y + 1); }
+      if (s.image[i] > 200 && s.image[i + 1] < 50) {
+        x1 = Math.min(x1, x);
+        y1 = Math.min(y1, y);
+        x2 = Math.max(x2, x + 1);
+        y2 = Math.max(y2, y + 1);
+      }
     }
   }
   return [x1, y1, x2, y2];
 }
 const boxOf = (s: Sample) => s.objects!.map((o) => [o.x1, o.y1, o.x2, o.y2]);
-const cfg = (o: Partial<DetAugmentConfig>): DetAugmentConfig => ({ ...DET_AUGMENT_DEFAULTS, size: 32, numClasses: 2, colour: null, ...o });
+const cfg = (o: Partial<DetAugmentConfig>): DetAugmentConfig => ({
+  ...DET_AUGMENT_DEFAULTS,
+  size: 32,
+  numClasses: 2,
+  colour: null,
+  ...o,
+});
 
 describe('augmentDetSample keeps boxes exact', () => {
   it('horizontal flip: x1 ↦ S − x2, x2 ↦ S − x1, and the pixels follow', () => {
@@ -44,7 +64,8 @@ describe('augmentDetSample keeps boxes exact', () => {
     // Rng draws: crop x0, y0 (scale fixed, so no draw for it), then the flip uniform
     const rng = new Rng(7);
     const peek = new Rng(7);
-    const x0 = peek.int(0, 33), y0 = peek.int(0, 33);
+    const x0 = peek.int(0, 33),
+      y0 = peek.int(0, 33);
     const out = augmentDetSample(rng, redBox(32, 32, [8, 8, 24, 24]), cfg({ scale: [2, 2], hflip: 0 }));
     const clip = (v: number) => Math.min(32, Math.max(0, v));
     const expected = [clip(16 - x0), clip(16 - y0), clip(48 - x0), clip(48 - y0)];
@@ -56,10 +77,14 @@ describe('augmentDetSample keeps boxes exact', () => {
 
   it('a box cropped away entirely is dropped; an image without boxes stays valid', () => {
     // box in the top-left 4×4; scale 2 with a crop window that starts at ≥ 8 cannot contain it
-    let rng = new Rng(1), seed = 1;
+    let rng = new Rng(1),
+      seed = 1;
     for (; ; seed++) {
       const p = new Rng(seed);
-      if (p.int(0, 33) >= 8) { rng = new Rng(seed); break; }
+      if (p.int(0, 33) >= 8) {
+        rng = new Rng(seed);
+        break;
+      }
     }
     expect(boxOf(augmentDetSample(rng, redBox(32, 32, [0, 0, 4, 4]), cfg({ scale: [2, 2], hflip: 0 })))).toEqual([]);
     const empty = { ...redBox(32, 32, [0, 0, 1, 1]), objects: [] };

@@ -45,8 +45,12 @@ export function augmentDetSample(rng: Rng, s: Sample, cfg: DetAugmentConfig): Sa
   const side = Math.max(1, Math.round(S * f));
   if (side !== S) out = resizeSample(out, side, side);
   if (side > S) out = cropSample(out, rng.int(0, side - S + 1), rng.int(0, side - S + 1), S, S);
-  else if (side < S) out = padSample(out, 0, S - side, S - side, 0, { image: [cfg.padValue, cfg.padValue, cfg.padValue] });
+  else if (side < S)
+    out = padSample(out, 0, S - side, S - side, 0, { image: [cfg.padValue, cfg.padValue, cfg.padValue] });
   if (rng.chance(cfg.hflip)) out = flipHorizontal(out);
   if (cfg.colour) out = randomContrastBrightness(rng, out, cfg.colour.contrast, cfg.colour.brightness);
-  return { ...out, objects: sanitizeBoxes(out.objects ?? [], S, S, { numClasses: cfg.numClasses, where: s.name }).kept };
+  return {
+    ...out,
+    objects: sanitizeBoxes(out.objects ?? [], S, S, { numClasses: cfg.numClasses, where: s.name }).kept,
+  };
 }

@@ -7,27 +7,49 @@ import { randomCropCsnet, randomCropKdScfnet, randomCropTo, randomFlip } from '.
 
 /** A W×H sample whose image encodes (x, y), mask is 255 inside the box [x1, x2) × [y1, y2), label = box ? 3 : 0. */
 function sample(W: number, H: number, b = { x1: 2, y1: 1, x2: 5, y2: 3 }): Sample {
-  const image = new Uint8Array(W * H * 3), mask = new Uint8Array(W * H), label = new Uint8Array(W * H);
-  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-    const i = y * W + x;
-    image.set([x, y, 100], 3 * i);
-    const inside = x >= b.x1 && x < b.x2 && y >= b.y1 && y < b.y2;
-    mask[i] = inside ? 255 : 0;
-    label[i] = inside ? 3 : 0;
-  }
-  return { name: 's', width: W, height: H, image, mask, label, objects: [{ cls: 3, ...b, difficult: false, truncated: false }] };
+  const image = new Uint8Array(W * H * 3),
+    mask = new Uint8Array(W * H),
+    label = new Uint8Array(W * H);
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      const i = y * W + x;
+      image.set([x, y, 100], 3 * i);
+      const inside = x >= b.x1 && x < b.x2 && y >= b.y1 && y < b.y2;
+      mask[i] = inside ? 255 : 0;
+      label[i] = inside ? 3 : 0;
+    }
+  return {
+    name: 's',
+    width: W,
+    height: H,
+    image,
+    mask,
+    label,
+    objects: [{ cls: 3, ...b, difficult: false, truncated: false }],
+  };
 }
 
 /** The box of the mask's 255 pixels, in pixel edges. */
 function maskBox(s: Sample) {
-  let x1 = Infinity, y1 = Infinity, x2 = -1, y2 = -1;
-  for (let i = 0; i < s.mask!.length; i++) if (s.mask![i] === 255) {
-    const x = i % s.width, y = Math.floor(i / s.width);
-    x1 = Math.min(x1, x); y1 = Math.min(y1, y); x2 = Math.max(x2, x + 1); y2 = Math.max(y2, y + 1);
-  }
+  let x1 = Infinity,
+    y1 = Infinity,
+    x2 = -1,
+    y2 = -1;
+  for (let i = 0; i < s.mask!.length; i++)
+    if (s.mask![i] === 255) {
+      const x = i % s.width,
+        y = Math.floor(i / s.width);
+      x1 = Math.min(x1, x);
+      y1 = Math.min(y1, y);
+      x2 = Math.max(x2, x + 1);
+      y2 = Math.max(y2, y + 1);
+    }
   return { x1, y1, x2, y2 };
 }
-const box = (s: Sample) => { const { x1, y1, x2, y2 } = s.objects![0]; return { x1, y1, x2, y2 }; };
+const box = (s: Sample) => {
+  const { x1, y1, x2, y2 } = s.objects![0];
+  return { x1, y1, x2, y2 };
+};
 
 describe('geometric transforms move image, mask, label and boxes together', () => {
   it('horizontal flip: box (2,1)-(5,3) in an 8-wide image becomes (3,1)-(6,3)', () => {

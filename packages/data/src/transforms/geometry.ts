@@ -7,7 +7,15 @@ import { IGNORE_LABEL, type DetObject, type Sample } from '../dataset/types.ts';
  */
 
 /** Copies the window [x0, x0 + w) × [y0, y0 + h) of a [H, W, C] plane (the window must lie inside). */
-export function cropPlane(src: Uint8Array, width: number, channels: number, x0: number, y0: number, w: number, h: number): Uint8Array {
+export function cropPlane(
+  src: Uint8Array,
+  width: number,
+  channels: number,
+  x0: number,
+  y0: number,
+  w: number,
+  h: number,
+): Uint8Array {
   const out = new Uint8Array(w * h * channels);
   const row = w * channels;
   for (let y = 0; y < h; y++) {
@@ -23,12 +31,19 @@ export function cropPlane(src: Uint8Array, width: number, channels: number, x0: 
  */
 export function cropSample(s: Sample, x0: number, y0: number, w: number, h: number): Sample {
   if (x0 < 0 || y0 < 0 || w <= 0 || h <= 0 || x0 + w > s.width || y0 + h > s.height) {
-    throw new Error(`cropSample: window (${x0}, ${y0}, ${w}×${h}) is not inside the ${s.width}×${s.height} image of '${s.name}'`);
+    throw new Error(
+      `cropSample: window (${x0}, ${y0}, ${w}×${h}) is not inside the ${s.width}×${s.height} image of '${s.name}'`,
+    );
   }
   const out: Sample = { name: s.name, width: w, height: h, image: cropPlane(s.image, s.width, 3, x0, y0, w, h) };
   if (s.mask) out.mask = cropPlane(s.mask, s.width, 1, x0, y0, w, h);
   if (s.label) out.label = cropPlane(s.label, s.width, 1, x0, y0, w, h);
-  if (s.objects) out.objects = clipObjects(s.objects.map((o) => ({ ...o, x1: o.x1 - x0, x2: o.x2 - x0, y1: o.y1 - y0, y2: o.y2 - y0 })), w, h);
+  if (s.objects)
+    out.objects = clipObjects(
+      s.objects.map((o) => ({ ...o, x1: o.x1 - x0, x2: o.x2 - x0, y1: o.y1 - y0, y2: o.y2 - y0 })),
+      w,
+      h,
+    );
   return out;
 }
 
@@ -49,19 +64,29 @@ export interface PadFill {
 }
 
 /** Pads a sample by the given pixel counts on each side; boxes shift by (left, top). */
-export function padSample(s: Sample, top: number, right: number, bottom: number, left: number, fill: PadFill = {}): Sample {
+export function padSample(
+  s: Sample,
+  top: number,
+  right: number,
+  bottom: number,
+  left: number,
+  fill: PadFill = {},
+): Sample {
   if (top === 0 && right === 0 && bottom === 0 && left === 0) return s;
-  const w = s.width + left + right, h = s.height + top + bottom;
+  const w = s.width + left + right,
+    h = s.height + top + bottom;
   const plane = (src: Uint8Array, c: number, value: readonly number[]) => {
     const out = new Uint8Array(w * h * c);
     for (let i = 0; i < w * h; i++) for (let k = 0; k < c; k++) out[i * c + k] = value[k];
-    for (let y = 0; y < s.height; y++) out.set(src.subarray(y * s.width * c, (y + 1) * s.width * c), ((y + top) * w + left) * c);
+    for (let y = 0; y < s.height; y++)
+      out.set(src.subarray(y * s.width * c, (y + 1) * s.width * c), ((y + top) * w + left) * c);
     return out;
   };
   const out: Sample = { name: s.name, width: w, height: h, image: plane(s.image, 3, fill.image ?? [0, 0, 0]) };
   if (s.mask) out.mask = plane(s.mask, 1, [fill.mask ?? 0]);
   if (s.label) out.label = plane(s.label, 1, [fill.label ?? IGNORE_LABEL]);
-  if (s.objects) out.objects = s.objects.map((o) => ({ ...o, x1: o.x1 + left, x2: o.x2 + left, y1: o.y1 + top, y2: o.y2 + top }));
+  if (s.objects)
+    out.objects = s.objects.map((o) => ({ ...o, x1: o.x1 + left, x2: o.x2 + left, y1: o.y1 + top, y2: o.y2 + top }));
   return out;
 }
 
@@ -71,7 +96,8 @@ function flipPlane(src: Uint8Array, width: number, height: number, channels: num
     const sy = horizontal ? y : height - 1 - y;
     for (let x = 0; x < width; x++) {
       const sx = horizontal ? width - 1 - x : x;
-      const d = (y * width + x) * channels, s = (sy * width + sx) * channels;
+      const d = (y * width + x) * channels,
+        s = (sy * width + sx) * channels;
       for (let k = 0; k < channels; k++) out[d + k] = src[s + k];
     }
   }

@@ -13,7 +13,10 @@ export const NORMALIZATIONS = {
 
 /** Writes normalised RGB pixels of `src` ([H, W, 3], uint8 or float) into `dst` at `offset`. */
 export function normalizeInto(src: ArrayLike<number>, dst: Float32Array, offset: number, n: Normalization): void {
-  const [m0, m1, m2] = n.mean, i0 = 1 / n.std[0], i1 = 1 / n.std[1], i2 = 1 / n.std[2];
+  const [m0, m1, m2] = n.mean,
+    i0 = 1 / n.std[0],
+    i1 = 1 / n.std[1],
+    i2 = 1 / n.std[2];
   for (let i = 0; i < src.length; i += 3) {
     dst[offset + i] = (src[i] - m0) * i0;
     dst[offset + i + 1] = (src[i + 1] - m1) * i1;

@@ -40,9 +40,17 @@ describe('photometric transforms', () => {
 
 describe('augmentation recipes', () => {
   it('are reproducible from the rng and differ across seeds', () => {
-    const s = { name: 'a', width: 40, height: 32, image: new Uint8Array(40 * 32 * 3).map((_, i) => (i * 37) % 256), mask: new Uint8Array(40 * 32).map((_, i) => (i % 40 > 20 ? 255 : 0)) };
+    const s = {
+      name: 'a',
+      width: 40,
+      height: 32,
+      image: new Uint8Array(40 * 32 * 3).map((_, i) => (i * 37) % 256),
+      mask: new Uint8Array(40 * 32).map((_, i) => (i % 40 > 20 ? 255 : 0)),
+    };
     const cfg = augmentPreset('kdscfnet-train');
-    const a = augmentSample(new Rng(5), s, cfg), b = augmentSample(new Rng(5), s, cfg), c = augmentSample(new Rng(6), s, cfg);
+    const a = augmentSample(new Rng(5), s, cfg),
+      b = augmentSample(new Rng(5), s, cfg),
+      c = augmentSample(new Rng(6), s, cfg);
     expect(b).toEqual(a);
     expect(c).not.toEqual(a);
   });

@@ -29,7 +29,9 @@ const SMALL_GAUSSIAN: Record<number, number[]> = {
 export function gaussianKernel(k: number): Float32Array {
   if (k < 1 || k % 2 === 0) throw new Error(`gaussianKernel: size must be odd and positive, got ${k}`);
   if (SMALL_GAUSSIAN[k]) return Float32Array.from(SMALL_GAUSSIAN[k]);
-  const sigma = sigmaForKernel(k), r = (k - 1) / 2, w = new Float32Array(k);
+  const sigma = sigmaForKernel(k),
+    r = (k - 1) / 2,
+    w = new Float32Array(k);
   let sum = 0;
   for (let i = 0; i < k; i++) sum += w[i] = Math.exp(-((i - r) ** 2) / (2 * sigma * sigma));
   for (let i = 0; i < k; i++) w[i] /= sum;
@@ -45,7 +47,8 @@ const reflect101 = (i: number, n: number): number => {
 
 /** Separable Gaussian blur with an odd k×k kernel (cv2.GaussianBlur(img, (k, k), 0)), rounded to uint8. */
 export function gaussianBlur(image: Uint8Array, width: number, height: number, k: number): Uint8Array {
-  const w = gaussianKernel(k), r = (k - 1) / 2;
+  const w = gaussianKernel(k),
+    r = (k - 1) / 2;
   const tmp = new Float32Array(image.length);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {

@@ -23,7 +23,10 @@ export function randomCropKdScfnet(rng: Rng, s: Sample): Sample {
 
 /** CSNet border crop: 0–14 px off the top and left, 1–15 px off the bottom and right. Draws: top, left, bottom, right. */
 export function randomCropCsnet(rng: Rng, s: Sample): Sample {
-  const top = rng.int(0, 15), left = rng.int(0, 15), bottom = rng.int(1, 16), right = rng.int(1, 16);
+  const top = rng.int(0, 15),
+    left = rng.int(0, 15),
+    bottom = rng.int(1, 16),
+    right = rng.int(1, 16);
   if (left + right >= s.width || top + bottom >= s.height) return s;
   return cropSample(s, left, top, s.width - left - right, s.height - top - bottom);
 }
@@ -34,13 +37,15 @@ export function randomCropCsnet(rng: Rng, s: Sample): Sample {
  */
 export function randomCropTo(rng: Rng, s: Sample, W: number, H: number, fill: PadFill = {}): Sample {
   const p = padSample(s, 0, Math.max(0, W - s.width), Math.max(0, H - s.height), 0, fill);
-  const x0 = rng.int(0, p.width - W + 1), y0 = rng.int(0, p.height - H + 1);
+  const x0 = rng.int(0, p.width - W + 1),
+    y0 = rng.int(0, p.height - H + 1);
   return cropSample(p, x0, y0, W, H);
 }
 
 /** Independent horizontal (probability h) and vertical (probability v) flips. Draws: two uniforms. */
 export function randomFlip(rng: Rng, s: Sample, h: number, v: number): Sample {
-  const doH = rng.chance(h), doV = rng.chance(v);
+  const doH = rng.chance(h),
+    doV = rng.chance(v);
   let out = doH ? flipHorizontal(s) : s;
   if (doV) out = flipVertical(out);
   return out;
@@ -65,7 +70,12 @@ export function randomBlur(rng: Rng, s: Sample, p: number, kernels: readonly num
 }
 
 /** Contrast × U[c0, c1) then + an integer brightness in [b0, b1). Draws: contrast, brightness. */
-export function randomContrastBrightness(rng: Rng, s: Sample, contrast: readonly [number, number], brightness: readonly [number, number]): Sample {
+export function randomContrastBrightness(
+  rng: Rng,
+  s: Sample,
+  contrast: readonly [number, number],
+  brightness: readonly [number, number],
+): Sample {
   const c = rng.uniform(contrast[0], contrast[1]);
   const b = rng.int(brightness[0], brightness[1]);
   return { ...s, image: contrastBrightness(s.image, c, b) };

@@ -15,19 +15,26 @@ export interface DetBatch {
 }
 
 /** Packs equally sized samples into a batch (images normalised with `norm`). */
-export function makeDetBatch(samples: readonly Sample[], norm: { mean: readonly number[]; std: readonly number[] }): DetBatch {
+export function makeDetBatch(
+  samples: readonly Sample[],
+  norm: { mean: readonly number[]; std: readonly number[] },
+): DetBatch {
   const { width: W, height: H } = samples[0];
   const px = W * H * 3;
   const data = new Float32Array(samples.length * px);
   const n3 = { mean: norm.mean as [number, number, number], std: norm.std as [number, number, number] };
   samples.forEach((s, i) => {
-    if (s.width !== W || s.height !== H) throw new Error(`makeDetBatch: sample '${s.name}' is ${s.width}×${s.height}, batch is ${W}×${H}`);
+    if (s.width !== W || s.height !== H)
+      throw new Error(`makeDetBatch: sample '${s.name}' is ${s.width}×${s.height}, batch is ${W}×${H}`);
     normalizeInto(s.image, data, i * px, n3);
   });
   const objs = samples.map((s) => s.objects ?? []);
   return {
     x: tf.tensor4d(data, [samples.length, H, W, 3]),
-    targets: objs.map((o) => ({ boxes: Float32Array.from(o.flatMap((b) => [b.x1, b.y1, b.x2, b.y2])), classes: Int32Array.from(o.map((b) => b.cls)) })),
+    targets: objs.map((o) => ({
+      boxes: Float32Array.from(o.flatMap((b) => [b.x1, b.y1, b.x2, b.y2])),
+      classes: Int32Array.from(o.map((b) => b.cls)),
+    })),
     boxes: objs.map((o) => o.map((b): Box => [b.x1, b.y1, b.x2, b.y2])),
     size: [H, W],
   };

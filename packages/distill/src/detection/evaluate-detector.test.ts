@@ -6,13 +6,30 @@ import { chanceDetections } from './chance-detector.ts';
 import { scoreDetections } from './evaluate-detector.ts';
 
 const img = (objects: [number, number, number, number, number][]): Sample => ({
-  name: 'x', width: 100, height: 80, image: new Uint8Array(100 * 80 * 3),
+  name: 'x',
+  width: 100,
+  height: 80,
+  image: new Uint8Array(100 * 80 * 3),
   objects: objects.map(([cls, x1, y1, x2, y2]) => ({ cls, x1, y1, x2, y2, difficult: false, truncated: false })),
 });
-const det = (cls: number, score: number, x1: number, y1: number, x2: number, y2: number): DetBox => ({ cls, score, x1, y1, x2, y2 });
+const det = (cls: number, score: number, x1: number, y1: number, x2: number, y2: number): DetBox => ({
+  cls,
+  score,
+  x1,
+  y1,
+  x2,
+  y2,
+});
 
 describe('scoreDetections', () => {
-  const samples = [img([[0, 10, 10, 50, 40], [1, 60, 20, 90, 70]]), img([[1, 5, 5, 30, 30]]), img([])];
+  const samples = [
+    img([
+      [0, 10, 10, 50, 40],
+      [1, 60, 20, 90, 70],
+    ]),
+    img([[1, 5, 5, 30, 30]]),
+    img([]),
+  ];
 
   it('perfect detections score 1 everywhere; an image without boxes is fine', () => {
     const dets = [[det(0, 0.9, 10, 10, 50, 40), det(1, 0.8, 60, 20, 90, 70)], [det(1, 0.7, 5, 5, 30, 30)], []];

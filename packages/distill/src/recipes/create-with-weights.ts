@@ -13,9 +13,16 @@ const WITH_WEIGHTS = 'resnet18/50/101, mobilenetv2, scfnet-mbv3-x0.5';
  * the option is a UsageError naming the key and the model; a file the family refuses (keys or
  * shapes: the first three mismatches) is rethrown with the key in front. Returns the model and how it started.
  */
-export function createWithWeights(name: string, opts: ModelOptions, value: string, key: string): { model: KdModel; init: WeightsInit } {
-  if (typeof value !== 'string' || value === '') throw new UsageError(`${key} must be imagenet, none or a .safetensors path, got '${String(value)}'`);
-  if (value !== 'none' && value !== 'imagenet' && !fs.existsSync(value)) throw new UsageError(`${key}: weights file not found: ${value}`);
+export function createWithWeights(
+  name: string,
+  opts: ModelOptions,
+  value: string,
+  key: string,
+): { model: KdModel; init: WeightsInit } {
+  if (typeof value !== 'string' || value === '')
+    throw new UsageError(`${key} must be imagenet, none or a .safetensors path, got '${String(value)}'`);
+  if (value !== 'none' && value !== 'imagenet' && !fs.existsSync(value))
+    throw new UsageError(`${key}: weights file not found: ${value}`);
   let model: KdModel;
   try {
     model = createModel(name, { ...opts, weights: value });
@@ -26,7 +33,9 @@ export function createWithWeights(name: string, opts: ModelOptions, value: strin
   const init = (model as KdModel & { weightsInit?: WeightsInit }).weightsInit ?? { policy: 'none' };
   if (value !== 'none' && init.policy === 'none') {
     model.dispose();
-    throw new UsageError(`${key}=${value}: model '${name}' takes no pretrained weights (families with a weights option: ${WITH_WEIGHTS}); use ${key}=none`);
+    throw new UsageError(
+      `${key}=${value}: model '${name}' takes no pretrained weights (families with a weights option: ${WITH_WEIGHTS}); use ${key}=none`,
+    );
   }
   return { model, init };
 }

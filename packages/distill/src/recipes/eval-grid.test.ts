@@ -12,11 +12,17 @@ import { evalGrid, recordEvalGrid } from './eval-grid.ts';
 
 const temp = scratchDirs();
 afterAll(temp.removeAll);
-const READER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../tools/reference/tensorboard/read_events.py');
+const READER = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../../tools/reference/tensorboard/read_events.py',
+);
 const PYTHON = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'pass']).status === 0);
 
 /** One batch of 3 segmentation images 32×32 whose pixels are exact in 8 bits after (v − mean)/std. */
-function source(mean: readonly number[], std: readonly number[]): { loader: BatchSource; pixels: Uint8Array; labels: Uint8Array } {
+function source(
+  mean: readonly number[],
+  std: readonly number[],
+): { loader: BatchSource; pixels: Uint8Array; labels: Uint8Array } {
   const rng = new Rng(7);
   const pixels = Uint8Array.from({ length: 3 * 32 * 32 * 3 }, () => rng.int(0, 255));
   const labels = Uint8Array.from({ length: 3 * 32 * 32 }, () => rng.int(0, 18));
@@ -24,7 +30,17 @@ function source(mean: readonly number[], std: readonly number[]): { loader: Batc
   const loader: BatchSource = {
     stepsPerEpoch: 1,
     async *batches() {
-      yield { epoch: 0, step: 0, size: 3, height: 32, width: 32, names: ['a', 'b', 'c'], images, labels, skipped: [] } as Batch;
+      yield {
+        epoch: 0,
+        step: 0,
+        size: 3,
+        height: 32,
+        width: 32,
+        names: ['a', 'b', 'c'],
+        images,
+        labels,
+        skipped: [],
+      } as Batch;
     },
   };
   return { loader, pixels, labels };
@@ -39,7 +55,11 @@ describe('evaluation grid', () => {
     expect([g.width, g.height, g.rgb.length]).toEqual([96, 64, 96 * 64 * 3]);
     const cell = (row: number, col: number) => {
       const out = new Uint8Array(32 * 32 * 3);
-      for (let y = 0; y < 32; y++) out.set(g.rgb.subarray(((row * 32 + y) * 96 + col * 32) * 3, ((row * 32 + y) * 96 + col * 32 + 32) * 3), y * 32 * 3);
+      for (let y = 0; y < 32; y++)
+        out.set(
+          g.rgb.subarray(((row * 32 + y) * 96 + col * 32) * 3, ((row * 32 + y) * 96 + col * 32 + 32) * 3),
+          y * 32 * 3,
+        );
       return out;
     };
     const px = 32 * 32;
@@ -52,8 +72,18 @@ describe('evaluation grid', () => {
       const [file] = fs.readdirSync(dir);
       const r = spawnSync(PYTHON, [READER, path.join(dir, file)], { encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
-      const img = (JSON.parse(r.stdout) as { step: number; summary?: { tag: string; image?: { height: number; width: number } }[] }[]).find((e) => e.summary?.[0]?.image)!;
-      expect([img.step, img.summary![0].tag, img.summary![0].image!.height, img.summary![0].image!.width]).toEqual([7, 'eval/grid', 96, 96]);
+      const img = (
+        JSON.parse(r.stdout) as {
+          step: number;
+          summary?: { tag: string; image?: { height: number; width: number } }[];
+        }[]
+      ).find((e) => e.summary?.[0]?.image)!;
+      expect([img.step, img.summary![0].tag, img.summary![0].image!.height, img.summary![0].image!.width]).toEqual([
+        7,
+        'eval/grid',
+        96,
+        96,
+      ]);
     }
     model.dispose();
   });

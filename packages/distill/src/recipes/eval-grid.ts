@@ -16,7 +16,8 @@ function toRgb(x: Float32Array, mean: readonly number[], std: readonly number[])
 
 const gray = (v: ArrayLike<number>) => {
   const o = new Uint8Array(v.length * 3);
-  for (let i = 0; i < v.length; i++) o[3 * i] = o[3 * i + 1] = o[3 * i + 2] = Math.max(0, Math.min(255, Math.round(255 * v[i])));
+  for (let i = 0; i < v.length; i++)
+    o[3 * i] = o[3 * i + 1] = o[3 * i + 2] = Math.max(0, Math.min(255, Math.round(255 * v[i])));
   return o;
 };
 
@@ -25,7 +26,12 @@ const gray = (v: ArrayLike<number>) => {
  * SOD: image | ground truth | σ(prediction); segmentation: image | ground truth | prediction in
  * the Cityscapes colours. Returns [H·n, 3W, 3] RGB.
  */
-export async function evalGrid(model: DenseModel, loader: BatchSource, task: 'sod' | 'seg', n = 4): Promise<{ rgb: Uint8Array; width: number; height: number }> {
+export async function evalGrid(
+  model: DenseModel,
+  loader: BatchSource,
+  task: 'sod' | 'seg',
+  n = 4,
+): Promise<{ rgb: Uint8Array; width: number; height: number }> {
   const it = loaderSource(loader).batches({ epoch: 0, step: 0 }, 1);
   const first = await it.next();
   await it.return(undefined);
@@ -48,8 +54,12 @@ export async function evalGrid(model: DenseModel, loader: BatchSource, task: 'so
   const rgb = new Uint8Array(N * H * 3 * W * 3);
   for (let i = 0; i < N; i++) {
     const image = toRgb(x.subarray(i * px * 3, (i + 1) * px * 3), norm.mean, norm.std);
-    const gt = task === 'sod' ? gray(truth.subarray(i * px, (i + 1) * px)) : colorizeLabels(truth.subarray(i * px, (i + 1) * px));
-    const pr = task === 'sod' ? gray(p.subarray(i * px, (i + 1) * px)) : colorizeLabels(p.subarray(i * px, (i + 1) * px));
+    const gt =
+      task === 'sod'
+        ? gray(truth.subarray(i * px, (i + 1) * px))
+        : colorizeLabels(truth.subarray(i * px, (i + 1) * px));
+    const pr =
+      task === 'sod' ? gray(p.subarray(i * px, (i + 1) * px)) : colorizeLabels(p.subarray(i * px, (i + 1) * px));
     [image, gt, pr].forEach((cell, c) => {
       for (let y = 0; y < H; y++) rgb.set(cell.subarray(y * W * 3, (y + 1) * W * 3), ((i * H + y) * 3 * W + c * W) * 3);
     });
@@ -58,7 +68,14 @@ export async function evalGrid(model: DenseModel, loader: BatchSource, task: 'so
 }
 
 /** Writes the evaluation grid as the image `eval/grid` at `step` into the run's TensorBoard folder for `stage`. */
-export async function recordEvalGrid(run: RunContext, stage: string, step: number, model: DenseModel, loader: BatchSource, task: 'sod' | 'seg'): Promise<void> {
+export async function recordEvalGrid(
+  run: RunContext,
+  stage: string,
+  step: number,
+  model: DenseModel,
+  loader: BatchSource,
+  task: 'sod' | 'seg',
+): Promise<void> {
   const g = await evalGrid(model, loader, task);
   const w = new TensorBoardWriter(path.join(run.runDir, 'tensorboard', stage));
   w.addImage('eval/grid', await encodeRgbPng(g.rgb, g.width, g.height), g.height, g.width, step);

@@ -35,7 +35,10 @@ export function teacherCell(t: TeacherInit): string {
  * each side is an init (turned into its cell), a cell already made (a cached teacher's row), or
  * absent/null (`none`: the row has no such model).
  */
-export function initProvenance(o: { teacher?: TeacherInit | string | null; student?: WeightsInit | null }): InitProvenance {
+export function initProvenance(o: {
+  teacher?: TeacherInit | string | null;
+  student?: WeightsInit | null;
+}): InitProvenance {
   const teacher = o.teacher == null ? NO_MODEL : typeof o.teacher === 'string' ? o.teacher : teacherCell(o.teacher);
   return { teacher_init: teacher, student_init: o.student ? weightsCell(o.student) : NO_MODEL };
 }

@@ -15,10 +15,26 @@ export type Recipe = (cfg: Config, run: RunContext, terms: readonly TermSpec[]) 
 
 /** The recipes by name: a declaration's `recipe` value. */
 export const RECIPES = new Registry<Recipe>('recipe');
-RECIPES.register('seg', (c, r, t) => segRecipe(c as SegSweepConfig, r, t), 'segmentation: teacher row or student with CE + terms (Cityscapes layout)');
-RECIPES.register('sod', (c, r, t) => sodRecipe(c as SodSweepConfig, r, t), 'SOD: teacher row, student on labels, or KD student on unlabeled images');
-RECIPES.register('csnet-dwd', (c, r) => csnetDwdRecipe(c as CsnetDwdConfig, r), 'CSNet: BCE or BCE + dynamic weight decay, BN recalibration, pruning');
-RECIPES.register('det', (c, r, t) => detRecipe(c as DetSweepConfig, r, t), 'detection: chance row, YOLOX teacher row, or student with its objective + terms');
+RECIPES.register(
+  'seg',
+  (c, r, t) => segRecipe(c as SegSweepConfig, r, t),
+  'segmentation: teacher row or student with CE + terms (Cityscapes layout)',
+);
+RECIPES.register(
+  'sod',
+  (c, r, t) => sodRecipe(c as SodSweepConfig, r, t),
+  'SOD: teacher row, student on labels, or KD student on unlabeled images',
+);
+RECIPES.register(
+  'csnet-dwd',
+  (c, r) => csnetDwdRecipe(c as CsnetDwdConfig, r),
+  'CSNet: BCE or BCE + dynamic weight decay, BN recalibration, pruning',
+);
+RECIPES.register(
+  'det',
+  (c, r, t) => detRecipe(c as DetSweepConfig, r, t),
+  'detection: chance row, YOLOX teacher row, or student with its objective + terms',
+);
 
 /** The names a declaration may use. */
 export type RecipeName = 'seg' | 'sod' | 'csnet-dwd' | 'det';

@@ -11,8 +11,17 @@ export type { RunContext };
  * The callbacks every recipe stage uses: progress (with ETA), the JSONL log (`phase` = the
  * stage's role) and TensorBoard event files under `<runDir>/tensorboard/` (or `tbDir`).
  */
-export function runCallbacks(run: RunContext, label: string, phase: string, tbDir = path.join(run.runDir, 'tensorboard')): Callback[] {
-  return [progressCallback(label, run.progress), logCallback(run.log, (stage) => (stage === 'student' || stage === 'teacher' ? phase : stage)), tensorboardCallback(tbDir)];
+export function runCallbacks(
+  run: RunContext,
+  label: string,
+  phase: string,
+  tbDir = path.join(run.runDir, 'tensorboard'),
+): Callback[] {
+  return [
+    progressCallback(label, run.progress),
+    logCallback(run.log, (stage) => (stage === 'student' || stage === 'teacher' ? phase : stage)),
+    tensorboardCallback(tbDir),
+  ];
 }
 
 /**
@@ -20,18 +29,38 @@ export function runCallbacks(run: RunContext, label: string, phase: string, tbDi
  * for students; the teacher store's folder for a shared teacher), identified by the resolved
  * config, the code version and the backend, so a checkpoint of another run is refused.
  */
-export function runCheckpointer(run: RunContext, cfg: Record<string, unknown>, name: string, dir = run.runDir): Checkpointer {
-  return new Checkpointer(path.join(dir, 'checkpoints', name), { config: configHash(cfg), git_hash: run.gitHash, backend: run.backend.label, seed: run.seed }, {
-    everySteps: run.checkpoint.everySteps, minutes: run.checkpoint.minutes, keep: 2,
-  }, run.progress ? undefined : () => {});
+export function runCheckpointer(
+  run: RunContext,
+  cfg: Record<string, unknown>,
+  name: string,
+  dir = run.runDir,
+): Checkpointer {
+  return new Checkpointer(
+    path.join(dir, 'checkpoints', name),
+    { config: configHash(cfg), git_hash: run.gitHash, backend: run.backend.label, seed: run.seed },
+    {
+      everySteps: run.checkpoint.everySteps,
+      minutes: run.checkpoint.minutes,
+      keep: 2,
+    },
+    run.progress ? undefined : () => {},
+  );
 }
 
 /**
  * A trained model's evaluation: the `metrics` cells of `row` as `{ phase: 'eval', step, … }` in the
  * run's log.jsonl and as `eval/<metric>` scalars in its TensorBoard folder, at the stage's last step.
  */
-export function recordEval(run: RunContext, stage: string, step: number, row: Record<string, unknown>, metrics: readonly string[]): void {
-  const values = Object.fromEntries(metrics.flatMap((k) => (typeof row[k] === 'number' && Number.isFinite(row[k]) ? [[k, row[k] as number]] : [])));
+export function recordEval(
+  run: RunContext,
+  stage: string,
+  step: number,
+  row: Record<string, unknown>,
+  metrics: readonly string[],
+): void {
+  const values = Object.fromEntries(
+    metrics.flatMap((k) => (typeof row[k] === 'number' && Number.isFinite(row[k]) ? [[k, row[k] as number]] : [])),
+  );
   run.log({ phase: 'eval', stage, step, ...values });
   writeEvalScalars(path.join(run.runDir, 'tensorboard'), stage, step, values);
 }
@@ -45,7 +74,9 @@ export const EVAL_METRICS = {
 
 /** The sweep's shared teacher-output cache in `<cacheDir>/<name>`, bounded by `--teacher-cache-gb` (null when that is 0). */
 export function sharedTeacherCache(run: RunContext, name: string, teacherKey: string): TeacherOutputCache | null {
-  return run.teacherCacheBytes > 0 ? new TeacherOutputCache(path.join(run.cacheDir, name), teacherKey, run.teacherCacheBytes) : null;
+  return run.teacherCacheBytes > 0
+    ? new TeacherOutputCache(path.join(run.cacheDir, name), teacherKey, run.teacherCacheBytes)
+    : null;
 }
 
 /** Checkpoints of a teacher being trained for the teacher store (`<cacheDir>/teachers/<key>.checkpoints`). */

@@ -34,11 +34,19 @@ export function resolveTeacherWeights(value: string, key = 'teacher_weights'): T
   if (!fs.existsSync(value)) throw new UsageError(`${key}: not found: ${value}`);
   if (fs.statSync(value).isDirectory()) {
     const dir = [value, path.join(value, 'model')].find((d) => fs.existsSync(path.join(d, 'model.json')));
-    if (!dir) throw new UsageError(`${key}: ${value} holds no model.json (a saveModel folder) nor model/model.json (a teacher store entry)`);
-    const files = fs.readdirSync(dir).sort().map((f) => path.join(dir, f)).filter((f) => fs.statSync(f).isFile());
+    if (!dir)
+      throw new UsageError(
+        `${key}: ${value} holds no model.json (a saveModel folder) nor model/model.json (a teacher store entry)`,
+      );
+    const files = fs
+      .readdirSync(dir)
+      .sort()
+      .map((f) => path.join(dir, f))
+      .filter((f) => fs.statSync(f).isFile());
     return { source: value, file: dir, kind: 'folder', sha256: sha256Of(files, dir) };
   }
-  if (!value.endsWith('.safetensors')) throw new UsageError(`${key}: ${value} is neither a .safetensors file nor a saveModel folder`);
+  if (!value.endsWith('.safetensors'))
+    throw new UsageError(`${key}: ${value} is neither a .safetensors file nor a saveModel folder`);
   return { source: value, file: value, kind: 'safetensors', sha256: sha256Of([value]) };
 }
 
@@ -48,11 +56,18 @@ function listFirst(what: string, names: string[]): string {
 
 /** One line naming the first three tensors of each kind that differ between two state dicts, or null. */
 export function stateMismatch(want: KdModel, got: KdModel): string | null {
-  const a = want.stateDict(), b = got.stateDict();
+  const a = want.stateDict(),
+    b = got.stateDict();
   const missing = [...a.keys()].filter((k) => !b.has(k));
   const extra = [...b.keys()].filter((k) => !a.has(k));
-  const shape = [...a].filter(([k, v]) => b.has(k) && v.shape.join(',') !== b.get(k)!.shape.join(',')).map(([k, v]) => `${k}: file [${b.get(k)!.shape}] vs model [${v.shape}]`);
-  const parts = [missing.length && listFirst('missing from file', missing), extra.length && listFirst('not in model', extra), shape.length && listFirst('wrong shape', shape)].filter(Boolean);
+  const shape = [...a]
+    .filter(([k, v]) => b.has(k) && v.shape.join(',') !== b.get(k)!.shape.join(','))
+    .map(([k, v]) => `${k}: file [${b.get(k)!.shape}] vs model [${v.shape}]`);
+  const parts = [
+    missing.length && listFirst('missing from file', missing),
+    extra.length && listFirst('not in model', extra),
+    shape.length && listFirst('wrong shape', shape),
+  ].filter(Boolean);
   return parts.length ? parts.join('. ') : null;
 }
 
@@ -62,7 +77,11 @@ export function stateMismatch(want: KdModel, got: KdModel): string | null {
  * folder through `loadModel`, refused unless it holds the same architecture name and every tensor
  * with the configured shapes. `key` prefixes every error.
  */
-export async function loadTeacherWeights(tw: TeacherWeights, build: () => KdModel, key = 'teacher_weights'): Promise<KdModel> {
+export async function loadTeacherWeights(
+  tw: TeacherWeights,
+  build: () => KdModel,
+  key = 'teacher_weights',
+): Promise<KdModel> {
   const model = build();
   try {
     if (tw.kind === 'safetensors') {
@@ -75,9 +94,14 @@ export async function loadTeacherWeights(tw: TeacherWeights, build: () => KdMode
     }
     const saved = await loadModel(tw.file);
     try {
-      if (saved.name !== model.name) throw new DataError(`${key}: holds '${saved.name}', the configured teacher is '${model.name}'`, tw.file);
+      if (saved.name !== model.name)
+        throw new DataError(`${key}: holds '${saved.name}', the configured teacher is '${model.name}'`, tw.file);
       const problem = stateMismatch(model, saved);
-      if (problem) throw new DataError(`${key}: does not match the configured '${model.name}'; nothing loaded. ${problem}`, tw.file);
+      if (problem)
+        throw new DataError(
+          `${key}: does not match the configured '${model.name}'; nothing loaded. ${problem}`,
+          tw.file,
+        );
       const from = saved.stateDict();
       for (const [k, v] of model.stateDict()) v.assign(from.get(k)!);
     } finally {

@@ -8,7 +8,9 @@ import { Csnet, prune, type CsnetConfig } from '@kd/models';
  */
 export function csnetParamCount(cfg: CsnetConfig): number {
   const sum = (a: readonly number[]) => a.reduce((s, v) => s + v, 0);
-  let n = 0, ins = 3, b = 0;
+  let n = 0,
+    ins = 3,
+    b = 0;
   const strided = new Set<number>();
   let first = 1;
   cfg.stages.forEach((count, s) => {
@@ -34,10 +36,19 @@ export function csnetParamCount(cfg: CsnetConfig): number {
 
 /** Fraction of ILBlock conv1x1 BN γ (the ones pruning looks at) with |γ| below each bound. */
 export function gammaStats(model: Csnet): Record<string, number> {
-  const g = model.blocks.flatMap((blk) => blk.conv1x1.bns.items.flatMap((bn) => (bn ? Array.from(bn.weight.dataSync(), Math.abs) : [])));
+  const g = model.blocks.flatMap((blk) =>
+    blk.conv1x1.bns.items.flatMap((bn) => (bn ? Array.from(bn.weight.dataSync(), Math.abs) : [])),
+  );
   const below = (t: number) => g.filter((v) => v < t).length / g.length;
   const sorted = [...g].sort((a, b) => a - b);
-  return { gamma_median: sorted[sorted.length >> 1], gamma_min: sorted[0], below_1e_20: below(1e-20), below_1e_6: below(1e-6), below_1e_3: below(1e-3), below_1e_2: below(1e-2) };
+  return {
+    gamma_median: sorted[sorted.length >> 1],
+    gamma_min: sorted[0],
+    below_1e_20: below(1e-20),
+    below_1e_6: below(1e-6),
+    below_1e_3: below(1e-3),
+    below_1e_2: below(1e-2),
+  };
 }
 
 /**
@@ -47,6 +58,7 @@ export function gammaStats(model: Csnet): Record<string, number> {
 export function pruneCsnet(model: Csnet, threshold: number): Csnet {
   const slim = prune(model, threshold);
   const expected = csnetParamCount(slim.config);
-  if (slim.countParams() !== expected) throw new Error(`csnet prune: pruned model has ${slim.countParams()} parameters, its widths imply ${expected}`);
+  if (slim.countParams() !== expected)
+    throw new Error(`csnet prune: pruned model has ${slim.countParams()} parameters, its widths imply ${expected}`);
   return slim;
 }

@@ -20,7 +20,10 @@ describe('TeacherOutputCache bounded by maxBytes', () => {
     const size = probe.bytes; // header + 32 floats
     expect(size).toBe(4 + JSON.stringify({ outputs: [[1, 4, 4, 2]], taps: {} }).length + 4 * 32);
     const cache = new TeacherOutputCache(dir, 't', 2.5 * size);
-    for (const [k, v] of [['a', 1], ['b', 2]] as const) {
+    for (const [k, v] of [
+      ['a', 1],
+      ['b', 2],
+    ] as const) {
       const e = entry(v);
       cache.put(k, e);
       tf.dispose(e.outputs);

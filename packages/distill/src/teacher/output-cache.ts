@@ -22,7 +22,11 @@ export class TeacherOutputCache {
   /** Bytes of the entries under `dir` (scanned at construction, kept up to date by this process). */
   bytes = 0;
 
-  constructor(readonly dir: string, readonly teacherHash: string, readonly maxBytes = Infinity) {
+  constructor(
+    readonly dir: string,
+    readonly teacherHash: string,
+    readonly maxBytes = Infinity,
+  ) {
     fs.mkdirSync(dir, { recursive: true });
     if (Number.isFinite(maxBytes)) this.bytes = this.entries().reduce((n, e) => n + e.size, 0);
   }
@@ -87,7 +91,10 @@ export class TeacherOutputCache {
       fs.utimesSync(f, now, now); // last use, for the LRU order
     }
     const len = buf.readUInt32LE(0);
-    const header = JSON.parse(buf.subarray(4, 4 + len).toString('utf8')) as { outputs: number[][]; taps: Record<string, number[]> };
+    const header = JSON.parse(buf.subarray(4, 4 + len).toString('utf8')) as {
+      outputs: number[][];
+      taps: Record<string, number[]>;
+    };
     let off = 4 + len;
     const take = (shape: number[]) => {
       const n = shape.reduce((a, b) => a * b, 1);
@@ -97,13 +104,25 @@ export class TeacherOutputCache {
       return tf.tensor4d(data, shape as [number, number, number, number]);
     };
     this.hits++;
-    return { outputs: header.outputs.map(take), taps: Object.fromEntries(Object.entries(header.taps).map(([k, s]) => [k, take(s)])) };
+    return {
+      outputs: header.outputs.map(take),
+      taps: Object.fromEntries(Object.entries(header.taps).map(([k, s]) => [k, take(s)])),
+    };
   }
 
   put(key: string, out: TappedOutput): void {
     const tensors = [...out.outputs, ...Object.values(out.taps)];
-    const header = Buffer.from(JSON.stringify({ outputs: out.outputs.map((t) => t.shape), taps: Object.fromEntries(Object.entries(out.taps).map(([k, t]) => [k, t.shape])) }));
-    const parts = [Buffer.alloc(4), header, ...tensors.map((t) => Buffer.from((t.dataSync() as Float32Array).slice().buffer))];
+    const header = Buffer.from(
+      JSON.stringify({
+        outputs: out.outputs.map((t) => t.shape),
+        taps: Object.fromEntries(Object.entries(out.taps).map(([k, t]) => [k, t.shape])),
+      }),
+    );
+    const parts = [
+      Buffer.alloc(4),
+      header,
+      ...tensors.map((t) => Buffer.from((t.dataSync() as Float32Array).slice().buffer)),
+    ];
     parts[0].writeUInt32LE(header.length, 0);
     const bytes = Buffer.concat(parts);
     if (!this.makeRoom(bytes.length)) return; // larger than the whole cache: not cached

@@ -50,13 +50,19 @@ describe('teacher store', () => {
     const cache = tmp();
     const spec = { teacher: 'csnet-l-x1', seed: 5 };
     // The key is the config hash: find it from a first (cheap) store, then plant a stale lock in a fresh one.
-    const probe = await ensureTeacher(tmp(), spec, async () => ({ model: createModel('csnet-l-x1', { rng: new Rng(5) }), row: {} }));
+    const probe = await ensureTeacher(tmp(), spec, async () => ({
+      model: createModel('csnet-l-x1', { rng: new Rng(5) }),
+      row: {},
+    }));
     probe.model.dispose();
     const lock = path.join(cache, 'teachers', `${probe.key}.lock`);
     fs.mkdirSync(path.dirname(lock), { recursive: true });
     fs.writeFileSync(lock, JSON.stringify({ pid: deadPid(), host: os.hostname() }));
     expect(isAbandoned(lock)).toBe(true);
-    const t = await ensureTeacher(cache, spec, async () => ({ model: createModel('csnet-l-x1', { rng: new Rng(5) }), row: { MAE: 0.5 } }));
+    const t = await ensureTeacher(cache, spec, async () => ({
+      model: createModel('csnet-l-x1', { rng: new Rng(5) }),
+      row: { MAE: 0.5 },
+    }));
     expect(t.trained).toBe(true);
     expect(fs.existsSync(lock)).toBe(false);
     t.model.dispose();
@@ -74,9 +80,25 @@ describe('teacher store with defer', () => {
       return { model: createModel('csnet-l-x1', { rng: new Rng(6) }), row: {} };
     });
     await new Promise((r) => setTimeout(r, 50));
-    await expect(ensureTeacher(cache, spec, async () => { throw new Error('must not train'); }, { defer: true })).rejects.toBeInstanceOf(TeacherBusyError);
+    await expect(
+      ensureTeacher(
+        cache,
+        spec,
+        async () => {
+          throw new Error('must not train');
+        },
+        { defer: true },
+      ),
+    ).rejects.toBeInstanceOf(TeacherBusyError);
     const t = await slow;
-    const again = await ensureTeacher(cache, spec, async () => { throw new Error('must not train'); }, { defer: true });
+    const again = await ensureTeacher(
+      cache,
+      spec,
+      async () => {
+        throw new Error('must not train');
+      },
+      { defer: true },
+    );
     expect(trained).toBe(1);
     expect(again.trained).toBe(false);
     t.model.dispose();

@@ -35,7 +35,12 @@ export interface TeacherStoreOptions {
   defer?: boolean;
 }
 
-export async function ensureTeacher(cacheDir: string, spec: Record<string, unknown>, train: () => Promise<{ model: KdModel; row: ResultRow }>, opts: TeacherStoreOptions = {}): Promise<StoredTeacher> {
+export async function ensureTeacher(
+  cacheDir: string,
+  spec: Record<string, unknown>,
+  train: () => Promise<{ model: KdModel; row: ResultRow }>,
+  opts: TeacherStoreOptions = {},
+): Promise<StoredTeacher> {
   const key = configHash(spec);
   const dir = path.join(cacheDir, 'teachers', key);
   const meta = path.join(dir, 'teacher.json');

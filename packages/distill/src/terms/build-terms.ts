@@ -21,7 +21,8 @@ type Binder = (spec: TermSpec, c: BindContext) => Term;
 
 const one = (spec: TermSpec, role: 'student' | 'teacher'): string => {
   const taps = tapList(spec[role]);
-  if (taps.length !== 1) throw new UsageError(`term '${spec.name ?? spec.loss}': ${role} must name one tap, got [${taps.join(', ')}]`);
+  if (taps.length !== 1)
+    throw new UsageError(`term '${spec.name ?? spec.loss}': ${role} must name one tap, got [${taps.join(', ')}]`);
   return taps[0];
 };
 
@@ -31,24 +32,67 @@ const one = (spec: TermSpec, role: 'student' | 'teacher'): string => {
  * pre-stage (Knowledge Adaptation). Every other pair loss binds by the default rule.
  */
 const BINDERS = new Registry<Binder>('term binding');
-BINDERS.register('soft-dice-kd', (s) => softDiceKdTerm(tapList(s.student).length, s.weight ?? 1), 'every listed student output against σ(teacher main output)');
-BINDERS.register('fitnet', (s, c) => fitnetTerm(c.rng.fork('fitnet'), c.student, c.teacher, one(s, 'student'), one(s, 'teacher'), s.weight ?? 1, s.name), '1×1 connector from the tap declarations');
-BINDERS.register('fsd', (s, c) => {
-  const tap = one(s, 'student');
-  if (one(s, 'teacher') !== tap) throw new UsageError(`term fsd: student and teacher taps must be the same FPN level, got '${tap}' and '${one(s, 'teacher')}'`);
-  return fsdTerm(c.rng.fork('fsd').fork(tap), c.student, c.teacher, tap, s.weight ?? 1, (s.options ?? {}) as FsdTermOptions);
-}, 'one FPN level; reads the batch boxes');
-BINDERS.register('ka', (s, c) => {
-  const o = s.options as Partial<KaTermOptions> | undefined;
-  const opts: KaTermOptions = { beta: o?.beta ?? 50, gamma: o?.gamma ?? 1, aeEpochs: o?.aeEpochs ?? 1, aeLr: o?.aeLr ?? 0.1 };
-  return kaTerm(c.rng.fork('ka'), c.student, c.teacher, one(s, 'student'), one(s, 'teacher'), opts);
-}, 'adaptation + affinity with the autoencoder pre-stage');
+BINDERS.register(
+  'soft-dice-kd',
+  (s) => softDiceKdTerm(tapList(s.student).length, s.weight ?? 1),
+  'every listed student output against σ(teacher main output)',
+);
+BINDERS.register(
+  'fitnet',
+  (s, c) =>
+    fitnetTerm(c.rng.fork('fitnet'), c.student, c.teacher, one(s, 'student'), one(s, 'teacher'), s.weight ?? 1, s.name),
+  '1×1 connector from the tap declarations',
+);
+BINDERS.register(
+  'fsd',
+  (s, c) => {
+    const tap = one(s, 'student');
+    if (one(s, 'teacher') !== tap)
+      throw new UsageError(
+        `term fsd: student and teacher taps must be the same FPN level, got '${tap}' and '${one(s, 'teacher')}'`,
+      );
+    return fsdTerm(
+      c.rng.fork('fsd').fork(tap),
+      c.student,
+      c.teacher,
+      tap,
+      s.weight ?? 1,
+      (s.options ?? {}) as FsdTermOptions,
+    );
+  },
+  'one FPN level; reads the batch boxes',
+);
+BINDERS.register(
+  'ka',
+  (s, c) => {
+    const o = s.options as Partial<KaTermOptions> | undefined;
+    const opts: KaTermOptions = {
+      beta: o?.beta ?? 50,
+      gamma: o?.gamma ?? 1,
+      aeEpochs: o?.aeEpochs ?? 1,
+      aeLr: o?.aeLr ?? 0.1,
+    };
+    return kaTerm(c.rng.fork('ka'), c.student, c.teacher, one(s, 'student'), one(s, 'teacher'), opts);
+  },
+  'adaptation + affinity with the autoencoder pre-stage',
+);
 
 /** Binds one declared term to the models: a special binding by loss name, else a registered pair loss. */
 export function buildTerm(spec: TermSpec, c: BindContext): Term {
   if (BINDERS.has(spec.loss)) return BINDERS.get(spec.loss)(spec, c);
-  if (!listPairLosses().includes(spec.loss)) throw new UsageError(`term '${spec.loss}': not a registered pair loss or term binding; expected one of ${termLossNames().join(', ')}`);
-  return pairTerm(spec.loss as PairLossName, spec.weight ?? 1, one(spec, 'student'), one(spec, 'teacher'), spec.options ?? {}, spec.name ?? spec.loss, { alignSpatial: spec.alignSpatial ?? false });
+  if (!listPairLosses().includes(spec.loss))
+    throw new UsageError(
+      `term '${spec.loss}': not a registered pair loss or term binding; expected one of ${termLossNames().join(', ')}`,
+    );
+  return pairTerm(
+    spec.loss as PairLossName,
+    spec.weight ?? 1,
+    one(spec, 'student'),
+    one(spec, 'teacher'),
+    spec.options ?? {},
+    spec.name ?? spec.loss,
+    { alignSpatial: spec.alignSpatial ?? false },
+  );
 }
 
 /** Binds every declared term; names must be unique (they key the logged parts). */
@@ -56,7 +100,8 @@ export function buildTerms(specs: readonly TermSpec[], c: BindContext): Term[] {
   const terms = specs.map((s) => buildTerm(s, c));
   const seen = new Set<string>();
   for (const t of terms) {
-    if (seen.has(t.name)) throw new UsageError(`two distillation terms are named '${t.name}': give one a distinct \`name\``);
+    if (seen.has(t.name))
+      throw new UsageError(`two distillation terms are named '${t.name}': give one a distinct \`name\``);
     seen.add(t.name);
   }
   return terms;
@@ -75,9 +120,11 @@ export function checkTermSpecs(specs: readonly TermSpec[], where: string): void 
   const names = termLossNames();
   const seen = new Set<string>();
   for (const s of specs) {
-    if (!names.includes(s.loss)) throw new UsageError(`${where}: unknown distillation loss '${s.loss}'; expected one of ${names.join(', ')}`);
+    if (!names.includes(s.loss))
+      throw new UsageError(`${where}: unknown distillation loss '${s.loss}'; expected one of ${names.join(', ')}`);
     const n = s.name ?? (s.loss === 'fsd' ? `fsd.${tapList(s.student)[0]}` : s.loss);
-    if (seen.has(n)) throw new UsageError(`${where}: two distillation terms are named '${n}': give one a distinct \`name\``);
+    if (seen.has(n))
+      throw new UsageError(`${where}: two distillation terms are named '${n}': give one a distinct \`name\``);
     seen.add(n);
   }
 }

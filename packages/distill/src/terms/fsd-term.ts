@@ -18,16 +18,39 @@ export interface FsdTermOptions {
  * batch's `boxes`. One term per level; L_FSD = Σ_l weight·L_l is added to the detection loss.
  * `rng` seeds the level's align conv and GcBlock (the ablation forks it by tap name).
  */
-export function fsdTerm(rng: Rng, student: DenseModel, teacher: DenseModel, tap: string, weight = 1, o: FsdTermOptions = {}): Term {
-  const s = tapSpec(student, tap), t = tapSpec(teacher, tap);
-  if (s.stride !== t.stride) throw new Error(`fsd: tap '${tap}' has stride ${s.stride} in the student but ${t.stride} in the teacher`);
-  const l = createLoss('fsd', { rng, studentChannels: s.channels, teacherChannels: t.channels, components: o.components });
+export function fsdTerm(
+  rng: Rng,
+  student: DenseModel,
+  teacher: DenseModel,
+  tap: string,
+  weight = 1,
+  o: FsdTermOptions = {},
+): Term {
+  const s = tapSpec(student, tap),
+    t = tapSpec(teacher, tap);
+  if (s.stride !== t.stride)
+    throw new Error(`fsd: tap '${tap}' has stride ${s.stride} in the student but ${t.stride} in the teacher`);
+  const l = createLoss('fsd', {
+    rng,
+    studentChannels: s.channels,
+    teacherChannels: t.channels,
+    components: o.components,
+  });
   const mode = o.gaussian ?? 'intended';
   return {
-    name: `fsd.${tap}`, weight, studentTaps: [tap], teacherTaps: [tap], needs: ['boxes'], module: l.module,
+    name: `fsd.${tap}`,
+    weight,
+    studentTaps: [tap],
+    teacherTaps: [tap],
+    needs: ['boxes'],
+    module: l.module,
     compute: ({ student: [sf], teacher: [tf4], batch }) =>
       tf.tidy(() => {
-        const foreground = gaussianForegroundMask(batch.boxes!, { imageSize: batch.imageSize, featureSize: [tf4.shape[1], tf4.shape[2]], mode });
+        const foreground = gaussianForegroundMask(batch.boxes!, {
+          imageSize: batch.imageSize,
+          featureSize: [tf4.shape[1], tf4.shape[2]],
+          mode,
+        });
         return l.compute({ student: sf, teacher: tf4, foreground });
       }),
   };

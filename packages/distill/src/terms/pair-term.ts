@@ -10,12 +10,22 @@ import type { Term } from './term.ts';
  * bilinearly (half-pixel) to the teacher's grid; channel counts may differ.
  */
 export function pairTerm(
-  loss: PairLossName, weight: number, studentTap: string, teacherTap: string, options: Record<string, unknown> = {}, name: string = loss,
+  loss: PairLossName,
+  weight: number,
+  studentTap: string,
+  teacherTap: string,
+  options: Record<string, unknown> = {},
+  name: string = loss,
   { alignSpatial = false }: { alignSpatial?: boolean } = {},
 ): Term {
   const l = createLoss(loss, options as never);
   return {
-    name, weight, studentTaps: [studentTap], teacherTaps: [teacherTap], needs: [], module: l.module,
+    name,
+    weight,
+    studentTaps: [studentTap],
+    teacherTaps: [teacherTap],
+    needs: [],
+    module: l.module,
     compute: ({ student: [s], teacher: [t] }) => {
       const sameGrid = s.shape[1] === t.shape[1] && s.shape[2] === t.shape[2];
       if (!alignSpatial || sameGrid) return l.compute({ student: s, teacher: t } as never);

@@ -7,7 +7,11 @@ import { MAIN_OUTPUT, type Term } from './term.ts';
  */
 export function softDiceKdTerm(numOutputs: number, weight = 1): Term {
   return {
-    name: 'soft-dice-kd', weight, module: null, needs: [], teacherTaps: [MAIN_OUTPUT],
+    name: 'soft-dice-kd',
+    weight,
+    module: null,
+    needs: [],
+    teacherTaps: [MAIN_OUTPUT],
     studentTaps: Array.from({ length: numOutputs }, (_, k) => `${MAIN_OUTPUT}:${k}`),
     compute: ({ student, teacher: [t] }) => softDiceKd(student, t),
   };

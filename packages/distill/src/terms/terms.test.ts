@@ -33,7 +33,10 @@ describe('distillation terms', () => {
       const s = uniform(new Rng(1), [2, 8, 8, 5], -1, 1) as tf.Tensor4D;
       const t = uniform(new Rng(2), [2, 4, 4, 7], -1, 1) as tf.Tensor4D;
       expect(() => plain.compute({ student: [s], teacher: [t], batch })).toThrow();
-      return [term.compute({ student: [s], teacher: [t], batch }).dataSync()[0], attentionTransfer(resizeBilinear(s, [4, 4]), t).dataSync()[0]];
+      return [
+        term.compute({ student: [s], teacher: [t], batch }).dataSync()[0],
+        attentionTransfer(resizeBilinear(s, [4, 4]), t).dataSync()[0],
+      ];
     });
     expect(got).toBeCloseTo(want, 6);
     expect(got).toBeGreaterThan(0);

@@ -40,13 +40,24 @@ export interface Callback {
 export function progressCallback(label: string, enabled = true): Callback {
   let bar: ReturnType<typeof createProgress> | null = null;
   return {
-    onStageStart: (i) => (bar = createProgress(i.stage === 'student' || i.stage === 'teacher' ? label : `${label} ${i.stage}`, i.totalSteps, enabled)),
+    onStageStart: (i) =>
+      (bar = createProgress(
+        i.stage === 'student' || i.stage === 'teacher' ? label : `${label} ${i.stage}`,
+        i.totalSteps,
+        enabled,
+      )),
     onStep: (r) => bar?.update(r.step, { loss: r.loss.toFixed(4) }),
     onStageEnd: () => bar?.stop(),
   };
 }
 
 /** Forwards each step record to `write` (a run's `log.jsonl`), tagged with `phase` = the stage. */
-export function logCallback(write: (record: Record<string, unknown>) => void, phaseOf: (stage: string) => string = (s) => s): Callback {
-  return { onStep: (r) => write({ phase: phaseOf(r.stage), step: r.step, epoch: r.epoch, lr: r.lr, loss: r.loss, parts: r.parts }) };
+export function logCallback(
+  write: (record: Record<string, unknown>) => void,
+  phaseOf: (stage: string) => string = (s) => s,
+): Callback {
+  return {
+    onStep: (r) =>
+      write({ phase: phaseOf(r.stage), step: r.step, epoch: r.epoch, lr: r.lr, loss: r.loss, parts: r.parts }),
+  };
 }

@@ -18,12 +18,20 @@ const MAGIC = 'KDCKPT1\n';
  * bytes in order. The header's size and hash let `readCheckpointFile` detect a truncated or
  * corrupted file.
  */
-export function writeCheckpointFile(file: string, meta: Record<string, unknown>, arrays: readonly SavedArray[]): number {
+export function writeCheckpointFile(
+  file: string,
+  meta: Record<string, unknown>,
+  arrays: readonly SavedArray[],
+): number {
   const payload = Buffer.concat(arrays.map((a) => Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength)));
-  const header = Buffer.from(JSON.stringify({
-    meta, arrays: arrays.map(({ name, shape, dtype }) => ({ name, shape, dtype })), payloadBytes: payload.length,
-    sha256: createHash('sha256').update(payload).digest('hex'),
-  }));
+  const header = Buffer.from(
+    JSON.stringify({
+      meta,
+      arrays: arrays.map(({ name, shape, dtype }) => ({ name, shape, dtype })),
+      payloadBytes: payload.length,
+      sha256: createHash('sha256').update(payload).digest('hex'),
+    }),
+  );
   const len = Buffer.alloc(4);
   len.writeUInt32LE(header.length, 0);
   const bytes = Buffer.concat([Buffer.from(MAGIC), len, header, payload]);
@@ -35,16 +43,22 @@ export function writeCheckpointFile(file: string, meta: Record<string, unknown>,
 export function readCheckpointFile(file: string): { meta: Record<string, unknown>; arrays: SavedArray[] } {
   const buf = fs.readFileSync(file);
   const bad = (why: string) => new DataError(`checkpoint ${file}: ${why}`);
-  if (buf.length < MAGIC.length + 4 || buf.subarray(0, MAGIC.length).toString() !== MAGIC) throw bad('not a kdlab checkpoint (bad magic)');
+  if (buf.length < MAGIC.length + 4 || buf.subarray(0, MAGIC.length).toString() !== MAGIC)
+    throw bad('not a kdlab checkpoint (bad magic)');
   const hlen = buf.readUInt32LE(MAGIC.length);
   const start = MAGIC.length + 4 + hlen;
   if (start > buf.length) throw bad(`truncated (header of ${hlen} bytes, file of ${buf.length})`);
   const header = JSON.parse(buf.subarray(MAGIC.length + 4, start).toString('utf8')) as {
-    meta: Record<string, unknown>; arrays: Omit<SavedArray, 'data'>[]; payloadBytes: number; sha256: string;
+    meta: Record<string, unknown>;
+    arrays: Omit<SavedArray, 'data'>[];
+    payloadBytes: number;
+    sha256: string;
   };
   const payload = buf.subarray(start);
-  if (payload.length !== header.payloadBytes) throw bad(`truncated (${payload.length} of ${header.payloadBytes} payload bytes)`);
-  if (createHash('sha256').update(payload).digest('hex') !== header.sha256) throw bad('corrupted (sha256 of the payload does not match its header)');
+  if (payload.length !== header.payloadBytes)
+    throw bad(`truncated (${payload.length} of ${header.payloadBytes} payload bytes)`);
+  if (createHash('sha256').update(payload).digest('hex') !== header.sha256)
+    throw bad('corrupted (sha256 of the payload does not match its header)');
   let off = 0;
   const arrays = header.arrays.map((a) => {
     const n = a.shape.reduce((x, y) => x * y, 1);

@@ -53,7 +53,10 @@ export class Checkpointer {
 
   private files(): string[] {
     if (!fs.existsSync(this.dir)) return [];
-    return fs.readdirSync(this.dir).filter((f) => /^\d+-.+-\d+\.ckpt$/.test(f)).sort((a, b) => Number(a.split('-')[0]) - Number(b.split('-')[0]));
+    return fs
+      .readdirSync(this.dir)
+      .filter((f) => /^\d+-.+-\d+\.ckpt$/.test(f))
+      .sort((a, b) => Number(a.split('-')[0]) - Number(b.split('-')[0]));
   }
 
   /** Writes a checkpoint and prunes older ones; prints `checkpoint <stage> step N`. Returns the file's bytes. */
@@ -61,7 +64,11 @@ export class Checkpointer {
     fs.mkdirSync(this.dir, { recursive: true });
     const files = this.files();
     const seq = files.length ? Number(files[files.length - 1].split('-')[0]) + 1 : 1;
-    const bytes = writeCheckpointFile(path.join(this.dir, `${seq}-${stage}-${step}.ckpt`), { identity: this.identity, stage, step, loop }, arrays);
+    const bytes = writeCheckpointFile(
+      path.join(this.dir, `${seq}-${stage}-${step}.ckpt`),
+      { identity: this.identity, stage, step, loop },
+      arrays,
+    );
     for (const old of this.files().slice(0, -this.policy.keep)) fs.rmSync(path.join(this.dir, old), { force: true });
     this.lastSave = Date.now();
     this.say(`checkpoint ${stage} step ${step}`);
@@ -82,7 +89,9 @@ export class Checkpointer {
       const theirs = (read.meta.identity ?? {}) as CheckpointIdentity;
       for (const key of new Set([...Object.keys(this.identity), ...Object.keys(theirs)])) {
         if (theirs[key] !== this.identity[key]) {
-          throw new UsageError(`checkpoint ${file} belongs to another run: ${key} is ${JSON.stringify(theirs[key])} there, ${JSON.stringify(this.identity[key])} here; delete ${this.dir} to start this run over`);
+          throw new UsageError(
+            `checkpoint ${file} belongs to another run: ${key} is ${JSON.stringify(theirs[key])} there, ${JSON.stringify(this.identity[key])} here; delete ${this.dir} to start this run over`,
+          );
         }
       }
       const { stage, step, loop } = read.meta as { stage: string; step: number; loop: Record<string, unknown> };

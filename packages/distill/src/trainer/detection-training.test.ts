@@ -21,24 +21,44 @@ function samples(n: number, size: number): Sample[] {
   const rng = new Rng(5, 'det-test');
   return Array.from({ length: n }, (_, i) => {
     const s = renderObjectScene(rng.fork(String(i)), size, size, 2);
-    const objects = i === 1 ? [] : s.objects.map((o) => ({ cls: o.cls - 1, x1: o.x1, y1: o.y1, x2: o.x2, y2: o.y2, difficult: false, truncated: o.truncated }));
+    const objects =
+      i === 1
+        ? []
+        : s.objects.map((o) => ({
+            cls: o.cls - 1,
+            x1: o.x1,
+            y1: o.y1,
+            x2: o.x2,
+            y2: o.y2,
+            difficult: false,
+            truncated: o.truncated,
+          }));
     return { name: `d${i}`, width: size, height: size, image: s.rgb, objects };
   });
 }
-const tinyYolox = (width: number, seed: number) => createModel('yolox-tiny', { rng: new Rng(seed), numClasses: 2, width }) as DetectionModel;
+const tinyYolox = (width: number, seed: number) =>
+  createModel('yolox-tiny', { rng: new Rng(seed), numClasses: 2, width }) as DetectionModel;
 const augment = { ...DET_AUGMENT_DEFAULTS, size: 64, numClasses: 2 };
 const TAPS = ['neck.p3', 'neck.p4', 'neck.p5'];
 const fsdTerms = (student: DetectionModel, teacher: DetectionModel, options: Record<string, unknown> = {}) =>
-  buildTerms(TAPS.map((t) => ({ loss: 'fsd', student: t, teacher: t, options })), { student, teacher, rng: new Rng(3) });
+  buildTerms(
+    TAPS.map((t) => ({ loss: 'fsd', student: t, teacher: t, options })),
+    { student, teacher, rng: new Rng(3) },
+  );
 
 describe('detection training with FSD terms', () => {
   beforeAll(() => useBackend('cpu'));
 
   it('fsd binds one term per neck tap, 1×1 align convs when channels differ; needs the batch boxes; intended ≠ literal Gaussian', async () => {
-    const student = tinyYolox(0.03125, 1), teacher = tinyYolox(0.0625, 2);
+    const student = tinyYolox(0.03125, 1),
+      teacher = tinyYolox(0.0625, 2);
     const terms = fsdTerms(student, teacher);
     expect(terms.map((t) => [t.name, t.needs])).toEqual(TAPS.map((t) => [`fsd.${t}`, ['boxes']]));
-    expect(terms.map((t) => (t.module as FsdLevelLoss).align?.weight.shape)).toEqual([[1, 1, 8, 16], [1, 1, 8, 16], [1, 1, 8, 16]]);
+    expect(terms.map((t) => (t.module as FsdLevelLoss).align?.weight.shape)).toEqual([
+      [1, 1, 8, 16],
+      [1, 1, 8, 16],
+      [1, 1, 8, 16],
+    ]);
     const plan = planDetBatches(samples(2, 64), { epochs: 1, batchSize: 2, rng: new Rng(9), augment });
     const values = async (gaussian: string) => {
       const d = new Distiller(student, teacher, fsdTerms(student, teacher, { gaussian }));
@@ -51,7 +71,8 @@ describe('detection training with FSD terms', () => {
       d.dispose();
       return v;
     };
-    const intended = await values('intended'), literal = await values('literal');
+    const intended = await values('intended'),
+      literal = await values('literal');
     for (const t of TAPS) expect(Number.isFinite(intended[`fsd.${t}`]) && intended[`fsd.${t}`] > 0).toBe(true);
     expect(literal['fsd.neck.p3']).not.toBe(intended['fsd.neck.p3']);
     terms.forEach((t) => t.module?.dispose());
@@ -70,8 +91,13 @@ describe('detection training with FSD terms', () => {
       const before = tf.memory().numTensors;
       const steps: number[][] = [];
       const fit = await train({
-        model: student, source: planSource(plan, 2, student.normalization, String), epochs: 1, optimizer: { kind: 'adam', lr: 0.01 },
-        task: (o, b) => student.loss(o.outputs, b.targets!).total, distiller: d, callbacks: [{ onStep: (r) => void steps.push([r.parts.task, r.parts['fsd.neck.p3']]) }],
+        model: student,
+        source: planSource(plan, 2, student.normalization, String),
+        epochs: 1,
+        optimizer: { kind: 'adam', lr: 0.01 },
+        task: (o, b) => student.loss(o.outputs, b.targets!).total,
+        distiller: d,
+        callbacks: [{ onStep: (r) => void steps.push([r.parts.task, r.parts['fsd.neck.p3']]) }],
       });
       expect(tf.memory().numTensors).toBe(before);
       d.dispose();
@@ -95,7 +121,9 @@ describe('detection training with FSD terms', () => {
   });
 
   it('teacher outputs on disk: another run (other weights, same key) reads the taps back bit-exact without running its teacher', async () => {
-    const teacher = tinyYolox(0.0625, 2), other = tinyYolox(0.0625, 9), student = tinyYolox(0.03125, 1);
+    const teacher = tinyYolox(0.0625, 2),
+      other = tinyYolox(0.0625, 9),
+      student = tinyYolox(0.03125, 1);
     const cache = new TeacherOutputCache(temp.make('kdlab-taps-'), 'teacher-a');
     const plan = planDetBatches(samples(2, 64), { epochs: 1, batchSize: 2, rng: new Rng(9), augment });
     const it = planSource(plan, 1, teacher.normalization, (g) => `seed=1|step=${g}`).batches({ epoch: 0, step: 0 }, 1);

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@kd/core';
 import { useBackend } from '@kd/runtime';
-import { DET_AUGMENT_DEFAULTS, planDetBatches, renderObjectScene, renderSodScene, type Batch, type Sample } from '@kd/data';
+import {
+  DET_AUGMENT_DEFAULTS,
+  planDetBatches,
+  renderObjectScene,
+  renderSodScene,
+  type Batch,
+  type Sample,
+} from '@kd/data';
 import { bceDiceDeepSupervision, crossEntropyIgnore } from '@kd/losses';
 import { createModel, type DetectionModel } from '@kd/models';
 import { Distiller } from '../distiller.ts';
@@ -17,7 +24,9 @@ import { train } from './trainer.ts';
  * and `fitDetector` + `FsdDistiller` (YOLOX + FSD), on the same toy data and seeds.
  */
 function sodSource(seed: number, n: number, size: number, batch: number): BatchSource {
-  const scenes = Array.from({ length: n }, (_, i) => renderSodScene(new Rng(seed, 'scenes').fork(String(i)), size, size));
+  const scenes = Array.from({ length: n }, (_, i) =>
+    renderSodScene(new Rng(seed, 'scenes').fork(String(i)), size, size),
+  );
   const steps = Math.floor(n / batch);
   return {
     stepsPerEpoch: steps,
@@ -27,12 +36,23 @@ function sodSource(seed: number, n: number, size: number, batch: number): BatchS
         for (let s = e === from.epoch ? from.step : 0; s < steps; s++) {
           const idx = order.slice(s * batch, (s + 1) * batch);
           const hw = size * size;
-          const images = new Float32Array(batch * hw * 3), masks = new Float32Array(batch * hw);
+          const images = new Float32Array(batch * hw * 3),
+            masks = new Float32Array(batch * hw);
           idx.forEach((k, b) => {
             scenes[k].rgb.forEach((v, j) => (images[b * hw * 3 + j] = (v - 128) / 64));
             scenes[k].mask.forEach((v, j) => (masks[b * hw + j] = v / 255));
           });
-          yield { epoch: e, step: s, size: batch, height: size, width: size, names: idx.map(String), images, masks, skipped: [] } as Batch;
+          yield {
+            epoch: e,
+            step: s,
+            size: batch,
+            height: size,
+            width: size,
+            names: idx.map(String),
+            images,
+            masks,
+            skipped: [],
+          } as Batch;
         }
       }
     },
@@ -47,8 +67,20 @@ function segSource(steps: number, N = 2): BatchSource {
         for (let s = e === from.epoch ? from.step : 0; s < steps; s++) {
           const rng = new Rng(100 + s + 10 * e);
           const images = rng.fillNormal(new Float32Array(N * 32 * 32 * 3), 0, 1);
-          const labels = Uint8Array.from({ length: N * 32 * 32 }, (_, i) => (images[3 * i] > 0 ? 1 : images[3 * i + 1] > 0 ? 2 : 0));
-          yield { epoch: e, step: s, size: N, height: 32, width: 32, names: [`a${s}`, `b${s}`], images, labels, skipped: [] } as Batch;
+          const labels = Uint8Array.from({ length: N * 32 * 32 }, (_, i) =>
+            images[3 * i] > 0 ? 1 : images[3 * i + 1] > 0 ? 2 : 0,
+          );
+          yield {
+            epoch: e,
+            step: s,
+            size: N,
+            height: 32,
+            width: 32,
+            names: [`a${s}`, `b${s}`],
+            images,
+            labels,
+            skipped: [],
+          } as Batch;
         }
       }
     },
@@ -59,7 +91,18 @@ function detSamples(n: number, size: number): Sample[] {
   const rng = new Rng(5, 'det-test');
   return Array.from({ length: n }, (_, i) => {
     const s = renderObjectScene(rng.fork(String(i)), size, size, 2);
-    const objects = i === 1 ? [] : s.objects.map((o) => ({ cls: o.cls - 1, x1: o.x1, y1: o.y1, x2: o.x2, y2: o.y2, difficult: false, truncated: o.truncated }));
+    const objects =
+      i === 1
+        ? []
+        : s.objects.map((o) => ({
+            cls: o.cls - 1,
+            x1: o.x1,
+            y1: o.y1,
+            x2: o.x2,
+            y2: o.y2,
+            difficult: false,
+            truncated: o.truncated,
+          }));
     return { name: `d${i}`, width: size, height: size, image: s.rgb, objects };
   });
 }
@@ -68,7 +111,11 @@ const PRE_MOVE = {
   sodSupervised: [2.8418383598327637, 2.677321672439575, 2.5521743297576904],
   sodKd: [0.9501476883888245, 0.9351563453674316, 0.9194323420524597, 0.9068341851234436],
   segPair: [3.696528196334839, 3.523764133453369, 3.686032772064209, 4.002796649932861],
-  segPairParts: { 'pixel-kl': 0.1162860170006752, 'bcd-context': 0.08158491551876068, 'bd-stride4': 2.6221742630004883 },
+  segPairParts: {
+    'pixel-kl': 0.1162860170006752,
+    'bcd-context': 0.08158491551876068,
+    'bd-stride4': 2.6221742630004883,
+  },
   segKa: [8.242912292480469, 7.9047627449035645, 7.948479652404785, 8.524148941040039],
   segKaPart: 7.375481605529785,
   det: [10.970199584960938, 10.539854049682617, 10.670144081115723, 10.481095314025879],
@@ -80,13 +127,26 @@ describe('the one trainer against the pre-move loops (recorded at 2d5e320, wasm)
   it('SOD: supervised epoch losses and KD-SCFNet soft-dice step losses are bit-identical', async () => {
     await useBackend('wasm');
     const m = createModel('tinysod-s', { rng: new Rng(5) });
-    const r = await train({ model: m, source: loaderSource(sodSource(4, 16, 32, 8)), epochs: 3, optimizer: { kind: 'adam', lr: 3e-3 }, task: (o, b) => bceDiceDeepSupervision(o.outputs, b.mask!) });
+    const r = await train({
+      model: m,
+      source: loaderSource(sodSource(4, 16, 32, 8)),
+      epochs: 3,
+      optimizer: { kind: 'adam', lr: 3e-3 },
+      task: (o, b) => bceDiceDeepSupervision(o.outputs, b.mask!),
+    });
     expect(r.epochLoss).toEqual(PRE_MOVE.sodSupervised);
-    const t = createModel('tinysod-l', { rng: new Rng(6) }), s = createModel('tinysod-s', { rng: new Rng(7) });
+    const t = createModel('tinysod-l', { rng: new Rng(6) }),
+      s = createModel('tinysod-s', { rng: new Rng(7) });
     const losses: number[] = [];
     await train({
-      model: s, source: loaderSource(sodSource(8, 16, 32, 8)), epochs: 2, optimizer: { kind: 'adam', lr: 2e-3 }, taskWeight: 0, task: (o, b) => bceDiceDeepSupervision(o.outputs, b.mask!),
-      distiller: new Distiller(s, t, [softDiceKdTerm(4)]), callbacks: [{ onStep: (x) => void losses.push(x.loss) }],
+      model: s,
+      source: loaderSource(sodSource(8, 16, 32, 8)),
+      epochs: 2,
+      optimizer: { kind: 'adam', lr: 2e-3 },
+      taskWeight: 0,
+      task: (o, b) => bceDiceDeepSupervision(o.outputs, b.mask!),
+      distiller: new Distiller(s, t, [softDiceKdTerm(4)]),
+      callbacks: [{ onStep: (x) => void losses.push(x.loss) }],
     });
     expect(losses).toEqual(PRE_MOVE.sodKd);
     [m, t, s].forEach((x) => x.dispose());
@@ -101,8 +161,13 @@ describe('the one trainer against the pre-move loops (recorded at 2d5e320, wasm)
       const d = new Distiller(student, teacher, buildTerms(specs, { student, teacher, rng: new Rng(11) }));
       const steps: { loss: number; parts: Record<string, number> }[] = [];
       const r = await train({
-        model: student, source: loaderSource(segSource(2)), epochs: 2, optimizer: { kind: 'sgd', lr: 0.01, momentum: 0.9, schedule: 'poly' }, task: (o, b) => crossEntropyIgnore(o.outputs[0], b.label!),
-        distiller: d, callbacks: [{ onStep: (x) => void (x.stage === 'student' && steps.push(x)) }],
+        model: student,
+        source: loaderSource(segSource(2)),
+        epochs: 2,
+        optimizer: { kind: 'sgd', lr: 0.01, momentum: 0.9, schedule: 'poly' },
+        task: (o, b) => crossEntropyIgnore(o.outputs[0], b.label!),
+        distiller: d,
+        callbacks: [{ onStep: (x) => void (x.stage === 'student' && steps.push(x)) }],
       });
       d.dispose();
       student.dispose();
@@ -117,7 +182,9 @@ describe('the one trainer against the pre-move loops (recorded at 2d5e320, wasm)
     const { task, ...last } = pair.steps[3].parts;
     expect(task).toBeGreaterThan(0);
     expect(last).toEqual(PRE_MOVE.segPairParts);
-    const ka = await run([{ loss: 'ka', student: 'feat', teacher: 'feat', options: { beta: 50, gamma: 1, aeEpochs: 2, aeLr: 0.1 } }]);
+    const ka = await run([
+      { loss: 'ka', student: 'feat', teacher: 'feat', options: { beta: 50, gamma: 1, aeEpochs: 2, aeLr: 0.1 } },
+    ]);
     expect(ka.stages).toEqual(['ka-autoencoder']);
     expect(ka.steps.map((x) => x.loss)).toEqual(PRE_MOVE.segKa);
     expect(ka.steps[3].parts.ka).toBe(PRE_MOVE.segKaPart);
@@ -126,16 +193,42 @@ describe('the one trainer against the pre-move loops (recorded at 2d5e320, wasm)
 
   it('detection: YOLOX objective identical, FSD total equal to float32 rounding of the per-level sum, same kd_params', async () => {
     await useBackend('wasm');
-    const tiny = (w: number, seed: number) => createModel('yolox-tiny', { rng: new Rng(seed), numClasses: 2, width: w }) as DetectionModel;
-    const teacher = tiny(0.0625, 2), student = tiny(0.03125, 1);
-    const d = new Distiller(student, teacher, buildTerms(['neck.p3', 'neck.p4', 'neck.p5'].map((t) => ({ loss: 'fsd', student: t, teacher: t })), { student, teacher, rng: new Rng(3) }));
-    const plan = planDetBatches(detSamples(4, 64), { epochs: 2, batchSize: 2, rng: new Rng(9), augment: { ...DET_AUGMENT_DEFAULTS, size: 64, numClasses: 2 } });
-    const det: number[] = [], kd: number[] = [];
+    const tiny = (w: number, seed: number) =>
+      createModel('yolox-tiny', { rng: new Rng(seed), numClasses: 2, width: w }) as DetectionModel;
+    const teacher = tiny(0.0625, 2),
+      student = tiny(0.03125, 1);
+    const d = new Distiller(
+      student,
+      teacher,
+      buildTerms(
+        ['neck.p3', 'neck.p4', 'neck.p5'].map((t) => ({ loss: 'fsd', student: t, teacher: t })),
+        { student, teacher, rng: new Rng(3) },
+      ),
+    );
+    const plan = planDetBatches(detSamples(4, 64), {
+      epochs: 2,
+      batchSize: 2,
+      rng: new Rng(9),
+      augment: { ...DET_AUGMENT_DEFAULTS, size: 64, numClasses: 2 },
+    });
+    const det: number[] = [],
+      kd: number[] = [];
     await train({
-      model: student, source: planSource(plan, 2, student.normalization, (g) => `s${g}`), epochs: 2,
+      model: student,
+      source: planSource(plan, 2, student.normalization, (g) => `s${g}`),
+      epochs: 2,
       optimizer: { kind: 'adam', lr: 0.01, schedule: 'cosine', warmupSteps: 0, warmupFrom: 0.1, floor: 0.05 },
-      task: (o, b) => student.loss(o.outputs, b.targets!).total, distiller: d,
-      callbacks: [{ onStep: (x) => { const { task, ...levels } = x.parts; det.push(task); kd.push(Object.values(levels).reduce((a, v) => a + v, 0)); } }],
+      task: (o, b) => student.loss(o.outputs, b.targets!).total,
+      distiller: d,
+      callbacks: [
+        {
+          onStep: (x) => {
+            const { task, ...levels } = x.parts;
+            det.push(task);
+            kd.push(Object.values(levels).reduce((a, v) => a + v, 0));
+          },
+        },
+      ],
     });
     expect(det).toEqual(PRE_MOVE.det);
     kd.forEach((v, i) => expect(v).toBeCloseTo(PRE_MOVE.detKd[i], 6));

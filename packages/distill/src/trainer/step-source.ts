@@ -34,7 +34,12 @@ export function loaderSource(loader: BatchSource, keyPrefix = ''): StepSource {
  * A detection batch plan (`planDetBatches`: augmented samples of a whole schedule, in order) as a
  * step source; images normalised with `norm`; `keyOf(globalStep)` names each batch for the cache.
  */
-export function planSource(plan: readonly Sample[][], stepsPerEpoch: number, norm: { mean: readonly number[]; std: readonly number[] }, keyOf: (step: number) => string): StepSource {
+export function planSource(
+  plan: readonly Sample[][],
+  stepsPerEpoch: number,
+  norm: { mean: readonly number[]; std: readonly number[] },
+  keyOf: (step: number) => string,
+): StepSource {
   if (plan.length === 0) throw new Error('planSource: empty batch plan');
   return {
     stepsPerEpoch,
@@ -43,8 +48,16 @@ export function planSource(plan: readonly Sample[][], stepsPerEpoch: number, nor
       for (let g = from.epoch * stepsPerEpoch + from.step; g < end; g++) {
         const d = makeDetBatch(plan[g], norm);
         yield {
-          x: d.x, mask: null, label: null, boxes: d.boxes, targets: d.targets, size: plan[g].length, imageSize: d.size,
-          epoch: Math.floor(g / stepsPerEpoch), step: g % stepsPerEpoch, key: keyOf(g),
+          x: d.x,
+          mask: null,
+          label: null,
+          boxes: d.boxes,
+          targets: d.targets,
+          size: plan[g].length,
+          imageSize: d.size,
+          epoch: Math.floor(g / stepsPerEpoch),
+          step: g % stepsPerEpoch,
+          key: keyOf(g),
         };
       }
     },

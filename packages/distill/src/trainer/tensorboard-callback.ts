@@ -29,6 +29,7 @@ export function tensorboardCallback(logdir: string): Callback {
 /** Evaluation metrics of a trained model as scalars `eval/<metric>` at `step` under `<logdir>/<stage>/`. */
 export function writeEvalScalars(logdir: string, stage: string, step: number, metrics: Record<string, unknown>): void {
   const w = new TensorBoardWriter(path.join(logdir, stage));
-  for (const [k, v] of Object.entries(metrics)) if (typeof v === 'number' && Number.isFinite(v)) w.addScalar(`eval/${k}`, v, step);
+  for (const [k, v] of Object.entries(metrics))
+    if (typeof v === 'number' && Number.isFinite(v)) w.addScalar(`eval/${k}`, v, step);
   w.close();
 }

@@ -12,7 +12,9 @@ import { train } from './trainer.ts';
 
 /** In-memory synthetic SOD batches (n scenes, size², seeded order per epoch), as the loader yields them. */
 function sodSource(seed: number, n: number, size: number, batch: number, shuffle = true): BatchSource {
-  const scenes = Array.from({ length: n }, (_, i) => renderSodScene(new Rng(seed, 'scenes').fork(String(i)), size, size));
+  const scenes = Array.from({ length: n }, (_, i) =>
+    renderSodScene(new Rng(seed, 'scenes').fork(String(i)), size, size),
+  );
   const steps = Math.floor(n / batch);
   return {
     stepsPerEpoch: steps,
@@ -22,19 +24,31 @@ function sodSource(seed: number, n: number, size: number, batch: number, shuffle
         for (let s = e === from.epoch ? from.step : 0; s < steps; s++) {
           const idx = order.slice(s * batch, (s + 1) * batch);
           const hw = size * size;
-          const images = new Float32Array(batch * hw * 3), masks = new Float32Array(batch * hw);
+          const images = new Float32Array(batch * hw * 3),
+            masks = new Float32Array(batch * hw);
           idx.forEach((k, b) => {
             scenes[k].rgb.forEach((v, j) => (images[b * hw * 3 + j] = (v - 128) / 64));
             scenes[k].mask.forEach((v, j) => (masks[b * hw + j] = v / 255));
           });
-          yield { epoch: e, step: s, size: batch, height: size, width: size, names: idx.map(String), images, masks, skipped: [] } as unknown as Batch;
+          yield {
+            epoch: e,
+            step: s,
+            size: batch,
+            height: size,
+            width: size,
+            names: idx.map(String),
+            images,
+            masks,
+            skipped: [],
+          } as unknown as Batch;
         }
       }
     },
   };
 }
 
-const supervised = (o: { outputs: tf.Tensor4D[] }, b: { mask: tf.Tensor4D | null }) => bceDiceDeepSupervision(o.outputs, b.mask!);
+const supervised = (o: { outputs: tf.Tensor4D[] }, b: { mask: tf.Tensor4D | null }) =>
+  bceDiceDeepSupervision(o.outputs, b.mask!);
 
 describe('train (the one trainer)', () => {
   it('200 training steps of the quickstart student leave the live tensor count unchanged', async () => {
@@ -42,7 +56,14 @@ describe('train (the one trainer)', () => {
     const model = createModel('tinysod-s', { rng: new Rng(1) });
     const counts: number[] = [];
     const before = tf.memory().numTensors;
-    const res = await train({ model, source: loaderSource(sodSource(3, 8, 32, 4)), epochs: 100, optimizer: { kind: 'adam', lr: 1e-3 }, task: supervised, callbacks: [{ onStep: () => void counts.push(tf.memory().numTensors) }] });
+    const res = await train({
+      model,
+      source: loaderSource(sodSource(3, 8, 32, 4)),
+      epochs: 100,
+      optimizer: { kind: 'adam', lr: 1e-3 },
+      task: supervised,
+      callbacks: [{ onStep: () => void counts.push(tf.memory().numTensors) }],
+    });
     expect(res.steps).toBe(200);
     expect(counts[199]).toBe(counts[0]);
     expect(tf.memory().numTensors).toBe(before);
@@ -53,7 +74,13 @@ describe('train (the one trainer)', () => {
     await useBackend('wasm');
     const run = async () => {
       const model = createModel('tinysod-s', { rng: new Rng(5) });
-      const res = await train({ model, source: loaderSource(sodSource(4, 16, 32, 8)), epochs: 6, optimizer: { kind: 'adam', lr: 3e-3 }, task: supervised });
+      const res = await train({
+        model,
+        source: loaderSource(sodSource(4, 16, 32, 8)),
+        epochs: 6,
+        optimizer: { kind: 'adam', lr: 3e-3 },
+        task: supervised,
+      });
       model.dispose();
       return res.epochLoss;
     };
@@ -69,12 +96,16 @@ describe('evaluateSodSource', () => {
     await useBackend('cpu');
     const source = sodSource(11, 3, 32, 1, false);
     const masks: Float32Array[] = [];
-    for await (const b of source.batches({ epoch: 0, step: 0 }, 1)) masks.push(Float32Array.from(b.masks!, (v) => (Math.round(v * 255) > 128 ? 40 : -40))); // gt rule: 8-bit > 128
+    for await (const b of source.batches({ epoch: 0, step: 0 }, 1))
+      masks.push(Float32Array.from(b.masks!, (v) => (Math.round(v * 255) > 128 ? 40 : -40))); // gt rule: 8-bit > 128
     let call = 0;
     const oracle = {
-      name: 'oracle', taps: [], normalization: { mean: [0, 0, 0], std: [1, 1, 1] },
+      name: 'oracle',
+      taps: [],
+      normalization: { mean: [0, 0, 0], std: [1, 1, 1] },
       forward: () => [tf.tensor4d(masks[call++], [1, 32, 32, 1])],
-      train: () => oracle, eval: () => oracle,
+      train: () => oracle,
+      eval: () => oracle,
     } as unknown as DenseModel;
     const before = tf.memory().numTensors;
     const ev = await evaluateSodSource(oracle, source);

@@ -48,9 +48,17 @@ describe('baseline losses vs PyTorch goldens', () => {
 
   it.each(cases)('%s: finite value and gradient on zeros, constants and ±80 logits', (_n, f, teacher) => {
     const shape = s.shape;
-    const inputs = [tf.zeros(shape), tf.fill(shape, 3), tf.where(tf.greater(s, 0), tf.fill(shape, 80), tf.fill(shape, -80))] as tf.Tensor4D[];
+    const inputs = [
+      tf.zeros(shape),
+      tf.fill(shape, 3),
+      tf.where(tf.greater(s, 0), tf.fill(shape, 80), tf.fill(shape, -80)),
+    ] as tf.Tensor4D[];
     const tt = teacher();
-    const tInputs = [tf.zerosLike(tt), tf.fill(tt.shape, -2), tf.where(tf.greater(tt, 0), tf.fill(tt.shape, -80), tf.fill(tt.shape, 80))] as tf.Tensor4D[];
+    const tInputs = [
+      tf.zerosLike(tt),
+      tf.fill(tt.shape, -2),
+      tf.where(tf.greater(tt, 0), tf.fill(tt.shape, -80), tf.fill(tt.shape, 80)),
+    ] as tf.Tensor4D[];
     for (const a of inputs) {
       for (const b of tInputs) {
         const l = f(a, b);
@@ -73,7 +81,9 @@ describe('baseline input checks', () => {
   it('names both tensors and shapes on a mismatch', () => {
     expect(() => pixelKl(s, t6)).toThrow(/student \[2,5,7,4\] and teacher \[2,5,7,6\]/);
     expect(() => channelWiseDistillation(s, t6)).toThrow(/student \[2,5,7,4\] and teacher \[2,5,7,6\]/);
-    expect(() => pairwiseAffinity(s, tf.zeros([2, 4, 7, 4]) as tf.Tensor4D)).toThrow(/student \[2,5,7,4\] and teacher \[2,4,7,4\]/);
+    expect(() => pairwiseAffinity(s, tf.zeros([2, 4, 7, 4]) as tf.Tensor4D)).toThrow(
+      /student \[2,5,7,4\] and teacher \[2,4,7,4\]/,
+    );
     expect(() => fitnet(s, t6)).toThrow(/student \(after connector\) \[2,5,7,4\] and teacher \[2,5,7,6\]/);
     expect(() => pixelKl(s, t, { T: 0 })).toThrow(/T must be/);
   });

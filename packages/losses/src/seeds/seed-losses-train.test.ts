@@ -22,12 +22,17 @@ class TinyNet extends Module {
     this.conv1 = this.child('conv1', new Conv2d(rng.fork('c1'), 3, width, { kernel: 3 }));
     this.bn1 = this.child('bn1', new BatchNorm2d(width));
     this.conv2 = this.child('conv2', new Conv2d(rng.fork('c2'), width, width, { kernel: 3, stride: 2 }));
-    this.heads = [0, 1].map((i) => this.child(`head${i}`, new Conv2d(rng.fork(`h${i}`), width, 1, { kernel: 3, bias: true })));
+    this.heads = [0, 1].map((i) =>
+      this.child(`head${i}`, new Conv2d(rng.fork(`h${i}`), width, 1, { kernel: 3, bias: true })),
+    );
   }
   forward(x: tf.Tensor4D) {
     const f1 = tf.relu(this.bn1.forward(this.conv1.forward(x))) as tf.Tensor4D; // [N,16,16,w]
     const f2 = tf.relu(this.conv2.forward(f1)) as tf.Tensor4D; // [N,8,8,w]
-    const outs = [this.heads[0].forward(f1), tf.image.resizeNearestNeighbor(this.heads[1].forward(f2), [16, 16]) as tf.Tensor4D];
+    const outs = [
+      this.heads[0].forward(f1),
+      tf.image.resizeNearestNeighbor(this.heads[1].forward(f2), [16, 16]) as tf.Tensor4D,
+    ];
     return { f1, f2, outs };
   }
 }
@@ -37,12 +42,16 @@ function syntheticBatch(rng: Rng, n: number): { image: tf.Tensor4D; mask: tf.Ten
   const img = new Float32Array(n * 16 * 16 * 3);
   const mask = new Float32Array(n * 16 * 16);
   for (let b = 0; b < n; b++) {
-    const cy = rng.uniform(4, 12), cx = rng.uniform(4, 12), r = rng.uniform(2.5, 5);
-    for (let y = 0; y < 16; y++) for (let x = 0; x < 16; x++) {
-      const inside = (y - cy) ** 2 + (x - cx) ** 2 < r * r ? 1 : 0;
-      mask[(b * 16 + y) * 16 + x] = inside;
-      for (let c = 0; c < 3; c++) img[((b * 16 + y) * 16 + x) * 3 + c] = inside * (0.5 + 0.2 * c) + rng.normal(0, 0.1);
-    }
+    const cy = rng.uniform(4, 12),
+      cx = rng.uniform(4, 12),
+      r = rng.uniform(2.5, 5);
+    for (let y = 0; y < 16; y++)
+      for (let x = 0; x < 16; x++) {
+        const inside = (y - cy) ** 2 + (x - cx) ** 2 < r * r ? 1 : 0;
+        mask[(b * 16 + y) * 16 + x] = inside;
+        for (let c = 0; c < 3; c++)
+          img[((b * 16 + y) * 16 + x) * 3 + c] = inside * (0.5 + 0.2 * c) + rng.normal(0, 0.1);
+      }
   }
   return { image: tf.tensor4d(img, [n, 16, 16, 3]), mask: tf.tensor4d(mask, [n, 16, 16, 1]) };
 }
@@ -87,11 +96,17 @@ describe('seed losses train a tiny student on synthetic data', () => {
   it('CSNet BCE + dynamic weight decay (γ of the BN shrinks faster than with BCE alone)', () => {
     const run = (dwdWeight: number) => {
       const net = new TinyNet(new Rng(4), 8);
-      const loss = () => tf.tidy(() => {
-        const x = batch.image;
-        const act = tf.relu(net.bn1.forward(net.conv1.forward(x))) as tf.Tensor4D;
-        return csnetLoss(net.forward(x).outs[0], batch.mask, [{ name: 'bn1', gamma: net.bn1.weight as unknown as tf.Tensor1D, activation: act }], { weight: dwdWeight });
-      });
+      const loss = () =>
+        tf.tidy(() => {
+          const x = batch.image;
+          const act = tf.relu(net.bn1.forward(net.conv1.forward(x))) as tf.Tensor4D;
+          return csnetLoss(
+            net.forward(x).outs[0],
+            batch.mask,
+            [{ name: 'bn1', gamma: net.bn1.weight as unknown as tf.Tensor1D, activation: act }],
+            { weight: dwdWeight },
+          );
+        });
       train(net, loss, 5, 1e-2);
       const g = tf.sum(tf.square(net.bn1.weight)).dataSync()[0];
       net.dispose();
@@ -104,10 +119,19 @@ describe('seed losses train a tiny student on synthetic data', () => {
     const teacher = new TinyNet(new Rng(5), 12).eval();
     const t = tf.tidy(() => teacher.forward(batch.image));
     const net = new TinyNet(new Rng(6), 8);
-    const [a, b] = train(net, () => tf.tidy(() => {
-      const s = net.forward(batch.image);
-      return bcdLoss({ studentStages: [s.f1, s.f2], teacherStages: [t.f1, t.f2], studentLast: s.f2, teacherLast: t.f2 }, { boundaryWeight: 1, contextWeight: 1 }).total;
-    }), 5, 1e-2);
+    const [a, b] = train(
+      net,
+      () =>
+        tf.tidy(() => {
+          const s = net.forward(batch.image);
+          return bcdLoss(
+            { studentStages: [s.f1, s.f2], teacherStages: [t.f1, t.f2], studentLast: s.f2, teacherLast: t.f2 },
+            { boundaryWeight: 1, contextWeight: 1 },
+          ).total;
+        }),
+      5,
+      1e-2,
+    );
     expect(b).toBeLessThan(a);
     tf.dispose(t);
     net.dispose();

@@ -18,7 +18,11 @@ export function bceWithLogits(logits: tf.Tensor, target: tf.Tensor): tf.Scalar {
  * Deep-supervised SOD loss for the quickstart pair: Σ_k w_k (BCE + soft dice) over the outputs
  * against the mask, weights 1, ½, ¼, ⅛ as in SCFNet. outputs: k × [N,H,W,1] logits; mask [N,H,W,1].
  */
-export function bceDiceDeepSupervision(outputs: readonly tf.Tensor4D[], mask: tf.Tensor4D, weights = SCFNET_OUTPUT_WEIGHTS): tf.Scalar {
+export function bceDiceDeepSupervision(
+  outputs: readonly tf.Tensor4D[],
+  mask: tf.Tensor4D,
+  weights = SCFNET_OUTPUT_WEIGHTS,
+): tf.Scalar {
   return tf.tidy(() => {
     let total: tf.Tensor = tf.scalar(0);
     outputs.forEach((o, k) => {
@@ -38,10 +42,20 @@ export interface DeepSupervisionInputs {
 export const bceDiceDef = defineLoss({
   name: 'bce-dice',
   doc: 'deep-supervised SOD loss: Σ_k w_k·(BCE + soft dice), weights 1, ½, ¼, ⅛',
-  inputs: { outputs: { kind: 'nhwc[]', doc: 'k × [N,H,W,1] logits, main first' }, mask: { kind: 'nhwc', doc: '[N,H,W,1] mask in [0,1]' } },
+  inputs: {
+    outputs: { kind: 'nhwc[]', doc: 'k × [N,H,W,1] logits, main first' },
+    mask: { kind: 'nhwc', doc: '[N,H,W,1] mask in [0,1]' },
+  },
   agree: [['outputs', 'mask', 'shape']],
-  options: { weights: { type: 'object', default: SCFNET_OUTPUT_WEIGHTS, doc: 'per-output weights (number[]); further outputs halve' } },
-  compute: ({ outputs, mask }: DeepSupervisionInputs, o: { weights?: number[] }) => bceDiceDeepSupervision(outputs, mask, o.weights),
+  options: {
+    weights: {
+      type: 'object',
+      default: SCFNET_OUTPUT_WEIGHTS,
+      doc: 'per-output weights (number[]); further outputs halve',
+    },
+  },
+  compute: ({ outputs, mask }: DeepSupervisionInputs, o: { weights?: number[] }) =>
+    bceDiceDeepSupervision(outputs, mask, o.weights),
   example: (rng) => ({
     inputs: {
       outputs: [0, 1].map(() => randomTensor<tf.Rank.R4>(rng, [2, 6, 6, 1], 2)),

@@ -15,7 +15,9 @@ import { defineLoss, randomTensor } from '../define-loss.ts';
 export function crossEntropyIgnore(logits: tf.Tensor4D, labels: tf.Tensor3D, ignoreIndex = 255): tf.Scalar {
   const [n, h, w, k] = logits.shape;
   if (labels.rank !== 3 || labels.shape[0] !== n || labels.shape[1] !== h || labels.shape[2] !== w) {
-    throw new DataError(`crossEntropyIgnore: logits ${fmtShape(logits)} and labels ${fmtShape(labels)} must be [N,H,W,K] and [N,H,W]`);
+    throw new DataError(
+      `crossEntropyIgnore: logits ${fmtShape(logits)} and labels ${fmtShape(labels)} must be [N,H,W,K] and [N,H,W]`,
+    );
   }
   return tf.tidy(() => {
     const y = tf.cast(labels, 'int32');
@@ -38,14 +40,20 @@ export interface CrossEntropyInputs {
 export const crossEntropyDef = defineLoss({
   name: 'cross-entropy',
   doc: 'pixel-wise softmax cross-entropy, mean over the pixels whose label is not ignoreIndex (255)',
-  inputs: { logits: { kind: 'nhwc', doc: '[N,H,W,K] logits' }, labels: { kind: 'nhw', doc: '[N,H,W] class ids, 255 = ignore' } },
+  inputs: {
+    logits: { kind: 'nhwc', doc: '[N,H,W,K] logits' },
+    labels: { kind: 'nhw', doc: '[N,H,W] class ids, 255 = ignore' },
+  },
   agree: [['logits', 'labels', 'spatial']],
   options: { ignoreIndex: { type: 'number', default: 255, doc: 'label value that is ignored' } },
-  compute: ({ logits, labels }: CrossEntropyInputs, o: { ignoreIndex?: number }) => crossEntropyIgnore(logits, labels, o.ignoreIndex),
+  compute: ({ logits, labels }: CrossEntropyInputs, o: { ignoreIndex?: number }) =>
+    crossEntropyIgnore(logits, labels, o.ignoreIndex),
   example: (rng) => ({
     inputs: {
       logits: randomTensor<tf.Rank.R4>(rng, [2, 5, 4, 3], 2),
-      labels: tf.tidy(() => tf.cast(tf.floor(tf.mul(tf.sigmoid(randomTensor(rng, [2, 5, 4], 2)), 2.999)), 'int32')) as tf.Tensor3D,
+      labels: tf.tidy(() =>
+        tf.cast(tf.floor(tf.mul(tf.sigmoid(randomTensor(rng, [2, 5, 4], 2)), 2.999)), 'int32'),
+      ) as tf.Tensor3D,
     },
     options: {},
   }),

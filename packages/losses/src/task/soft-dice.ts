@@ -25,12 +25,18 @@ export interface SoftDiceInputs {
 export const softDiceDef = defineLoss({
   name: 'soft-dice',
   doc: 'soft dice per image of σ(logits) against a [0,1] target, mean over the batch',
-  inputs: { logits: { kind: 'nhwc', doc: '[N,H,W,1] logits' }, target: { kind: 'nhwc', doc: '[N,H,W,1] target in [0,1]' } },
+  inputs: {
+    logits: { kind: 'nhwc', doc: '[N,H,W,1] logits' },
+    target: { kind: 'nhwc', doc: '[N,H,W,1] target in [0,1]' },
+  },
   agree: [['logits', 'target', 'shape']],
   options: { smooth: { type: 'number', default: 1, doc: 'added to numerator and denominator' } },
   compute: ({ logits, target }: SoftDiceInputs, o: { smooth?: number }) => softDice(logits, target, o.smooth),
   example: (rng) => ({
-    inputs: { logits: randomTensor<tf.Rank.R4>(rng, [2, 6, 6, 1], 2), target: tf.tidy(() => tf.sigmoid(randomTensor(rng, [2, 6, 6, 1], 2))) as tf.Tensor4D },
+    inputs: {
+      logits: randomTensor<tf.Rank.R4>(rng, [2, 6, 6, 1], 2),
+      target: tf.tidy(() => tf.sigmoid(randomTensor(rng, [2, 6, 6, 1], 2))) as tf.Tensor4D,
+    },
     options: {},
   }),
   differentiable: 'logits',

@@ -24,13 +24,18 @@ export class Downsample extends ModuleList<Module> {
  */
 export class BasicBlock extends Module {
   static readonly expansion = 1;
-  readonly conv1: Conv2d; readonly bn1: BatchNorm2d;
-  readonly conv2: Conv2d; readonly bn2: BatchNorm2d;
+  readonly conv1: Conv2d;
+  readonly bn1: BatchNorm2d;
+  readonly conv2: Conv2d;
+  readonly bn2: BatchNorm2d;
   readonly downsample: Downsample | null;
   constructor(rng: Rng, cin: number, planes: number, stride: number, dilation: number, downsample: boolean) {
     super();
     const init = kaimingNormalFanOut;
-    this.conv1 = this.child('conv1', new Conv2d(rng, cin, planes, { kernel: 3, stride, dilation, padding: dilation, init }));
+    this.conv1 = this.child(
+      'conv1',
+      new Conv2d(rng, cin, planes, { kernel: 3, stride, dilation, padding: dilation, init }),
+    );
     this.bn1 = this.child('bn1', new BatchNorm2d(planes));
     this.conv2 = this.child('conv2', new Conv2d(rng, planes, planes, { kernel: 3, dilation, padding: dilation, init }));
     this.bn2 = this.child('bn2', new BatchNorm2d(planes));

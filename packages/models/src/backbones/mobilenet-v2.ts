@@ -9,7 +9,13 @@ import { makeDivisible } from './mobilenet-v3.ts';
 
 /** MobileNetV2 inverted-residual groups: expansion t, channels c, repeats n, stride s. */
 const MBV2_GROUPS: readonly [t: number, c: number, n: number, s: number][] = [
-  [1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 3, 2], [6, 64, 4, 2], [6, 96, 3, 1], [6, 160, 3, 2], [6, 320, 1, 1],
+  [1, 16, 1, 1],
+  [6, 24, 2, 2],
+  [6, 32, 3, 2],
+  [6, 64, 4, 2],
+  [6, 96, 3, 1],
+  [6, 160, 3, 2],
+  [6, 320, 1, 1],
 ];
 
 /**
@@ -26,8 +32,22 @@ class InvertedResidual extends Module {
     const init = kaimingNormalFanOut;
     this.residual = stride === 1 && cin === cout;
     this.layers = this.child('conv', new ModuleList<Module>());
-    if (t !== 1) this.layers.push(new ConvBnAct(rng, cin, hidden, { kernel: 1, padding: 0, act: 'relu6', names: ['0', '1'], init }));
-    this.layers.push(new ConvBnAct(rng, hidden, hidden, { kernel: 3, stride, dilation, padding: dilation, depthwise: true, act: 'relu6', names: ['0', '1'], init }));
+    if (t !== 1)
+      this.layers.push(
+        new ConvBnAct(rng, cin, hidden, { kernel: 1, padding: 0, act: 'relu6', names: ['0', '1'], init }),
+      );
+    this.layers.push(
+      new ConvBnAct(rng, hidden, hidden, {
+        kernel: 3,
+        stride,
+        dilation,
+        padding: dilation,
+        depthwise: true,
+        act: 'relu6',
+        names: ['0', '1'],
+        init,
+      }),
+    );
     this.layers.push(new Conv2d(rng, hidden, cout, { kernel: 1, padding: 0, init }));
     this.layers.push(new BatchNorm2d(cout));
   }
@@ -64,7 +84,16 @@ export class MobileNetV2 extends Module {
     const os = opts.outputStride ?? 32;
     this.features = this.child('features', new ModuleList<Module>());
     let cin = makeDivisible(32 * w);
-    this.features.push(new ConvBnAct(rng, 3, cin, { kernel: 3, stride: 2, padding: 1, act: 'relu6', names: ['0', '1'], init: kaimingNormalFanOut }));
+    this.features.push(
+      new ConvBnAct(rng, 3, cin, {
+        kernel: 3,
+        stride: 2,
+        padding: 1,
+        act: 'relu6',
+        names: ['0', '1'],
+        init: kaimingNormalFanOut,
+      }),
+    );
     let current = 2;
     let rate = 1;
     MBV2_GROUPS.forEach(([t, c, n, s], g) => {

@@ -12,11 +12,21 @@ export type MbV3Row = [k: number, exp: number, out: number, se: boolean, act: 'r
 
 /** PaddleClas `NET_CONFIG['large']` (channel counts before the width scale). */
 export const MBV3_LARGE: readonly MbV3Row[] = [
-  [3, 16, 16, false, 'relu', 1], [3, 64, 24, false, 'relu', 2], [3, 72, 24, false, 'relu', 1],
-  [5, 72, 40, true, 'relu', 2], [5, 120, 40, true, 'relu', 1], [5, 120, 40, true, 'relu', 1],
-  [3, 240, 80, false, 'hardswish', 2], [3, 200, 80, false, 'hardswish', 1], [3, 184, 80, false, 'hardswish', 1],
-  [3, 184, 80, false, 'hardswish', 1], [3, 480, 112, true, 'hardswish', 1], [3, 672, 112, true, 'hardswish', 1],
-  [5, 672, 160, true, 'hardswish', 2], [5, 960, 160, true, 'hardswish', 1], [5, 960, 160, true, 'hardswish', 1],
+  [3, 16, 16, false, 'relu', 1],
+  [3, 64, 24, false, 'relu', 2],
+  [3, 72, 24, false, 'relu', 1],
+  [5, 72, 40, true, 'relu', 2],
+  [5, 120, 40, true, 'relu', 1],
+  [5, 120, 40, true, 'relu', 1],
+  [3, 240, 80, false, 'hardswish', 2],
+  [3, 200, 80, false, 'hardswish', 1],
+  [3, 184, 80, false, 'hardswish', 1],
+  [3, 184, 80, false, 'hardswish', 1],
+  [3, 480, 112, true, 'hardswish', 1],
+  [3, 672, 112, true, 'hardswish', 1],
+  [5, 672, 160, true, 'hardswish', 2],
+  [5, 960, 160, true, 'hardswish', 1],
+  [5, 960, 160, true, 'hardswish', 1],
 ];
 
 /** PaddleClas/TF `_make_divisible`: round to a multiple of `d` (min `d`), never below 90 % of v. */
@@ -36,8 +46,14 @@ class SqueezeExcite extends Module {
   constructor(rng: Rng, c: number) {
     super();
     const r = Math.floor(c / 4);
-    this.conv1 = this.child('conv1', zeroBias(new Conv2d(rng, c, r, { kernel: 1, bias: true, init: kaimingNormalFanIn })));
-    this.conv2 = this.child('conv2', zeroBias(new Conv2d(rng, r, c, { kernel: 1, bias: true, init: kaimingNormalFanIn })));
+    this.conv1 = this.child(
+      'conv1',
+      zeroBias(new Conv2d(rng, c, r, { kernel: 1, bias: true, init: kaimingNormalFanIn })),
+    );
+    this.conv2 = this.child(
+      'conv2',
+      zeroBias(new Conv2d(rng, r, c, { kernel: 1, bias: true, init: kaimingNormalFanIn })),
+    );
   }
   forward(x: tf.Tensor4D): tf.Tensor4D {
     const g = hardsigmoid(this.conv2.forward(this.conv1.forward(globalAvgPool(x), 'relu')), 0.2, 0.5) as tf.Tensor4D;
@@ -56,12 +72,24 @@ class ResidualUnit extends Module {
   readonly dw: ConvBnAct;
   readonly se: SqueezeExcite | null;
   readonly project: ConvBnAct;
-  constructor(rng: Rng, cin: number, mid: number, cout: number, k: number, stride: number, se: boolean, act: Activation) {
+  constructor(
+    rng: Rng,
+    cin: number,
+    mid: number,
+    cout: number,
+    k: number,
+    stride: number,
+    se: boolean,
+    act: Activation,
+  ) {
     super();
     const init = kaimingNormalFanIn;
     this.shortcut = stride === 1 && cin === cout;
     this.expand = this.child('expand_conv', new ConvBnAct(rng, cin, mid, { kernel: 1, padding: 0, act, init }));
-    this.dw = this.child('bottleneck_conv', new ConvBnAct(rng, mid, mid, { kernel: k, stride, padding: (k - 1) >> 1, depthwise: true, act, init }));
+    this.dw = this.child(
+      'bottleneck_conv',
+      new ConvBnAct(rng, mid, mid, { kernel: k, stride, padding: (k - 1) >> 1, depthwise: true, act, init }),
+    );
     this.se = se ? this.child('mid_se', new SqueezeExcite(rng, mid)) : null;
     this.project = this.child('linear_conv', new ConvBnAct(rng, mid, cout, { kernel: 1, padding: 0, init }));
   }
@@ -85,10 +113,16 @@ export class MobileNetV3Large extends Module {
   /** Channels of the four taps x2..x5. */
   readonly tapChannels: [number, number, number, number];
 
-  constructor(rng: Rng, readonly scale = 0.5) {
+  constructor(
+    rng: Rng,
+    readonly scale = 0.5,
+  ) {
     super();
     let cin = makeDivisible(16 * scale);
-    this.stem = this.child('conv', new ConvBnAct(rng, 3, cin, { kernel: 3, stride: 2, padding: 1, act: 'hardswish', init: kaimingNormalFanIn }));
+    this.stem = this.child(
+      'conv',
+      new ConvBnAct(rng, 3, cin, { kernel: 3, stride: 2, padding: 1, act: 'hardswish', init: kaimingNormalFanIn }),
+    );
     this.blocks = this.child('blocks', new ModuleList<ResidualUnit>());
     MBV3_LARGE.forEach(([k, exp, out, se, act, s]) => {
       const cout = makeDivisible(scale * out);

@@ -11,16 +11,22 @@ import { add, maxPool } from '../layers/ops.ts';
  * 1×1 → BN → ReLU → 3×3 (stride, dilation) → BN → ReLU → 1×1 (×4) → BN, + shortcut, ReLU.
  */
 class Bottleneck extends Module {
-  readonly conv1: Conv2d; readonly bn1: BatchNorm2d;
-  readonly conv2: Conv2d; readonly bn2: BatchNorm2d;
-  readonly conv3: Conv2d; readonly bn3: BatchNorm2d;
+  readonly conv1: Conv2d;
+  readonly bn1: BatchNorm2d;
+  readonly conv2: Conv2d;
+  readonly bn2: BatchNorm2d;
+  readonly conv3: Conv2d;
+  readonly bn3: BatchNorm2d;
   readonly downsample: Downsample | null;
   constructor(rng: Rng, cin: number, planes: number, stride: number, dilation: number, downsample: boolean) {
     super();
     const init = kaimingNormalFanOut;
     this.conv1 = this.child('conv1', new Conv2d(rng, cin, planes, { kernel: 1, padding: 0, init }));
     this.bn1 = this.child('bn1', new BatchNorm2d(planes));
-    this.conv2 = this.child('conv2', new Conv2d(rng, planes, planes, { kernel: 3, stride, dilation, padding: dilation, init }));
+    this.conv2 = this.child(
+      'conv2',
+      new Conv2d(rng, planes, planes, { kernel: 3, stride, dilation, padding: dilation, init }),
+    );
     this.bn2 = this.child('bn2', new BatchNorm2d(planes));
     this.conv3 = this.child('conv3', new Conv2d(rng, planes, planes * 4, { kernel: 1, padding: 0, init }));
     this.bn3 = this.child('bn3', new BatchNorm2d(planes * 4));
@@ -66,7 +72,10 @@ export class ResNet extends Module {
     const basic = opts.block === 'basic';
     const e = basic ? BasicBlock.expansion : 4;
     const stem = Math.max(8, Math.round(64 * w));
-    this.conv1 = this.child('conv1', new Conv2d(rng, 3, stem, { kernel: 7, stride: 2, padding: 3, init: kaimingNormalFanOut }));
+    this.conv1 = this.child(
+      'conv1',
+      new Conv2d(rng, 3, stem, { kernel: 7, stride: 2, padding: 3, init: kaimingNormalFanOut }),
+    );
     this.bn1 = this.child('bn1', new BatchNorm2d(stem));
     let cin = stem;
     let stride = 4;
@@ -86,7 +95,16 @@ export class ResNet extends Module {
       for (let b = 0; b < n; b++) {
         const first = b === 0;
         const Block = basic ? BasicBlock : Bottleneck;
-        stage.push(new Block(rng, cin, planes, first ? s : 1, first ? prevDilation : dilation, first && (s !== 1 || cin !== planes * e)));
+        stage.push(
+          new Block(
+            rng,
+            cin,
+            planes,
+            first ? s : 1,
+            first ? prevDilation : dilation,
+            first && (s !== 1 || cin !== planes * e),
+          ),
+        );
         cin = planes * e;
       }
       this.stages.push(stage);

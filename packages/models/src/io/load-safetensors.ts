@@ -37,7 +37,11 @@ export function toModelLayout(t: SafeTensor, want: readonly number[]): tf.Tensor
 }
 
 /** Checks a file's keys and shapes against `model` (no tensor touched); see `matchKeys`. */
-export function checkKeys(model: Module, file: Iterable<[string, readonly number[]]>, opts: LoadSafetensorsOptions = {}): KeyMatch {
+export function checkKeys(
+  model: Module,
+  file: Iterable<[string, readonly number[]]>,
+  opts: LoadSafetensorsOptions = {},
+): KeyMatch {
   return matchKeys(new Map([...model.stateDict()].map(([k, v]) => [k, v.shape])), file, opts);
 }
 
@@ -50,11 +54,16 @@ export function checkKeys(model: Module, file: Iterable<[string, readonly number
 export function loadSafetensors(model: Module, file: string, opts: LoadSafetensorsOptions = {}): LoadReport {
   const { tensors } = readSafetensors(file);
   const state = model.stateDict();
-  const match = checkKeys(model, [...tensors].map(([k, t]) => [k, t.shape] as [string, number[]]), opts);
+  const match = checkKeys(
+    model,
+    [...tensors].map(([k, t]) => [k, t.shape] as [string, number[]]),
+    opts,
+  );
   if (match.problems) throw new DataError(match.problems, file);
   const ready: [tf.Variable, tf.Tensor][] = [];
   try {
-    for (const [fileKey, key] of match.pairs) ready.push([state.get(key)!, toModelLayout(tensors.get(fileKey)!, state.get(key)!.shape)!]);
+    for (const [fileKey, key] of match.pairs)
+      ready.push([state.get(key)!, toModelLayout(tensors.get(fileKey)!, state.get(key)!.shape)!]);
     for (const [v, value] of ready) v.assign(value);
     return { loaded: ready.length, dropped: match.dropped };
   } finally {

@@ -41,7 +41,11 @@ function listFirst(what: string, names: string[]): string {
  * file, file tensors the model lacks, and shapes no layout rule reconciles are reported in one
  * line, the first three of each kind named.
  */
-export function matchKeys(model: ReadonlyMap<string, readonly number[]>, file: Iterable<[string, readonly number[]]>, opts: LoadSafetensorsOptions = {}): KeyMatch {
+export function matchKeys(
+  model: ReadonlyMap<string, readonly number[]>,
+  file: Iterable<[string, readonly number[]]>,
+  opts: LoadSafetensorsOptions = {},
+): KeyMatch {
   const scope = opts.scope ?? '';
   const map = opts.mapping;
   const rename = (k: string): string | null => (typeof map === 'function' ? map(k) : map && k in map ? map[k] : k);
@@ -71,5 +75,9 @@ export function matchKeys(model: ReadonlyMap<string, readonly number[]>, file: I
   if (missing.size) problems.push(listFirst('missing from file', [...missing]));
   if (extra.length) problems.push(listFirst('not in model', extra));
   if (badShape.length) problems.push(listFirst('wrong shape', badShape));
-  return { pairs, dropped, problems: problems.length ? `does not match the model; nothing loaded. ${problems.join('. ')}` : null };
+  return {
+    pairs,
+    dropped,
+    problems: problems.length ? `does not match the model; nothing loaded. ${problems.join('. ')}` : null,
+  };
 }

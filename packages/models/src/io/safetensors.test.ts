@@ -51,7 +51,9 @@ describe('safetensors', () => {
 
   it('rejects a truncated file and non-F32 tensors, naming file and key', () => {
     const bytes = encodeSafetensors(torchState());
-    expect(() => parseSafetensors(bytes.subarray(0, bytes.length - 4), 'x.st')).toThrow(/x\.st: tensor 'bn\.running_var': data_offsets/);
+    expect(() => parseSafetensors(bytes.subarray(0, bytes.length - 4), 'x.st')).toThrow(
+      /x\.st: tensor 'bn\.running_var': data_offsets/,
+    );
     const bad = new TextEncoder().encode('{"t":{"dtype":"F16","shape":[1],"data_offsets":[0,2]}}');
     const buf = new Uint8Array(8 + bad.length + 2);
     new DataView(buf.buffer).setBigUint64(0, BigInt(bad.length), true);
@@ -94,9 +96,16 @@ describe('safetensors', () => {
 
   it('maps and drops keys; scope restricts the expected tensors', () => {
     const m = new Tiny();
-    const st = new Map([...torchState()].filter(([k]) => k.startsWith('bn.')).map(([k, v]) => [`backbone.${k.replace('running_mean', '_mean')}`, v] as const));
+    const st = new Map(
+      [...torchState()]
+        .filter(([k]) => k.startsWith('bn.'))
+        .map(([k, v]) => [`backbone.${k.replace('running_mean', '_mean')}`, v] as const),
+    );
     st.set('backbone.unused', { shape: [1], data: seq(1) });
-    const r = loadSafetensors(m, write(st), { mapping: (k) => (k === 'backbone.unused' ? null : k.slice(9)), scope: 'bn.' });
+    const r = loadSafetensors(m, write(st), {
+      mapping: (k) => (k === 'backbone.unused' ? null : k.slice(9)),
+      scope: 'bn.',
+    });
     expect(r).toEqual({ loaded: 4, dropped: ['backbone.unused'] });
     expect(Array.from(m.bn.runningMean.dataSync())).toEqual([7, 8, 9]);
   });

@@ -22,7 +22,8 @@ export function parseSafetensors(bytes: Uint8Array, file = '<buffer>'): Safetens
   if (bytes.length < 8) throw new DataError(`not a safetensors file: ${bytes.length} bytes`, file);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = Number(view.getBigUint64(0, true));
-  if (n <= 0 || 8 + n > bytes.length) throw new DataError(`bad header length ${n} (file has ${bytes.length} bytes)`, file);
+  if (n <= 0 || 8 + n > bytes.length)
+    throw new DataError(`bad header length ${n} (file has ${bytes.length} bytes)`, file);
   let header: Record<string, unknown>;
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
@@ -44,7 +45,10 @@ export function parseSafetensors(bytes: Uint8Array, file = '<buffer>'): Safetens
     const [b, end] = e.data_offsets ?? [NaN, NaN];
     const count = shape.reduce((a, s) => a * s, 1);
     if (!(b >= 0 && end <= dataLen && end - b === count * 4)) {
-      throw new DataError(`tensor '${key}': data_offsets [${b}, ${end}] do not fit shape [${shape.join(',')}] in ${dataLen} data bytes`, file);
+      throw new DataError(
+        `tensor '${key}': data_offsets [${b}, ${end}] do not fit shape [${shape.join(',')}] in ${dataLen} data bytes`,
+        file,
+      );
     }
     const data = new Float32Array(count);
     new Uint8Array(data.buffer).set(bytes.subarray(base + b, base + end));

@@ -18,7 +18,13 @@ function expectSameState(a: KdModel, b: KdModel) {
   const sa = a.stateDict();
   const sb = b.stateDict();
   expect([...sb.keys()]).toEqual([...sa.keys()]);
-  for (const [k, v] of sa) expect(Buffer.from((sb.get(k)!.dataSync() as Float32Array).buffer).equals(Buffer.from((v.dataSync() as Float32Array).buffer)), k).toBe(true);
+  for (const [k, v] of sa)
+    expect(
+      Buffer.from((sb.get(k)!.dataSync() as Float32Array).buffer).equals(
+        Buffer.from((v.dataSync() as Float32Array).buffer),
+      ),
+      k,
+    ).toBe(true);
 }
 
 describe('saveModel / loadModel', () => {
@@ -61,19 +67,29 @@ describe('saveModel / loadModel', () => {
     await saveModel(m, dir);
     const back = await loadModel(dir);
     expect(back.task).toBe('det');
-    m.eval(); back.eval();
+    m.eval();
+    back.eval();
     const diff = tf.tidy(() => {
       const x = tf.tensor4d(new Rng(5).fillUniform(new Float32Array(64 * 64 * 3), -1, 1), [1, 64, 64, 3]);
-      const a = m.forward(x), b = back.forward(x);
+      const a = m.forward(x),
+        b = back.forward(x);
       return Math.max(...a.map((t, i) => tf.max(tf.abs(t.sub(b[i]))).dataSync()[0]));
     });
     expect(diff).toBe(0);
-    m.dispose(); back.dispose();
+    m.dispose();
+    back.dispose();
   });
 
   it('names a missing shard', async () => {
     const dir = tmp();
-    fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify({ format: 'kdlab-dense-model', modelTopology: { kdlab: { name: 'csnet-l-x1', buildOptions: {} } }, weightsManifest: [{ paths: ['gone.bin'], weights: [] }] }));
+    fs.writeFileSync(
+      path.join(dir, 'model.json'),
+      JSON.stringify({
+        format: 'kdlab-dense-model',
+        modelTopology: { kdlab: { name: 'csnet-l-x1', buildOptions: {} } },
+        weightsManifest: [{ paths: ['gone.bin'], weights: [] }],
+      }),
+    );
     await expect(loadModel(dir)).rejects.toThrow(/gone\.bin: weight shard listed in model\.json is missing/);
   });
 });

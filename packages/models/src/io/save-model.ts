@@ -47,7 +47,13 @@ export async function saveModel(model: KdModel, dir: string): Promise<void> {
     normalization: model.normalization,
     trainable: model.namedParameters().map(([k]) => k),
   };
-  const json = { format: MODEL_FORMAT, generatedBy: '@kd/models saveModel', convertedBy: null, modelTopology: { kdlab: topology }, weightsManifest: [{ paths, weights: specs }] };
+  const json = {
+    format: MODEL_FORMAT,
+    generatedBy: '@kd/models saveModel',
+    convertedBy: null,
+    modelTopology: { kdlab: topology },
+    weightsManifest: [{ paths, weights: specs }],
+  };
   writeFileAtomic(path.join(dir, 'model.json'), JSON.stringify(json, null, 1));
 }
 
@@ -58,14 +64,19 @@ export async function saveModel(model: KdModel, dir: string): Promise<void> {
  */
 export async function loadModel(dir: string): Promise<KdModel> {
   const file = path.join(dir, 'model.json');
-  let json: { format?: string; modelTopology?: { kdlab?: SavedTopology }; weightsManifest?: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] };
+  let json: {
+    format?: string;
+    modelTopology?: { kdlab?: SavedTopology };
+    weightsManifest?: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  };
   try {
     json = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
     throw new DataError(`cannot read a saved model (${(e as Error).message})`, file);
   }
   const topo = json.modelTopology?.kdlab;
-  if (json.format !== MODEL_FORMAT || !topo || !json.weightsManifest) throw new DataError(`not a kdlab model.json (format '${json.format}')`, file);
+  if (json.format !== MODEL_FORMAT || !topo || !json.weightsManifest)
+    throw new DataError(`not a kdlab model.json (format '${json.format}')`, file);
   const chunks: Uint8Array[] = [];
   const specs: tf.io.WeightsManifestEntry[] = [];
   for (const group of json.weightsManifest) {
@@ -96,7 +107,10 @@ export async function loadModel(dir: string): Promise<KdModel> {
       .map(([k, t]) => `${k}: file [${t.shape}] vs model [${state.get(k)!.shape}]`);
     if (missing.length || extra.length || bad.length) {
       model.dispose();
-      throw new DataError(`does not match '${topo.name}': missing [${missing.join(', ')}], extra [${extra.join(', ')}], wrong shape [${bad.join('; ')}]`, file);
+      throw new DataError(
+        `does not match '${topo.name}': missing [${missing.join(', ')}], extra [${extra.join(', ')}], wrong shape [${bad.join('; ')}]`,
+        file,
+      );
     }
     for (const [k, v] of state) v.assign(decoded[k]);
   } finally {

@@ -21,7 +21,7 @@ export function sha256Prefix(file: string, n = 12): string {
     throw new DataError(`cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, file);
   }
   try {
-    for (let r; (r = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, r));
+    for (let r; (r = fs.readSync(fd, buf, 0, buf.length, null)) > 0;) h.update(buf.subarray(0, r));
   } finally {
     fs.closeSync(fd);
   }

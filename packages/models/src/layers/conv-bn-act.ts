@@ -1,6 +1,15 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@kd/core';
-import { BatchNorm2d, Conv2d, Module, activate, countingOps, reportOp, type Activation, type Conv2dOptions } from '@kd/nn';
+import {
+  BatchNorm2d,
+  Conv2d,
+  Module,
+  activate,
+  countingOps,
+  reportOp,
+  type Activation,
+  type Conv2dOptions,
+} from '@kd/nn';
 
 export interface ConvBnActOptions extends Conv2dOptions {
   act?: Activation;

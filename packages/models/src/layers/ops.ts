@@ -44,7 +44,19 @@ export function maxPool(x: tf.Tensor4D, k: number, stride = k, pad = 0): tf.Tens
     // non-overlapping windows: tf.maxPool with a direct backward kernel on wasm (core maxPoolK)
     if (pad === 0 && stride === k) return maxPoolK(x, k);
     // -Infinity padding reproduces PyTorch's max_pool2d(padding=p); tfjs 'same' pads asymmetrically.
-    const xp = pad > 0 ? tf.pad(x, [[0, 0], [pad, pad], [pad, pad], [0, 0]], -3.4e38) : x;
+    const xp =
+      pad > 0
+        ? tf.pad(
+            x,
+            [
+              [0, 0],
+              [pad, pad],
+              [pad, pad],
+              [0, 0],
+            ],
+            -3.4e38,
+          )
+        : x;
     return tf.maxPool(xp as tf.Tensor4D, k, stride, 'valid');
   });
   if (countingOps()) reportOp({ kind: 'pool', name: `maxpool${k}`, macs: k * k * y.size, flops: 0, outShape: y.shape });

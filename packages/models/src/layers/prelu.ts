@@ -9,7 +9,10 @@ import { Module, countingOps, reportOp, type BatchNorm2d } from '@kd/nn';
 export class PReLU extends Module {
   readonly weight: tf.Variable;
 
-  constructor(readonly channels: number, init = 0.25) {
+  constructor(
+    readonly channels: number,
+    init = 0.25,
+  ) {
     super();
     this.weight = this.param('weight', tf.fill([channels], init));
   }

@@ -14,7 +14,12 @@ export function testImages(seed: number, n: number, h: number, w: number): tf.Te
  * (projection > 0; c = 1), `onehot`: the argmax class, `dense`: the projection (regression).
  * Unlike per-pixel noise, it correlates with the features, so a few SGD steps lower the loss clearly.
  */
-export function inputTarget(x: tf.Tensor4D, shape: number[], cell: number, kind: 'binary' | 'onehot' | 'dense'): tf.Tensor4D {
+export function inputTarget(
+  x: tf.Tensor4D,
+  shape: number[],
+  cell: number,
+  kind: 'binary' | 'onehot' | 'dense',
+): tf.Tensor4D {
   const [n, h, w, c] = shape;
   return tf.tidy(() => {
     const proj = tf.tensor2d(new Rng(11, 'target-projection').fillNormal(new Float32Array(3 * c), 0, 1), [3, c]);
@@ -30,7 +35,9 @@ export function inputTarget(x: tf.Tensor4D, shape: number[], cell: number, kind:
 export function taskLoss(outputs: tf.Tensor4D[], target: tf.Tensor4D): tf.Scalar {
   return tf.tidy(() => {
     const terms = outputs.map((o) =>
-      o.shape[3] === 1 ? tf.losses.sigmoidCrossEntropy(target, o) : tf.losses.softmaxCrossEntropy(target.reshape([-1, o.shape[3]]), o.reshape([-1, o.shape[3]])),
+      o.shape[3] === 1
+        ? tf.losses.sigmoidCrossEntropy(target, o)
+        : tf.losses.softmaxCrossEntropy(target.reshape([-1, o.shape[3]]), o.reshape([-1, o.shape[3]])),
     );
     return tf.addN(terms).div(terms.length) as tf.Scalar;
   });
@@ -38,7 +45,9 @@ export function taskLoss(outputs: tf.Tensor4D[], target: tf.Tensor4D): tf.Scalar
 
 /** Mean over outputs of the MSE between output i and `targets[i]` (raw dense maps, e.g. YOLOX head levels). */
 export function denseMseLoss(outputs: tf.Tensor4D[], targets: tf.Tensor4D[]): tf.Scalar {
-  return tf.tidy(() => tf.addN(outputs.map((o, i) => tf.losses.meanSquaredError(targets[i], o))).div(outputs.length) as tf.Scalar);
+  return tf.tidy(
+    () => tf.addN(outputs.map((o, i) => tf.losses.meanSquaredError(targets[i], o))).div(outputs.length) as tf.Scalar,
+  );
 }
 
 /** A scalar loss of a forward's outputs. */

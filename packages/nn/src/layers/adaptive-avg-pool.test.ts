@@ -9,9 +9,16 @@ beforeAll(async () => {
 
 describe('adaptive average pooling (PyTorch bins)', () => {
   it('5 → 3 bins overlap like torch: [0,2), [1,4), [3,5)', () => {
-    const h = 1 / 2, t = 1 / 3;
+    const h = 1 / 2,
+      t = 1 / 3;
     expect(Array.from(adaptivePoolMatrix(5, 3))).toEqual(
-      [[h, h, 0, 0, 0], [0, t, t, t, 0], [0, 0, 0, h, h]].flat().map(Math.fround),
+      [
+        [h, h, 0, 0, 0],
+        [0, t, t, t, 0],
+        [0, 0, 0, h, h],
+      ]
+        .flat()
+        .map(Math.fround),
     );
   });
 

@@ -31,9 +31,15 @@ describe('connectors from tap specs', () => {
   });
 
   it('mismatches name both taps and shapes', () => {
-    expect(() => connectorFor(new Rng(1), s16, t8, 'resize')).toThrow(/student tap 'student.x4' \(4 ch @ stride 16\) onto teacher tap 'teacher.x3' \(6 ch @ stride 8\)/);
+    expect(() => connectorFor(new Rng(1), s16, t8, 'resize')).toThrow(
+      /student tap 'student.x4' \(4 ch @ stride 16\) onto teacher tap 'teacher.x3' \(6 ch @ stride 8\)/,
+    );
     const c = connectorFor(new Rng(1), s16, t8);
-    expect(() => c.forward(tf.zeros([2, 3, 3, 5]) as tf.Tensor4D)).toThrow(/student tensor \[2,3,3,5\] does not match student tap 'student.x4'/);
-    expect(() => c.forward(tf.zeros([2, 3, 3, 4]) as tf.Tensor4D, tf.zeros([2, 6, 6, 7]) as tf.Tensor4D)).toThrow(/teacher tensor \[2,6,6,7\] does not match teacher tap 'teacher.x3'.*student tensor \[2,3,3,4\]/);
+    expect(() => c.forward(tf.zeros([2, 3, 3, 5]) as tf.Tensor4D)).toThrow(
+      /student tensor \[2,3,3,5\] does not match student tap 'student.x4'/,
+    );
+    expect(() => c.forward(tf.zeros([2, 3, 3, 4]) as tf.Tensor4D, tf.zeros([2, 6, 6, 7]) as tf.Tensor4D)).toThrow(
+      /teacher tensor \[2,6,6,7\] does not match teacher tap 'teacher.x3'.*student tensor \[2,3,3,4\]/,
+    );
   });
 });

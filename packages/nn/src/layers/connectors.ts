@@ -35,19 +35,33 @@ export class Connector extends Module {
   readonly bn: BatchNorm2d | null;
   readonly kind: Exclude<ConnectorKind, 'auto'>;
 
-  constructor(rng: Rng, readonly student: TapSpec, readonly teacher: TapSpec, kind: ConnectorKind = 'auto') {
+  constructor(
+    rng: Rng,
+    readonly student: TapSpec,
+    readonly teacher: TapSpec,
+    kind: ConnectorKind = 'auto',
+  ) {
     super();
     const sameC = student.channels === teacher.channels;
     const sameStride = student.stride === teacher.stride;
     this.kind = kind === 'auto' ? (sameC ? (sameStride ? 'identity' : 'resize') : 'conv1x1') : kind;
     if ((this.kind === 'identity' || this.kind === 'resize') && !sameC) {
-      throw new DataError(`connector '${this.kind}' cannot map ${tapLabel('student', student)} onto ${tapLabel('teacher', teacher)}: channels differ; use conv1x1 or conv-bn`);
+      throw new DataError(
+        `connector '${this.kind}' cannot map ${tapLabel('student', student)} onto ${tapLabel('teacher', teacher)}: channels differ; use conv1x1 or conv-bn`,
+      );
     }
     if (this.kind === 'identity' && !sameStride) {
-      throw new DataError(`connector 'identity' cannot map ${tapLabel('student', student)} onto ${tapLabel('teacher', teacher)}: strides differ; use resize`);
+      throw new DataError(
+        `connector 'identity' cannot map ${tapLabel('student', student)} onto ${tapLabel('teacher', teacher)}: strides differ; use resize`,
+      );
     }
     const conv = this.kind === 'conv1x1' || this.kind === 'conv-bn';
-    this.conv = conv ? this.child('conv', new Conv2d(rng, student.channels, teacher.channels, { kernel: 1, bias: this.kind === 'conv1x1' })) : null;
+    this.conv = conv
+      ? this.child(
+          'conv',
+          new Conv2d(rng, student.channels, teacher.channels, { kernel: 1, bias: this.kind === 'conv1x1' }),
+        )
+      : null;
     this.bn = this.kind === 'conv-bn' ? this.child('bn', new BatchNorm2d(teacher.channels)) : null;
   }
 
@@ -60,14 +74,21 @@ export class Connector extends Module {
     if (x.rank !== 4 || x.shape[3] !== s.channels) {
       throw new DataError(`connector: student tensor ${fmtShape(x)} does not match ${tapLabel('student', s)}`);
     }
-    if (teacherFeature && (teacherFeature.rank !== 4 || teacherFeature.shape[3] !== t.channels || teacherFeature.shape[0] !== x.shape[0])) {
-      throw new DataError(`connector: teacher tensor ${fmtShape(teacherFeature)} does not match ${tapLabel('teacher', t)} (student tensor ${fmtShape(x)})`);
+    if (
+      teacherFeature &&
+      (teacherFeature.rank !== 4 || teacherFeature.shape[3] !== t.channels || teacherFeature.shape[0] !== x.shape[0])
+    ) {
+      throw new DataError(
+        `connector: teacher tensor ${fmtShape(teacherFeature)} does not match ${tapLabel('teacher', t)} (student tensor ${fmtShape(x)})`,
+      );
     }
     const size: [number, number] = teacherFeature
       ? [teacherFeature.shape[1], teacherFeature.shape[2]]
       : [Math.round((x.shape[1] * s.stride) / t.stride), Math.round((x.shape[2] * s.stride) / t.stride)];
     if (this.kind === 'identity' && (size[0] !== x.shape[1] || size[1] !== x.shape[2])) {
-      throw new DataError(`connector 'identity': student tensor ${fmtShape(x)} (${tapLabel('student', s)}) and teacher grid [${size.join(',')}] (${tapLabel('teacher', t)}) differ; use resize`);
+      throw new DataError(
+        `connector 'identity': student tensor ${fmtShape(x)} (${tapLabel('student', s)}) and teacher grid [${size.join(',')}] (${tapLabel('teacher', t)}) differ; use resize`,
+      );
     }
     return tf.tidy(() => {
       let y = x;

@@ -10,7 +10,13 @@ beforeAll(async () => {
 
 describe('ConvTranspose2d (PyTorch semantics, NHWC)', () => {
   it('k=2, s=2, p=0: one input pixel scatters the kernel [k,k,out,in]', () => {
-    const m = new ConvTranspose2d(new Rng(1), 1, 1, { kernel: 2, stride: 2, padding: 0, outputPadding: 0, bias: false });
+    const m = new ConvTranspose2d(new Rng(1), 1, 1, {
+      kernel: 2,
+      stride: 2,
+      padding: 0,
+      outputPadding: 0,
+      bias: false,
+    });
     m.weight.assign(tf.tensor4d([1, 2, 3, 4], [2, 2, 1, 1]));
     const y = m.forward(tf.ones([1, 1, 1, 1]) as tf.Tensor4D);
     expect(y.shape).toEqual([1, 2, 2, 1]);
@@ -26,7 +32,11 @@ describe('ConvTranspose2d (PyTorch semantics, NHWC)', () => {
   });
 
   it('rejects outputPadding ≥ stride and padding > kernel − 1', () => {
-    expect(() => new ConvTranspose2d(new Rng(1), 1, 1, { kernel: 3, stride: 2, outputPadding: 2 })).toThrow(/outputPadding 2 must be < stride 2/);
-    expect(() => new ConvTranspose2d(new Rng(1), 1, 1, { kernel: 3, padding: 3 })).toThrow(/padding 3 must be <= kernel − 1/);
+    expect(() => new ConvTranspose2d(new Rng(1), 1, 1, { kernel: 3, stride: 2, outputPadding: 2 })).toThrow(
+      /outputPadding 2 must be < stride 2/,
+    );
+    expect(() => new ConvTranspose2d(new Rng(1), 1, 1, { kernel: 3, padding: 3 })).toThrow(
+      /padding 3 must be <= kernel − 1/,
+    );
   });
 });

@@ -30,7 +30,12 @@ export class ConvTranspose2d extends Module {
   readonly padding: number;
   readonly outputPadding: number;
 
-  constructor(rng: Rng, readonly inChannels: number, readonly outChannels: number, opts: ConvTranspose2dOptions) {
+  constructor(
+    rng: Rng,
+    readonly inChannels: number,
+    readonly outChannels: number,
+    opts: ConvTranspose2dOptions,
+  ) {
     super();
     this.kernel = opts.kernel;
     this.stride = opts.stride ?? 1;
@@ -39,9 +44,13 @@ export class ConvTranspose2d extends Module {
     if (this.outputPadding >= this.stride && this.outputPadding > 0) {
       throw new Error(`ConvTranspose2d: outputPadding ${this.outputPadding} must be < stride ${this.stride}`);
     }
-    if (this.padding > this.kernel - 1) throw new Error(`ConvTranspose2d: padding ${this.padding} must be <= kernel − 1`);
+    if (this.padding > this.kernel - 1)
+      throw new Error(`ConvTranspose2d: padding ${this.padding} must be <= kernel − 1`);
     const fanIn = outChannels * this.kernel * this.kernel; // PyTorch computes fan_in from weight dim 1
-    this.weight = this.param('weight', kaimingUniformDefault(rng, [this.kernel, this.kernel, outChannels, inChannels], fanIn));
+    this.weight = this.param(
+      'weight',
+      kaimingUniformDefault(rng, [this.kernel, this.kernel, outChannels, inChannels], fanIn),
+    );
     if (opts.bias ?? true) {
       const b = 1 / Math.sqrt(fanIn);
       this.bias = this.param('bias', tf.tensor1d(rng.fillUniform(new Float32Array(outChannels), -b, b)));
@@ -56,7 +65,12 @@ export class ConvTranspose2d extends Module {
       const ow = (w - 1) * s - 2 * p + k + op;
       // PyTorch's transposed conv is the input-gradient of a conv with symmetric padding p on an
       // oh×ow input (the op extra rows are never read by that conv), so pass exactly that padding.
-      const pad = [[0, 0], [p, p], [p, p], [0, 0]] as unknown as 'valid';
+      const pad = [
+        [0, 0],
+        [p, p],
+        [p, p],
+        [0, 0],
+      ] as unknown as 'valid';
       let y: tf.Tensor4D = tf.conv2dTranspose(x, this.weight as tf.Tensor4D, [n, oh, ow, this.outChannels], s, pad);
       if (this.bias) y = tf.add(y, this.bias);
       return y;

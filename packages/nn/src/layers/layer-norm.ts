@@ -10,7 +10,10 @@ export class LayerNorm extends Module {
   readonly weight: tf.Variable;
   readonly bias: tf.Variable;
 
-  constructor(readonly channels: number, readonly eps = 1e-5) {
+  constructor(
+    readonly channels: number,
+    readonly eps = 1e-5,
+  ) {
     super();
     this.weight = this.param('weight', tf.ones([channels]));
     this.bias = this.param('bias', tf.zeros([channels]));

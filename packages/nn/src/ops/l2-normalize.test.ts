@@ -21,7 +21,9 @@ describe('L2 normalisation', () => {
     const z = tf.zeros([1, 3]);
     expect(Array.from(l2Normalize(z).dataSync())).toEqual([0, 0, 0]);
     for (const f of [l2Normalize, l2NormalizePlusEps]) {
-      const g = tf.grad((t) => tf.sum(f(t)))(z).dataSync();
+      const g = tf
+        .grad((t) => tf.sum(f(t)))(z)
+        .dataSync();
       expect(Array.from(g).every(Number.isFinite)).toBe(true);
     }
   });

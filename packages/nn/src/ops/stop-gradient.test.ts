@@ -13,6 +13,12 @@ describe('stopGradient', () => {
     expect(Array.from(stopGradient(x).dataSync())).toEqual([2, -3]);
     const g = tf.grad((t) => tf.sum(tf.mul(t, stopGradient(t))))(x);
     expect(Array.from(g.dataSync())).toEqual([2, -3]); // without the stop it would be 2x
-    expect(Array.from(tf.grad((t) => tf.sum(stopGradient(t)))(x).dataSync())).toEqual([0, 0]);
+    expect(
+      Array.from(
+        tf
+          .grad((t) => tf.sum(stopGradient(t)))(x)
+          .dataSync(),
+      ),
+    ).toEqual([0, 0]);
   });
 });

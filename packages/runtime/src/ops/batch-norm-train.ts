@@ -17,7 +17,13 @@ import { prelu } from './prelu.ts';
  * three fused kernels (wasm-grad/train-kernels.ts) that round exactly like the ops below: same
  * results bit for bit, 3 + 2 passes over x instead of ~15 broadcast ops.
  */
-export function batchNormTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number, onMoments?: (mean: tf.Tensor1D, variance: tf.Tensor1D) => void): tf.Tensor4D {
+export function batchNormTrain(
+  x: tf.Tensor4D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  eps: number,
+  onMoments?: (mean: tf.Tensor1D, variance: tf.Tensor1D) => void,
+): tf.Tensor4D {
   if (trainKernelsUsable(x)) return batchNormTrainFused(x, gamma, beta, eps, onMoments);
   const f = tf.customGrad(((xIn: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
     const { mean, variance } = tf.moments(xIn, [0, 1, 2]);
@@ -44,7 +50,13 @@ export function batchNormTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tens
 }
 
 /** The same op through the wasm kernels KdBatchNormStats / KdBatchNormApply / KdBatchNormGrad. */
-function batchNormTrainFused(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number, onMoments?: (mean: tf.Tensor1D, variance: tf.Tensor1D) => void): tf.Tensor4D {
+function batchNormTrainFused(
+  x: tf.Tensor4D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  eps: number,
+  onMoments?: (mean: tf.Tensor1D, variance: tf.Tensor1D) => void,
+): tf.Tensor4D {
   const run = (name: string, inputs: tf.NamedTensorMap) => tf.engine().runKernel(name, inputs, {});
   const f = tf.customGrad(((xIn: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
     const [mean, variance] = run('KdBatchNormStats', { x: xIn }) as tf.Tensor[];
@@ -69,7 +81,14 @@ function batchNormTrainFused(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor
  * KdBatchNormPreluGrad) — the same values bit for bit as the two ops in sequence. Elsewhere it
  * is exactly `prelu(batchNormTrain(x, gamma, beta, eps, onMoments), alpha)`.
  */
-export function batchNormPreluTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, alpha: tf.Tensor1D, eps: number, onMoments?: (mean: tf.Tensor1D, variance: tf.Tensor1D) => void): tf.Tensor4D {
+export function batchNormPreluTrain(
+  x: tf.Tensor4D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  alpha: tf.Tensor1D,
+  eps: number,
+  onMoments?: (mean: tf.Tensor1D, variance: tf.Tensor1D) => void,
+): tf.Tensor4D {
   const C = x.shape[3];
   if (!trainKernelsUsable(x) || C < 4 || alpha.size !== C || !hasKernel('KdBatchNormPreluGrad')) {
     return prelu(batchNormTrain(x, gamma, beta, eps, onMoments), alpha);
@@ -84,7 +103,15 @@ export function batchNormPreluTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf
       value: run('KdBatchNormPreluForward', { x: xIn, mean, rstd, gamma: g, beta: b, alpha: a }) as tf.Tensor,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, mu, rs, gm, bt, al] = saved;
-        return run('KdBatchNormPreluGrad', { x: xs, dy, mean: mu, rstd: rs, gamma: gm, beta: bt, alpha: al }) as tf.Tensor[];
+        return run('KdBatchNormPreluGrad', {
+          x: xs,
+          dy,
+          mean: mu,
+          rstd: rs,
+          gamma: gm,
+          beta: bt,
+          alpha: al,
+        }) as tf.Tensor[];
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);

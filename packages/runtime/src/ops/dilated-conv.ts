@@ -1,7 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 
 type Pad4 = [[number, number], [number, number], [number, number], [number, number]];
-const sym = (p: number): Pad4 => [[0, 0], [p, p], [p, p], [0, 0]];
+const sym = (p: number): Pad4 => [
+  [0, 0],
+  [p, p],
+  [p, p],
+  [0, 0],
+];
 
 /**
  * Dilated (atrous) stride-1 convolutions with exact gradients. tfjs 4.22 refuses gradients for
@@ -33,8 +38,17 @@ export function dilatedDepthwiseConv2dValid(xp: tf.Tensor4D, w: tf.Tensor4D, dil
   return dilated(xp, w, dilation, 0, true);
 }
 
-function conv(depthwise: boolean, x: tf.Tensor4D, w: tf.Tensor4D, stride: number, pad: Pad4 | 'valid', dilation: number): tf.Tensor4D {
-  return depthwise ? tf.depthwiseConv2d(x, w, stride, pad as 'valid', 'NHWC', dilation) : tf.conv2d(x, w, stride, pad as 'valid', 'NHWC', dilation);
+function conv(
+  depthwise: boolean,
+  x: tf.Tensor4D,
+  w: tf.Tensor4D,
+  stride: number,
+  pad: Pad4 | 'valid',
+  dilation: number,
+): tf.Tensor4D {
+  return depthwise
+    ? tf.depthwiseConv2d(x, w, stride, pad as 'valid', 'NHWC', dilation)
+    : tf.conv2d(x, w, stride, pad as 'valid', 'NHWC', dilation);
 }
 
 function dilated(x: tf.Tensor4D, w: tf.Tensor4D, d: number, p: number, depthwise: boolean): tf.Tensor4D {
@@ -49,7 +63,9 @@ function dilated(x: tf.Tensor4D, w: tf.Tensor4D, d: number, p: number, depthwise
         const [, OH, OW] = dy.shape;
         // dx over x only: pad dy by (K−1)d − p (crop when that is negative).
         const q = (KH - 1) * d - p;
-        const wFlip = depthwise ? (tf.reverse(wt, [0, 1]) as tf.Tensor4D) : (tf.reverse(wt, [0, 1]).transpose([0, 1, 3, 2]) as tf.Tensor4D);
+        const wFlip = depthwise
+          ? (tf.reverse(wt, [0, 1]) as tf.Tensor4D)
+          : (tf.reverse(wt, [0, 1]).transpose([0, 1, 3, 2]) as tf.Tensor4D);
         let dx = conv(depthwise, dy as tf.Tensor4D, wFlip, 1, sym(Math.max(q, 0)), d);
         if (q < 0) dx = dx.slice([0, -q, -q, 0], [N, H, W, -1]);
         const xp = p > 0 ? tf.pad(xs, sym(p)) : xs;

@@ -26,7 +26,8 @@ function pool(x: tf.Tensor4D, k: number, isMax: boolean): tf.Tensor4D {
     save([xIn]);
     return {
       value: fwd(xIn as tf.Tensor4D),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.engine().runKernel('KdPoolGrad', { x: saved[0], dy }, { k, isMax }) as tf.Tensor,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.engine().runKernel('KdPoolGrad', { x: saved[0], dy }, { k, isMax }) as tf.Tensor,
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return f(x) as tf.Tensor4D;

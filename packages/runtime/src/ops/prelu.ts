@@ -9,7 +9,8 @@ import { trainKernelsUsable } from '../wasm-grad/train-kernels.ts';
  * Elsewhere (other backends, small tensors) it is tf.prelu with its stock gradient.
  */
 export function prelu<T extends tf.Tensor>(x: T, alpha: tf.Tensor1D): T {
-  if (!trainKernelsUsable(x) || alpha.rank !== 1 || alpha.shape[0] !== x.shape[x.rank - 1]) return tf.prelu(x, alpha as unknown as T);
+  if (!trainKernelsUsable(x) || alpha.rank !== 1 || alpha.shape[0] !== x.shape[x.rank - 1])
+    return tf.prelu(x, alpha as unknown as T);
   const f = tf.customGrad(((xIn: tf.Tensor, a: tf.Tensor, save: tf.GradSaveFunc) => {
     save([xIn, a]);
     return {

@@ -19,7 +19,8 @@ export function leadingAxesReducer(kind: 'Sum' | 'Mean', fallback: tf.KernelFunc
     const { axis, keepDims } = attrs as unknown as { axis: number | number[]; keepDims: boolean };
     const rank = x.shape.length;
     const axes = [...new Set(tf.util.parseAxisParam(axis, x.shape))].sort((a, b) => a - b);
-    const first = axes[0], last = axes[axes.length - 1];
+    const first = axes[0],
+      last = axes[axes.length - 1];
     const contiguous = axes.length > 0 && last - first + 1 === axes.length;
     if (x.dtype !== 'float32' || !contiguous || last === rank - 1 || tf.util.sizeFromShape(x.shape) < 4096) {
       return fallback(args);
@@ -27,7 +28,9 @@ export function leadingAxesReducer(kind: 'Sum' | 'Mean', fallback: tf.KernelFunc
     const B = tf.util.sizeFromShape(x.shape.slice(0, first));
     const M = tf.util.sizeFromShape(x.shape.slice(first, last + 1));
     const C = tf.util.sizeFromShape(x.shape.slice(last + 1));
-    const outShape = keepDims ? x.shape.map((d, i) => (i >= first && i <= last ? 1 : d)) : x.shape.filter((_, i) => i < first || i > last);
+    const outShape = keepDims
+      ? x.shape.map((d, i) => (i >= first && i <= last ? 1 : d))
+      : x.shape.filter((_, i) => i < first || i > last);
     const native = nativeKernels(backend);
     if (native) {
       const out = makeOutput(backend, outShape);

@@ -21,7 +21,14 @@ export function conv2dBackpropFilterWasm({ inputs, backend, attrs }: KernelArgs)
   assertNhwc('Conv2DBackpropFilter', dataFormat);
   const [KH, KW, Ci, Co] = filterShape;
   const [sh, sw] = pair(strides);
-  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode);
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
   const { top, bottom, left, right } = info.padInfo;
   const { run, adopt, done } = kernelContext(backend);
   const native = nativeKernels(backend);
@@ -33,7 +40,14 @@ export function conv2dBackpropFilterWasm({ inputs, backend, attrs }: KernelArgs)
     // 1×1: dW[Ci, Co] = x[M, Ci]ᵀ · dy[M, Co] directly (kernels.c conv1x1_filter_grad): same sums
     // in the same order as the im2col + matmul below, without the transpose and weight packing.
     const out = makeOutput(backend, filterShape);
-    native.conv1x1_filter_grad(heapPtr(backend, x), heapPtr(backend, dy), heapPtr(backend, out), tf.util.sizeFromShape(x.shape) / Ci, Ci, Co);
+    native.conv1x1_filter_grad(
+      heapPtr(backend, x),
+      heapPtr(backend, dy),
+      heapPtr(backend, out),
+      tf.util.sizeFromShape(x.shape) / Ci,
+      Ci,
+      Co,
+    );
     return out;
   }
   if (native && direct && (tf.util.sizeFromShape(x.shape) / Ci) * KH * KW * Ci <= 1 << 24) {
@@ -41,9 +55,27 @@ export function conv2dBackpropFilterWasm({ inputs, backend, attrs }: KernelArgs)
     // each sum in ascending m like the im2col_t + matmul below (whose matmul packs all of dy).
     const [N, H, W] = x.shape;
     const { outHeight: OH, outWidth: OW } = info;
-    const K = KH * KW * Ci, M = N * OH * OW;
+    const K = KH * KW * Ci,
+      M = N * OH * OW;
     const cols = adopt(makeOutput(backend, [M, K]));
-    native.im2col_rows(heapPtr(backend, x), heapPtr(backend, cols), N, H, W, Ci, KH, KW, sh, sw, 1, 1, top, left, OH, OW);
+    native.im2col_rows(
+      heapPtr(backend, x),
+      heapPtr(backend, cols),
+      N,
+      H,
+      W,
+      Ci,
+      KH,
+      KW,
+      sh,
+      sw,
+      1,
+      1,
+      top,
+      left,
+      OH,
+      OW,
+    );
     const out = makeOutput(backend, filterShape);
     native.conv1x1_filter_grad(heapPtr(backend, cols), heapPtr(backend, dy), heapPtr(backend, out), M, K, Co);
     return done(out);
@@ -51,7 +83,8 @@ export function conv2dBackpropFilterWasm({ inputs, backend, attrs }: KernelArgs)
   if (native) {
     const [N, H, W] = x.shape;
     const { outHeight: OH, outWidth: OW } = info;
-    const K = KH * KW * Ci, M = N * OH * OW;
+    const K = KH * KW * Ci,
+      M = N * OH * OW;
     const cols = adopt(makeOutput(backend, [1, K, M]));
     native.im2col_t(heapPtr(backend, x), heapPtr(backend, cols), N, H, W, Ci, KH, KW, sh, sw, 1, 1, top, left, OH, OW);
     const dy3 = run('Reshape', { x: dy }, { shape: [1, M, Co] });
@@ -64,12 +97,30 @@ export function conv2dBackpropFilterWasm({ inputs, backend, attrs }: KernelArgs)
     const m = run('BatchMatMul', { a, b }, { transposeA: true, transposeB: false });
     return done(run('Reshape', { x: m }, { shape: filterShape }));
   }
-  const xp = top || bottom || left || right
-    ? run('PadV2', { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 })
-    : x;
+  const xp =
+    top || bottom || left || right
+      ? run(
+          'PadV2',
+          { x },
+          {
+            paddings: [
+              [0, 0],
+              [top, bottom],
+              [left, right],
+              [0, 0],
+            ],
+            constantValue: 0,
+          },
+        )
+      : x;
   const xt = run('Transpose', { x: xp }, { perm: [3, 1, 2, 0] }); // [Ci, Hp, Wp, N]
   const dyt = run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] }); // [OH, OW, N, Co]
-  let r = run('Conv2D', { x: xt, filter: dyt }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [sh, sw] });
-  if (r.shape[1] !== KH || r.shape[2] !== KW) r = run('Slice', { x: r }, { begin: [0, 0, 0, 0], size: [Ci, KH, KW, Co] });
+  let r = run(
+    'Conv2D',
+    { x: xt, filter: dyt },
+    { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [sh, sw] },
+  );
+  if (r.shape[1] !== KH || r.shape[2] !== KW)
+    r = run('Slice', { x: r }, { begin: [0, 0, 0, 0], size: [Ci, KH, KW, Co] });
   return done(run('Transpose', { x: r }, { perm: [1, 2, 0, 3] })); // [KH, KW, Ci, Co]
 }

@@ -18,7 +18,9 @@ const MATMUL_BLOCK = 48;
  * order) and run 2–8× faster than it, or than a transposed-operand BatchMatMul.
  */
 export function conv2dBackpropInputWasm({ inputs, backend, attrs }: KernelArgs) {
-  const fast = pair((attrs as unknown as tf.Conv2DBackpropInputAttrs).strides).some((s) => s > 1) ? conv2dBackpropInputStrided({ inputs, backend, attrs }) : null;
+  const fast = pair((attrs as unknown as tf.Conv2DBackpropInputAttrs).strides).some((s) => s > 1)
+    ? conv2dBackpropInputStrided({ inputs, backend, attrs })
+    : null;
   if (fast) return fast;
   const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
@@ -27,7 +29,14 @@ export function conv2dBackpropInputWasm({ inputs, backend, attrs }: KernelArgs) 
   const [sh, sw] = pair(strides);
   const [N, H, W] = inputShape;
   const [, OH, OW, Co] = dy.shape;
-  const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode);
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filter.shape as [number, number, number, number],
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
   const { top, bottom, left, right } = info.padInfo;
   const { run, adopt, done } = kernelContext(backend);
   if (KH === 1 && KW === 1 && sh === 1 && sw === 1 && !(top || bottom || left || right)) {
@@ -36,7 +45,8 @@ export function conv2dBackpropInputWasm({ inputs, backend, attrs }: KernelArgs) 
     // summing over Co in blocks of 48: Σ = (Σ_{0..47}) + (Σ_{48..95}) + …; XNNPACK sums each
     // block in order, so one conv per 48-channel block of dy, added in order, gives the same values.
     const wt = run('Transpose', { x: filter }, { perm: [0, 1, 3, 2] });
-    const conv = (x: tf.TensorInfo, w: tf.TensorInfo) => run('Conv2D', { x, filter: w }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] });
+    const conv = (x: tf.TensorInfo, w: tf.TensorInfo) =>
+      run('Conv2D', { x, filter: w }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] });
     if (Co <= MATMUL_BLOCK) return done(conv(dy, wt));
     let acc: tf.TensorInfo | null = null;
     const native = nativeKernels(backend);
@@ -55,23 +65,66 @@ export function conv2dBackpropInputWasm({ inputs, backend, attrs }: KernelArgs) 
     return done(acc!);
   }
   const [pt, pb, pl, pr] = [KH - 1 - top, KH - 1 - bottom, KW - 1 - left, KW - 1 - right];
-  if (sh === 1 && sw === 1 && Math.min(pt, pb, pl, pr) >= 0 && OH === H + top + bottom - KH + 1 && OW === W + left + right - KW + 1) {
+  if (
+    sh === 1 &&
+    sw === 1 &&
+    Math.min(pt, pb, pl, pr) >= 0 &&
+    OH === H + top + bottom - KH + 1 &&
+    OW === W + left + right - KW + 1
+  ) {
     const wt = run('Transpose', { x: run('Reverse', { x: filter }, { dims: [0, 1] }) }, { perm: [0, 1, 3, 2] });
-    const pad = [[0, 0], [pt, pb], [pl, pr], [0, 0]];
+    const pad = [
+      [0, 0],
+      [pt, pb],
+      [pl, pr],
+      [0, 0],
+    ];
     return done(run('Conv2D', { x: dy, filter: wt }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1] }));
   }
-  const Hp = H + top + bottom, Wp = W + left + right;
-  const Ld = (OH - 1) * sh + 1, Lw = (OW - 1) * sw + 1;
+  const Hp = H + top + bottom,
+    Wp = W + left + right;
+  const Ld = (OH - 1) * sh + 1,
+    Lw = (OW - 1) * sw + 1;
   let z = dy;
   if (sh > 1 || sw > 1) {
     const r6 = run('Reshape', { x: dy }, { shape: [N, OH, 1, OW, 1, Co] });
-    const p6 = run('PadV2', { x: r6 }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
+    const p6 = run(
+      'PadV2',
+      { x: r6 },
+      {
+        paddings: [
+          [0, 0],
+          [0, 0],
+          [0, sh - 1],
+          [0, 0],
+          [0, sw - 1],
+          [0, 0],
+        ],
+        constantValue: 0,
+      },
+    );
     const r4 = run('Reshape', { x: p6 }, { shape: [N, OH * sh, OW * sw, Co] });
     z = run('Slice', { x: r4 }, { begin: [0, 0, 0, 0], size: [N, Ld, Lw, Co] });
   }
-  const zp = run('PadV2', { x: z }, { paddings: [[0, 0], [KH - 1, Hp - Ld], [KW - 1, Wp - Lw], [0, 0]], constantValue: 0 });
+  const zp = run(
+    'PadV2',
+    { x: z },
+    {
+      paddings: [
+        [0, 0],
+        [KH - 1, Hp - Ld],
+        [KW - 1, Wp - Lw],
+        [0, 0],
+      ],
+      constantValue: 0,
+    },
+  );
   const wt = run('Transpose', { x: run('Reverse', { x: filter }, { dims: [0, 1] }) }, { perm: [0, 1, 3, 2] });
-  const full = run('Conv2D', { x: zp, filter: wt }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] });
+  const full = run(
+    'Conv2D',
+    { x: zp, filter: wt },
+    { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] },
+  );
   if (top === 0 && left === 0 && full.shape[1] === H && full.shape[2] === W) return done(full);
   return done(run('Slice', { x: full }, { begin: [0, top, left, 0], size: [N, H, W, Ci] }));
 }

@@ -3,10 +3,22 @@ import { heapPtr, makeOutput, nativeKernels } from '../wasm-kernels/native.ts';
 import { kernelContext, pair, type KernelArgs } from './kernel-context.ts';
 
 /** Geometry shared by both depthwise gradients (NHWC, multiplier 1, forward padding resolved). */
-function geometry(xShape: number[], filterShape: number[], attrs: tf.DepthwiseConv2dNativeBackpropFilterAttrs | tf.DepthwiseConv2dNativeBackpropInputAttrs) {
+function geometry(
+  xShape: number[],
+  filterShape: number[],
+  attrs: tf.DepthwiseConv2dNativeBackpropFilterAttrs | tf.DepthwiseConv2dNativeBackpropInputAttrs,
+) {
   const { strides, pad, dilations, dimRoundingMode } = attrs;
   const [dh, dw] = pair(dilations);
-  const info = tf.backend_util.computeConv2DInfo(xShape as [number, number, number, number], filterShape as [number, number, number, number], strides, [dh, dw], pad, dimRoundingMode, true);
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    strides,
+    [dh, dw],
+    pad,
+    dimRoundingMode,
+    true,
+  );
   const [sh, sw] = pair(strides);
   const [N, H, W, C] = xShape;
   const [KH, KW] = filterShape;
@@ -30,7 +42,24 @@ export function depthwiseBackpropFilterNative({ inputs, backend, attrs }: Kernel
   if (sh === 1 && sw === 1 && C >= 4) {
     // row-wise form (kernels.c dw_filter_grad_s1), same sums in the same order, several times faster
     const scratch = makeOutput(backend, [KH * KW * 4 + 4]);
-    native.dw_filter_grad_s1(heapPtr(backend, x), heapPtr(backend, dy), heapPtr(backend, out), heapPtr(backend, scratch), N, H, W, C, KH, KW, dh, dw, pt, pl, OH, OW);
+    native.dw_filter_grad_s1(
+      heapPtr(backend, x),
+      heapPtr(backend, dy),
+      heapPtr(backend, out),
+      heapPtr(backend, scratch),
+      N,
+      H,
+      W,
+      C,
+      KH,
+      KW,
+      dh,
+      dw,
+      pt,
+      pl,
+      OH,
+      OW,
+    );
     (backend as tf.KernelBackend).disposeData(scratch.dataId);
     return out;
   }
@@ -55,7 +84,24 @@ export function depthwiseBackpropInputNative({ inputs, backend, attrs }: KernelA
   if (sh === 1 && sw === 1) {
     // row-wise form (kernels.c dw_input_grad_s1), same products in the same order, long SIMD runs
     const wrep = makeOutput(backend, [KH * KW * W * C]);
-    native.dw_input_grad_s1(heapPtr(backend, dy), heapPtr(backend, filter), heapPtr(backend, out), heapPtr(backend, wrep), N, H, W, C, KH, KW, dh, dw, pt, pl, OH, OW);
+    native.dw_input_grad_s1(
+      heapPtr(backend, dy),
+      heapPtr(backend, filter),
+      heapPtr(backend, out),
+      heapPtr(backend, wrep),
+      N,
+      H,
+      W,
+      C,
+      KH,
+      KW,
+      dh,
+      dw,
+      pt,
+      pl,
+      OH,
+      OW,
+    );
     (backend as tf.KernelBackend).disposeData(wrep.dataId);
     return out;
   }
@@ -75,15 +121,40 @@ export function conv2dBackpropInputStrided({ inputs, backend, attrs }: KernelArg
   const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
   const a = attrs as unknown as tf.Conv2DBackpropInputAttrs;
   const [KH, KW, Ci, Co] = filter.shape;
-  const info = tf.backend_util.computeConv2DInfo(a.inputShape, filter.shape as [number, number, number, number], a.strides, 1, a.pad, a.dimRoundingMode);
+  const info = tf.backend_util.computeConv2DInfo(
+    a.inputShape,
+    filter.shape as [number, number, number, number],
+    a.strides,
+    1,
+    a.pad,
+    a.dimRoundingMode,
+  );
   const [N, H, W] = a.inputShape;
   const [sh, sw] = pair(a.strides);
-  const M = N * info.outHeight * info.outWidth, K = KH * KW * Ci;
+  const M = N * info.outHeight * info.outWidth,
+    K = KH * KW * Ci;
   const { run, done } = kernelContext(backend);
   const dy3 = run('Reshape', { x: dy }, { shape: [1, M, Co] });
   const w3 = run('Reshape', { x: filter }, { shape: [1, K, Co] });
   const cols = run('BatchMatMul', { a: dy3, b: w3 }, { transposeA: false, transposeB: true });
   const out = makeOutput(backend, a.inputShape);
-  native.col2im(heapPtr(backend, cols), heapPtr(backend, out), N, H, W, Ci, KH, KW, sh, sw, 1, 1, info.padInfo.top, info.padInfo.left, info.outHeight, info.outWidth);
+  native.col2im(
+    heapPtr(backend, cols),
+    heapPtr(backend, out),
+    N,
+    H,
+    W,
+    Ci,
+    KH,
+    KW,
+    sh,
+    sw,
+    1,
+    1,
+    info.padInfo.top,
+    info.padInfo.left,
+    info.outHeight,
+    info.outWidth,
+  );
   return done(out);
 }

@@ -16,7 +16,12 @@ function replaceKernel(kernelName: string, make: (stock: tf.KernelFunc) => tf.Ke
   const stock = tf.getKernel(kernelName, 'wasm');
   if (!stock) return;
   tf.unregisterKernel(kernelName, 'wasm');
-  tf.registerKernel({ kernelName, backendName: 'wasm', setupFunc: stock.setupFunc, kernelFunc: make(stock.kernelFunc) });
+  tf.registerKernel({
+    kernelName,
+    backendName: 'wasm',
+    setupFunc: stock.setupFunc,
+    kernelFunc: make(stock.kernelFunc),
+  });
 }
 
 /**
@@ -33,8 +38,14 @@ export function registerWasmGradKernels(): string[] {
     replaced = true;
     if (tf.getKernel('Conv2DBackpropInput', 'wasm')) tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
     replaceKernel('Identity', () => identitySharedWasm as unknown as tf.KernelFunc);
-    replaceKernel('Cast', (stock) => ((args: Parameters<tf.KernelFunc>[0]) =>
-      (args.inputs.x as tf.TensorInfo).dtype === (args.attrs as { dtype: string }).dtype ? identitySharedWasm(args) : stock(args)) as tf.KernelFunc);
+    replaceKernel(
+      'Cast',
+      (stock) =>
+        ((args: Parameters<tf.KernelFunc>[0]) =>
+          (args.inputs.x as tf.TensorInfo).dtype === (args.attrs as { dtype: string }).dtype
+            ? identitySharedWasm(args)
+            : stock(args)) as tf.KernelFunc,
+    );
     replaceKernel('Sum', (stock) => leadingAxesReducer('Sum', stock));
     replaceKernel('Mean', (stock) => leadingAxesReducer('Mean', stock));
     replaceKernel('MaxPoolGrad', () => maxPoolGradWasm as unknown as tf.KernelFunc);

@@ -11,7 +11,10 @@ const rand = (seed: number, shape: number[]) =>
 function reductions(data: Float32Array, shape: number[], axes: number[], keepDims: boolean): Float32Array[] {
   return tf.tidy(() => {
     const x = tf.tensor(data, shape);
-    return [tf.sum(x, axes, keepDims).dataSync().slice() as Float32Array, tf.mean(x, axes, keepDims).dataSync().slice() as Float32Array];
+    return [
+      tf.sum(x, axes, keepDims).dataSync().slice() as Float32Array,
+      tf.mean(x, axes, keepDims).dataSync().slice() as Float32Array,
+    ];
   });
 }
 

@@ -95,7 +95,10 @@ function bnStats({ inputs, backend }: KernelArgs): tf.TensorInfo[] {
 
 /** y = BN(x) (KdBatchNormApply) or PReLU(BN(x)) (KdBatchNormPreluForward, with `alpha`). */
 function bnApply({ inputs, backend }: KernelArgs): tf.TensorInfo {
-  const { x, mean, rstd, gamma, beta, alpha } = inputs as Record<string, tf.TensorInfo | undefined> as Record<string, tf.TensorInfo>;
+  const { x, mean, rstd, gamma, beta, alpha } = inputs as Record<string, tf.TensorInfo | undefined> as Record<
+    string,
+    tf.TensorInfo
+  >;
   const n = native(backend);
   const [M, C] = mc(x);
   const y = makeOutput(backend, x.shape);
@@ -108,7 +111,10 @@ function bnApply({ inputs, backend }: KernelArgs): tf.TensorInfo {
 
 /** [dx, dgamma, dbeta] (KdBatchNormGrad) or [dx, dgamma, dbeta, dalpha] (KdBatchNormPreluGrad, with `alpha`). */
 function bnGrad({ inputs, backend }: KernelArgs): tf.TensorInfo[] {
-  const { x, dy, mean, rstd, gamma, beta, alpha } = inputs as Record<string, tf.TensorInfo | undefined> as Record<string, tf.TensorInfo>;
+  const { x, dy, mean, rstd, gamma, beta, alpha } = inputs as Record<string, tf.TensorInfo | undefined> as Record<
+    string,
+    tf.TensorInfo
+  >;
   const n = native(backend);
   const [M, C] = mc(x);
   const dx = makeOutput(backend, x.shape);
@@ -122,7 +128,23 @@ function bnGrad({ inputs, backend }: KernelArgs): tf.TensorInfo[] {
   }
   const dalpha = alpha ? makeOutput(backend, [C]) : null;
   const [s, free] = scratch(backend, 3 * redSize(C) + 8 * period(C));
-  n.bnp_grad(p(x), p(dy), p(mean), p(rstd), p(gamma), beta ? p(beta) : 0, alpha ? p(alpha) : 0, p(dx), p(dgamma), p(dbeta), dalpha ? p(dalpha) : 0, s, M, C, M);
+  n.bnp_grad(
+    p(x),
+    p(dy),
+    p(mean),
+    p(rstd),
+    p(gamma),
+    beta ? p(beta) : 0,
+    alpha ? p(alpha) : 0,
+    p(dx),
+    p(dgamma),
+    p(dbeta),
+    dalpha ? p(dalpha) : 0,
+    s,
+    M,
+    C,
+    M,
+  );
   free();
   return dalpha ? [dx, dgamma, dbeta, dalpha] : [dx, dgamma, dbeta];
 }
@@ -146,7 +168,20 @@ function poolGrad({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const [N, H, W, C] = x.shape;
   const [, OH, OW] = dy.shape;
   const dx = makeOutput(backend, x.shape);
-  n.pool_grad_k(heapPtr(backend, x), heapPtr(backend, dy), heapPtr(backend, dx), N, H, W, C, k, OH, OW, isMax ? 1 : 0, 1 / (k * k));
+  n.pool_grad_k(
+    heapPtr(backend, x),
+    heapPtr(backend, dy),
+    heapPtr(backend, dx),
+    N,
+    H,
+    W,
+    C,
+    k,
+    OH,
+    OW,
+    isMax ? 1 : 0,
+    1 / (k * k),
+  );
   return dx;
 }
 
@@ -158,7 +193,18 @@ function bnRunning({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
   const nm = makeOutput(backend, runningMean.shape);
   const nv = makeOutput(backend, runningVar.shape);
   const p = (t: tf.TensorInfo) => heapPtr(backend, t);
-  n.bn_running(p(runningMean), p(runningVar), p(mean), p(variance), p(nm), p(nv), C, 1 - momentum, momentum, count > 1 ? count / (count - 1) : 0);
+  n.bn_running(
+    p(runningMean),
+    p(runningVar),
+    p(mean),
+    p(variance),
+    p(nm),
+    p(nv),
+    C,
+    1 - momentum,
+    momentum,
+    count > 1 ? count / (count - 1) : 0,
+  );
   return [nm, nv];
 }
 
@@ -170,7 +216,20 @@ function resizeBilinearGrad({ inputs, backend, attrs }: KernelArgs): tf.TensorIn
   const dx = makeOutput(backend, [N, H, W, C]);
   const [tmp, freeTmp] = scratch(backend, aw && ah ? N * h * W * C : 1);
   const [nz, freeNz] = scratch(backend, 4 * (w + h));
-  n.resize_bilinear_grad(heapPtr(backend, dy), heapPtr(backend, dx), tmp, nz, aw ? heapPtr(backend, aw) : 0, ah ? heapPtr(backend, ah) : 0, N, h, w, H, W, C);
+  n.resize_bilinear_grad(
+    heapPtr(backend, dy),
+    heapPtr(backend, dx),
+    tmp,
+    nz,
+    aw ? heapPtr(backend, aw) : 0,
+    ah ? heapPtr(backend, ah) : 0,
+    N,
+    h,
+    w,
+    H,
+    W,
+    C,
+  );
   freeTmp();
   freeNz();
   return dx;
@@ -182,10 +241,17 @@ function concatFast(stock: tf.KernelFunc): tf.KernelFunc {
     const { inputs, backend, attrs } = args;
     const xs = Object.values(inputs as unknown as tf.TensorInfo[]);
     const n = nativeKernels(backend);
-    if (!n || xs.length < 2 || xs.some((t) => t.dtype !== 'float32' || tf.util.sizeFromShape(t.shape) === 0)) return stock(args);
+    if (!n || xs.length < 2 || xs.some((t) => t.dtype !== 'float32' || tf.util.sizeFromShape(t.shape) === 0))
+      return stock(args);
     const axis = tf.util.parseAxisParam((attrs as unknown as tf.ConcatAttrs).axis, xs[0].shape)[0];
-    tf.backend_util.assertParamsConsistent(xs.map((t) => t.shape), axis);
-    const outShape = tf.backend_util.computeOutShape(xs.map((t) => t.shape), axis);
+    tf.backend_util.assertParamsConsistent(
+      xs.map((t) => t.shape),
+      axis,
+    );
+    const outShape = tf.backend_util.computeOutShape(
+      xs.map((t) => t.shape),
+      axis,
+    );
     const rows = tf.util.sizeFromShape(xs[0].shape.slice(0, axis));
     const inner = xs.map((t) => tf.util.sizeFromShape(t.shape.slice(axis)));
     const total = inner.reduce((a, b) => a + b, 0);
@@ -219,7 +285,8 @@ function splitVFast(stock: tf.KernelFunc): tf.KernelFunc {
       const shape = x.shape.slice();
       shape[ax] = s;
       const out = makeOutput(backend, shape);
-      if (s > 0 && rows > 0) n.strided_copy(src + 4 * off, heapPtr(backend, out), rows, s * perUnit, total, s * perUnit);
+      if (s > 0 && rows > 0)
+        n.strided_copy(src + 4 * off, heapPtr(backend, out), rows, s * perUnit, total, s * perUnit);
       off += s * perUnit;
       return out;
     });
@@ -238,13 +305,38 @@ function depthwiseForward(args: KernelArgs): tf.TensorInfo | null {
   const s = Array.isArray(a.strides) ? a.strides : [a.strides, a.strides];
   const d = a.dilations == null ? [1, 1] : Array.isArray(a.dilations) ? a.dilations : [a.dilations, a.dilations];
   if (s[0] !== 1 || s[1] !== 1 || d[0] !== 1 || d[1] !== 1) return null;
-  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, true);
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    a.strides,
+    a.dilations ?? 1,
+    a.pad,
+    a.dimRoundingMode,
+    true,
+  );
   const [N, H, W, C] = x.shape;
   const [KH, KW] = filter.shape;
   const { outHeight: OH, outWidth: OW } = info;
   const y = makeOutput(backend, [N, OH, OW, C]);
   const [wrep, free] = scratch(backend, KH * KW * OW * C);
-  n.dw_forward_s1(heapPtr(backend, x), heapPtr(backend, filter), heapPtr(backend, y), wrep, N, H, W, C, KH, KW, 1, 1, info.padInfo.top, info.padInfo.left, OH, OW);
+  n.dw_forward_s1(
+    heapPtr(backend, x),
+    heapPtr(backend, filter),
+    heapPtr(backend, y),
+    wrep,
+    N,
+    H,
+    W,
+    C,
+    KH,
+    KW,
+    1,
+    1,
+    info.padInfo.top,
+    info.padInfo.left,
+    OH,
+    OW,
+  );
   free();
   return y;
 }
@@ -253,7 +345,9 @@ const withDepthwiseForward = (stock: tf.KernelFunc): tf.KernelFunc =>
   ((args: KernelArgs) => depthwiseForward(args) ?? stock(args)) as unknown as tf.KernelFunc;
 
 /** Registers the Kd* kernels for wasm and swaps Concat/SplitV (keeping the stock ones as fallbacks). Idempotent. */
-export function registerTrainKernels(replace: (kernelName: string, make: (stock: tf.KernelFunc) => tf.KernelFunc) => void): string[] {
+export function registerTrainKernels(
+  replace: (kernelName: string, make: (stock: tf.KernelFunc) => tf.KernelFunc) => void,
+): string[] {
   const added: string[] = [];
   const kernels: Record<string, tf.KernelFunc> = {
     KdBatchNormStats: bnStats as unknown as tf.KernelFunc,

@@ -2,7 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@kd/core';
 import { useBackend } from '../testing.ts';
-import { dilatedConv2d, dilatedConv2dValid, dilatedDepthwiseConv2d, dilatedDepthwiseConv2dValid } from '../ops/dilated-conv.ts';
+import {
+  dilatedConv2d,
+  dilatedConv2dValid,
+  dilatedDepthwiseConv2d,
+  dilatedDepthwiseConv2dValid,
+} from '../ops/dilated-conv.ts';
 import { nativeKernels, setNativeKernelsEnabled } from '../wasm-kernels/native.ts';
 
 type Pad = 'same' | 'valid' | number;
@@ -10,12 +15,22 @@ const rand = (rng: Rng, n: number) => rng.fillUniform(new Float32Array(n), -1, 1
 const prod = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
 /** Gradients of sum(conv(x, w) · g) w.r.t. x and w on the current backend, as plain arrays. */
-function convGrads(kind: 'conv' | 'depthwise', xs: number[], ws: number[], x: Float32Array, w: Float32Array, stride: number, pad: Pad, gSeed: number) {
+function convGrads(
+  kind: 'conv' | 'depthwise',
+  xs: number[],
+  ws: number[],
+  x: Float32Array,
+  w: Float32Array,
+  stride: number,
+  pad: Pad,
+  gSeed: number,
+) {
   return tf.tidy(() => {
     const xt = tf.tensor4d(x, xs as [number, number, number, number]);
     const wt = tf.tensor4d(w, ws as [number, number, number, number]);
     const f = (a: tf.Tensor4D, b: tf.Tensor4D) => {
-      const y = kind === 'conv' ? tf.conv2d(a, b, stride, pad as 'same') : tf.depthwiseConv2d(a, b, stride, pad as 'same');
+      const y =
+        kind === 'conv' ? tf.conv2d(a, b, stride, pad as 'same') : tf.depthwiseConv2d(a, b, stride, pad as 'same');
       const g = tf.tensor(rand(new Rng(gSeed), y.size), y.shape);
       return tf.sum(tf.mul(y, g));
     };
@@ -24,7 +39,8 @@ function convGrads(kind: 'conv' | 'depthwise', xs: number[], ws: number[], x: Fl
   });
 }
 
-const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+  Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
 describe('wasm gradient kernels match the cpu backend', () => {
   const cases: [string, 'conv' | 'depthwise', number[], number[], number, Pad][] = [
@@ -75,8 +91,17 @@ describe('wasm gradient kernels match the cpu backend', () => {
 /** Zero-inserted kernel: the dilated conv as an ordinary one (whose gradient tfjs has). */
 function expandKernel(w: tf.Tensor4D, d: number): tf.Tensor4D {
   const [kh, kw, ci, co] = w.shape;
-  const a = w.reshape([kh, 1, kw, 1, ci, co]).pad([[0, 0], [0, d - 1], [0, 0], [0, d - 1], [0, 0], [0, 0]]);
-  return a.reshape([kh * d, kw * d, ci, co]).slice([0, 0, 0, 0], [(kh - 1) * d + 1, (kw - 1) * d + 1, ci, co]) as tf.Tensor4D;
+  const a = w.reshape([kh, 1, kw, 1, ci, co]).pad([
+    [0, 0],
+    [0, d - 1],
+    [0, 0],
+    [0, d - 1],
+    [0, 0],
+    [0, 0],
+  ]);
+  return a
+    .reshape([kh * d, kw * d, ci, co])
+    .slice([0, 0, 0, 0], [(kh - 1) * d + 1, (kw - 1) * d + 1, ci, co]) as tf.Tensor4D;
 }
 
 describe('dilated conv ops: exact gradients on cpu and wasm', () => {
@@ -102,8 +127,20 @@ describe('dilated conv ops: exact gradients on cpu and wasm', () => {
         const f = (a: tf.Tensor4D, b: tf.Tensor4D) => {
           let y: tf.Tensor4D;
           const p = Math.max(pad, 0);
-          const ap = p > 0 ? (tf.pad(a, [[0, 0], [p, p], [p, p], [0, 0]]) as tf.Tensor4D) : a;
-          if (reference) y = kind === 'conv' ? tf.conv2d(ap, expandKernel(b, d), 1, 'valid') : tf.depthwiseConv2d(ap, expandKernel(b, d), 1, 'valid');
+          const ap =
+            p > 0
+              ? (tf.pad(a, [
+                  [0, 0],
+                  [p, p],
+                  [p, p],
+                  [0, 0],
+                ]) as tf.Tensor4D)
+              : a;
+          if (reference)
+            y =
+              kind === 'conv'
+                ? tf.conv2d(ap, expandKernel(b, d), 1, 'valid')
+                : tf.depthwiseConv2d(ap, expandKernel(b, d), 1, 'valid');
           else if (pad < 0) y = kind === 'conv' ? dilatedConv2dValid(a, b, d) : dilatedDepthwiseConv2dValid(a, b, d);
           else y = kind === 'conv' ? dilatedConv2d(a, b, d, pad) : dilatedDepthwiseConv2d(a, b, d, pad);
           const g = tf.tensor(rand(new Rng(5), y.size), y.shape);

@@ -26,27 +26,105 @@ export interface NativeKernels {
   /** (x, mean, var, M, C, scale): batch moments of x [M, C] in channel_sum's order (scale = 1/M). */
   bn_stats(x: number, mean: number, variance: number, M: number, C: number, scale: number): void;
   /** (x, dy, mean, rstd, gamma, dx, sumDy, sumDyXhat, M, C, Mf): BatchNorm (batch statistics) backward. */
-  bn_grad(x: number, dy: number, mean: number, rstd: number, gamma: number, dx: number, sdy: number, sdyxh: number, M: number, C: number, Mf: number): void;
+  bn_grad(
+    x: number,
+    dy: number,
+    mean: number,
+    rstd: number,
+    gamma: number,
+    dx: number,
+    sdy: number,
+    sdyxh: number,
+    M: number,
+    C: number,
+    Mf: number,
+  ): void;
   /** (x, alpha, dy, dx, dalpha, M, C): PReLU backward. */
   prelu_grad(x: number, alpha: number, dy: number, dx: number, dalpha: number, M: number, C: number): void;
   /** (x, mean, var, scratch[2C+8], M, C, scale): bn_stats in one streaming pass per moment (C ≥ 4). */
   bnp_stats(x: number, mean: number, variance: number, scratch: number, M: number, C: number, scale: number): void;
   /** (x, mean, rstd, gamma, beta, alpha|0, y, scratch[5P], M, C): BN apply, then PReLU when alpha != 0. */
-  bnp_forward(x: number, mean: number, rstd: number, gamma: number, beta: number, alpha: number, y: number, scratch: number, M: number, C: number): void;
+  bnp_forward(
+    x: number,
+    mean: number,
+    rstd: number,
+    gamma: number,
+    beta: number,
+    alpha: number,
+    y: number,
+    scratch: number,
+    M: number,
+    C: number,
+  ): void;
   /** (x, dy, mean, rstd, gamma, beta, alpha|0, dx, dgamma, dbeta, dalpha|0, scratch, M, C, Mf): backward of PReLU(BN(x)) or BN(x) (C ≥ 4). */
-  bnp_grad(x: number, dy: number, mean: number, rstd: number, gamma: number, beta: number, alpha: number, dx: number, dgamma: number, dbeta: number, dalpha: number, scratch: number, M: number, C: number, Mf: number): void;
+  bnp_grad(
+    x: number,
+    dy: number,
+    mean: number,
+    rstd: number,
+    gamma: number,
+    beta: number,
+    alpha: number,
+    dx: number,
+    dgamma: number,
+    dbeta: number,
+    dalpha: number,
+    scratch: number,
+    M: number,
+    C: number,
+    Mf: number,
+  ): void;
   /** (rm, rv, mean, var, newMean, newVar, C, 1 − momentum, momentum, n/(n−1) or 0): BatchNorm running statistics. */
-  bn_running(rm: number, rv: number, mean: number, variance: number, nm: number, nv: number, C: number, a: number, b: number, s: number): void;
+  bn_running(
+    rm: number,
+    rv: number,
+    mean: number,
+    variance: number,
+    nm: number,
+    nv: number,
+    C: number,
+    a: number,
+    b: number,
+    s: number,
+  ): void;
   /** (x, dy, dx, N, H, W, C, K, OH, OW, isMax, mult): gradient of k×k stride-k unpadded max/avg pooling. */
-  pool_grad_k(x: number, dy: number, dx: number, N: number, H: number, W: number, C: number, K: number, OH: number, OW: number, isMax: number, mult: number): void;
+  pool_grad_k(
+    x: number,
+    dy: number,
+    dx: number,
+    N: number,
+    H: number,
+    W: number,
+    C: number,
+    K: number,
+    OH: number,
+    OW: number,
+    isMax: number,
+    mult: number,
+  ): void;
   /** (dy, dx, tmp, nz, aw|0, ah|0, N, h, w, H, W, C): bilinear-resize backward along W then H. */
-  resize_bilinear_grad(dy: number, dx: number, tmp: number, nz: number, aw: number, ah: number, N: number, h: number, w: number, H: number, W: number, C: number): void;
+  resize_bilinear_grad(
+    dy: number,
+    dx: number,
+    tmp: number,
+    nz: number,
+    aw: number,
+    ah: number,
+    N: number,
+    h: number,
+    w: number,
+    H: number,
+    W: number,
+    C: number,
+  ): void;
   /** (src, dst, rows, n, srcStride, dstStride): row-wise copy of n floats (Concat / SplitV). */
   strided_copy(src: number, dst: number, rows: number, n: number, srcStride: number, dstStride: number): void;
 }
 
 /** The slice of the WebAssembly JS API used here (this package's TS lib has no DOM/wasm types). */
-interface WasmMemory { buffer: ArrayBuffer | SharedArrayBuffer }
+interface WasmMemory {
+  buffer: ArrayBuffer | SharedArrayBuffer;
+}
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };

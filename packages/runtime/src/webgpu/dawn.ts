@@ -56,7 +56,8 @@ export function adapterLabel(a: DawnAdapter['adapter']): string {
  */
 export function probeDawn(options: string[] = dawnOptions(), timeoutMs = 30_000): DawnAdapter {
   const entry = dawnEntry();
-  if (!entry) return { options, adapter: null, isNull: false, reason: 'the optional npm package `webgpu` is not installed' };
+  if (!entry)
+    return { options, adapter: null, isNull: false, reason: 'the optional npm package `webgpu` is not installed' };
   const code = [
     `import { create } from ${JSON.stringify(pathToFileURL(entry).href)};`,
     `const gpu = create(JSON.parse(process.argv[1]));`,
@@ -65,17 +66,36 @@ export function probeDawn(options: string[] = dawnOptions(), timeoutMs = 30_000)
     `process.stdout.write('KDPROBE' + JSON.stringify(i ? { vendor: i.vendor, architecture: i.architecture, device: i.device, description: i.description } : null) + '\\n');`,
     `process.exit(0);`,
   ].join('\n');
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code, JSON.stringify(options)], { encoding: 'utf8', timeout: timeoutMs });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code, JSON.stringify(options)], {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+  });
   const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('KDPROBE'));
   // Dawn's own words: its Error line first, then its warnings; no stack frames or echoed source.
-  const heard = [...new Set((r.stderr ?? '').split('\n').map((l) => l.trim()).filter((l) => l && !/^(at |\^|file:|const |Node\.js v|- While)/.test(l)))];
-  const said = [...heard.filter((l) => l.startsWith('Error:')), ...heard.filter((l) => !l.startsWith('Error:'))].slice(0, 3).join(' / ');
+  const heard = [
+    ...new Set(
+      (r.stderr ?? '')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l && !/^(at |\^|file:|const |Node\.js v|- While)/.test(l)),
+    ),
+  ];
+  const said = [...heard.filter((l) => l.startsWith('Error:')), ...heard.filter((l) => !l.startsWith('Error:'))]
+    .slice(0, 3)
+    .join(' / ');
   if (!line) {
     const how = r.error ? r.error.message : r.signal ? `killed by ${r.signal}` : `exit ${r.status}`;
-    return { options, adapter: null, isNull: false, reason: `the Dawn probe failed (${how})${said ? `: ${said}` : ''}` };
+    return {
+      options,
+      adapter: null,
+      isNull: false,
+      reason: `the Dawn probe failed (${how})${said ? `: ${said}` : ''}`,
+    };
   }
   const adapter = JSON.parse(line.slice('KDPROBE'.length)) as DawnAdapter['adapter'];
-  const reason = adapter ? undefined : `Dawn found no adapter${options.length ? ` with ${options.join(' ')}` : ''}${said ? `: ${said}` : ''}`;
+  const reason = adapter
+    ? undefined
+    : `Dawn found no adapter${options.length ? ` with ${options.join(' ')}` : ''}${said ? `: ${said}` : ''}`;
   return { options, adapter, isNull: adapter?.device === 'null-backend', reason };
 }
 

@@ -41,7 +41,11 @@ export function webgpuAdapter(): { label: string; isNull: boolean } | null {
  * synchronously (shim 4): code that only peeks at a value (a dry run, a log) can skip the read.
  */
 export function canReadSync(): boolean {
-  return !(installed && tf.getBackend() === 'webgpu' && typeof (globalThis as { OffscreenCanvas?: unknown }).OffscreenCanvas === 'undefined');
+  return !(
+    installed &&
+    tf.getBackend() === 'webgpu' &&
+    typeof (globalThis as { OffscreenCanvas?: unknown }).OffscreenCanvas === 'undefined'
+  );
 }
 
 /** Shim 1 and 2: Dawn's GPU object on `navigator.gpu`, the WebGPU globals where missing. */
@@ -65,11 +69,19 @@ const patched = new WeakSet<object>();
 function patchReadSync(backend: tf.KernelBackend): void {
   if (patched.has(backend)) return;
   patched.add(backend);
-  const b = backend as unknown as { readSync: (id: object) => unknown; tensorMap: { get(id: object): { values?: unknown; dtype: string } } };
+  const b = backend as unknown as {
+    readSync: (id: object) => unknown;
+    tensorMap: { get(id: object): { values?: unknown; dtype: string } };
+  };
   const original = b.readSync.bind(b);
   b.readSync = (dataId: object) => {
     const d = b.tensorMap.get(dataId);
-    if (d.values != null || d.dtype === 'string' || typeof (globalThis as { OffscreenCanvas?: unknown }).OffscreenCanvas !== 'undefined') return original(dataId);
+    if (
+      d.values != null ||
+      d.dtype === 'string' ||
+      typeof (globalThis as { OffscreenCanvas?: unknown }).OffscreenCanvas !== 'undefined'
+    )
+      return original(dataId);
     throw new Error(READ_SYNC_ERROR);
   };
 }
@@ -85,7 +97,10 @@ export async function initWebGpu(probe: DawnAdapter): Promise<boolean> {
     await installGlobals(probe.options);
     await import('@tensorflow/tfjs-backend-webgpu' as string);
   }
-  if (tf.findBackendFactory('webgpu') == null) throw new Error('webgpu backend: @tensorflow/tfjs-backend-webgpu did not register (navigator.gpu missing at import)');
+  if (tf.findBackendFactory('webgpu') == null)
+    throw new Error(
+      'webgpu backend: @tensorflow/tfjs-backend-webgpu did not register (navigator.gpu missing at import)',
+    );
   const ok = await tf.setBackend('webgpu');
   if (!ok) return false;
   await tf.ready();
@@ -97,10 +112,17 @@ export async function initWebGpu(probe: DawnAdapter): Promise<boolean> {
 
 /** Shim 5: GPU errors named at the read that fails because of them. */
 function patchErrors(backend: tf.KernelBackend): void {
-  const b = backend as unknown as { device: { onuncapturederror: ((ev: { error?: { message?: string } }) => void) | null }; read: (id: object) => Promise<unknown> };
+  const b = backend as unknown as {
+    device: { onuncapturederror: ((ev: { error?: { message?: string } }) => void) | null };
+    read: (id: object) => Promise<unknown>;
+  };
   let first: string | null = null;
   b.device.onuncapturederror = (ev) => {
-    first ??= (ev.error?.message ?? String(ev)).split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+    first ??= (ev.error?.message ?? String(ev))
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .join(' ');
   };
   const read = b.read.bind(b);
   b.read = async (dataId: object) => {

@@ -26,15 +26,51 @@ async function kernelsOf(f: () => tf.TensorContainer): Promise<string[]> {
 }
 
 /** Gradients of sum(op(x, …)) w.r.t. every input (the backward pass under test); the extra inputs are freed. */
-const gradsOf = (op: (...xs: tf.Tensor[]) => tf.Tensor, xs: () => tf.Tensor[]) => tf.tidy(() => tf.grads((...a: tf.Tensor[]) => op(...a).sum())(xs()));
+const gradsOf = (op: (...xs: tf.Tensor[]) => tf.Tensor, xs: () => tf.Tensor[]) =>
+  tf.tidy(() => tf.grads((...a: tf.Tensor[]) => op(...a).sum())(xs()));
 
 const x8 = () => tf.randomNormal([2, 16, 16, 16], 0, 1, 'float32', 1) as tf.Tensor4D; // 8192 elements: above the Kd* threshold
 const CASES: [string, (x: tf.Tensor4D) => tf.Tensor[]][] = [
-  ['resizeBilinear (half-pixel)', (x) => gradsOf((a) => resizeBilinear(a as tf.Tensor4D, [24, 20]), () => [x])],
-  ['dilatedConv2d d=2', (x) => gradsOf((a, w) => dilatedConv2d(a as tf.Tensor4D, w as tf.Tensor4D, 2, 2), () => [x, tf.ones([3, 3, 16, 4])])],
-  ['dilatedDepthwiseConv2d d=3', (x) => gradsOf((a, w) => dilatedDepthwiseConv2d(a as tf.Tensor4D, w as tf.Tensor4D, 3, 3), () => [x, tf.ones([3, 3, 16, 1])])],
-  ['batchNormTrain', (x) => gradsOf((a, g, b) => batchNormTrain(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5), () => [x, tf.ones([16]), tf.zeros([16])])],
-  ['maxPoolK 2×2', (x) => gradsOf((a) => maxPoolK(a as tf.Tensor4D, 2), () => [x])],
+  [
+    'resizeBilinear (half-pixel)',
+    (x) =>
+      gradsOf(
+        (a) => resizeBilinear(a as tf.Tensor4D, [24, 20]),
+        () => [x],
+      ),
+  ],
+  [
+    'dilatedConv2d d=2',
+    (x) =>
+      gradsOf(
+        (a, w) => dilatedConv2d(a as tf.Tensor4D, w as tf.Tensor4D, 2, 2),
+        () => [x, tf.ones([3, 3, 16, 4])],
+      ),
+  ],
+  [
+    'dilatedDepthwiseConv2d d=3',
+    (x) =>
+      gradsOf(
+        (a, w) => dilatedDepthwiseConv2d(a as tf.Tensor4D, w as tf.Tensor4D, 3, 3),
+        () => [x, tf.ones([3, 3, 16, 1])],
+      ),
+  ],
+  [
+    'batchNormTrain',
+    (x) =>
+      gradsOf(
+        (a, g, b) => batchNormTrain(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5),
+        () => [x, tf.ones([16]), tf.zeros([16])],
+      ),
+  ],
+  [
+    'maxPoolK 2×2',
+    (x) =>
+      gradsOf(
+        (a) => maxPoolK(a as tf.Tensor4D, 2),
+        () => [x],
+      ),
+  ],
 ];
 
 describe.skipIf(skip)(`webgpu backend on Dawn's null adapter${skip ? ` (skipped: ${skip})` : ''}`, () => {
@@ -46,8 +82,16 @@ describe.skipIf(skip)(`webgpu backend on Dawn's null adapter${skip ? ` (skipped:
   });
 
   it('auto takes only a real adapter, for async readers only; --backend webgpu takes any', () => {
-    const probe = (adapter: DawnAdapter['adapter']): DawnAdapter => ({ options: [], adapter, isNull: adapter?.device === 'null-backend' });
-    expect([real, nul, null].map((a) => [usableAdapter(probe(a), false), usableAdapter(probe(a), true)])).toEqual([[true, true], [false, true], [false, false]]);
+    const probe = (adapter: DawnAdapter['adapter']): DawnAdapter => ({
+      options: [],
+      adapter,
+      isNull: adapter?.device === 'null-backend',
+    });
+    expect([real, nul, null].map((a) => [usableAdapter(probe(a), false), usableAdapter(probe(a), true)])).toEqual([
+      [true, true],
+      [false, true],
+      [false, false],
+    ]);
     // and only for callers that read tensors asynchronously (webgpu in Node has no dataSync)
     expect(autoOrder(true)).toEqual(['tensorflow', 'webgpu', 'wasm', 'cpu']);
     expect(autoOrder(false)).toEqual(['tensorflow', 'wasm', 'cpu']);
@@ -63,14 +107,18 @@ describe.skipIf(skip)(`webgpu backend on Dawn's null adapter${skip ? ` (skipped:
 
   it('--backend webgpu: a clear error without an adapter, then the null adapter with KD_DAWN_BACKEND=null', async () => {
     process.env.KD_DAWN_BACKEND = 'bogus';
-    await expect(initBackend({ backend: 'webgpu', quiet: true })).rejects.toThrow(/^--backend: 'webgpu' needs a WebGPU adapter; the Dawn probe failed .*unrecognised backend 'bogus'.*KD_DAWN_BACKEND=null/);
+    await expect(initBackend({ backend: 'webgpu', quiet: true })).rejects.toThrow(
+      /^--backend: 'webgpu' needs a WebGPU adapter; the Dawn probe failed .*unrecognised backend 'bogus'.*KD_DAWN_BACKEND=null/,
+    );
     expect(activeBackend()).toBeNull();
     process.env.KD_DAWN_BACKEND = 'null';
     const info = await initBackend({ backend: 'webgpu', quiet: true });
     expect(info).toEqual({ name: 'webgpu', threads: 1, simd: false, adapter: 'null adapter', label: 'webgpu-null' });
     expect(tf.getBackend()).toBe('webgpu');
     expect(webgpuAdapter()).toEqual({ label: 'null adapter', isNull: true });
-    await expect(initBackend({ backend: 'wasm' })).rejects.toThrow("--backend: 'wasm' requested but 'webgpu' is already initialised in this process");
+    await expect(initBackend({ backend: 'wasm' })).rejects.toThrow(
+      "--backend: 'wasm' requested but 'webgpu' is already initialised in this process",
+    );
   });
 
   it('custom ops dispatch by kernel name: wasm runs the Kd* kernels, webgpu the composed graphs, never tfjs ResizeBilinearGrad', async () => {
@@ -87,7 +135,10 @@ describe.skipIf(skip)(`webgpu backend on Dawn's null adapter${skip ? ` (skipped:
         shapes = g.map((t) => t.shape);
         return g;
       });
-      expect(names.filter((k) => k.startsWith('Kd')), name).toEqual([]);
+      expect(
+        names.filter((k) => k.startsWith('Kd')),
+        name,
+      ).toEqual([]);
       expect(names, name).not.toContain('ResizeBilinearGrad');
       expect(names.length, name).toBeGreaterThan(3);
       expect(shapes[0], name).toEqual([2, 16, 16, 16]);
@@ -105,7 +156,14 @@ describe.skipIf(skip)(`webgpu backend on Dawn's null adapter${skip ? ` (skipped:
     const w = tf.variable(init);
     const x = x8();
     const opt = tf.train.adam(1e-3);
-    const cost = opt.minimize(() => tf.conv2d(x, w as tf.Tensor4D, 1, 'same').square().mean() as tf.Scalar, true)!;
+    const cost = opt.minimize(
+      () =>
+        tf
+          .conv2d(x, w as tf.Tensor4D, 1, 'same')
+          .square()
+          .mean() as tf.Scalar,
+      true,
+    )!;
     expect((await cost.data()).length).toBe(1); // null adapter: the value is meaningless, the read works
     expect(() => tf.tidy(() => tf.matMul(x.reshape([32, 256]), x.reshape([256, 32])).dataSync())).toThrow(
       /^webgpu backend \(Node\): dataSync\(\)\/arraySync\(\) of a tensor on the GPU is not possible .*await t\.data\(\)/,
@@ -119,11 +177,13 @@ describe.skipIf(skip)(`webgpu backend on Dawn's null adapter${skip ? ` (skipped:
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it("a failed GPU command is named at the read (not a bare AbortError), and the backend goes on", async () => {
+  it('a failed GPU command is named at the read (not a bare AbortError), and the backend goes on', async () => {
     await tf.setBackend('webgpu');
     const a = tf.fill([2 * 1024 * 1024], 1);
     const big = tf.tile(a, [80]); // 640 MiB: over the null adapter's 256 MiB buffer limit
-    await expect(big.data()).rejects.toThrow(/^webgpu backend: a GPU command failed: Buffer size \(671088640\) exceeds the max buffer size limit/);
+    await expect(big.data()).rejects.toThrow(
+      /^webgpu backend: a GPU command failed: Buffer size \(671088640\) exceeds the max buffer size limit/,
+    );
     tf.dispose([a, big]);
     const ok = tf.add(tf.ones([300]), 1);
     expect((await ok.data()).length).toBe(300);

@@ -23,8 +23,27 @@ export const toySweep: SweepExperiment = {
   metrics: ['score'],
   paper: { better: { score: 0.5 } },
   claims: [
-    { id: 'better-k1', paper: 'toy', says: 'kd beats none', better: 'better', than: 'baseline', metric: 'score', direction: 'higher', at: { k: 1 }, paperDelta: 0.1 },
-    { id: 'diverges', paper: 'toy', says: 'the diverging row beats none', better: 'diverges', than: 'baseline', metric: 'score', direction: 'higher', at: { k: 2 } },
+    {
+      id: 'better-k1',
+      paper: 'toy',
+      says: 'kd beats none',
+      better: 'better',
+      than: 'baseline',
+      metric: 'score',
+      direction: 'higher',
+      at: { k: 1 },
+      paperDelta: 0.1,
+    },
+    {
+      id: 'diverges',
+      paper: 'toy',
+      says: 'the diverging row beats none',
+      better: 'diverges',
+      than: 'baseline',
+      metric: 'score',
+      direction: 'higher',
+      at: { k: 2 },
+    },
   ],
   recipe: 'toy',
 };
@@ -36,6 +55,7 @@ export const toyExecutor: RunExecutor = async (_exp, spec, run) => {
   if (sleep) await new Promise((r) => setTimeout(r, sleep));
   run.log({ step: 1, loss: 1 });
   if (cfg.method === 'nan') throw new NonFiniteLossError(3, Number.NaN);
-  const score = (cfg.method === 'kd' ? 0.6 : 0.4) + 0.01 * Number(cfg.k) + 0.001 * run.rng.int(0, 10) * Number(cfg.scale);
+  const score =
+    (cfg.method === 'kd' ? 0.6 : 0.4) + 0.01 * Number(cfg.k) + 0.001 * run.rng.int(0, 10) * Number(cfg.scale);
   return { score };
 };

@@ -1,7 +1,15 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { Rng, UsageError } from '@kd/core';
 import type { ResultRow } from '@kd/bench';
-import { DET_AUGMENT_DEFAULTS, datasetKind, loadDetSplit, planDetBatches } from '@kd/data';
+import {
+  DET_AUGMENT_DEFAULTS,
+  datasetKind,
+  loadDetSplit,
+  planDetBatches,
+  synthCocoDataset,
+  type CocoTwinStyle,
+} from '@kd/data';
 import { countModel, isTask, saveModel, type DetectionModel } from '@kd/models';
 import { chanceDetections } from '../../detection/chance-detector.ts';
 import { evaluateDetector, scoreDetections, type DetScores } from '../../detection/evaluate-detector.ts';
@@ -12,9 +20,9 @@ import type { TermSpec } from '../../terms/term-spec.ts';
 import { planSource } from '../../trainer/step-source.ts';
 import { train, type TrainResult } from '../../trainer/trainer.ts';
 import { learningRate } from '../../lr-schedule.ts';
+import { changedYoloxKeys, yoloxEma, yoloxKeys, yoloxPlan, yoloxSgd, yoloxTask } from './yolox-recipe.ts';
 import { SMOKE_EVAL_IMAGES, SMOKE_STEPS, smokeSteps } from '../smoke.ts';
 import { loadRealDet, resolveDetRoots } from './det-real-data.ts';
-import { changedYoloxKeys, yoloxEma, yoloxKeys, yoloxPlan, yoloxSgd, yoloxTask } from './yolox-recipe.ts';
 import { createWithWeights } from '../create-with-weights.ts';
 import { initProvenance, storedTeacherCell } from '../init-provenance.ts';
 import { loadTeacherWeights, resolveTeacherWeights } from '../teacher-weights.ts';
@@ -33,6 +41,8 @@ export interface DetSweepConfig {
   /** `chance` (random boxes), `teacher`, or `student` (no KD without terms). */
   role: string;
   dataset: string;
+  /** Scenes of the synthetic COCO twin: `fall2` (default) or `cluttered8` (see synthCocoDataset). */
+  twin: string;
   size: number;
   n_train: number;
   batch: number;
@@ -100,10 +110,19 @@ async function realDetData(cfg: DetSweepConfig, dataRoot: string, limits: DetLim
   return { root: path.resolve(dataRoot, cfg.dataset), train, test, crowdFlag: roots.kind === 'coco-det' };
 }
 
-/** The synthetic twin of `dataset` (the one place its root is built: dataset, size, n_train). */
+/** The synthetic twin of `dataset` (the one place its root is built: dataset, twin, size, n_train). */
 async function synthDetData(cfg: DetSweepConfig, dataRoot: string, splits: [string, string], limits: DetLimits) {
-  const root = path.join(dataRoot, `synthetic-${cfg.dataset}-${cfg.size}-n${cfg.n_train}`);
-  await datasetKind(cfg.dataset).synth(root, { seed: 1, n: cfg.n_train, width: cfg.size, height: cfg.size });
+  // The synthetic twin: `twin` picks the scenes of the COCO twin (fall2: 2 colour-coded classes; cluttered8: 8 classes sharing hues, clutter, occlusion).
+  const twin = (cfg.twin || 'fall2') as CocoTwinStyle;
+  const root = path.join(
+    dataRoot,
+    `synthetic-${cfg.dataset}-${cfg.size}-n${cfg.n_train}${twin === 'fall2' ? '' : `-${twin}`}`,
+  );
+  if (twin !== 'fall2' && cfg.dataset !== 'coco-det')
+    throw new UsageError(`det recipe: twin '${twin}' exists for dataset coco-det only, got '${cfg.dataset}'`);
+  if (twin === 'fall2')
+    await datasetKind(cfg.dataset).synth(root, { seed: 1, n: cfg.n_train, width: cfg.size, height: cfg.size });
+  else await synthCocoDataset(root, { seed: 1, n: cfg.n_train, width: cfg.size, height: cfg.size, style: twin });
   const trainSplit = await loadDetSplit(cfg.dataset, root, splits[0], { limit: limits.train });
   const test = await loadDetSplit(cfg.dataset, root, splits[1], { limit: limits.test });
   return { root, train: trainSplit, test, crowdFlag: cfg.dataset === 'coco-det' };
@@ -216,8 +235,7 @@ async function detTeacher(cfg: DetSweepConfig, run: RunContext, d: DetData) {
         model,
         source: planSource(plan, d.perEpoch, model.normalization, (g) => `teacher|step=${g}`),
         epochs: cfg.teacher_epochs,
-        optimizer:
-          yk.optimizer === 'sgd' ? yoloxSgd(cfg.lr, yk, d.perEpoch, [model]) : detOptimizer(cfg, plan.length),
+        optimizer: yk.optimizer === 'sgd' ? yoloxSgd(cfg.lr, yk, d.perEpoch, [model]) : detOptimizer(cfg, plan.length),
         task: yoloxTask(model, yk, cfg.teacher_epochs),
         ema: yoloxEma(yk),
         stage: 'teacher',
@@ -264,6 +282,7 @@ export async function detRecipe(
     };
   }
   const teacher = await detTeacher(cfg, run, d);
+  fs.writeFileSync(path.join(run.runDir, 'teacher-key.txt'), teacher.key); // the report finds the run's teacher by it
   if (cfg.role === 'teacher') {
     teacher.model.dispose();
     return { ...teacher.row, ...initProvenance({ teacher: storedTeacherCell(teacher.row) }) };
@@ -301,8 +320,7 @@ export async function detRecipe(
       model: student,
       source: planSource(plan, d.perEpoch, student.normalization, keyOf),
       epochs: cfg.student_epochs,
-      optimizer:
-        yk.optimizer === 'sgd' ? yoloxSgd(cfg.lr, yk, d.perEpoch, modules) : detOptimizer(cfg, plan.length),
+      optimizer: yk.optimizer === 'sgd' ? yoloxSgd(cfg.lr, yk, d.perEpoch, modules) : detOptimizer(cfg, plan.length),
       task: yoloxTask(student, yk, cfg.student_epochs),
       ema: yoloxEma(yk),
       distiller,

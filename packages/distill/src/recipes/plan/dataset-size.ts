@@ -36,7 +36,9 @@ export function datasetImages(src: SizeSource, dataRoot: string | null): number 
   if (dataRoot) return openDataset(src.kind, path.resolve(dataRoot, src.data), src.split).refs.length;
   const paper = PAPER_SIZES[path.basename(src.data).toLowerCase()]?.[src.split];
   if (paper === undefined) {
-    throw new UsageError(`plan: no paper size for data '${src.data}' split '${src.split}' (known: ${Object.keys(PAPER_SIZES).join(', ')}); give --data-root DIR to count its files`);
+    throw new UsageError(
+      `plan: no paper size for data '${src.data}' split '${src.split}' (known: ${Object.keys(PAPER_SIZES).join(', ')}); give --data-root DIR to count its files`,
+    );
   }
   return paper;
 }

@@ -8,11 +8,30 @@ export interface Probe {
 }
 
 /** One stage: images = steps · batch; FLOPs = images · 2 · (3·MACs(trained) + Σ MACs(frozen)). */
-export function stage(costs: ModelCosts, name: string, steps: number, batch: number, trained: ModelRef | null, frozen: ModelRef[], optimizerSlots: number): StagePlan {
+export function stage(
+  costs: ModelCosts,
+  name: string,
+  steps: number,
+  batch: number,
+  trained: ModelRef | null,
+  frozen: ModelRef[],
+  optimizerSlots: number,
+): StagePlan {
   const imagesSeen = steps * batch;
   const macs = (trained ? 3 * costs.cost(trained).macs : 0) + frozen.reduce((s, f) => s + costs.cost(f).macs, 0);
   const shown = trained ?? frozen[0];
-  return { name, steps, batch, imagesSeen, inputSize: shown.size, model: shown.name, trainFlops: imagesSeen * 2 * macs, trained, frozen, optimizerSlots };
+  return {
+    name,
+    steps,
+    batch,
+    imagesSeen,
+    inputSize: shown.size,
+    model: shown.name,
+    trainFlops: imagesSeen * 2 * macs,
+    trained,
+    frozen,
+    optimizerSlots,
+  };
 }
 
 const F32 = 4;
@@ -24,8 +43,15 @@ const F32 = 4;
  * + optimizer state) of the largest trained stage. Time: Σ images · (s/img of the trained model's
  * step + ⅓ of each frozen model's step), only with probes.
  */
-export function finishPlan(stages: StagePlan[], disk: { exportBytes: number; teacherCacheBytes: number }, costs: ModelCosts, probes: Map<string, Probe> | null = null): RunPlan {
-  let peak = 0, ckpt = 0, seconds: number | null = probes ? 0 : null;
+export function finishPlan(
+  stages: StagePlan[],
+  disk: { exportBytes: number; teacherCacheBytes: number },
+  costs: ModelCosts,
+  probes: Map<string, Probe> | null = null,
+): RunPlan {
+  let peak = 0,
+    ckpt = 0,
+    seconds: number | null = probes ? 0 : null;
   for (const s of stages) {
     let bytes = 0;
     if (s.trained) {
@@ -47,10 +73,16 @@ export function finishPlan(stages: StagePlan[], disk: { exportBytes: number; tea
     }
   }
   return {
-    stages, trainFlops: stages.reduce((t, s) => t + s.trainFlops, 0), peakMemoryBytes: peak, checkpointBytes: ckpt,
-    exportBytes: disk.exportBytes, teacherCacheBytes: disk.teacherCacheBytes, estSeconds: seconds === null || Number.isNaN(seconds) ? null : seconds,
+    stages,
+    trainFlops: stages.reduce((t, s) => t + s.trainFlops, 0),
+    peakMemoryBytes: peak,
+    checkpointBytes: ckpt,
+    exportBytes: disk.exportBytes,
+    teacherCacheBytes: disk.teacherCacheBytes,
+    estSeconds: seconds === null || Number.isNaN(seconds) ? null : seconds,
   };
 }
 
 /** params + buffers bytes of a saved model (saveModel writes every state-dict tensor as float32/int32). */
-export const exportBytesOf = (costs: ModelCosts, m: ModelRef): number => F32 * (costs.cost(m).params + costs.cost(m).buffers);
+export const exportBytesOf = (costs: ModelCosts, m: ModelRef): number =>
+  F32 * (costs.cost(m).params + costs.cost(m).buffers);

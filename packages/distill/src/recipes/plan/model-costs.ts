@@ -51,7 +51,11 @@ export class ModelCosts {
   outputShapes(ref: ModelRef, taps: readonly string[]): { outputs: number[][]; taps: Record<string, number[]> } {
     const key = `${modelKey(ref)}|${taps.join(',')}`;
     const hit = this.tapped.get(key);
-    if (hit) return { outputs: hit.slice(0, hit.length - taps.length), taps: Object.fromEntries(taps.map((t, i) => [t, hit[hit.length - taps.length + i]])) };
+    if (hit)
+      return {
+        outputs: hit.slice(0, hit.length - taps.length),
+        taps: Object.fromEntries(taps.map((t, i) => [t, hit[hit.length - taps.length + i]])),
+      };
     const m = this.build(ref);
     try {
       m.eval();

@@ -17,7 +17,9 @@ export interface PlanContext {
 }
 
 /** A fresh context for one sweep. */
-export function planContext(o: Omit<PlanContext, 'teachers' | 'cached' | 'seed'> & { teachers?: Set<string> }): PlanContext {
+export function planContext(
+  o: Omit<PlanContext, 'teachers' | 'cached' | 'seed'> & { teachers?: Set<string> },
+): PlanContext {
   return { ...o, seed: 1, teachers: o.teachers ?? new Set(), cached: new Map() };
 }
 

@@ -17,7 +17,8 @@ export function planCsnetDwd(cfg: CsnetDwdConfig, ctx: PlanContext): RunPlan {
   const stages: StagePlan[] = [stage(ctx.costs, 'student', cfg.epochs * perEpoch, cfg.batch, model, [], 2)];
   if (cfg.bn_recal_batches > 0) {
     stages.push(stage(ctx.costs, 'bn-recalibration', cfg.bn_recal_batches, cfg.batch, null, [model], 0));
-    if (cfg.prune_threshold > 0) stages.push(stage(ctx.costs, 'bn-recalibration-pruned', cfg.bn_recal_batches, cfg.batch, null, [model], 0));
+    if (cfg.prune_threshold > 0)
+      stages.push(stage(ctx.costs, 'bn-recalibration-pruned', cfg.bn_recal_batches, cfg.batch, null, [model], 0));
   }
   return finishPlan(stages, { exportBytes: exportBytesOf(ctx.costs, model), teacherCacheBytes: 0 }, ctx.costs);
 }

@@ -10,11 +10,16 @@ import { optimizerSlots, type ModelRef, type RunPlan, type StagePlan } from './r
 import { cacheFileBytes, newCacheBytes, teacherTapsOf } from './teacher-cache-bytes.ts';
 
 /** The data root `segDataRoot` would use (without generating anything). */
-export const segRootOf = (cfg: SegDataConfig, dataDir: string) => (cfg.data === 'synthetic' ? path.join(dataDir, `synthetic-cityscapes-${cfg.width}x${cfg.height}-${cfg.n_train}`) : path.resolve(dataDir, cfg.data));
+export const segRootOf = (cfg: SegDataConfig, dataDir: string) =>
+  cfg.data === 'synthetic'
+    ? path.join(dataDir, `synthetic-cityscapes-${cfg.width}x${cfg.height}-${cfg.n_train}`)
+    : path.resolve(dataDir, cfg.data);
 
 /** KA terms' pre-stage epochs (`aeEpochs`, default 1 as in the binder). */
 export const kaPreStages = (terms: readonly TermSpec[]): number[] =>
-  terms.filter((t) => t.loss === 'ka').map((t) => Number((t.options as { aeEpochs?: number } | undefined)?.aeEpochs ?? 1));
+  terms
+    .filter((t) => t.loss === 'ka')
+    .map((t) => Number((t.options as { aeEpochs?: number } | undefined)?.aeEpochs ?? 1));
 
 /**
  * The plan of one `seg` run (mirrors segRecipe): a teacher stage when the row needs the teacher
@@ -23,29 +28,65 @@ export const kaPreStages = (terms: readonly TermSpec[]): number[] =>
  * ⌊train images / batch⌋.
  */
 export function planSeg(cfg: SegSweepConfig, ctx: PlanContext, terms: readonly TermSpec[]): RunPlan {
-  const images = datasetImages({ data: cfg.data, kind: 'cityscapes', split: 'train', synthetic: cfg.n_train }, ctx.countRoot);
+  const images = datasetImages(
+    { data: cfg.data, kind: 'cityscapes', split: 'train', synthetic: cfg.n_train },
+    ctx.countRoot,
+  );
   const perEpoch = batchesPerEpoch(images, cfg.batch, `plan seg (data ${cfg.data})`);
   const size: [number, number] = [cfg.height, cfg.width];
   const slots = optimizerSlots(cfg.optimizer === 'sgd' ? 'sgd' : 'adam', cfg.optimizer === 'sgd' ? 0.9 : 0);
-  const teacher: ModelRef = { name: cfg.teacher, opts: { numClasses: CITYSCAPES_CLASSES, width: cfg.teacher_width }, size };
-  const student: ModelRef = { name: cfg.student, opts: { numClasses: CITYSCAPES_CLASSES, width: cfg.student_width }, size };
+  const teacher: ModelRef = {
+    name: cfg.teacher,
+    opts: { numClasses: CITYSCAPES_CLASSES, width: cfg.teacher_width },
+    size,
+  };
+  const student: ModelRef = {
+    name: cfg.student,
+    opts: { numClasses: CITYSCAPES_CLASSES, width: cfg.student_width },
+    size,
+  };
   const stages: StagePlan[] = [];
-  let exportBytes = 0, teacherCacheBytes = 0;
+  let exportBytes = 0,
+    teacherCacheBytes = 0;
   const needsTeacher = cfg.role === 'teacher' || terms.length > 0;
-  const key = configHash({ teacher: cfg.teacher, width: cfg.teacher_width, data: segRootOf(cfg, ctx.dataDir), w: cfg.width, h: cfg.height, n: cfg.n_train, epochs: cfg.teacher_epochs, opt: cfg.optimizer, lr: cfg.lr, wd: cfg.weight_decay, batch: cfg.batch, seed: ctx.seed, backend: ctx.backendLabel, ...teacherWeightsKey(cfg) });
+  const key = configHash({
+    teacher: cfg.teacher,
+    width: cfg.teacher_width,
+    data: segRootOf(cfg, ctx.dataDir),
+    w: cfg.width,
+    h: cfg.height,
+    n: cfg.n_train,
+    epochs: cfg.teacher_epochs,
+    opt: cfg.optimizer,
+    lr: cfg.lr,
+    wd: cfg.weight_decay,
+    batch: cfg.batch,
+    seed: ctx.seed,
+    backend: ctx.backendLabel,
+    ...teacherWeightsKey(cfg),
+  });
   if (needsTeacher && !ctx.teachers.has(key)) {
     ctx.teachers.add(key);
     stages.push(stage(ctx.costs, 'teacher', cfg.teacher_epochs * perEpoch, cfg.batch, teacher, [], slots));
     exportBytes += exportBytesOf(ctx.costs, teacher);
   }
   if (cfg.role !== 'teacher') {
-    for (const ae of kaPreStages(terms)) stages.push(stage(ctx.costs, 'ka-autoencoder', ae * perEpoch, cfg.batch, null, [teacher], 0));
-    stages.push(stage(ctx.costs, 'student', cfg.epochs * perEpoch, cfg.batch, student, terms.length ? [teacher] : [], slots));
+    for (const ae of kaPreStages(terms))
+      stages.push(stage(ctx.costs, 'ka-autoencoder', ae * perEpoch, cfg.batch, null, [teacher], 0));
+    stages.push(
+      stage(ctx.costs, 'student', cfg.epochs * perEpoch, cfg.batch, student, terms.length ? [teacher] : [], slots),
+    );
     exportBytes += exportBytesOf(ctx.costs, student);
     if (terms.length && cfg.teacher_cache) {
       const taps = teacherTapsOf(terms);
       const stream = `${key}|seed=${ctx.seed}|batch=${cfg.batch}|taps=${[...taps].sort().join(',')}`;
-      teacherCacheBytes = newCacheBytes(ctx, stream, cfg.epochs, perEpoch, cacheFileBytes(ctx.costs, teacher, taps, cfg.batch));
+      teacherCacheBytes = newCacheBytes(
+        ctx,
+        stream,
+        cfg.epochs,
+        perEpoch,
+        cacheFileBytes(ctx.costs, teacher, taps, cfg.batch),
+      );
     }
   }
   return finishPlan(stages, { exportBytes, teacherCacheBytes }, ctx.costs);

@@ -12,10 +12,14 @@ import { cacheFileBytes, newCacheBytes, teacherTapsOf } from './teacher-cache-by
 const ADAM = 2;
 
 /** The labeled root `sodDataRoots` would use (a teacher key's `data`), without generating anything. */
-export const sodLabeledRootOf = (cfg: SodDataConfig, dataDir: string) => (cfg.data === 'synthetic' ? path.join(dataDir, `synthetic-sod-${cfg.size}-${cfg.n_train}`) : path.resolve(dataDir, cfg.data));
+export const sodLabeledRootOf = (cfg: SodDataConfig, dataDir: string) =>
+  cfg.data === 'synthetic'
+    ? path.join(dataDir, `synthetic-sod-${cfg.size}-${cfg.n_train}`)
+    : path.resolve(dataDir, cfg.data);
 
 /** Labeled training images (`sod-kdscfnet` train) of a SOD config. */
-export const sodTrainImages = (cfg: SodDataConfig, ctx: PlanContext) => datasetImages({ data: cfg.data, kind: 'sod-kdscfnet', split: 'train', synthetic: cfg.n_train }, ctx.countRoot);
+export const sodTrainImages = (cfg: SodDataConfig, ctx: PlanContext) =>
+  datasetImages({ data: cfg.data, kind: 'sod-kdscfnet', split: 'train', synthetic: cfg.n_train }, ctx.countRoot);
 
 /**
  * The plan of one `sod` run (mirrors sodRecipe): the teacher row trains the SCFNet teacher on the
@@ -26,23 +30,53 @@ export const sodTrainImages = (cfg: SodDataConfig, ctx: PlanContext) => datasetI
 export function planSod(cfg: SodSweepConfig, ctx: PlanContext, terms: readonly TermSpec[]): RunPlan {
   const size: [number, number] = [cfg.size, cfg.size];
   const labeled = batchesPerEpoch(sodTrainImages(cfg, ctx), cfg.batch, `plan sod (data ${cfg.data})`);
-  const teacher: ModelRef = { name: cfg.teacher, opts: { backboneWidth: cfg.teacher_width, channels: cfg.teacher_channels }, size };
+  const teacher: ModelRef = {
+    name: cfg.teacher,
+    opts: { backboneWidth: cfg.teacher_width, channels: cfg.teacher_channels },
+    size,
+  };
   const student: ModelRef = { name: cfg.model, opts: {}, size };
   const stages: StagePlan[] = [];
-  let exportBytes = 0, teacherCacheBytes = 0;
-  const key = configHash({ teacher: cfg.teacher, width: cfg.teacher_width, channels: cfg.teacher_channels, data: sodLabeledRootOf(cfg, ctx.dataDir), size: cfg.size, epochs: cfg.teacher_epochs, lr: cfg.lr, batch: cfg.batch, seed: ctx.seed, backend: ctx.backendLabel, ...teacherWeightsKey(cfg) });
+  let exportBytes = 0,
+    teacherCacheBytes = 0;
+  const key = configHash({
+    teacher: cfg.teacher,
+    width: cfg.teacher_width,
+    channels: cfg.teacher_channels,
+    data: sodLabeledRootOf(cfg, ctx.dataDir),
+    size: cfg.size,
+    epochs: cfg.teacher_epochs,
+    lr: cfg.lr,
+    batch: cfg.batch,
+    seed: ctx.seed,
+    backend: ctx.backendLabel,
+    ...teacherWeightsKey(cfg),
+  });
   if ((cfg.role === 'teacher' || cfg.role === 'kd') && !ctx.teachers.has(key)) {
     ctx.teachers.add(key);
     stages.push(stage(ctx.costs, 'teacher', cfg.teacher_epochs * labeled, cfg.batch, teacher, [], ADAM));
     exportBytes += exportBytesOf(ctx.costs, teacher);
   }
   if (cfg.role === 'kd') {
-    const unlabeled = batchesPerEpoch(datasetImages({ data: cfg.unlabeled, kind: 'sod-unlabeled', split: 'train', synthetic: cfg.n_unlabeled }, ctx.countRoot), cfg.batch, `plan sod (unlabeled ${cfg.unlabeled})`);
+    const unlabeled = batchesPerEpoch(
+      datasetImages(
+        { data: cfg.unlabeled, kind: 'sod-unlabeled', split: 'train', synthetic: cfg.n_unlabeled },
+        ctx.countRoot,
+      ),
+      cfg.batch,
+      `plan sod (unlabeled ${cfg.unlabeled})`,
+    );
     stages.push(stage(ctx.costs, 'student', cfg.kd_epochs * unlabeled, cfg.batch, student, [teacher], ADAM));
     if (cfg.teacher_cache) {
       const taps = teacherTapsOf(terms);
       const stream = `${key}|seed=${ctx.seed}|unlabeled=${cfg.unlabeled}|batch=${cfg.batch}|taps=${[...taps].sort().join(',')}`;
-      teacherCacheBytes = newCacheBytes(ctx, stream, cfg.kd_epochs, unlabeled, cacheFileBytes(ctx.costs, teacher, taps, cfg.batch));
+      teacherCacheBytes = newCacheBytes(
+        ctx,
+        stream,
+        cfg.kd_epochs,
+        unlabeled,
+        cacheFileBytes(ctx.costs, teacher, taps, cfg.batch),
+      );
     }
   } else if (cfg.role !== 'teacher') {
     stages.push(stage(ctx.costs, 'student', cfg.epochs * labeled, cfg.batch, student, [], ADAM));

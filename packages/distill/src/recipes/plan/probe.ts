@@ -15,7 +15,18 @@ function randomSource(size: [number, number], batch: number, steps: number): Ste
     async *batches(from, untilEpoch) {
       for (let e = from.epoch; e < untilEpoch; e++) {
         for (let s = e === from.epoch ? from.step : 0; s < steps; s++) {
-          yield { x: tf.tensor4d(x, [batch, size[0], size[1], 3]), mask: null, label: null, boxes: null, targets: null, size: batch, imageSize: size, epoch: e, step: s, key: `probe|${s}` };
+          yield {
+            x: tf.tensor4d(x, [batch, size[0], size[1], 3]),
+            mask: null,
+            label: null,
+            boxes: null,
+            targets: null,
+            size: batch,
+            imageSize: size,
+            epoch: e,
+            step: s,
+            key: `probe|${s}`,
+          };
         }
       }
     },
@@ -35,7 +46,11 @@ export async function probeModel(ref: ModelRef, batch = 2, steps = 3): Promise<P
   const stamps: number[] = [];
   try {
     await train({
-      model, source: randomSource(ref.size, batch, steps), epochs: 1, optimizer: { kind: 'adam', lr: 1e-4 }, stage: 'probe',
+      model,
+      source: randomSource(ref.size, batch, steps),
+      epochs: 1,
+      optimizer: { kind: 'adam', lr: 1e-4 },
+      stage: 'probe',
       task: (s) => {
         const loss = tf.addN(s.outputs.map((o) => tf.mean(tf.square(o)))) as tf.Scalar;
         if (stamps.length === 0) activation = Math.max(activation, tf.memory().numBytes - before);
@@ -51,9 +66,14 @@ export async function probeModel(ref: ModelRef, batch = 2, steps = 3): Promise<P
 }
 
 /** Probes every distinct (model, size) the plans train or forward, once each. */
-export async function probePlans(plans: readonly RunPlan[], o: { batch?: number; steps?: number } = {}): Promise<Map<string, Probe>> {
+export async function probePlans(
+  plans: readonly RunPlan[],
+  o: { batch?: number; steps?: number } = {},
+): Promise<Map<string, Probe>> {
   const refs = new Map<string, ModelRef>();
-  for (const p of plans) for (const s of p.stages) for (const m of [...(s.trained ? [s.trained] : []), ...s.frozen]) refs.set(modelKey(m), m);
+  for (const p of plans)
+    for (const s of p.stages)
+      for (const m of [...(s.trained ? [s.trained] : []), ...s.frozen]) refs.set(modelKey(m), m);
   const probes = new Map<string, Probe>();
   for (const [k, ref] of refs) probes.set(k, await probeModel(ref, o.batch, o.steps));
   return probes;

@@ -16,7 +16,23 @@ export type RecipePlan = (cfg: Config, ctx: PlanContext, terms: readonly TermSpe
 
 /** A plan function per recipe name, beside `RECIPES`. */
 export const RECIPE_PLANS = new Registry<RecipePlan>('recipe plan');
-RECIPE_PLANS.register('seg', (c, x, t) => planSeg(c as SegSweepConfig, x, t), 'teacher once per key, KA pre-stages, student');
-RECIPE_PLANS.register('sod', (c, x, t) => planSod(c as SodSweepConfig, x, t), 'teacher once per key, student on labels or KD on unlabeled images');
-RECIPE_PLANS.register('csnet-dwd', (c, x) => planCsnetDwd(c as CsnetDwdConfig, x), 'student, BN recalibration (twice with pruning)');
-RECIPE_PLANS.register('det', (c, x, t) => planDet(c as DetSweepConfig, x, t), 'YOLOX teacher once per key, student (+ cached teacher taps)');
+RECIPE_PLANS.register(
+  'seg',
+  (c, x, t) => planSeg(c as SegSweepConfig, x, t),
+  'teacher once per key, KA pre-stages, student',
+);
+RECIPE_PLANS.register(
+  'sod',
+  (c, x, t) => planSod(c as SodSweepConfig, x, t),
+  'teacher once per key, student on labels or KD on unlabeled images',
+);
+RECIPE_PLANS.register(
+  'csnet-dwd',
+  (c, x) => planCsnetDwd(c as CsnetDwdConfig, x),
+  'student, BN recalibration (twice with pruning)',
+);
+RECIPE_PLANS.register(
+  'det',
+  (c, x, t) => planDet(c as DetSweepConfig, x, t),
+  'YOLOX teacher once per key, student (+ cached teacher taps)',
+);

@@ -51,4 +51,5 @@ export interface RunPlan {
 export const diskBytes = (p: RunPlan): number => p.checkpointBytes + p.exportBytes + p.teacherCacheBytes;
 
 /** Optimizer slots per parameter for an optimizer spec's kind and momentum. */
-export const optimizerSlots = (kind: 'adam' | 'sgd', momentum = 0): number => (kind === 'adam' ? 2 : momentum > 0 ? 1 : 0);
+export const optimizerSlots = (kind: 'adam' | 'sgd', momentum = 0): number =>
+  kind === 'adam' ? 2 : momentum > 0 ? 1 : 0;

@@ -17,8 +17,14 @@ export function teacherTapsOf(terms: readonly TermSpec[]): string[] {
 export function cacheFileBytes(costs: ModelCosts, teacher: ModelRef, taps: readonly string[], batch: number): number {
   const s = costs.outputShapes(teacher, taps);
   const withBatch = (shape: number[]) => [batch, ...shape.slice(1)];
-  const header = JSON.stringify({ outputs: s.outputs.map(withBatch), taps: Object.fromEntries(Object.entries(s.taps).map(([k, v]) => [k, withBatch(v)])) });
-  const floats = [...s.outputs, ...Object.values(s.taps)].reduce((t, shape) => t + batch * shape.slice(1).reduce((a, b) => a * b, 1), 0);
+  const header = JSON.stringify({
+    outputs: s.outputs.map(withBatch),
+    taps: Object.fromEntries(Object.entries(s.taps).map(([k, v]) => [k, withBatch(v)])),
+  });
+  const floats = [...s.outputs, ...Object.values(s.taps)].reduce(
+    (t, shape) => t + batch * shape.slice(1).reduce((a, b) => a * b, 1),
+    0,
+  );
   return 4 + Buffer.byteLength(header) + 4 * floats;
 }
 
@@ -26,7 +32,13 @@ export function cacheFileBytes(costs: ModelCosts, teacher: ModelRef, taps: reado
  * New cache bytes of a KD stage: one file per step, per epoch not yet written by an earlier run
  * of the same stream (teacher, loader seed, batch, taps: the cache key's parts).
  */
-export function newCacheBytes(ctx: PlanContext, stream: string, epochs: number, stepsPerEpoch: number, fileBytes: number): number {
+export function newCacheBytes(
+  ctx: PlanContext,
+  stream: string,
+  epochs: number,
+  stepsPerEpoch: number,
+  fileBytes: number,
+): number {
   const covered = ctx.cached.get(stream) ?? 0;
   ctx.cached.set(stream, Math.max(covered, epochs));
   return Math.max(0, epochs - covered) * stepsPerEpoch * fileBytes;

@@ -14,7 +14,7 @@ import { trainSod } from './sod-train.ts';
 function fixedSource(n: number, size: number, seed: number): BatchSource {
   const rng = new Rng(seed);
   const images = Float32Array.from({ length: n * size * size * 3 }, () => rng.uniform() * 2 - 1);
-  const masks = Float32Array.from({ length: n * size * size }, (_, i) => ((i % size) < size / 2 ? 1 : 0));
+  const masks = Float32Array.from({ length: n * size * size }, (_, i) => (i % size < size / 2 ? 1 : 0));
   return {
     stepsPerEpoch: 1,
     async *batches(from = { epoch: 0, step: 0 }, until = 1) {
@@ -77,11 +77,12 @@ describe('trainSod weight decay', () => {
     return p;
   };
 
-  it('the loss-side decay equals the optimizer\'s coupled decay when nothing is exempt', async () => {
+  it("the loss-side decay equals the optimizer's coupled decay when nothing is exempt", async () => {
     const a = await train({ weightDecay: 0.05, noDecay: () => false }, 2);
     const b = await train({ weightDecay: 0.05 }, 2);
     const c = await train({}, 2);
-    let maxAB = 0, maxAC = 0;
+    let maxAB = 0,
+      maxAC = 0;
     for (const [k, v] of a) {
       v.forEach((x, i) => {
         maxAB = Math.max(maxAB, Math.abs(x - b.get(k)![i]));

@@ -17,7 +17,11 @@ await useBackend('wasm');
 const sleep = Number(process.env.STEP_SLEEP_MS ?? 0);
 const student = createModel('fcn-mbv2-os16', { rng: new Rng(4), numClasses: 3, width: 0.25 });
 const r = await train({
-  model: student, source: loaderSource(segSource(3)), epochs: 2, optimizer: { kind: 'adam', lr: 3e-3 }, task: (s, b) => crossEntropyIgnore(s.outputs[0], b.label!),
+  model: student,
+  source: loaderSource(segSource(3)),
+  epochs: 2,
+  optimizer: { kind: 'adam', lr: 3e-3 },
+  task: (s, b) => crossEntropyIgnore(s.outputs[0], b.label!),
   checkpoint: new Checkpointer(process.argv[2], { config: 'kill-test' }, { everySteps: 2, minutes: 10, keep: 2 }),
   callbacks: [{ onStep: () => new Promise((res) => setTimeout(res, sleep)) }],
 });

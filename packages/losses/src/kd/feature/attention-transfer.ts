@@ -26,7 +26,11 @@ export function attentionMap(x: tf.Tensor4D, p = 2): tf.Tensor2D {
  * @example
  *   const loss = tf.mul(attentionTransfer(sFeat, tFeat), 1000 / 2);
  */
-export function attentionTransfer(student: tf.Tensor4D, teacher: tf.Tensor4D, { p = 2 }: AttentionTransferOptions = {}): tf.Scalar {
+export function attentionTransfer(
+  student: tf.Tensor4D,
+  teacher: tf.Tensor4D,
+  { p = 2 }: AttentionTransferOptions = {},
+): tf.Scalar {
   assertSameSpatial('attention-transfer', 'student', student, 'teacher', teacher);
   return tf.tidy(() => tf.mean(tf.squaredDifference(attentionMap(student, p), attentionMap(teacher, p))) as tf.Scalar);
 }

@@ -38,14 +38,25 @@ export const fitnetDef = defineLoss({
     rng: { type: 'object', doc: 'seeds the connector (needed with the taps)' },
     studentTap: { type: 'object', doc: 'student TapSpec; with teacherTap, builds the connector' },
     teacherTap: { type: 'object', doc: 'teacher TapSpec' },
-    connector: { type: 'object', default: 'auto', doc: "ConnectorKind: 'auto' | 'identity' | 'resize' | 'conv1x1' | 'conv-bn'" },
+    connector: {
+      type: 'object',
+      default: 'auto',
+      doc: "ConnectorKind: 'auto' | 'identity' | 'resize' | 'conv1x1' | 'conv-bn'",
+    },
   },
   module: (o: FitnetOptions): Connector | null =>
-    o.studentTap && o.teacherTap ? connectorFor(requireRng('fitnet', o), o.studentTap, o.teacherTap, o.connector) : null,
-  compute: ({ student, teacher }: PairInputs, _o: FitnetOptions, c: Connector | null) => fitnet(c ? c.forward(student, teacher) : student, teacher),
+    o.studentTap && o.teacherTap
+      ? connectorFor(requireRng('fitnet', o), o.studentTap, o.teacherTap, o.connector)
+      : null,
+  compute: ({ student, teacher }: PairInputs, _o: FitnetOptions, c: Connector | null) =>
+    fitnet(c ? c.forward(student, teacher) : student, teacher),
   example: (rng) => ({
     inputs: randomPair(rng, [2, 2, 3, 4], [2, 4, 6, 6]),
-    options: { rng: rng.fork('connector'), studentTap: { name: 's.x', channels: 4, stride: 16 }, teacherTap: { name: 't.x', channels: 6, stride: 8 } },
+    options: {
+      rng: rng.fork('connector'),
+      studentTap: { name: 's.x', channels: 4, stride: 16 },
+      teacherTap: { name: 't.x', channels: 6, stride: 8 },
+    },
   }),
   differentiable: 'student',
 });

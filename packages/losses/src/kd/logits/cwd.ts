@@ -16,12 +16,17 @@ export interface CwdOptions {
  * @example
  *   const loss = channelWiseDistillation(studentLogits, teacherLogits, { T: 4 });
  */
-export function channelWiseDistillation(student: tf.Tensor4D, teacher: tf.Tensor4D, { T = 4 }: CwdOptions = {}): tf.Scalar {
+export function channelWiseDistillation(
+  student: tf.Tensor4D,
+  teacher: tf.Tensor4D,
+  { T = 4 }: CwdOptions = {},
+): tf.Scalar {
   assertSameShape('cwd', 'student', student, 'teacher', teacher);
   assertPositive('cwd', 'T', T);
   return tf.tidy(() => {
     const [n, h, w, c] = student.shape;
-    const perChannel = (x: tf.Tensor4D) => tf.logSoftmax(tf.transpose(tf.reshape(tf.div(x, T), [n, h * w, c]), [0, 2, 1])); // [N,C,HW]
+    const perChannel = (x: tf.Tensor4D) =>
+      tf.logSoftmax(tf.transpose(tf.reshape(tf.div(x, T), [n, h * w, c]), [0, 2, 1])); // [N,C,HW]
     const logPs = perChannel(student);
     const logPt = perChannel(teacher);
     const kl = tf.sum(tf.mul(tf.exp(logPt), tf.sub(logPt, logPs)));

@@ -35,7 +35,11 @@ function meanRowPearson(a: tf.Tensor2D, b: tf.Tensor2D): tf.Scalar {
  * @example
  *   const loss = dist(studentLogits, teacherLogits, { T: 1 });
  */
-export function dist(student: tf.Tensor4D, teacher: tf.Tensor4D, { beta = 1, gamma = 1, T = 1 }: DistOptions = {}): tf.Scalar {
+export function dist(
+  student: tf.Tensor4D,
+  teacher: tf.Tensor4D,
+  { beta = 1, gamma = 1, T = 1 }: DistOptions = {},
+): tf.Scalar {
   assertSameShape('dist', 'student', student, 'teacher', teacher);
   assertPositive('dist', 'T', T);
   return tf.tidy(() => {

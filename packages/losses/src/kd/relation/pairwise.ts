@@ -17,7 +17,12 @@ export function maxPoolCeil(x: tf.Tensor4D, [kh, kw]: [number, number]): tf.Tens
   const [, h, w] = x.shape;
   const padH = Math.ceil(h / kh) * kh - h;
   const padW = Math.ceil(w / kw) * kw - w;
-  const pad = [[0, 0], [0, padH], [0, padW], [0, 0]] as unknown as 'valid';
+  const pad = [
+    [0, 0],
+    [0, padH],
+    [0, padW],
+    [0, 0],
+  ] as unknown as 'valid';
   return tf.maxPool(x, [kh, kw], [kh, kw], pad);
 }
 
@@ -31,7 +36,11 @@ export function maxPoolCeil(x: tf.Tensor4D, [kh, kw]: [number, number]): tf.Tens
  * @example
  *   const loss = pairwiseAffinity(studentFeat, teacherFeat, { poolKernel: [2, 2] });
  */
-export function pairwiseAffinity(student: tf.Tensor4D, teacher: tf.Tensor4D, { poolKernel }: PairwiseOptions = {}): tf.Scalar {
+export function pairwiseAffinity(
+  student: tf.Tensor4D,
+  teacher: tf.Tensor4D,
+  { poolKernel }: PairwiseOptions = {},
+): tf.Scalar {
   assertSameSpatial('pairwise', 'student', student, 'teacher', teacher);
   if (poolKernel && !poolKernel.every((k) => Number.isInteger(k) && k >= 1)) {
     throw new DataError(`pairwise: poolKernel must be two integers >= 1, got [${poolKernel.join(',')}]`);
@@ -52,8 +61,17 @@ export const pairwiseDef = defineLoss({
   doc: 'SKD pair-wise cosine affinity, mean squared difference (optional ceil max-pool)',
   inputs: PAIR_INPUTS,
   agree: [['student', 'teacher', 'spatial']],
-  options: { poolKernel: { type: 'int[]', length: 2, doc: 'max-pool kernel H W (stride = kernel, ceil mode); default no pooling' } },
+  options: {
+    poolKernel: {
+      type: 'int[]',
+      length: 2,
+      doc: 'max-pool kernel H W (stride = kernel, ceil mode); default no pooling',
+    },
+  },
   compute: ({ student, teacher }: PairInputs, o: PairwiseOptions) => pairwiseAffinity(student, teacher, o),
-  example: (rng) => ({ inputs: randomPair(rng, [2, 5, 4, 3], [2, 5, 4, 6]), options: { poolKernel: [2, 2] as [number, number] } }),
+  example: (rng) => ({
+    inputs: randomPair(rng, [2, 5, 4, 3], [2, 5, 4, 6]),
+    options: { poolKernel: [2, 2] as [number, number] },
+  }),
   differentiable: 'student',
 });

@@ -18,8 +18,18 @@ export function affinityEdgeStrength(x: tf.Tensor4D): tf.Tensor3D {
     const f = l2Normalize(x, -1) as tf.Tensor4D; // [N,H,W,C]
     // Replicate padding by concatenating edge slices (tfjs's MirrorPad gradient drops the
     // mirrored contributions, so it is not used here).
-    const rowsPadded = tf.concat([tf.slice(f, [0, 0, 0, 0], [-1, 1, -1, -1]), f, tf.slice(f, [0, h - 1, 0, 0], [-1, 1, -1, -1])], 1);
-    const padded = tf.concat([tf.slice(rowsPadded, [0, 0, 0, 0], [-1, -1, 1, -1]), rowsPadded, tf.slice(rowsPadded, [0, 0, w - 1, 0], [-1, -1, 1, -1])], 2);
+    const rowsPadded = tf.concat(
+      [tf.slice(f, [0, 0, 0, 0], [-1, 1, -1, -1]), f, tf.slice(f, [0, h - 1, 0, 0], [-1, 1, -1, -1])],
+      1,
+    );
+    const padded = tf.concat(
+      [
+        tf.slice(rowsPadded, [0, 0, 0, 0], [-1, -1, 1, -1]),
+        rowsPadded,
+        tf.slice(rowsPadded, [0, 0, w - 1, 0], [-1, -1, 1, -1]),
+      ],
+      2,
+    );
     const sims: tf.Tensor[] = [];
     for (let dy = 0; dy < 3; dy++) {
       for (let dx = 0; dx < 3; dx++) {
@@ -59,19 +69,25 @@ export function boundaryDistillation(
   { weights, form = 'mse', tauB = 1 }: BoundaryDistillationOptions = {},
 ): tf.Scalar {
   if (studentStages.length !== teacherStages.length || studentStages.length === 0) {
-    throw new DataError(`bcd-boundary: got ${studentStages.length} student and ${teacherStages.length} teacher stage maps; need the same number, >= 1`);
+    throw new DataError(
+      `bcd-boundary: got ${studentStages.length} student and ${teacherStages.length} teacher stage maps; need the same number, >= 1`,
+    );
   }
   assertPositive('bcd-boundary', 'tauB', tauB);
   studentStages.forEach((s, i) => {
     const t = teacherStages[i];
     assertRank('bcd-boundary', `student stage ${i}`, s, 4);
     assertRank('bcd-boundary', `teacher stage ${i}`, t, 4);
-    if (s.shape[0] !== t.shape[0]) throw new DataError(`bcd-boundary: student stage ${i} ${fmtShape(s)} and teacher stage ${i} ${fmtShape(t)} differ in batch size`);
+    if (s.shape[0] !== t.shape[0])
+      throw new DataError(
+        `bcd-boundary: student stage ${i} ${fmtShape(s)} and teacher stage ${i} ${fmtShape(t)} differ in batch size`,
+      );
   });
   return tf.tidy(() => {
     const terms = studentStages.map((s, i) => {
       const t = teacherStages[i];
-      const sAligned = s.shape[1] === t.shape[1] && s.shape[2] === t.shape[2] ? s : resizeBilinear(s, [t.shape[1], t.shape[2]]);
+      const sAligned =
+        s.shape[1] === t.shape[1] && s.shape[2] === t.shape[2] ? s : resizeBilinear(s, [t.shape[1], t.shape[2]]);
       const es = affinityEdgeStrength(sAligned); // [N,H,W]
       const et = affinityEdgeStrength(t);
       let term: tf.Tensor;
@@ -96,10 +112,16 @@ export const bcdBoundaryDef = defineLoss({
   agree: [['student', 'teacher', 'batch']],
   options: {
     weights: { type: 'object', doc: 'per-stage weights (number[]), default 1 each' },
-    form: { type: 'string', default: 'mse', choices: ['mse', 'kl'], doc: 'mse of edge maps, or τ_b²·KL of their spatial softmax' },
+    form: {
+      type: 'string',
+      default: 'mse',
+      choices: ['mse', 'kl'],
+      doc: 'mse of edge maps, or τ_b²·KL of their spatial softmax',
+    },
     tauB: { type: 'number', default: 1, positive: true, doc: "τ_b of the 'kl' form" },
   },
-  compute: ({ student, teacher }: PairInputs, o: BoundaryDistillationOptions) => boundaryDistillation([student], [teacher], o),
+  compute: ({ student, teacher }: PairInputs, o: BoundaryDistillationOptions) =>
+    boundaryDistillation([student], [teacher], o),
   example: (rng) => ({ inputs: randomPair(rng, [2, 5, 7, 3], [2, 3, 4, 5]), options: {} }),
   differentiable: 'student',
 });

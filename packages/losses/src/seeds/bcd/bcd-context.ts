@@ -12,7 +12,11 @@ export interface ContextDistillationOptions {
 }
 
 /** The common grid: the smaller of the two maps per axis, capped at `maxGrid`. */
-export function contextGrid(a: readonly number[], b: readonly number[], [mh, mw]: [number, number] = [32, 64]): [number, number] {
+export function contextGrid(
+  a: readonly number[],
+  b: readonly number[],
+  [mh, mw]: [number, number] = [32, 64],
+): [number, number] {
   return [Math.min(a[1], b[1], mh), Math.min(a[2], b[2], mw)];
 }
 
@@ -36,12 +40,18 @@ export function logSelfRelation(x: tf.Tensor4D, tau: number): tf.Tensor3D {
  * @example
  *   const lcd = contextDistillation(studentLast, teacherLast, { tauC: 0.1 });
  */
-export function contextDistillation(student: tf.Tensor4D, teacher: tf.Tensor4D, { tauC = 0.1, maxGrid = [32, 64] }: ContextDistillationOptions = {}): tf.Scalar {
+export function contextDistillation(
+  student: tf.Tensor4D,
+  teacher: tf.Tensor4D,
+  { tauC = 0.1, maxGrid = [32, 64] }: ContextDistillationOptions = {},
+): tf.Scalar {
   assertRank('bcd-context', 'student', student, 4);
   assertRank('bcd-context', 'teacher', teacher, 4);
   assertPositive('bcd-context', 'tauC', tauC);
   if (student.shape[0] !== teacher.shape[0]) {
-    throw new DataError(`bcd-context: student [${student.shape.join(',')}] and teacher [${teacher.shape.join(',')}] differ in batch size`);
+    throw new DataError(
+      `bcd-context: student [${student.shape.join(',')}] and teacher [${teacher.shape.join(',')}] differ in batch size`,
+    );
   }
   return tf.tidy(() => {
     const grid = contextGrid(student.shape, teacher.shape, maxGrid);
@@ -62,7 +72,8 @@ export const bcdContextDef = defineLoss({
     tauC: { type: 'number', default: 0.1, positive: true, doc: 'τ_c of the relation softmax' },
     maxGrid: { type: 'int[]', length: 2, default: [32, 64], doc: 'largest pooled grid H W' },
   },
-  compute: ({ student, teacher }: PairInputs, o: ContextDistillationOptions) => contextDistillation(student, teacher, o),
+  compute: ({ student, teacher }: PairInputs, o: ContextDistillationOptions) =>
+    contextDistillation(student, teacher, o),
   example: (rng) => ({ inputs: randomPair(rng, [2, 6, 10, 4], [2, 5, 7, 7]), options: {} }),
   differentiable: 'student',
 });

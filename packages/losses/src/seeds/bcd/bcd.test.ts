@@ -56,7 +56,14 @@ describe('BCD (kdlab formulation) vs PyTorch goldens', () => {
   });
 
   it('bcdLoss switches each term and sums with the weights', () => {
-    const inputs = { studentStages: [s8], teacherStages: [t8], studentLast: sLast, teacherLast: tLast, studentLogits: s8, teacherLogits: tf.slice(t8, [0, 0, 0, 0], [-1, -1, -1, 3]) as tf.Tensor4D };
+    const inputs = {
+      studentStages: [s8],
+      teacherStages: [t8],
+      studentLast: sLast,
+      teacherLast: tLast,
+      studentLogits: s8,
+      teacherLogits: tf.slice(t8, [0, 0, 0, 0], [-1, -1, -1, 3]) as tf.Tensor4D,
+    };
     const bd = value(boundaryDistillation([s8], [t8]));
     const cd = value(contextDistillation(sLast, tLast));
     const none = bcdLoss(inputs, { boundaryWeight: 0, contextWeight: 0 });
@@ -72,6 +79,8 @@ describe('BCD (kdlab formulation) vs PyTorch goldens', () => {
 
   it('names the stages on a mismatch', () => {
     expect(() => boundaryDistillation([s8], [t8, t16])).toThrow(/1 student and 2 teacher/);
-    expect(() => boundaryDistillation([s8], [tf.zeros([3, 6, 8, 5]) as tf.Tensor4D])).toThrow(/student stage 0 \[2,6,8,3\] and teacher stage 0 \[3,6,8,5\]/);
+    expect(() => boundaryDistillation([s8], [tf.zeros([3, 6, 8, 5]) as tf.Tensor4D])).toThrow(
+      /student stage 0 \[2,6,8,3\] and teacher stage 0 \[3,6,8,5\]/,
+    );
   });
 });

@@ -51,10 +51,18 @@ export function bcdLoss(inputs: BcdInputs, opts: BcdOptions = {}): BcdLoss {
     throw new Error('bcd: kdWeight > 0 needs studentLogits and teacherLogits');
   }
   return tf.tidy(() => {
-    const boundary = boundaryWeight > 0 ? boundaryDistillation(inputs.studentStages, inputs.teacherStages, opts.boundary) : tf.scalar(0);
-    const context = contextWeight > 0 ? contextDistillation(inputs.studentLast, inputs.teacherLast, opts.context) : tf.scalar(0);
+    const boundary =
+      boundaryWeight > 0
+        ? boundaryDistillation(inputs.studentStages, inputs.teacherStages, opts.boundary)
+        : tf.scalar(0);
+    const context =
+      contextWeight > 0 ? contextDistillation(inputs.studentLast, inputs.teacherLast, opts.context) : tf.scalar(0);
     const kd = kdWeight > 0 ? pixelKl(inputs.studentLogits!, inputs.teacherLogits!, { T: 1 }) : tf.scalar(0);
-    const total = tf.addN([tf.mul(boundary, boundaryWeight), tf.mul(context, contextWeight), tf.mul(kd, kdWeight)]) as tf.Scalar;
+    const total = tf.addN([
+      tf.mul(boundary, boundaryWeight),
+      tf.mul(context, contextWeight),
+      tf.mul(kd, kdWeight),
+    ]) as tf.Scalar;
     return { total, boundary, context, kd };
   });
 }
@@ -70,7 +78,11 @@ export const bcdDef = defineLoss({
     studentLogits: { kind: 'nhwc', doc: '[N,H,W,K] logits, only with kdWeight > 0' },
     teacherLogits: { kind: 'nhwc', doc: '[N,H,W,K] logits, only with kdWeight > 0' },
   },
-  agree: [['studentStages', 'teacherStages', 'batch'], ['studentLast', 'teacherLast', 'batch'], ['studentLogits', 'teacherLogits', 'shape']],
+  agree: [
+    ['studentStages', 'teacherStages', 'batch'],
+    ['studentLast', 'teacherLast', 'batch'],
+    ['studentLogits', 'teacherLogits', 'shape'],
+  ],
   options: {
     boundaryWeight: { type: 'number', default: 1, doc: 'λ_bd; 0 switches boundary distillation off' },
     contextWeight: { type: 'number', default: 1, doc: 'λ_cd; 0 switches context distillation off' },

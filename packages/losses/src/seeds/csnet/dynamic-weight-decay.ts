@@ -36,7 +36,10 @@ export interface DynamicWeightDecayOptions {
  * @example
  *   const loss = tf.add(bceWithLogits(logits, mask), dynamicWeightDecay(model.dwdPairs()));
  */
-export function dynamicWeightDecay(pairs: readonly BnActivationPair[], { weight = 3.0 }: DynamicWeightDecayOptions = {}): tf.Scalar {
+export function dynamicWeightDecay(
+  pairs: readonly BnActivationPair[],
+  { weight = 3.0 }: DynamicWeightDecayOptions = {},
+): tf.Scalar {
   pairs.forEach((p, i) => {
     const label = p.name ?? `pair ${i}`;
     const c = p.activation.shape[3];
@@ -46,7 +49,9 @@ export function dynamicWeightDecay(pairs: readonly BnActivationPair[], { weight 
       );
     }
     if (p.activation.shape[0] !== pairs[0].activation.shape[0]) {
-      throw new DataError(`dynamicWeightDecay: ${label}: activation ${fmtShape(p.activation)} has a different batch size than ${fmtShape(pairs[0].activation)}`);
+      throw new DataError(
+        `dynamicWeightDecay: ${label}: activation ${fmtShape(p.activation)} has a different batch size than ${fmtShape(pairs[0].activation)}`,
+      );
     }
   });
   return tf.tidy(() => {
@@ -67,7 +72,12 @@ export function dynamicWeightDecay(pairs: readonly BnActivationPair[], { weight 
  * plus the dynamic weight decay. logits, mask: [N,H,W,1]; pairs: see `BnActivationPair`.
  *   L = BCE(logits, mask) + 3.0 · (1/B) Σ 0.5·|GAP(y)|·γ²
  */
-export function csnetLoss(logits: tf.Tensor4D, mask: tf.Tensor4D, pairs: readonly BnActivationPair[], opts: DynamicWeightDecayOptions = {}): tf.Scalar {
+export function csnetLoss(
+  logits: tf.Tensor4D,
+  mask: tf.Tensor4D,
+  pairs: readonly BnActivationPair[],
+  opts: DynamicWeightDecayOptions = {},
+): tf.Scalar {
   return tf.tidy(() => tf.add(bceWithLogits(logits, mask), dynamicWeightDecay(pairs, opts)) as tf.Scalar);
 }
 
@@ -89,13 +99,23 @@ export const csnetDef = defineLoss({
     pairs: { kind: 'bn-pairs', doc: 'BN γ [C] and its post-activation [N,H,W,C], per branch' },
   },
   agree: [['logits', 'mask', 'shape']],
-  options: { weight: { type: 'number', default: 3, positive: true, doc: 'weight of the dynamic weight decay (AUTO.FLOPS.WEIGHT)' } },
+  options: {
+    weight: {
+      type: 'number',
+      default: 3,
+      positive: true,
+      doc: 'weight of the dynamic weight decay (AUTO.FLOPS.WEIGHT)',
+    },
+  },
   compute: ({ logits, mask, pairs }: CsnetInputs, o: DynamicWeightDecayOptions) => csnetLoss(logits, mask, pairs, o),
   example: (rng) => ({
     inputs: {
       logits: randomTensor<tf.Rank.R4>(rng, [2, 6, 6, 1], 2),
       mask: tf.tidy(() => tf.sigmoid(randomTensor(rng, [2, 6, 6, 1]))) as tf.Tensor4D,
-      pairs: [3, 5].map((c) => ({ gamma: randomTensor<tf.Rank.R1>(rng, [c]), activation: randomTensor<tf.Rank.R4>(rng, [2, 3, 3, c]) })),
+      pairs: [3, 5].map((c) => ({
+        gamma: randomTensor<tf.Rank.R1>(rng, [c]),
+        activation: randomTensor<tf.Rank.R4>(rng, [2, 3, 3, c]),
+      })),
     },
     options: {},
   }),

@@ -19,7 +19,11 @@ export function fsdAttention(x: tf.Tensor4D, T = 0.5): FsdAttention {
   return tf.tidy(() => {
     const [n, h, w, c] = x.shape;
     const a = tf.abs(x);
-    const spatial = tf.reshape(tf.mul(tf.softmax(tf.div(tf.reshape(tf.mean(a, -1), [n, h * w]), T)), h * w), [n, h, w]) as tf.Tensor3D;
+    const spatial = tf.reshape(tf.mul(tf.softmax(tf.div(tf.reshape(tf.mean(a, -1), [n, h * w]), T)), h * w), [
+      n,
+      h,
+      w,
+    ]) as tf.Tensor3D;
     const channel = tf.mul(tf.softmax(tf.div(tf.mean(a, [1, 2]), T)), c) as tf.Tensor2D;
     return { spatial, channel };
   });
@@ -31,6 +35,12 @@ export function fsdAttention(x: tf.Tensor4D, T = 0.5): FsdAttention {
 export function fsdAttentionLoss(student: FsdAttention, teacher: FsdAttention): tf.Scalar {
   return tf.tidy(() => {
     const n = student.spatial.shape[0];
-    return tf.div(tf.add(tf.sum(tf.abs(tf.sub(student.channel, teacher.channel))), tf.sum(tf.abs(tf.sub(student.spatial, teacher.spatial)))), n) as tf.Scalar;
+    return tf.div(
+      tf.add(
+        tf.sum(tf.abs(tf.sub(student.channel, teacher.channel))),
+        tf.sum(tf.abs(tf.sub(student.spatial, teacher.spatial))),
+      ),
+      n,
+    ) as tf.Scalar;
   });
 }

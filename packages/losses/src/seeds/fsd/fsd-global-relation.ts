@@ -36,10 +36,20 @@ export class FsdGlobalRelation extends Module {
   readonly mlpStudent: GcChannelMlp;
   readonly mlpTeacher: GcChannelMlp;
 
-  constructor(rng: Rng, readonly channels: number) {
+  constructor(
+    rng: Rng,
+    readonly channels: number,
+  ) {
     super();
     // mmcv kaiming_init(mode='fan_in'): N(0, 2/fan_in), bias 0.
-    this.convMask = this.child('conv_mask_t', new Conv2d(rng.fork('conv_mask_t'), channels, 1, { kernel: 1, bias: true, init: (r, s, fanIn) => kaimingNormal(r, s, fanIn) }));
+    this.convMask = this.child(
+      'conv_mask_t',
+      new Conv2d(rng.fork('conv_mask_t'), channels, 1, {
+        kernel: 1,
+        bias: true,
+        init: (r, s, fanIn) => kaimingNormal(r, s, fanIn),
+      }),
+    );
     tf.tidy(() => this.convMask.bias!.assign(tf.zeros([1])));
     this.mlpStudent = this.child('channel_add_conv_s', new GcChannelMlp(rng.fork('channel_add_conv_s'), channels));
     this.mlpTeacher = this.child('channel_add_conv_t', new GcChannelMlp(rng.fork('channel_add_conv_t'), channels));

@@ -44,31 +44,49 @@ export function gaussianForegroundMask(boxes: readonly (readonly Box[])[], opts:
   const [H, W] = opts.featureSize;
   const [sy, sx] = opts.scale ?? [1, 1];
   const mode = opts.mode ?? 'intended';
-  if (!(imgH > 0 && imgW > 0 && H > 0 && W > 0)) throw new DataError(`gaussianForegroundMask: imageSize [${opts.imageSize}] and featureSize [${opts.featureSize}] must be positive`);
+  if (!(imgH > 0 && imgW > 0 && H > 0 && W > 0))
+    throw new DataError(
+      `gaussianForegroundMask: imageSize [${opts.imageSize}] and featureSize [${opts.featureSize}] must be positive`,
+    );
   const out = new Float32Array(boxes.length * H * W);
   boxes.forEach((list, n) => {
     const m = out.subarray(n * H * W, (n + 1) * H * W);
     const cells: { hmin: number; hmax: number; wmin: number; wmax: number; area: number }[] = [];
     for (const box of list) {
-      const [x1, y1, x2, y2] = [(box[0] / imgW) * W / sx, (box[1] / imgH) * H / sy, (box[2] / imgW) * W / sx, (box[3] / imgH) * H / sy];
+      const [x1, y1, x2, y2] = [
+        ((box[0] / imgW) * W) / sx,
+        ((box[1] / imgH) * H) / sy,
+        ((box[2] / imgW) * W) / sx,
+        ((box[3] / imgH) * H) / sy,
+      ];
       if (!(x2 >= x1 && y2 >= y1) || ![x1, y1, x2, y2].every(Number.isFinite)) {
-        throw new DataError(`gaussianForegroundMask: image ${n}: box [${box.join(',')}] must satisfy x2 >= x1, y2 >= y1`);
+        throw new DataError(
+          `gaussianForegroundMask: image ${n}: box [${box.join(',')}] must satisfy x2 >= x1, y2 >= y1`,
+        );
       }
-      const wmin = Math.floor(x1), hmin = Math.floor(y1);
+      const wmin = Math.floor(x1),
+        hmin = Math.floor(y1);
       const area = 1 / ((Math.ceil(y2) - hmin + 1) * (Math.ceil(x2) - wmin + 1));
-      const hmax = Math.min(Math.ceil(y2), H), wmax = Math.min(Math.ceil(x2), W);
-      const xc = (x1 + x2) / 2, yc = (y1 + y2) / 2;
-      const dh = Math.floor((hmax - hmin) / 2), dw = Math.floor((wmax - wmin) / 2);
-      const startH = Math.max(0, hmin - dh), endH = Math.min(hmax + dh, H);
-      const startW = Math.max(0, wmin - dw), endW = Math.min(wmax + dw, W);
+      const hmax = Math.min(Math.ceil(y2), H),
+        wmax = Math.min(Math.ceil(x2), W);
+      const xc = (x1 + x2) / 2,
+        yc = (y1 + y2) / 2;
+      const dh = Math.floor((hmax - hmin) / 2),
+        dw = Math.floor((wmax - wmin) / 2);
+      const startH = Math.max(0, hmin - dh),
+        endH = Math.min(hmax + dh, H);
+      const startW = Math.max(0, wmin - dw),
+        endW = Math.min(wmax + dw, W);
       const rows = linspace(startH, endH, endH - startH);
       const cols = linspace(startW, endW, endW - startW);
-      const sigY = Math.max((y2 - y1) / 2, 0.5), sigX = Math.max((x2 - x1) / 2, 0.5);
+      const sigY = Math.max((y2 - y1) / 2, 0.5),
+        sigX = Math.max((x2 - x1) / 2, 0.5);
       for (let i = 0; i < rows.length; i++) {
         for (let j = 0; j < cols.length; j++) {
-          const g = mode === 'literal'
-            ? Math.exp(-0.5 * ((rows[i] - xc) ** 2 / (xc + 1e-8) ** 2 + (cols[j] - yc) ** 2 / (yc + 1e-8) ** 2))
-            : Math.exp(-0.5 * ((startH + i + 0.5 - yc) ** 2 / sigY ** 2 + (startW + j + 0.5 - xc) ** 2 / sigX ** 2));
+          const g =
+            mode === 'literal'
+              ? Math.exp(-0.5 * ((rows[i] - xc) ** 2 / (xc + 1e-8) ** 2 + (cols[j] - yc) ** 2 / (yc + 1e-8) ** 2))
+              : Math.exp(-0.5 * ((startH + i + 0.5 - yc) ** 2 / sigY ** 2 + (startW + j + 0.5 - xc) ** 2 / sigX ** 2));
           const k = (startH + i) * W + startW + j;
           m[k] = Math.max(m[k], Math.fround(area * g));
         }
@@ -77,7 +95,8 @@ export function gaussianForegroundMask(boxes: readonly (readonly Box[])[], opts:
     }
     for (const c of cells) {
       for (let r = c.hmin; r <= Math.min(c.hmax, H - 1); r++) {
-        for (let q = c.wmin; q <= Math.min(c.wmax, W - 1); q++) m[r * W + q] = Math.max(m[r * W + q], Math.fround(c.area));
+        for (let q = c.wmin; q <= Math.min(c.wmax, W - 1); q++)
+          m[r * W + q] = Math.max(m[r * W + q], Math.fround(c.area));
       }
     }
   });

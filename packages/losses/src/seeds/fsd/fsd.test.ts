@@ -5,7 +5,16 @@ import { useBackend } from '@kd/runtime';
 import { FsdLevelLoss } from './fsd.ts';
 import { fsdAttention } from './fsd-attention.ts';
 import { backgroundMask, gaussianForegroundMask } from './fsd-masks.ts';
-import { allFinite, assignFsdWeights, checkGradient, expectClose, expectNoLeak, golden, t4, value } from '../../test-helpers.ts';
+import {
+  allFinite,
+  assignFsdWeights,
+  checkGradient,
+  expectClose,
+  expectNoLeak,
+  golden,
+  t4,
+  value,
+} from '../../test-helpers.ts';
 
 const g = golden('fsd');
 let student: tf.Tensor4D, teacher: tf.Tensor4D;
@@ -31,7 +40,10 @@ describe('FSD vs PyTorch goldens (official SFC.py semantics)', () => {
   });
 
   it('in-box value is 1/((h+1)(w+1)) cells, the ring decays, outside is 0', () => {
-    const m = gaussianForegroundMask([[[16, 16, 32, 32]]], { imageSize: [64, 64], featureSize: [16, 16] }).arraySync()[0];
+    const m = gaussianForegroundMask([[[16, 16, 32, 32]]], {
+      imageSize: [64, 64],
+      featureSize: [16, 16],
+    }).arraySync()[0];
     expect(m[5][5]).toBeCloseTo(1 / 25, 7); // box cells 4..8 → 5×5 (inclusive ceil)
     expect(m[4][8]).toBeCloseTo(1 / 25, 7);
     expect(m[2][6]).toBeGreaterThan(0); // ring: 2 cells above
@@ -96,7 +108,11 @@ describe('FSD vs PyTorch goldens (official SFC.py semantics)', () => {
   it('gradient w.r.t. the student feature matches finite differences', () => {
     const m = goldenModule();
     const fg = tf.tensor3d(g.intended);
-    checkGradient((x) => m.forward({ student: x as tf.Tensor4D, teacher, foreground: fg }).total, student, { h: 1e-2, rtol: 5e-2, atol: 1e-3 });
+    checkGradient((x) => m.forward({ student: x as tf.Tensor4D, teacher, foreground: fg }).total, student, {
+      h: 1e-2,
+      rtol: 5e-2,
+      atol: 1e-3,
+    });
     fg.dispose();
     m.dispose();
   });
@@ -121,8 +137,12 @@ describe('FSD vs PyTorch goldens (official SFC.py semantics)', () => {
   it('errors name both tensors and shapes', () => {
     const m = new FsdLevelLoss(new Rng(1), { studentChannels: 4, teacherChannels: 6 });
     const fg = tf.zeros([2, 8, 8]) as tf.Tensor3D;
-    expect(() => m.forward({ student: teacher, teacher, foreground: fg })).toThrow(/student \[2,8,8,6\] and teacher \[2,8,8,6\] must be \[N,H,W,4\]/);
-    expect(() => m.forward({ student, teacher, foreground: tf.zeros([2, 4, 4]) as tf.Tensor3D })).toThrow(/foreground mask \[2,4,4\]/);
+    expect(() => m.forward({ student: teacher, teacher, foreground: fg })).toThrow(
+      /student \[2,8,8,6\] and teacher \[2,8,8,6\] must be \[N,H,W,4\]/,
+    );
+    expect(() => m.forward({ student, teacher, foreground: tf.zeros([2, 4, 4]) as tf.Tensor3D })).toThrow(
+      /foreground mask \[2,4,4\]/,
+    );
     expect(() => gaussianForegroundMask([[[10, 10, 5, 20]]], opts())).toThrow(/x2 >= x1/);
     fg.dispose();
     m.dispose();

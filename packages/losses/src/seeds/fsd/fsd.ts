@@ -66,23 +66,38 @@ export class FsdLevelLoss extends Module {
   readonly relation: FsdGlobalRelation;
   readonly components: FsdComponents;
 
-  constructor(rng: Rng, readonly opts: FsdOptions) {
+  constructor(
+    rng: Rng,
+    readonly opts: FsdOptions,
+  ) {
     super();
     const { studentChannels: cs, teacherChannels: ct } = opts;
-    this.align = cs === ct ? null : this.child('align', new Conv2d(rng.fork('align'), cs, ct, { kernel: 1, bias: true }));
+    this.align =
+      cs === ct ? null : this.child('align', new Conv2d(rng.fork('align'), cs, ct, { kernel: 1, bias: true }));
     this.relation = this.child('relation', new FsdGlobalRelation(rng.fork('relation'), ct));
     this.components = { foreground: true, background: true, attention: true, relation: true, ...opts.components };
   }
 
   forward({ student, teacher, foreground }: FsdInputs): FsdLoss {
     const { studentChannels: cs, teacherChannels: ct } = this.opts;
-    if (student.rank !== 4 || teacher.rank !== 4 || student.shape[3] !== cs || teacher.shape[3] !== ct
-      || student.shape[0] !== teacher.shape[0] || student.shape[1] !== teacher.shape[1] || student.shape[2] !== teacher.shape[2]) {
-      throw new DataError(`fsd: student ${fmtShape(student)} and teacher ${fmtShape(teacher)} must be [N,H,W,${cs}] and [N,H,W,${ct}] with the same N,H,W`);
+    if (
+      student.rank !== 4 ||
+      teacher.rank !== 4 ||
+      student.shape[3] !== cs ||
+      teacher.shape[3] !== ct ||
+      student.shape[0] !== teacher.shape[0] ||
+      student.shape[1] !== teacher.shape[1] ||
+      student.shape[2] !== teacher.shape[2]
+    ) {
+      throw new DataError(
+        `fsd: student ${fmtShape(student)} and teacher ${fmtShape(teacher)} must be [N,H,W,${cs}] and [N,H,W,${ct}] with the same N,H,W`,
+      );
     }
     const [n, h, w] = teacher.shape;
     if (foreground.rank !== 3 || foreground.shape[0] !== n || foreground.shape[1] !== h || foreground.shape[2] !== w) {
-      throw new DataError(`fsd: foreground mask ${fmtShape(foreground)} must be [${n},${h},${w}] to match teacher ${fmtShape(teacher)}`);
+      throw new DataError(
+        `fsd: foreground mask ${fmtShape(foreground)} must be [${n},${h},${w}] to match teacher ${fmtShape(teacher)}`,
+      );
     }
     const on = this.components;
     return tf.tidy(() => {
@@ -90,10 +105,17 @@ export class FsdLevelLoss extends Module {
       const attT = fsdAttention(teacher, this.opts.temperature ?? 0.5);
       const zero = () => tf.scalar(0);
       const fg = on.foreground ? fsdRegionKl(s, teacher, attT.spatial, attT.channel, foreground) : zero();
-      const bg = on.background ? fsdRegionKl(s, teacher, attT.spatial, attT.channel, backgroundMask(foreground)) : zero();
+      const bg = on.background
+        ? fsdRegionKl(s, teacher, attT.spatial, attT.channel, backgroundMask(foreground))
+        : zero();
       const att = on.attention ? fsdAttentionLoss(fsdAttention(s, this.opts.temperature ?? 0.5), attT) : zero();
       const rela = on.relation ? this.relation.loss(s, teacher) : zero();
-      const total = tf.addN([fg, bg, tf.mul(att, this.opts.gamma ?? 0.001), tf.mul(rela, this.opts.lambda ?? 1e-5)]) as tf.Scalar;
+      const total = tf.addN([
+        fg,
+        bg,
+        tf.mul(att, this.opts.gamma ?? 0.001),
+        tf.mul(rela, this.opts.lambda ?? 1e-5),
+      ]) as tf.Scalar;
       return { total, foreground: fg, background: bg, attention: att, relation: rela };
     });
   }
@@ -107,7 +129,10 @@ export const fsdDef = defineLoss({
     teacher: { kind: 'nhwc', doc: 'teacher FPN level [N,H,W,Ct] (a constant)' },
     foreground: { kind: 'nhw', doc: 'foreground mask [N,H,W] from gaussianForegroundMask' },
   },
-  agree: [['student', 'teacher', 'spatial'], ['teacher', 'foreground', 'spatial']],
+  agree: [
+    ['student', 'teacher', 'spatial'],
+    ['teacher', 'foreground', 'spatial'],
+  ],
   options: {
     rng: { type: 'object', doc: 'seeds the align conv and the GcBlock' },
     studentChannels: { type: 'number', doc: 'Cs' },

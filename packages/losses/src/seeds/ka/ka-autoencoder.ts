@@ -36,14 +36,25 @@ export class KaAutoencoder extends Module {
   readonly channels: [number, number, number];
   readonly strides: [number, number, number];
 
-  constructor(rng: Rng, readonly opts: KaAutoencoderOptions) {
+  constructor(
+    rng: Rng,
+    readonly opts: KaAutoencoderOptions,
+  ) {
     super();
     const c = opts.inChannels;
     this.channels = opts.channels ?? [c, Math.max(1, Math.floor(c / 2)), Math.max(1, Math.floor(c / 2))];
     this.strides = opts.strides ?? [2, 2, 1];
     const widths = [c, ...this.channels];
     for (let i = 0; i < 3; i++) {
-      const conv = this.child(`encoder.${i}.conv`, new Conv2d(rng.fork(`encoder.${i}`), widths[i], widths[i + 1], { kernel: 3, stride: this.strides[i], padding: 1, bias: false }));
+      const conv = this.child(
+        `encoder.${i}.conv`,
+        new Conv2d(rng.fork(`encoder.${i}`), widths[i], widths[i + 1], {
+          kernel: 3,
+          stride: this.strides[i],
+          padding: 1,
+          bias: false,
+        }),
+      );
       const bn = this.child(`encoder.${i}.bn`, new BatchNorm2d(widths[i + 1]));
       this.encoder.push({ conv, bn });
     }
@@ -51,7 +62,15 @@ export class KaAutoencoder extends Module {
       const from = widths[3 - i];
       const to = widths[2 - i];
       const last = i === 2;
-      const conv = this.child(`decoder.${i}.conv`, new ConvTranspose2d(rng.fork(`decoder.${i}`), from, to, { kernel: 3, stride: this.strides[2 - i], padding: 1, bias: last }));
+      const conv = this.child(
+        `decoder.${i}.conv`,
+        new ConvTranspose2d(rng.fork(`decoder.${i}`), from, to, {
+          kernel: 3,
+          stride: this.strides[2 - i],
+          padding: 1,
+          bias: last,
+        }),
+      );
       const bn = last ? null : this.child(`decoder.${i}.bn`, new BatchNorm2d(to));
       this.decoder.push({ conv, bn });
     }
@@ -99,7 +118,15 @@ export interface AutoencoderLossOptions {
  *   const { code, reconstruction } = ae.forward(teacherFeat);
  *   const loss = autoencoderLoss(teacherFeat, reconstruction, code);
  */
-export function autoencoderLoss(teacher: tf.Tensor4D, reconstruction: tf.Tensor4D, code: tf.Tensor, { alpha = 1e-7 }: AutoencoderLossOptions = {}): tf.Scalar {
+export function autoencoderLoss(
+  teacher: tf.Tensor4D,
+  reconstruction: tf.Tensor4D,
+  code: tf.Tensor,
+  { alpha = 1e-7 }: AutoencoderLossOptions = {},
+): tf.Scalar {
   assertSameShape('ka-autoencoder', 'teacher feature', teacher, 'reconstruction', reconstruction);
-  return tf.tidy(() => tf.add(tf.mean(tf.squaredDifference(teacher, reconstruction)), tf.mul(tf.sum(tf.abs(code)), alpha)) as tf.Scalar);
+  return tf.tidy(
+    () =>
+      tf.add(tf.mean(tf.squaredDifference(teacher, reconstruction)), tf.mul(tf.sum(tf.abs(code)), alpha)) as tf.Scalar,
+  );
 }

@@ -21,7 +21,10 @@ beforeAll(async () => {
 });
 
 describe('Knowledge Adaptation pieces vs PyTorch goldens', () => {
-  it.each([[2, 'yStride2'], [1, 'yStride1']] as const)('ConvTranspose2d stride %i equals torch conv_transpose2d', (stride, key) => {
+  it.each([
+    [2, 'yStride2'],
+    [1, 'yStride1'],
+  ] as const)('ConvTranspose2d stride %i equals torch conv_transpose2d', (stride, key) => {
     const m = new ConvTranspose2d(new Rng(1), 4, 3, { kernel: 3, stride, padding: 1 });
     m.weight.assign(tf.tensor(g.convT.weight));
     m.bias!.assign(tf.tensor1d(g.convT.bias));
@@ -29,14 +32,18 @@ describe('Knowledge Adaptation pieces vs PyTorch goldens', () => {
     const want = t4(g.convT[key]);
     expect(y.shape).toEqual(want.shape);
     expect(tf.max(tf.abs(tf.sub(y, want))).dataSync()[0]).toBeLessThan(1e-5);
-    checkGradient((w) => {
-      const saved = m.weight.clone();
-      m.weight.assign(w);
-      const out = tf.sum(tf.square(m.forward(t4(g.convT.x)))) as tf.Scalar;
-      m.weight.assign(saved);
-      saved.dispose();
-      return out;
-    }, m.weight, { h: 1e-2 });
+    checkGradient(
+      (w) => {
+        const saved = m.weight.clone();
+        m.weight.assign(w);
+        const out = tf.sum(tf.square(m.forward(t4(g.convT.x)))) as tf.Scalar;
+        m.weight.assign(saved);
+        saved.dispose();
+        return out;
+      },
+      m.weight,
+      { h: 1e-2 },
+    );
     m.dispose();
   });
 
@@ -60,7 +67,11 @@ describe('Knowledge Adaptation pieces vs PyTorch goldens', () => {
       expect(allFinite(gi)).toBe(true);
       tf.dispose([gr, gi]);
     }
-    expect(value(crossEntropyIgnore(tf.fill([1, 2, 2, 3], 80) as tf.Tensor4D, tf.fill([1, 2, 2], 255, 'int32') as tf.Tensor3D))).toBe(0);
+    expect(
+      value(
+        crossEntropyIgnore(tf.fill([1, 2, 2, 3], 80) as tf.Tensor4D, tf.fill([1, 2, 2], 255, 'int32') as tf.Tensor3D),
+      ),
+    ).toBe(0);
   });
 
   it('gradients match finite differences', () => {
@@ -70,7 +81,9 @@ describe('Knowledge Adaptation pieces vs PyTorch goldens', () => {
   });
 
   it('names both tensors on a shape mismatch', () => {
-    expect(() => kaAdaptationLoss(latent, adapted3)).toThrow(/latent \(teacher code\) \[2,4,6,5\] and adapted student \[2,4,6,3\]/);
+    expect(() => kaAdaptationLoss(latent, adapted3)).toThrow(
+      /latent \(teacher code\) \[2,4,6,5\] and adapted student \[2,4,6,3\]/,
+    );
     expect(() => kaAffinityLoss(latent, tf.zeros([2, 3, 6, 5]) as tf.Tensor4D)).toThrow(/\[2,4,6,5\].*\[2,3,6,5\]/);
   });
 });
@@ -92,12 +105,24 @@ describe('KnowledgeAdaptation two-stage module', () => {
     for (let i = 0; i < 15; i++) opt.minimize(() => ka.autoencoderStageLoss(tFeat), false, ka.stageVariables());
     const after = value(ka.autoencoderStageLoss(tFeat));
     expect(after).toBeLessThan(first);
-    expect(() => ka.studentStageLoss({ logits: tf.zeros([2, 2, 2, 3]) as tf.Tensor4D, labels: tf.zeros([2, 2, 2]) as tf.Tensor3D, studentFeature: sFeat, teacherFeature: tFeat })).toThrow(/startStudentStage/);
+    expect(() =>
+      ka.studentStageLoss({
+        logits: tf.zeros([2, 2, 2, 3]) as tf.Tensor4D,
+        labels: tf.zeros([2, 2, 2]) as tf.Tensor3D,
+        studentFeature: sFeat,
+        teacherFeature: tFeat,
+      }),
+    ).toThrow(/startStudentStage/);
 
     // Stage 2: autoencoder frozen, adapters train, loss finite and decreasing.
     ka.startStudentStage();
     const frozen = ka.autoencoder.trainableVariables().map((v) => v.clone());
-    const inputs = { logits: tf.zeros([2, 2, 2, 3]) as tf.Tensor4D, labels: tf.tensor3d([0, 1, 2, 255, 1, 1, 0, 2], [2, 2, 2], 'int32'), studentFeature: sFeat, teacherFeature: tFeat };
+    const inputs = {
+      logits: tf.zeros([2, 2, 2, 3]) as tf.Tensor4D,
+      labels: tf.tensor3d([0, 1, 2, 255, 1, 1, 0, 2], [2, 2, 2], 'int32'),
+      studentFeature: sFeat,
+      teacherFeature: tFeat,
+    };
     const loss = () => ka.studentStageLoss(inputs).total;
     const s0 = value(loss());
     const opt2 = tf.train.sgd(0.5);
@@ -105,7 +130,9 @@ describe('KnowledgeAdaptation two-stage module', () => {
     const s1 = value(loss());
     expect(Number.isFinite(s1)).toBe(true);
     expect(s1).toBeLessThan(s0);
-    ka.autoencoder.trainableVariables().forEach((v, i) => expect(tf.max(tf.abs(tf.sub(v, frozen[i]))).dataSync()[0]).toBe(0));
+    ka.autoencoder
+      .trainableVariables()
+      .forEach((v, i) => expect(tf.max(tf.abs(tf.sub(v, frozen[i]))).dataSync()[0]).toBe(0));
     expect(() => ka.autoencoderStageLoss(tFeat)).toThrow(/frozen/);
     const parts = ka.studentStageLoss(inputs);
     expectClose(value(parts.total), value(parts.ce) + 50 * value(parts.adapt) + value(parts.affinity), 1e-5);

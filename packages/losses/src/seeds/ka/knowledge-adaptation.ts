@@ -65,17 +65,30 @@ export class KnowledgeAdaptation extends Module {
   readonly affinityAdapter: KaAffinityAdapter;
   stage: 'autoencoder' | 'student' = 'autoencoder';
 
-  constructor(rng: Rng, readonly opts: KnowledgeAdaptationOptions) {
+  constructor(
+    rng: Rng,
+    readonly opts: KnowledgeAdaptationOptions,
+  ) {
     super();
-    this.autoencoder = this.child('autoencoder', new KaAutoencoder(rng.fork('autoencoder'), { inChannels: opts.teacherChannels, ...opts.autoencoder }));
+    this.autoencoder = this.child(
+      'autoencoder',
+      new KaAutoencoder(rng.fork('autoencoder'), { inChannels: opts.teacherChannels, ...opts.autoencoder }),
+    );
     const code = this.autoencoder.channels[2];
-    this.featureAdapter = this.child('feature_adapter', new KaFeatureAdapter(rng.fork('feature_adapter'), opts.studentChannels, code));
-    this.affinityAdapter = this.child('affinity_adapter', new KaAffinityAdapter(rng.fork('affinity_adapter'), opts.studentChannels, code));
+    this.featureAdapter = this.child(
+      'feature_adapter',
+      new KaFeatureAdapter(rng.fork('feature_adapter'), opts.studentChannels, code),
+    );
+    this.affinityAdapter = this.child(
+      'affinity_adapter',
+      new KaAffinityAdapter(rng.fork('affinity_adapter'), opts.studentChannels, code),
+    );
   }
 
   /** Stage 1 loss on a batch of teacher features [N,H,W,Ct]. */
   autoencoderStageLoss(teacherFeature: tf.Tensor4D): tf.Scalar {
-    if (this.stage !== 'autoencoder') throw new Error('KnowledgeAdaptation: the autoencoder is frozen (student stage started)');
+    if (this.stage !== 'autoencoder')
+      throw new Error('KnowledgeAdaptation: the autoencoder is frozen (student stage started)');
     return tf.tidy(() => {
       const { code, reconstruction } = this.autoencoder.forward(teacherFeature);
       return autoencoderLoss(teacherFeature, reconstruction, code, { alpha: this.opts.alpha ?? 1e-7 });
@@ -98,14 +111,22 @@ export class KnowledgeAdaptation extends Module {
 
   /** Stage 2 loss and its parts. */
   studentStageLoss({ logits, labels, studentFeature, teacherFeature }: KaStudentInputs): KaStudentLoss {
-    if (this.stage !== 'student') throw new Error('KnowledgeAdaptation: call startStudentStage() after training the autoencoder');
+    if (this.stage !== 'student')
+      throw new Error('KnowledgeAdaptation: call startStudentStage() after training the autoencoder');
     const parts = tf.tidy(() => {
       const latent = this.autoencoder.encode(teacherFeature); // [N,h,w,c3], frozen
-      const toCode = (x: tf.Tensor4D) => (x.shape[1] === latent.shape[1] && x.shape[2] === latent.shape[2] ? x : resizeBilinear(x, [latent.shape[1], latent.shape[2]]));
+      const toCode = (x: tf.Tensor4D) =>
+        x.shape[1] === latent.shape[1] && x.shape[2] === latent.shape[2]
+          ? x
+          : resizeBilinear(x, [latent.shape[1], latent.shape[2]]);
       const ce = crossEntropyIgnore(logits, labels);
       const adapt = kaAdaptationLoss(latent, toCode(this.featureAdapter.forward(studentFeature)));
       const affinity = kaAffinityLoss(latent, toCode(this.affinityAdapter.forward(studentFeature)));
-      const total = tf.addN([ce, tf.mul(adapt, this.opts.beta ?? 50), tf.mul(affinity, this.opts.gamma ?? 1)]) as tf.Scalar;
+      const total = tf.addN([
+        ce,
+        tf.mul(adapt, this.opts.beta ?? 50),
+        tf.mul(affinity, this.opts.gamma ?? 1),
+      ]) as tf.Scalar;
       return { total, ce, adapt, affinity };
     });
     return parts;
@@ -121,7 +142,10 @@ export const kaDef = defineLoss({
     studentFeature: { kind: 'nhwc', doc: "[N,h,w,Cs] student's last features" },
     teacherFeature: { kind: 'nhwc', doc: "[N,H',W',Ct] teacher's last features (a constant)" },
   },
-  agree: [['logits', 'labels', 'spatial'], ['studentFeature', 'teacherFeature', 'batch']],
+  agree: [
+    ['logits', 'labels', 'spatial'],
+    ['studentFeature', 'teacherFeature', 'batch'],
+  ],
   options: {
     rng: { type: 'object', doc: 'seeds the autoencoder and the adapters' },
     teacherChannels: { type: 'number', doc: 'Ct of the teacher feature' },
@@ -132,15 +156,23 @@ export const kaDef = defineLoss({
     alpha: { type: 'number', default: 1e-7, doc: 'L1 weight on the code in the autoencoder stage' },
   },
   module: (o: KnowledgeAdaptationOptions & { rng: Rng }) => new KnowledgeAdaptation(requireRng('ka', o), o),
-  compute: (i: KaStudentInputs, _o: KnowledgeAdaptationOptions & { rng: Rng }, ka: KnowledgeAdaptation) => ka.studentStageLoss(i).total,
+  compute: (i: KaStudentInputs, _o: KnowledgeAdaptationOptions & { rng: Rng }, ka: KnowledgeAdaptation) =>
+    ka.studentStageLoss(i).total,
   example: (rng) => ({
     inputs: {
       logits: randomTensor<tf.Rank.R4>(rng, [2, 8, 8, 3], 2),
-      labels: tf.tidy(() => tf.cast(tf.floor(tf.mul(tf.sigmoid(randomTensor(rng, [2, 8, 8], 2)), 2.999)), 'int32')) as tf.Tensor3D,
+      labels: tf.tidy(() =>
+        tf.cast(tf.floor(tf.mul(tf.sigmoid(randomTensor(rng, [2, 8, 8], 2)), 2.999)), 'int32'),
+      ) as tf.Tensor3D,
       studentFeature: randomTensor<tf.Rank.R4>(rng, [2, 4, 4, 4]),
       teacherFeature: randomTensor<tf.Rank.R4>(rng, [2, 4, 4, 6]),
     },
-    options: { rng: rng.fork('ka'), teacherChannels: 6, studentChannels: 4, autoencoder: { strides: [1, 1, 1] as [number, number, number] } },
+    options: {
+      rng: rng.fork('ka'),
+      teacherChannels: 6,
+      studentChannels: 4,
+      autoencoder: { strides: [1, 1, 1] as [number, number, number] },
+    },
     prepare: (loss) => (loss.module as KnowledgeAdaptation).startStudentStage(),
   }),
   differentiable: 'logits',

@@ -8,7 +8,8 @@ import { assertSameShape } from '../../shape-checks.ts';
  * — 13 for epochs 0–8, 11 for 9–18, …, 1 from epoch 59 on.
  */
 export function pbsmKernelSize(epoch: number): number {
-  if (!Number.isInteger(epoch) || epoch < 0) throw new DataError(`pbsmKernelSize: epoch must be an integer >= 0, got ${epoch}`);
+  if (!Number.isInteger(epoch) || epoch < 0)
+    throw new DataError(`pbsmKernelSize: epoch must be an integer >= 0, got ${epoch}`);
   return Math.max(1, 13 - 2 * Math.floor((epoch + 1) / 10));
 }
 

@@ -36,7 +36,9 @@ describe('KD-SCFNet losses vs PyTorch (Paddle semantics) goldens', () => {
 
   it('boundary band is the inner one-pixel ring of a binary mask', () => {
     const m = tf.tensor4d([0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0], [1, 5, 5, 1]);
-    expect(Array.from(boundaryBand(m).dataSync())).toEqual([0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 1, 0, 1, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
+    expect(Array.from(boundaryBand(m).dataSync())).toEqual([
+      0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 1, 0, 1, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+    ]);
   });
 
   it('gradients match finite differences', () => {
@@ -59,12 +61,17 @@ describe('KD-SCFNet losses vs PyTorch (Paddle semantics) goldens', () => {
       }
     }
     // An empty mask and a matching saturated prediction: both bands empty, dice → 0.
-    expect(value(boundaryDice(tf.fill(shape, -80) as tf.Tensor4D, tf.zeros(shape) as tf.Tensor4D, 13))).toBeCloseTo(0, 6);
+    expect(value(boundaryDice(tf.fill(shape, -80) as tf.Tensor4D, tf.zeros(shape) as tf.Tensor4D, 13))).toBeCloseTo(
+      0,
+      6,
+    );
     tf.dispose([...logits, masks[0], masks[1]]);
   });
 
   it('rejects mismatched shapes naming both tensors', () => {
-    expect(() => boundaryDice(outs[0], tf.zeros([2, 8, 8, 1]) as tf.Tensor4D, 3)).toThrow(/logits \[2,16,16,1\] and mask \[2,8,8,1\]/);
+    expect(() => boundaryDice(outs[0], tf.zeros([2, 8, 8, 1]) as tf.Tensor4D, 3)).toThrow(
+      /logits \[2,16,16,1\] and mask \[2,8,8,1\]/,
+    );
     expect(() => boundaryDice(outs[0], mask, 4)).toThrow(/odd/);
   });
 

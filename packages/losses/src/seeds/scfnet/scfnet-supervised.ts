@@ -49,8 +49,15 @@ export const scfnetSupervisedDef = defineLoss({
     epoch: { kind: 'number', doc: '0-indexed epoch' },
   },
   agree: [['outputs', 'mask', 'shape']],
-  options: { weights: { type: 'object', default: SCFNET_OUTPUT_WEIGHTS, doc: 'per-output weights (number[]); further outputs halve' } },
-  compute: ({ outputs, mask, epoch }: ScfnetSupervisedInputs, o: { weights?: number[] }) => scfnetSupervisedLoss(outputs, mask, epoch, o.weights),
+  options: {
+    weights: {
+      type: 'object',
+      default: SCFNET_OUTPUT_WEIGHTS,
+      doc: 'per-output weights (number[]); further outputs halve',
+    },
+  },
+  compute: ({ outputs, mask, epoch }: ScfnetSupervisedInputs, o: { weights?: number[] }) =>
+    scfnetSupervisedLoss(outputs, mask, epoch, o.weights),
   example: (rng) => ({
     inputs: {
       outputs: [0, 1].map(() => randomTensor<tf.Rank.R4>(rng, [2, 8, 8, 1], 2)),

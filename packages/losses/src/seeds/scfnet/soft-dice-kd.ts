@@ -12,13 +12,19 @@ export const SCFNET_OUTPUT_WEIGHTS = [1, 1 / 2, 1 / 4, 1 / 8];
  * No ground truth, temperature or adapters. studentOutputs: k × [N,H,W,1] logits (main first);
  * teacherMain: [N,H,W,1] logits (treated as a constant).
  */
-export function softDiceKd(studentOutputs: readonly tf.Tensor4D[], teacherMain: tf.Tensor4D, weights = SCFNET_OUTPUT_WEIGHTS): tf.Scalar {
+export function softDiceKd(
+  studentOutputs: readonly tf.Tensor4D[],
+  teacherMain: tf.Tensor4D,
+  weights = SCFNET_OUTPUT_WEIGHTS,
+): tf.Scalar {
   return tf.tidy(() => {
     const t = tf.sigmoid(teacherMain) as tf.Tensor4D;
     let total: tf.Tensor = tf.scalar(0);
     studentOutputs.forEach((s, k) => {
       if (s.shape[1] !== t.shape[1] || s.shape[2] !== t.shape[2]) {
-        throw new Error(`softDiceKd: student output ${k} is ${s.shape.join('×')}, teacher main output is ${t.shape.join('×')}; sizes must match`);
+        throw new Error(
+          `softDiceKd: student output ${k} is ${s.shape.join('×')}, teacher main output is ${t.shape.join('×')}; sizes must match`,
+        );
       }
       total = tf.add(total, tf.mul(softDice(s, t), weights[k] ?? 2 ** -k));
     });
@@ -41,10 +47,20 @@ export const softDiceKdDef = defineLoss({
     teacherMain: { kind: 'nhwc', doc: '[N,H,W,1] teacher main logits' },
   },
   agree: [['studentOutputs', 'teacherMain', 'spatial']],
-  options: { weights: { type: 'object', default: SCFNET_OUTPUT_WEIGHTS, doc: 'per-output weights (number[]); further outputs halve' } },
-  compute: ({ studentOutputs, teacherMain }: SoftDiceKdInputs, o: { weights?: number[] }) => softDiceKd(studentOutputs, teacherMain, o.weights),
+  options: {
+    weights: {
+      type: 'object',
+      default: SCFNET_OUTPUT_WEIGHTS,
+      doc: 'per-output weights (number[]); further outputs halve',
+    },
+  },
+  compute: ({ studentOutputs, teacherMain }: SoftDiceKdInputs, o: { weights?: number[] }) =>
+    softDiceKd(studentOutputs, teacherMain, o.weights),
   example: (rng) => ({
-    inputs: { studentOutputs: [0, 1, 2].map(() => randomTensor<tf.Rank.R4>(rng, [2, 6, 6, 1], 2)), teacherMain: randomTensor<tf.Rank.R4>(rng, [2, 6, 6, 1], 2) },
+    inputs: {
+      studentOutputs: [0, 1, 2].map(() => randomTensor<tf.Rank.R4>(rng, [2, 6, 6, 1], 2)),
+      teacherMain: randomTensor<tf.Rank.R4>(rng, [2, 6, 6, 1], 2),
+    },
     options: {},
   }),
   differentiable: 'studentOutputs',

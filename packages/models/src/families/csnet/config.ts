@@ -21,19 +21,65 @@ export const DILATIONS = [1, 2, 4, 8, 16] as const;
 
 /** Learned (pruned) widths of the released csnet-L-x1 (checkpoint `layer_config`), 93,647 params. */
 export const CSNET_L_X1: CsnetConfig = {
-  blocks: [[8, 10], [9, 10], [10, 10], [10, 10], [19, 13], [19, 17], [20, 12], [34], [24, 21], [26, 27], [22, 18], [19, 18], [23, 18], [38], [18, 29], [25, 24], [26, 20], [50]],
+  blocks: [
+    [8, 10],
+    [9, 10],
+    [10, 10],
+    [10, 10],
+    [19, 13],
+    [19, 17],
+    [20, 12],
+    [34],
+    [24, 21],
+    [26, 27],
+    [22, 18],
+    [19, 18],
+    [23, 18],
+    [38],
+    [18, 29],
+    [25, 24],
+    [26, 20],
+    [50],
+  ],
   stages: [3, 4, 6, 4],
   fuse: [12, 24, 24],
-  msDil: [[1, 2, 2, 2, 4], [1, 4, 4, 4, 5], [2, 2, 4, 5, 4]],
+  msDil: [
+    [1, 2, 2, 2, 4],
+    [1, 4, 4, 4, 5],
+    [2, 2, 4, 5, 4],
+  ],
   fuse1x1: 60,
 };
 
 /** Learned widths of the released csnet-L-x2, 140,894 params. */
 export const CSNET_L_X2: CsnetConfig = {
-  blocks: [[13, 10], [13, 12], [18, 11], [18, 12], [28, 21], [34, 22], [31, 29], [51], [23, 26], [27, 26], [25, 20], [17, 21], [19, 25], [38], [18, 31], [31, 27], [26, 44], [64]],
+  blocks: [
+    [13, 10],
+    [13, 12],
+    [18, 11],
+    [18, 12],
+    [28, 21],
+    [34, 22],
+    [31, 29],
+    [51],
+    [23, 26],
+    [27, 26],
+    [25, 20],
+    [17, 21],
+    [19, 25],
+    [38],
+    [18, 31],
+    [31, 27],
+    [26, 44],
+    [64],
+  ],
   stages: [3, 4, 6, 4],
   fuse: [17, 38, 32],
-  msDil: [[2, 1, 2, 2, 1], [0, 6, 6, 7, 5], [0, 1, 3, 7, 7]],
+  msDil: [
+    [2, 1, 2, 2, 1],
+    [0, 6, 6, 7, 5],
+    [0, 1, 3, 7, 7],
+  ],
   fuse1x1: 79,
 };
 
@@ -77,9 +123,13 @@ export function csfInputBlocks(cfg: CsnetConfig): [number, number, number] {
 /** Checks the config is self-consistent; throws naming the offending entry. */
 export function validateConfig(cfg: CsnetConfig): void {
   const n = 1 + cfg.stages.reduce((a, b) => a + b, 0);
-  if (cfg.blocks.length !== n) throw new Error(`csnet config: ${cfg.blocks.length} blocks, stages ${cfg.stages.join(',')} need ${n}`);
+  if (cfg.blocks.length !== n)
+    throw new Error(`csnet config: ${cfg.blocks.length} blocks, stages ${cfg.stages.join(',')} need ${n}`);
   for (const i of csfInputBlocks(cfg)) {
-    if (cfg.blocks[i].length !== 1) throw new Error(`csnet config: block ${blockNames(cfg)[i]} feeds the CSF head and must have one branch, got [${cfg.blocks[i].join(',')}]`);
+    if (cfg.blocks[i].length !== 1)
+      throw new Error(
+        `csnet config: block ${blockNames(cfg)[i]} feeds the CSF head and must have one branch, got [${cfg.blocks[i].join(',')}]`,
+      );
   }
   if (cfg.fuse.length !== 3 || cfg.msDil.length !== 3) throw new Error('csnet config: the CSF head has 3 branches');
   cfg.msDil.forEach((d, i) => {

@@ -22,7 +22,9 @@ class MsBlock extends Module {
     this.child('msconv', this.msconv);
     dil.forEach((c, i) => {
       const d = DILATIONS[i];
-      this.msconv.push(c > 0 ? new Conv2d(rng, cin, c, { kernel: 3, padding: d, dilation: d, weightScale: 100 }) : null);
+      this.msconv.push(
+        c > 0 ? new Conv2d(rng, cin, c, { kernel: 3, padding: d, dilation: d, weightScale: 100 }) : null,
+      );
     });
     const cout = dil.reduce((a, b) => a + b, 0);
     this.bn = this.child('bn', new BatchNorm2d(cout));

@@ -29,7 +29,11 @@ export class Csnet extends Module implements SodModel {
   readonly octFuse: CsfHead;
   readonly cls: Conv2d;
 
-  constructor(readonly name: string, rng: Rng, readonly config: CsnetConfig) {
+  constructor(
+    readonly name: string,
+    rng: Rng,
+    readonly config: CsnetConfig,
+  ) {
     super();
     validateConfig(config);
     this.buildOptions = { config };

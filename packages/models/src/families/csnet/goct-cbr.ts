@@ -21,7 +21,12 @@ export class GOctaveCbr extends Module {
   readonly bns: ModuleList<BatchNorm2d>;
   readonly prelus: ModuleList<PReLU>;
 
-  constructor(rng: Rng, readonly ins: readonly number[], readonly outs: readonly number[], opts: GOctConvOptions) {
+  constructor(
+    rng: Rng,
+    readonly ins: readonly number[],
+    readonly outs: readonly number[],
+    opts: GOctConvOptions,
+  ) {
     super();
     this.conv = this.child('conv', new GOctConv(rng, ins, outs, opts));
     [this.bns, this.prelus] = branchNorms(outs);
@@ -43,16 +48,24 @@ export class SimplifiedGOctConvBr extends Module {
   readonly bns: ModuleList<BatchNorm2d>;
   readonly prelus: ModuleList<PReLU>;
 
-  constructor(rng: Rng, readonly widths: readonly number[]) {
+  constructor(
+    rng: Rng,
+    readonly widths: readonly number[],
+  ) {
     super();
     this.child('convs', this.convs);
-    for (const c of widths) this.convs.push(c > 0 ? new Conv2d(rng, c, c, { kernel: 3, padding: 1, depthwise: true, weightScale: 100 }) : null);
+    for (const c of widths)
+      this.convs.push(
+        c > 0 ? new Conv2d(rng, c, c, { kernel: 3, padding: 1, depthwise: true, weightScale: 100 }) : null,
+      );
     [this.bns, this.prelus] = branchNorms(widths);
     this.child('bns', this.bns);
     this.child('prelus', this.prelus);
   }
 
   forward(xs: Branches): Branches {
-    return xs.map((x, i) => (x && this.widths[i] > 0 ? this.prelus.at(i).afterBatchNorm(this.bns.at(i), this.convs.at(i).forward(x)) : null));
+    return xs.map((x, i) =>
+      x && this.widths[i] > 0 ? this.prelus.at(i).afterBatchNorm(this.bns.at(i), this.convs.at(i).forward(x)) : null,
+    );
   }
 }

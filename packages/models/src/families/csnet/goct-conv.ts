@@ -33,7 +33,12 @@ export class GOctConv extends Module {
   private readonly inOff: number[];
   private readonly outOff: number[];
 
-  constructor(rng: Rng, readonly ins: readonly number[], readonly outs: readonly number[], opts: GOctConvOptions) {
+  constructor(
+    rng: Rng,
+    readonly ins: readonly number[],
+    readonly outs: readonly number[],
+    opts: GOctConvOptions,
+  ) {
     super();
     this.kernel = opts.kernel;
     this.stride = opts.stride ?? 1;
@@ -48,7 +53,8 @@ export class GOctConv extends Module {
   }
 
   forward(xs: Branches): Branches {
-    if (xs.length !== this.ins.length) throw new Error(`gOctConv: expected ${this.ins.length} input branches, got ${xs.length}`);
+    if (xs.length !== this.ins.length)
+      throw new Error(`gOctConv: expected ${this.ins.length} input branches, got ${xs.length}`);
     if (this.plain) return [xs[0] ? this.conv(xs[0], tf.mul(this.weight, 100) as tf.Tensor4D, this.stride) : null];
     const sums: Branches = this.outs.map(() => null);
     xs.forEach((xi, i) => {
@@ -56,7 +62,11 @@ export class GOctConv extends Module {
       const x = this.stride === 2 ? avgPool(xi, 2) : xi;
       this.outs.forEach((co, j) => {
         if (co === 0) return;
-        const w = tf.slice(this.weight, [0, 0, this.inOff[i], this.outOff[j]], [-1, -1, this.ins[i], co]) as tf.Tensor4D;
+        const w = tf.slice(
+          this.weight,
+          [0, 0, this.inOff[i], this.outOff[j]],
+          [-1, -1, this.ins[i], co],
+        ) as tf.Tensor4D;
         let y: tf.Tensor4D;
         if (i > j) {
           const f = 2 ** (i - j);

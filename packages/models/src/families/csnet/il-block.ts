@@ -16,7 +16,13 @@ export class IlBlock extends Module {
   readonly conv3x3_1: SimplifiedGOctConvBr;
   readonly conv3x3_2: SimplifiedGOctConvBr;
 
-  constructor(rng: Rng, readonly ins: readonly number[], readonly outs: readonly number[], readonly stride: 1 | 2, first = false) {
+  constructor(
+    rng: Rng,
+    readonly ins: readonly number[],
+    readonly outs: readonly number[],
+    readonly stride: 1 | 2,
+    first = false,
+  ) {
     super();
     const k = first || stride === 2 ? 3 : 1;
     this.conv1x1 = this.child('conv1x1', new GOctaveCbr(rng, ins, outs, { kernel: k, stride }));

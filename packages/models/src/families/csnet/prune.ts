@@ -66,7 +66,10 @@ export function prune(model: Csnet, threshold = 1e-20): Csnet {
   };
 
   names.forEach((name, b) => {
-    copy(`${name}.conv1x1.conv.weight`, [[2, inMaskOf(b)], [3, blockMask[b].flat()]]);
+    copy(`${name}.conv1x1.conv.weight`, [
+      [2, inMaskOf(b)],
+      [3, blockMask[b].flat()],
+    ]);
     blockMask[b].forEach((mask, j) => {
       if (next.blocks[b][j] === 0) return;
       perChannel(`${name}.conv1x1.bns.${j}.`, mask);
@@ -78,7 +81,10 @@ export function prune(model: Csnet, threshold = 1e-20): Csnet {
       }
     });
   });
-  copy('oct_fuse.fuse.conv.weight', [[2, csfInMask.flat()], [3, fuseMask.flat()]]);
+  copy('oct_fuse.fuse.conv.weight', [
+    [2, csfInMask.flat()],
+    [3, fuseMask.flat()],
+  ]);
   fuseMask.forEach((mask, j) => {
     if (next.fuse[j] === 0) return;
     perChannel(`oct_fuse.fuse.bns.${j}.`, mask);
@@ -89,12 +95,19 @@ export function prune(model: Csnet, threshold = 1e-20): Csnet {
     let off = 0;
     dil.forEach((c, d) => {
       const seg = msMask[i].slice(off, (off += c));
-      if (next.msDil[i][d] > 0) copy(`oct_fuse.ms.convs.${i}.msconv.${d}.weight`, [[2, fuseMask[i]], [3, seg]]);
+      if (next.msDil[i][d] > 0)
+        copy(`oct_fuse.ms.convs.${i}.msconv.${d}.weight`, [
+          [2, fuseMask[i]],
+          [3, seg],
+        ]);
     });
     perChannel(`oct_fuse.ms.convs.${i}.bn.`, msMask[i]);
     perChannel(`oct_fuse.ms.convs.${i}.prelu.`, msMask[i]);
   });
-  copy('oct_fuse.fuse1x1.conv.weight', [[2, msMask.flat()], [3, fuse1x1Mask[0]]]);
+  copy('oct_fuse.fuse1x1.conv.weight', [
+    [2, msMask.flat()],
+    [3, fuse1x1Mask[0]],
+  ]);
   perChannel('oct_fuse.fuse1x1.bns.0.', fuse1x1Mask[0]);
   perChannel('oct_fuse.fuse1x1.prelus.0.', fuse1x1Mask[0]);
   copy('cls_layer.weight', [[2, fuse1x1Mask[0]]]);

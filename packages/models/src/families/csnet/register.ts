@@ -10,7 +10,8 @@ export interface CsnetBuildOptions {
 
 function configOf(config: unknown, fallback: () => CsnetConfig): CsnetConfig {
   if (config === undefined) return fallback();
-  if (typeof config !== 'object' || config === null) throw new UsageError(`csnet: option 'config' must be a CsnetConfig object`);
+  if (typeof config !== 'object' || config === null)
+    throw new UsageError(`csnet: option 'config' must be a CsnetConfig object`);
   return config as CsnetConfig;
 }
 
@@ -20,6 +21,10 @@ const csnet = (name: string, fallback: () => CsnetConfig, description: string) =
 export const CSNET_MODELS = {
   'csnet-l-x1': csnet('csnet-l-x1', () => CSNET_L_X1, 'CSNet learned widths ×1 (released csnet-L-x1), 93,647 params'),
   'csnet-l-x2': csnet('csnet-l-x2', () => CSNET_L_X2, 'CSNet learned widths ×2 (released csnet-L-x2), 140,894 params'),
-  'csnet-x1-base': csnet('csnet-x1-base', () => baseConfig(20), 'CSNet un-pruned base width 20 (train with dynamic weight decay, then prune)'),
+  'csnet-x1-base': csnet(
+    'csnet-x1-base',
+    () => baseConfig(20),
+    'CSNet un-pruned base width 20 (train with dynamic weight decay, then prune)',
+  ),
   'csnet-x2-base': csnet('csnet-x2-base', () => baseConfig(40), 'CSNet un-pruned base width 40'),
 };

@@ -14,7 +14,11 @@ export const MBV3_IMAGENET_KEYMAP = 'mobilenetv3_large_x0_5_imagenet_paddleocr.k
  * unmapped (the unused last 1×1 conv, `backbone.stage3.3.*`) are dropped. Paddle's `_mean`/
  * `_variance` become `running_mean`/`running_var`. All-or-nothing (see `loadSafetensors`).
  */
-export function loadMbv3ImagenetBackbone(model: Scfnet, file: string, keymapFile = file.replace(/\.safetensors$/, '.keymap.json')): void {
+export function loadMbv3ImagenetBackbone(
+  model: Scfnet,
+  file: string,
+  keymapFile = file.replace(/\.safetensors$/, '.keymap.json'),
+): void {
   let map: Record<string, string>;
   try {
     map = (JSON.parse(fs.readFileSync(keymapFile, 'utf8')) as { map: Record<string, string> }).map;
@@ -37,9 +41,14 @@ export function initMbv3Backbone(model: Scfnet, weights: unknown): WeightsInit {
   const shared = sharedWeightsFile(MBV3_IMAGENET_FILE);
   if (weights === undefined) weights = fs.existsSync(shared) ? 'imagenet' : 'none';
   if (weights === 'none') return (model.weightsInit = { policy: 'none' });
-  if (typeof weights !== 'string') throw new UsageError(`${model.name}: option 'weights' must be 'imagenet', 'none' or a file path`);
+  if (typeof weights !== 'string')
+    throw new UsageError(`${model.name}: option 'weights' must be 'imagenet', 'none' or a file path`);
   if (weights === 'imagenet') {
-    if (!fs.existsSync(shared)) throw new DataError(`${model.name}: ImageNet backbone weights not found (KD_WEIGHTS_DIR or ../shared/weights; use weights 'none' for a random init)`, shared);
+    if (!fs.existsSync(shared))
+      throw new DataError(
+        `${model.name}: ImageNet backbone weights not found (KD_WEIGHTS_DIR or ../shared/weights; use weights 'none' for a random init)`,
+        shared,
+      );
     loadMbv3ImagenetBackbone(model, shared, sharedWeightsFile(MBV3_IMAGENET_KEYMAP));
     return (model.weightsInit = { policy: 'imagenet', file: shared, sha256: sha256Prefix(shared) });
   }

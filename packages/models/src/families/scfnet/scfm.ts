@@ -11,7 +11,15 @@ import { zeroBias } from '../../layers/zero-bias.ts';
  * Init as SCFNet's `weight_init`: Kaiming-normal weight, zero bias, BN γ=1, β=0.
  */
 export function decoderCbr(rng: Rng, cin: number, cout: number, dilation = 1): ConvBnAct {
-  const m = new ConvBnAct(rng, cin, cout, { kernel: 3, padding: dilation, dilation, bias: true, act: 'relu', names: ['0', '1'], init: kaimingNormalFanIn });
+  const m = new ConvBnAct(rng, cin, cout, {
+    kernel: 3,
+    padding: dilation,
+    dilation,
+    bias: true,
+    act: 'relu',
+    names: ['0', '1'],
+    init: kaimingNormalFanIn,
+  });
   zeroBias(m.conv);
   return m;
 }

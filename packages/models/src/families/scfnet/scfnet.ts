@@ -55,17 +55,39 @@ export class Scfnet extends Module implements SodModel {
   /** How the backbone started (set by the factory from the `weights` option; `none` = seeded random init). */
   weightsInit: WeightsInit = { policy: 'none' };
 
-  constructor(readonly name: string, rng: Rng, opts: ScfnetOptions) {
+  constructor(
+    readonly name: string,
+    rng: Rng,
+    opts: ScfnetOptions,
+  ) {
     super();
-    this.buildOptions = { backbone: opts.backbone, channels: opts.channels, ...(opts.backboneWidth !== undefined ? { backboneWidth: opts.backboneWidth } : {}) };
+    this.buildOptions = {
+      backbone: opts.backbone,
+      channels: opts.channels,
+      ...(opts.backboneWidth !== undefined ? { backboneWidth: opts.backboneWidth } : {}),
+    };
     const c = opts.channels;
-    this.bkbone = this.child('bkbone', opts.backbone === 'r50' ? new ResNet(rng.fork('backbone'), { width: opts.backboneWidth ?? 1 }) : new MobileNetV3Large(rng.fork('backbone'), 0.5));
+    this.bkbone = this.child(
+      'bkbone',
+      opts.backbone === 'r50'
+        ? new ResNet(rng.fork('backbone'), { width: opts.backboneWidth ?? 1 })
+        : new MobileNetV3Large(rng.fork('backbone'), 0.5),
+    );
     const ins = this.bkbone instanceof ResNet ? this.bkbone.channels : this.bkbone.tapChannels;
     const dec = rng.fork('decoder');
     this.mp = this.child('mp', new MappingModule(dec, ins, c));
     this.cv1 = this.child('cv1', decoderCbr(dec, c, c, 5));
-    this.de = [this.child('de1', new Scfm(dec, c)), this.child('de2', new Scfm(dec, c)), this.child('de3', new Scfm(dec, c))];
-    this.heads = [2, 3, 4, 5].map((k) => this.child(`linear${k}`, zeroBias(new Conv2d(dec, c, 1, { kernel: 3, padding: 1, bias: true, init: kaimingNormalFanIn }))));
+    this.de = [
+      this.child('de1', new Scfm(dec, c)),
+      this.child('de2', new Scfm(dec, c)),
+      this.child('de3', new Scfm(dec, c)),
+    ];
+    this.heads = [2, 3, 4, 5].map((k) =>
+      this.child(
+        `linear${k}`,
+        zeroBias(new Conv2d(dec, c, 1, { kernel: 3, padding: 1, bias: true, init: kaimingNormalFanIn })),
+      ),
+    );
     this.taps = [
       ...ins.map((ch, i) => ({ name: `x${i + 2}`, channels: ch, stride: 4 * 2 ** i })),
       ...[0, 1, 2, 3].map((i) => ({ name: `d${i + 2}`, channels: c, stride: 4 * 2 ** i })),

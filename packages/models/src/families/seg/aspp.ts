@@ -22,9 +22,15 @@ export class Aspp extends Module {
     const init = kaimingNormalFanOut;
     this.convs = this.child('convs', new ModuleList<ConvBnAct>());
     this.convs.push(new ConvBnAct(rng, cin, out, { kernel: 1, padding: 0, act: 'relu', names: ['0', '1'], init }));
-    for (const r of rates) this.convs.push(new ConvBnAct(rng, cin, out, { kernel: 3, dilation: r, padding: r, act: 'relu', names: ['0', '1'], init }));
+    for (const r of rates)
+      this.convs.push(
+        new ConvBnAct(rng, cin, out, { kernel: 3, dilation: r, padding: r, act: 'relu', names: ['0', '1'], init }),
+      );
     this.convs.push(new ConvBnAct(rng, cin, out, { kernel: 1, padding: 0, act: 'relu', names: ['0', '1'], init }));
-    this.project = this.child('project', new ConvBnAct(rng, 5 * out, out, { kernel: 1, padding: 0, act: 'relu', names: ['0', '1'], init }));
+    this.project = this.child(
+      'project',
+      new ConvBnAct(rng, 5 * out, out, { kernel: 1, padding: 0, act: 'relu', names: ['0', '1'], init }),
+    );
   }
 
   forward(x: tf.Tensor4D): tf.Tensor4D {

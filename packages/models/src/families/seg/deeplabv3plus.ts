@@ -22,9 +22,18 @@ class Decoder extends Module {
   constructor(rng: Rng, lowIn: number, highIn: number, low: number, out: number) {
     super();
     const init = kaimingNormalFanOut;
-    this.project = this.child('project', new ConvBnAct(rng, lowIn, low, { kernel: 1, padding: 0, act: 'relu', names: ['0', '1'], init }));
-    this.conv1 = this.child('conv1', new ConvBnAct(rng, low + highIn, out, { kernel: 3, padding: 1, act: 'relu', names: ['0', '1'], init }));
-    this.conv2 = this.child('conv2', new ConvBnAct(rng, out, out, { kernel: 3, padding: 1, act: 'relu', names: ['0', '1'], init }));
+    this.project = this.child(
+      'project',
+      new ConvBnAct(rng, lowIn, low, { kernel: 1, padding: 0, act: 'relu', names: ['0', '1'], init }),
+    );
+    this.conv1 = this.child(
+      'conv1',
+      new ConvBnAct(rng, low + highIn, out, { kernel: 3, padding: 1, act: 'relu', names: ['0', '1'], init }),
+    );
+    this.conv2 = this.child(
+      'conv2',
+      new ConvBnAct(rng, out, out, { kernel: 3, padding: 1, act: 'relu', names: ['0', '1'], init }),
+    );
   }
   forward(low: tf.Tensor4D, high: tf.Tensor4D): tf.Tensor4D {
     const up = upsample(high, [low.shape[1], low.shape[2]]);
@@ -53,18 +62,31 @@ export class DeepLabV3Plus extends Module implements SegModel {
   readonly decoder: Decoder;
   readonly classifier: Conv2d;
 
-  constructor(readonly name: string, rng: Rng, opts: DeepLabV3PlusOptions) {
+  constructor(
+    readonly name: string,
+    rng: Rng,
+    opts: DeepLabV3PlusOptions,
+  ) {
     super();
     this.buildOptions = { ...opts };
     this.numClasses = opts.numClasses;
     const w = opts.width;
-    this.backbone = this.child('backbone', new ResNet(rng.fork('backbone'), { width: w, outputStride: opts.outputStride }));
+    this.backbone = this.child(
+      'backbone',
+      new ResNet(rng.fork('backbone'), { width: w, outputStride: opts.outputStride }),
+    );
     const head = rng.fork('head');
     const c = Math.max(8, Math.round(256 * w));
     const k = 16 / opts.outputStride;
     this.aspp = this.child('aspp', new Aspp(head, this.backbone.channels[3], c, [6 * k, 12 * k, 18 * k]));
-    this.decoder = this.child('decoder', new Decoder(head, this.backbone.channels[0], c, Math.max(4, Math.round(48 * w)), c));
-    this.classifier = this.child('classifier', new Conv2d(head, c, opts.numClasses, { kernel: 1, padding: 0, bias: true }));
+    this.decoder = this.child(
+      'decoder',
+      new Decoder(head, this.backbone.channels[0], c, Math.max(4, Math.round(48 * w)), c),
+    );
+    this.classifier = this.child(
+      'classifier',
+      new Conv2d(head, c, opts.numClasses, { kernel: 1, padding: 0, bias: true }),
+    );
     const [c2, , , c5] = this.backbone.channels;
     this.taps = [
       { name: 'c2', channels: c2, stride: 4 },

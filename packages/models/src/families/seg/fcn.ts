@@ -28,16 +28,30 @@ export class FcnMobileNetV2 extends Module implements SegModel {
   readonly backbone: MobileNetV2;
   readonly classifier: Conv2d;
 
-  constructor(readonly name: string, rng: Rng, opts: FcnOptions) {
+  constructor(
+    readonly name: string,
+    rng: Rng,
+    opts: FcnOptions,
+  ) {
     super();
     this.buildOptions = { ...opts };
     this.numClasses = opts.numClasses;
     this.inputMultiple = opts.outputStride;
-    this.backbone = this.child('backbone', new MobileNetV2(rng.fork('backbone'), { width: opts.width, outputStride: opts.outputStride }));
+    this.backbone = this.child(
+      'backbone',
+      new MobileNetV2(rng.fork('backbone'), { width: opts.width, outputStride: opts.outputStride }),
+    );
     const feat = this.backbone.channels[3];
-    this.classifier = this.child('classifier', new Conv2d(rng.fork('head'), feat, opts.numClasses, { kernel: 1, padding: 0, bias: true }));
+    this.classifier = this.child(
+      'classifier',
+      new Conv2d(rng.fork('head'), feat, opts.numClasses, { kernel: 1, padding: 0, bias: true }),
+    );
     const names = ['c2', 'c3', 'c4', 'feat'];
-    this.taps = names.map((name, i) => ({ name, channels: this.backbone.channels[i], stride: this.backbone.strides[i] }));
+    this.taps = names.map((name, i) => ({
+      name,
+      channels: this.backbone.channels[i],
+      stride: this.backbone.strides[i],
+    }));
   }
 
   forward(x: tf.Tensor4D, opts: ForwardOptions = {}): tf.Tensor4D[] {

@@ -32,13 +32,20 @@ export class TinySod extends Module implements SodModel {
   /** The registry name fixes the width, so nothing else is needed to rebuild it. */
   readonly buildOptions: Record<string, unknown> = {};
   readonly taps: TapSpec[];
-  readonly normalization = { mean: [123.675, 116.28, 103.53] as [number, number, number], std: [58.395, 57.12, 57.375] as [number, number, number] };
+  readonly normalization = {
+    mean: [123.675, 116.28, 103.53] as [number, number, number],
+    std: [58.395, 57.12, 57.375] as [number, number, number],
+  };
   private readonly enc: [ConvBnRelu, ConvBnRelu][] = [];
   private readonly lat: Conv2d[] = [];
   private readonly dec: ConvBnRelu[] = [];
   private readonly heads: Conv2d[] = [];
 
-  constructor(readonly name: string, rng: Rng, width: number) {
+  constructor(
+    readonly name: string,
+    rng: Rng,
+    width: number,
+  ) {
     super();
     const widths = [width, width * 2, width * 4, width * 8];
     const dw = width;

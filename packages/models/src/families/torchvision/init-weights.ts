@@ -20,9 +20,11 @@ export function imagenetFile(model: string): string {
  */
 export function initTorchvisionWeights(model: Module & { name: string }, weights: unknown): WeightsInit {
   if (weights === undefined || weights === 'none') return { policy: 'none' };
-  if (typeof weights !== 'string') throw new UsageError(`${model.name}: option 'weights' must be 'none', 'imagenet' or a .safetensors path`);
+  if (typeof weights !== 'string')
+    throw new UsageError(`${model.name}: option 'weights' must be 'none', 'imagenet' or a .safetensors path`);
   const file = weights === 'imagenet' ? imagenetFile(model.name) : weights;
-  if (!fs.existsSync(file)) throw new DataError(`${model.name} weights not found (convert torchvision's .pth as docs/weights.md shows)`, file);
+  if (!fs.existsSync(file))
+    throw new DataError(`${model.name} weights not found (convert torchvision's .pth as docs/weights.md shows)`, file);
   loadSafetensors(model, file, { mapping: torchvisionKey });
   return { policy: weights === 'imagenet' ? 'imagenet' : 'file', file, sha256: sha256Prefix(file) };
 }

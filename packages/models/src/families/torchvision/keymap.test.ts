@@ -22,7 +22,13 @@ import { weightsInitCell } from '../../io/weights-id.ts';
  * matches through the layout rules. The numeric goldens are in experiments (taps.test.ts).
  */
 const FIXTURES = path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures');
-interface Manifest { model: string; seed: number; taps: string[]; data_sha256: string; keys: [string, number[]][] }
+interface Manifest {
+  model: string;
+  seed: number;
+  taps: string[];
+  data_sha256: string;
+  keys: [string, number[]][];
+}
 const manifest = (m: string): Manifest => JSON.parse(fs.readFileSync(path.join(FIXTURES, m, 'keys.json'), 'utf8'));
 
 /**
@@ -40,19 +46,22 @@ const CASES: [string, number, number, number][] = [
 describe('torchvision key maps', () => {
   beforeAll(() => useBackend('cpu'));
 
-  it.each(CASES)('%s: every torchvision key consumed or dropped on purpose, shapes match; %i tensors, %i dropped, %i parameters', (name, total, dropped, params) => {
-    const { keys } = manifest(name);
-    expect(keys).toHaveLength(total);
-    const m = createModel(name, { rng: new Rng(1) });
-    const match = checkKeys(m, keys, { mapping: torchvisionKey });
-    expect(match.problems).toBeNull();
-    expect(match.dropped).toHaveLength(dropped);
-    expect(match.dropped.every((k) => /^(fc|classifier)\.|num_batches_tracked$/.test(k))).toBe(true);
-    expect(match.pairs).toHaveLength(m.stateDict().size);
-    expect(match.pairs.length + dropped).toBe(total);
-    expect(m.countParams()).toBe(params);
-    m.dispose();
-  });
+  it.each(CASES)(
+    '%s: every torchvision key consumed or dropped on purpose, shapes match; %i tensors, %i dropped, %i parameters',
+    (name, total, dropped, params) => {
+      const { keys } = manifest(name);
+      expect(keys).toHaveLength(total);
+      const m = createModel(name, { rng: new Rng(1) });
+      const match = checkKeys(m, keys, { mapping: torchvisionKey });
+      expect(match.problems).toBeNull();
+      expect(match.dropped).toHaveLength(dropped);
+      expect(match.dropped.every((k) => /^(fc|classifier)\.|num_batches_tracked$/.test(k))).toBe(true);
+      expect(match.pairs).toHaveLength(m.stateDict().size);
+      expect(match.pairs.length + dropped).toBe(total);
+      expect(m.countParams()).toBe(params);
+      m.dispose();
+    },
+  );
 
   it.each(CASES)('%s: the hash weights are bit-identical to the Python reference', (name) => {
     const { keys, seed, data_sha256 } = manifest(name);
@@ -63,7 +72,10 @@ describe('torchvision key maps', () => {
 
   it('a file that does not match fails in one line naming the first three of each kind; nothing leaks', () => {
     const { keys } = manifest('resnet18');
-    const st = hashStateDict(keys.filter(([k]) => !k.startsWith('layer4.1.')), 1);
+    const st = hashStateDict(
+      keys.filter(([k]) => !k.startsWith('layer4.1.')),
+      1,
+    );
     st.set('conv1.weight', { shape: [64, 3, 5, 5], data: new Float32Array(64 * 75) });
     st.set('layer4.1.conv3.weight', { shape: [1], data: new Float32Array(1) });
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kd-tv-')), 'bad.safetensors');
@@ -79,7 +91,9 @@ describe('torchvision key maps', () => {
     const msg = (err as Error).message;
     expect(msg.split('\n')).toHaveLength(1);
     expect(msg).toMatch(/bad\.safetensors: does not match the model; nothing loaded\. /);
-    expect(msg).toContain('missing from file (10): layer4.1.conv1.weight, layer4.1.bn1.weight, layer4.1.bn1.bias, … 7 more');
+    expect(msg).toContain(
+      'missing from file (10): layer4.1.conv1.weight, layer4.1.bn1.weight, layer4.1.bn1.bias, … 7 more',
+    );
     expect(msg).toContain('not in model (1): layer4.1.conv3.weight.');
     expect(msg).toContain('wrong shape (1): conv1.weight: file [64,3,5,5] vs model [7,7,3,64]');
     expect(tf.memory().numTensors).toBe(before);
@@ -99,11 +113,15 @@ describe('torchvision key maps', () => {
     const w = m.stateDict().get('features.18.0.weight')!;
     expect(w.shape).toEqual([1, 1, 320, 1280]);
     expect(w.dataSync()[7 * 1280 + 5]).toBe(st.get('features.18.0.weight')!.data[5 * 320 + 7]);
-    expect(Array.from(m.stateDict().get('features.3.conv.1.1.running_var')!.dataSync())).toEqual(Array.from(st.get('features.3.conv.1.1.running_var')!.data));
+    expect(Array.from(m.stateDict().get('features.3.conv.1.1.running_var')!.dataSync())).toEqual(
+      Array.from(st.get('features.3.conv.1.1.running_var')!.data),
+    );
     m.dispose();
   });
 
   it('names the weights file that is absent', () => {
-    expect(() => createModel('mobilenetv2', { rng: new Rng(1), weights: '/nonexistent/mbv2.safetensors' })).toThrow(/mbv2\.safetensors: mobilenetv2 weights not found \(convert torchvision's \.pth as docs\/weights\.md shows\)/);
+    expect(() => createModel('mobilenetv2', { rng: new Rng(1), weights: '/nonexistent/mbv2.safetensors' })).toThrow(
+      /mbv2\.safetensors: mobilenetv2 weights not found \(convert torchvision's \.pth as docs\/weights\.md shows\)/,
+    );
   });
 });

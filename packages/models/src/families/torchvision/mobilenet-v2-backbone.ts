@@ -13,8 +13,12 @@ import { IMAGENET_NORMALIZATION, type BackboneModel } from '../../model.ts';
  * stage ends), plus `features.17`, the last inverted residual (320 channels, what DeepLab/FCN use).
  */
 export const MBV2_TAPS = [
-  { index: 1, stride: 2 }, { index: 3, stride: 4 }, { index: 6, stride: 8 },
-  { index: 13, stride: 16 }, { index: 17, stride: 32 }, { index: 18, stride: 32 },
+  { index: 1, stride: 2 },
+  { index: 3, stride: 4 },
+  { index: 6, stride: 8 },
+  { index: 13, stride: 16 },
+  { index: 17, stride: 32 },
+  { index: 18, stride: 32 },
 ] as const;
 
 /**
@@ -34,13 +38,36 @@ export class MobileNetV2Backbone extends MobileNetV2 implements BackboneModel {
   /** How the weights started (set by the factory from the `weights` option). */
   weightsInit: WeightsInit = { policy: 'none' };
 
-  constructor(readonly name: string, rng: Rng, width = 1) {
+  constructor(
+    readonly name: string,
+    rng: Rng,
+    width = 1,
+  ) {
     super(rng, { width, outputStride: 32 });
     this.buildOptions = { width };
     const last = makeDivisible(1280 * Math.max(1, width));
-    this.features.push(new ConvBnAct(rng, this.channels[3], last, { kernel: 1, padding: 0, act: 'relu6', names: ['0', '1'], init: kaimingNormalFanOut }));
-    const channels: Record<number, number> = { 1: makeDivisible(16 * width), 3: this.channels[0], 6: this.channels[1], 13: this.channels[2], 17: this.channels[3], 18: last };
-    this.taps = MBV2_TAPS.map(({ index, stride }) => ({ name: `features.${index}`, channels: channels[index], stride }));
+    this.features.push(
+      new ConvBnAct(rng, this.channels[3], last, {
+        kernel: 1,
+        padding: 0,
+        act: 'relu6',
+        names: ['0', '1'],
+        init: kaimingNormalFanOut,
+      }),
+    );
+    const channels: Record<number, number> = {
+      1: makeDivisible(16 * width),
+      3: this.channels[0],
+      6: this.channels[1],
+      13: this.channels[2],
+      17: this.channels[3],
+      18: last,
+    };
+    this.taps = MBV2_TAPS.map(({ index, stride }) => ({
+      name: `features.${index}`,
+      channels: channels[index],
+      stride,
+    }));
   }
 
   override forward(x: tf.Tensor4D, opts: ForwardOptions = {}): tf.Tensor4D[] {

@@ -22,7 +22,8 @@ export interface BackboneBuildOptions {
 
 function widthOf(name: string, o: BackboneBuildOptions): number {
   const width = o.width ?? 1;
-  if (typeof width !== 'number' || !(width > 0 && width <= 4)) throw new UsageError(`${name}: width must be a number in (0, 4], got ${String(width)}`);
+  if (typeof width !== 'number' || !(width > 0 && width <= 4))
+    throw new UsageError(`${name}: width must be a number in (0, 4], got ${String(width)}`);
   return width;
 }
 
@@ -37,7 +38,8 @@ export const TORCHVISION_MODELS = {
     defineModel<BackboneBuildOptions, ResNetBackbone>(
       `torchvision ${name} trunk (no fc); taps layer1…layer4; options width, weights none|imagenet|FILE`,
       (o) => withWeights(new ResNetBackbone(name, o.rng, widthOf(name, o)), o.weights),
-    )),
+    ),
+  ),
   mobilenetv2: defineModel<BackboneBuildOptions, MobileNetV2Backbone>(
     'torchvision MobileNetV2 features (no classifier); taps features.1/3/6/13/17/18; options width, weights none|imagenet|FILE',
     (o) => withWeights(new MobileNetV2Backbone('mobilenetv2', o.rng, widthOf('mobilenetv2', o)), o.weights),

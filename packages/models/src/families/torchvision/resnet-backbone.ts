@@ -31,7 +31,11 @@ export class ResNetBackbone extends ResNet implements BackboneModel {
   /** How the weights started (set by the factory from the `weights` option). */
   weightsInit: WeightsInit = { policy: 'none' };
 
-  constructor(readonly name: ResNetName, rng: Rng, width = 1) {
+  constructor(
+    readonly name: ResNetName,
+    rng: Rng,
+    width = 1,
+  ) {
     const d = RESNET_DEPTHS[name];
     super(rng, { layers: [...d.layers], block: d.block, width });
     this.buildOptions = { width };

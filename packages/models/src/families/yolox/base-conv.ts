@@ -30,7 +30,15 @@ export class BaseConv extends Module {
   constructor(rng: Rng, cin: number, cout: number, opts: BaseConvOptions) {
     super();
     const k = opts.kernel;
-    this.conv = this.child('conv', new Conv2d(rng, cin, cout, { kernel: k, stride: opts.stride ?? 1, padding: (k - 1) >> 1, depthwise: opts.depthwise }));
+    this.conv = this.child(
+      'conv',
+      new Conv2d(rng, cin, cout, {
+        kernel: k,
+        stride: opts.stride ?? 1,
+        padding: (k - 1) >> 1,
+        depthwise: opts.depthwise,
+      }),
+    );
     this.bn = this.child('bn', new BatchNorm2d(cout, YOLOX_BN.momentum, YOLOX_BN.eps));
   }
 
@@ -59,6 +67,13 @@ export class DwConv extends Module {
 }
 
 /** A k×k conv block: `DwConv` when `depthwise`, else `BaseConv` (YOLOX's `Conv = DWConv if depthwise else BaseConv`). */
-export function convBlock(rng: Rng, cin: number, cout: number, kernel: number, stride: number, depthwise: boolean): BaseConv | DwConv {
+export function convBlock(
+  rng: Rng,
+  cin: number,
+  cout: number,
+  kernel: number,
+  stride: number,
+  depthwise: boolean,
+): BaseConv | DwConv {
   return depthwise ? new DwConv(rng, cin, cout, kernel, stride) : new BaseConv(rng, cin, cout, { kernel, stride });
 }

@@ -51,4 +51,3 @@ export class CspDarknet extends Module {
     return outs as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
   }
 }
-

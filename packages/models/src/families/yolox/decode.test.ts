@@ -26,7 +26,11 @@ describe('priors, decoding and post-processing', () => {
 
   it('priors: levels in order, cells row-major', () => {
     expect(priors.count).toBe(84);
-    expect(priors.levelShapes).toEqual([[8, 8], [4, 4], [2, 2]]);
+    expect(priors.levelShapes).toEqual([
+      [8, 8],
+      [4, 4],
+      [2, 2],
+    ]);
     expect([priors.gridX[9], priors.gridY[9], priors.stride[9]]).toEqual([1, 1, 8]);
     expect([priors.gridX[64 + 5], priors.gridY[64 + 5], priors.stride[64 + 5]]).toEqual([1, 1, 16]);
     expect([priors.gridX[83], priors.gridY[83], priors.stride[83]]).toEqual([1, 1, 32]);
@@ -50,11 +54,15 @@ describe('priors, decoding and post-processing', () => {
   it('postprocess: score = σ(obj)·max σ(cls), threshold, class-aware NMS, exact boxes', () => {
     const box: [number, number, number, number] = [16, 8, 48, 40];
     const bg = [0, 0, 0, 0, -10, -10, -10];
-    const maps = rawMaps(2, {
-      27: [...encodeBox(box, priors, 27), 4, -6, 3], // best: class 1
-      28: [...encodeBox([17, 8, 48, 40], priors, 28), 3, -6, 3], // same object, lower score → suppressed
-      64: [...encodeBox([17, 8, 48, 40], priors, 64), 3, 2, -6], // same place, class 0 → kept
-    }, bg);
+    const maps = rawMaps(
+      2,
+      {
+        27: [...encodeBox(box, priors, 27), 4, -6, 3], // best: class 1
+        28: [...encodeBox([17, 8, 48, 40], priors, 28), 3, -6, 3], // same object, lower score → suppressed
+        64: [...encodeBox([17, 8, 48, 40], priors, 64), 3, 2, -6], // same place, class 0 → kept
+      },
+      bg,
+    );
     const [dets] = postprocess(maps, priors, { scoreThreshold: 0.05, nmsIou: 0.65 });
     const sig = (v: number) => 1 / (1 + Math.exp(-v));
     expect(dets.map((d) => d.cls)).toEqual([1, 0]);

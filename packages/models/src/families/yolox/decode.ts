@@ -8,8 +8,12 @@ import type { Priors } from './priors.ts';
  */
 export function flattenLevels(outputs: readonly tf.Tensor4D[]): tf.Tensor3D {
   return tf.tidy(() => {
-    const n = outputs[0].shape[0], c = outputs[0].shape[3];
-    return tf.concat(outputs.map((o) => tf.reshape(o, [n, o.shape[1] * o.shape[2], c])), 1) as tf.Tensor3D;
+    const n = outputs[0].shape[0],
+      c = outputs[0].shape[3];
+    return tf.concat(
+      outputs.map((o) => tf.reshape(o, [n, o.shape[1] * o.shape[2], c])),
+      1,
+    ) as tf.Tensor3D;
   });
 }
 
@@ -25,7 +29,8 @@ export const MAX_LOG_WH = 10;
 export function decodeBoxes(raw: tf.Tensor3D, priors: Priors): tf.Tensor3D {
   return tf.tidy(() => {
     const [n, a] = raw.shape;
-    if (a !== priors.count) throw new Error(`decodeBoxes: ${a} predictions but ${priors.count} priors (input size mismatch?)`);
+    if (a !== priors.count)
+      throw new Error(`decodeBoxes: ${a} predictions but ${priors.count} priors (input size mismatch?)`);
     const grid = tf.tensor3d(interleave(priors.gridX, priors.gridY), [1, a, 2]);
     const stride = tf.tensor3d(priors.stride, [1, a, 1]);
     const xy = tf.mul(tf.add(tf.slice(raw, [0, 0, 0], [n, a, 2]), grid), stride);
@@ -42,7 +47,12 @@ export function decodeBoxes(raw: tf.Tensor3D, priors: Priors): tf.Tensor3D {
 export function encodeBox(box: Readonly<Box>, priors: Priors, k: number): Box {
   const s = priors.stride[k];
   const [x1, y1, x2, y2] = box;
-  return [(x1 + x2) / 2 / s - priors.gridX[k], (y1 + y2) / 2 / s - priors.gridY[k], Math.log((x2 - x1) / s), Math.log((y2 - y1) / s)];
+  return [
+    (x1 + x2) / 2 / s - priors.gridX[k],
+    (y1 + y2) / 2 / s - priors.gridY[k],
+    Math.log((x2 - x1) / s),
+    Math.log((y2 - y1) / s),
+  ];
 }
 
 function interleave(a: Float32Array, b: Float32Array): Float32Array {

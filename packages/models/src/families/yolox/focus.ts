@@ -11,7 +11,12 @@ import { BaseConv } from './base-conv.ts';
 export function spaceToDepthFocus(x: tf.Tensor4D): tf.Tensor4D {
   const [n, h, w, c] = x.shape;
   if (h % 2 || w % 2) throw new Error(`Focus: input H and W must be even, got ${h}×${w}`);
-  return tf.tidy(() => tf.transpose(tf.reshape(x, [n, h / 2, 2, w / 2, 2, c]), [0, 1, 3, 4, 2, 5]).reshape([n, h / 2, w / 2, 4 * c]) as tf.Tensor4D);
+  return tf.tidy(
+    () =>
+      tf
+        .transpose(tf.reshape(x, [n, h / 2, 2, w / 2, 2, c]), [0, 1, 3, 4, 2, 5])
+        .reshape([n, h / 2, w / 2, 4 * c]) as tf.Tensor4D,
+  );
 }
 
 /** YOLOX `Focus` stem: space-to-depth then a k×k BaseConv 4·cin → cout. [N,H,W,3] → [N,H/2,W/2,cout]. */

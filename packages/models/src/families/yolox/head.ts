@@ -24,7 +24,13 @@ export class HeadLevel extends Module {
   readonly convReg: Conv2d;
   readonly convObj: Conv2d;
 
-  constructor(rng: Rng, channels: number, readonly numClasses: number, depthwise: boolean, stacked = 2) {
+  constructor(
+    rng: Rng,
+    channels: number,
+    readonly numClasses: number,
+    depthwise: boolean,
+    stacked = 2,
+  ) {
     super();
     this.clsConvs = this.child('cls_convs', new ModuleList<BaseConv | DwConv>());
     this.regConvs = this.child('reg_convs', new ModuleList<BaseConv | DwConv>());
@@ -44,7 +50,8 @@ export class HeadLevel extends Module {
 
   forward(x: tf.Tensor4D): tf.Tensor4D {
     return tf.tidy(() => {
-      let c = x, r = x;
+      let c = x,
+        r = x;
       for (const m of this.clsConvs.items) c = m!.forward(c);
       for (const m of this.regConvs.items) r = m!.forward(r);
       return concatChannels([this.convReg.forward(r), this.convObj.forward(r), this.convCls.forward(c)]);

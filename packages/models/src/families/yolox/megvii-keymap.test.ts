@@ -24,7 +24,9 @@ describe('Megvii YOLOX key map', () => {
     ['tiny', 462, 74],
     ['s', 462, 74],
   ])('yolox-%s: %i official keys, %i BN counters dropped, the rest fill the model exactly', (v, total, counters) => {
-    const { keys } = JSON.parse(fs.readFileSync(path.join(FIXTURES, `megvii-${v}.keys.json`), 'utf8')) as { keys: [string, number[]][] };
+    const { keys } = JSON.parse(fs.readFileSync(path.join(FIXTURES, `megvii-${v}.keys.json`), 'utf8')) as {
+      keys: [string, number[]][];
+    };
     expect(keys).toHaveLength(total);
     expect(keys[0][0]).toBe('backbone.backbone.stem.conv.conv.weight');
     const m = createModel(`yolox-${v}`, { rng: new Rng(1) });
@@ -36,8 +38,12 @@ describe('Megvii YOLOX key map', () => {
   });
 
   it('maps each kind of key', () => {
-    expect(megviiYoloxKey('backbone.backbone.dark5.1.conv2.bn.running_var')).toBe('backbone.dark5.1.conv2.bn.running_var');
-    expect(megviiYoloxKey('backbone.C3_n4.m.0.conv2.dconv.conv.weight')).toBe('neck.bottom_up_blocks.1.m.0.conv2.dconv.conv.weight');
+    expect(megviiYoloxKey('backbone.backbone.dark5.1.conv2.bn.running_var')).toBe(
+      'backbone.dark5.1.conv2.bn.running_var',
+    );
+    expect(megviiYoloxKey('backbone.C3_n4.m.0.conv2.dconv.conv.weight')).toBe(
+      'neck.bottom_up_blocks.1.m.0.conv2.dconv.conv.weight',
+    );
     expect(megviiYoloxKey('backbone.bu_conv1.conv.weight')).toBe('neck.downsamples.1.conv.weight');
     expect(megviiYoloxKey('head.stems.2.bn.bias')).toBe('neck.out_convs.2.bn.bias');
     expect(megviiYoloxKey('head.reg_convs.1.0.conv.weight')).toBe('bbox_head.1.reg_convs.0.conv.weight');

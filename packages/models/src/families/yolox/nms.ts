@@ -5,7 +5,12 @@ import { iouXyxy } from './box-ops.ts';
  * keep a box unless its IoU with an already kept box is > `iouThreshold` (mmcv `nms`:
  * suppress when IoU > threshold). boxes: [M·4] corners; returns kept indices in score order.
  */
-export function nms(boxes: ArrayLike<number>, scores: ArrayLike<number>, iouThreshold: number, maxKeep = Infinity): number[] {
+export function nms(
+  boxes: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  iouThreshold: number,
+  maxKeep = Infinity,
+): number[] {
   const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b] - scores[a] || a - b);
   const kept: number[] = [];
   for (const i of order) {
@@ -26,7 +31,13 @@ export function nms(boxes: ArrayLike<number>, scores: ArrayLike<number>, iouThre
  * Class-aware NMS (mmcv `batched_nms`): boxes of different classes never suppress each other.
  * Returns kept indices sorted by score, descending, cut to `maxKeep`.
  */
-export function classAwareNms(boxes: ArrayLike<number>, scores: ArrayLike<number>, classes: ArrayLike<number>, iouThreshold: number, maxKeep = Infinity): number[] {
+export function classAwareNms(
+  boxes: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  classes: ArrayLike<number>,
+  iouThreshold: number,
+  maxKeep = Infinity,
+): number[] {
   const byClass = new Map<number, number[]>();
   for (let i = 0; i < scores.length; i++) {
     const list = byClass.get(classes[i]);
@@ -35,7 +46,8 @@ export function classAwareNms(boxes: ArrayLike<number>, scores: ArrayLike<number
   }
   const kept: number[] = [];
   for (const idx of byClass.values()) {
-    const b = new Float32Array(idx.length * 4), s = new Float32Array(idx.length);
+    const b = new Float32Array(idx.length * 4),
+      s = new Float32Array(idx.length);
     idx.forEach((i, k) => {
       for (let c = 0; c < 4; c++) b[4 * k + c] = boxes[4 * i + c];
       s[k] = scores[i];

@@ -9,7 +9,12 @@ import { CspLayer } from './csp-layer.ts';
 /** Nearest-neighbour ×2 upsampling (PyTorch `Upsample(scale_factor=2, mode='nearest')`): [N,H,W,C] → [N,2H,2W,C]. */
 export function upsampleNearest2x(x: tf.Tensor4D): tf.Tensor4D {
   const [n, h, w, c] = x.shape;
-  const y = tf.tidy(() => tf.mul(tf.reshape(x, [n, h, 1, w, 1, c]), tf.ones([1, 1, 2, 1, 2, 1])).reshape([n, 2 * h, 2 * w, c]) as tf.Tensor4D);
+  const y = tf.tidy(
+    () =>
+      tf
+        .mul(tf.reshape(x, [n, h, 1, w, 1, c]), tf.ones([1, 1, 2, 1, 2, 1]))
+        .reshape([n, 2 * h, 2 * w, c]) as tf.Tensor4D,
+  );
   if (countingOps()) reportOp({ kind: 'resize', name: 'nearest', macs: 0, flops: 0, outShape: y.shape });
   return y;
 }
@@ -29,7 +34,13 @@ export class Pafpn extends Module {
   readonly bottomUpBlocks: ModuleList<CspLayer>;
   readonly outConvs: ModuleList<BaseConv>;
 
-  constructor(rng: Rng, inChannels: [number, number, number], readonly outChannels: number, depth: number, depthwise: boolean) {
+  constructor(
+    rng: Rng,
+    inChannels: [number, number, number],
+    readonly outChannels: number,
+    depth: number,
+    depthwise: boolean,
+  ) {
     super();
     const [c3, c4, c5] = inChannels;
     const n = Math.max(Math.round(3 * depth), 1);

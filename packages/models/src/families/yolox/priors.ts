@@ -18,11 +18,14 @@ export interface Priors {
 /** Points for an input of `height`×`width` pixels at the given strides (H, W multiples of the largest stride). */
 export function makePriors(height: number, width: number, strides: readonly number[]): Priors {
   const levelShapes = strides.map((s) => {
-    if (height % s || width % s) throw new Error(`yolox priors: input ${height}×${width} is not a multiple of stride ${s}`);
+    if (height % s || width % s)
+      throw new Error(`yolox priors: input ${height}×${width} is not a multiple of stride ${s}`);
     return [height / s, width / s] as [number, number];
   });
   const count = levelShapes.reduce((a, [h, w]) => a + h * w, 0);
-  const gridX = new Float32Array(count), gridY = new Float32Array(count), stride = new Float32Array(count);
+  const gridX = new Float32Array(count),
+    gridY = new Float32Array(count),
+    stride = new Float32Array(count);
   let k = 0;
   levelShapes.forEach(([h, w], l) => {
     for (let i = 0; i < h; i++) {

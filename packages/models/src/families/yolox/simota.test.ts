@@ -22,7 +22,10 @@ describe('simOta', () => {
     const half = [16, 16, 48, 32]; // IoU 0.5 with gt
     const { boxes, scores } = preds({ [p8(3, 3)]: gt, [p8(4, 4)]: gt, [p8(3, 4)]: half });
     const r = simOta({ priors, predBoxes: boxes, predScores: scores, numClasses: 2, gtBoxes: gt, gtClasses: [1] });
-    expect(fgPoints(r.assigned)).toEqual([[p8(3, 3), 0], [p8(4, 4), 0]]);
+    expect(fgPoints(r.assigned)).toEqual([
+      [p8(3, 3), 0],
+      [p8(4, 4), 0],
+    ]);
     expect(r.numFg).toBe(2);
     expect(r.iou[p8(3, 3)]).toBeCloseTo(1, 6);
     expect(r.iou[p8(4, 4)]).toBeCloseTo(1, 6);
@@ -38,10 +41,18 @@ describe('simOta', () => {
   });
 
   it('a point claimed by two gts goes to the cheaper one', () => {
-    const a = [8, 8, 40, 40], b = [16, 16, 48, 48];
+    const a = [8, 8, 40, 40],
+      b = [16, 16, 48, 48];
     // the point (3,3) predicts a box much closer to b; both gts contain its centre (28,28) in box and centre region
     const { boxes, scores } = preds({ [p8(3, 3)]: [17, 17, 48, 48] });
-    const r = simOta({ priors, predBoxes: boxes, predScores: scores, numClasses: 2, gtBoxes: [...a, ...b], gtClasses: [0, 0] });
+    const r = simOta({
+      priors,
+      predBoxes: boxes,
+      predScores: scores,
+      numClasses: 2,
+      gtBoxes: [...a, ...b],
+      gtClasses: [0, 0],
+    });
     expect(r.assigned[p8(3, 3)]).toBe(1);
     // gt a had k = 1 and lost its only choice: it ends with no point (SimOTA does not re-assign)
     expect(fgPoints(r.assigned).filter(([, g]) => g === 0)).toEqual([]);
@@ -54,15 +65,27 @@ describe('simOta', () => {
     // IoUs sum to 2 → k = 2 takes both; with a third gt-sized prediction elsewhere, k = 3
     const r = simOta({ priors, predBoxes: boxes, predScores: scores, numClasses: 2, gtBoxes: gt, gtClasses: [1] });
     expect(r.numFg).toBe(2);
-    const r1 = simOta({ priors, predBoxes: boxes, predScores: scores, numClasses: 2, gtBoxes: gt, gtClasses: [1] }, { candidateTopk: 1 });
+    const r1 = simOta(
+      { priors, predBoxes: boxes, predScores: scores, numClasses: 2, gtBoxes: gt, gtClasses: [1] },
+      { candidateTopk: 1 },
+    );
     expect(fgPoints(r1.assigned)).toEqual([[p8(4, 4), 0]]);
   });
 
   it('no gt, or no candidate point: everything is background', () => {
     const { boxes, scores } = preds({});
-    expect(simOta({ priors, predBoxes: boxes, predScores: scores, numClasses: 2, gtBoxes: [], gtClasses: [] }).numFg).toBe(0);
+    expect(
+      simOta({ priors, predBoxes: boxes, predScores: scores, numClasses: 2, gtBoxes: [], gtClasses: [] }).numFg,
+    ).toBe(0);
     // a box entirely beyond the input, whose centre square also misses every point centre
-    const r = simOta({ priors, predBoxes: boxes, predScores: scores, numClasses: 2, gtBoxes: [500, 500, 510, 510], gtClasses: [0] });
+    const r = simOta({
+      priors,
+      predBoxes: boxes,
+      predScores: scores,
+      numClasses: 2,
+      gtBoxes: [500, 500, 510, 510],
+      gtClasses: [0],
+    });
     expect(r.numFg).toBe(0);
     expect([...r.assigned].every((g) => g === -1)).toBe(true);
   });

@@ -48,10 +48,13 @@ const EPS = 1e-7;
  * No gt or no candidate: every point is background. BCE logs are clamped at −100 (PyTorch).
  */
 export function simOta(inp: SimOtaInput, opts: SimOtaOptions = {}): SimOtaResult {
-  const r = opts.centerRadius ?? 2.5, topk = opts.candidateTopk ?? 10;
-  const wIou = opts.iouWeight ?? 3, wCls = opts.clsWeight ?? 1;
+  const r = opts.centerRadius ?? 2.5,
+    topk = opts.candidateTopk ?? 10;
+  const wIou = opts.iouWeight ?? 3,
+    wCls = opts.clsWeight ?? 1;
   const { priors, predBoxes, predScores, gtBoxes, gtClasses, numClasses: K } = inp;
-  const A = priors.count, G = gtClasses.length;
+  const A = priors.count,
+    G = gtClasses.length;
   const assigned = new Int32Array(A).fill(-1);
   const iouOut = new Float32Array(A);
   if (G === 0) return { assigned, iou: iouOut, numFg: 0 };
@@ -59,23 +62,30 @@ export function simOta(inp: SimOtaInput, opts: SimOtaOptions = {}): SimOtaResult
   const cand: number[] = [];
   const inBoth: Uint8Array[] = [];
   for (let p = 0; p < A; p++) {
-    const s = priors.stride[p], x = (priors.gridX[p] + 0.5) * s, y = (priors.gridY[p] + 0.5) * s;
+    const s = priors.stride[p],
+      x = (priors.gridX[p] + 0.5) * s,
+      y = (priors.gridY[p] + 0.5) * s;
     const both = new Uint8Array(G);
     let any = false;
     for (let g = 0; g < G; g++) {
       const [x1, y1, x2, y2] = [gtBoxes[4 * g], gtBoxes[4 * g + 1], gtBoxes[4 * g + 2], gtBoxes[4 * g + 3]];
       const inBox = Math.min(x - x1, y - y1, x2 - x, y2 - y) > 0;
-      const cx = (x1 + x2) / 2, cy = (y1 + y2) / 2;
+      const cx = (x1 + x2) / 2,
+        cy = (y1 + y2) / 2;
       const inCtr = Math.min(x - (cx - r * s), y - (cy - r * s), cx + r * s - x, cy + r * s - y) > 0;
       if (inBox || inCtr) any = true;
       both[g] = inBox && inCtr ? 1 : 0;
     }
-    if (any) { cand.push(p); inBoth.push(both); }
+    if (any) {
+      cand.push(p);
+      inBoth.push(both);
+    }
   }
   const V = cand.length;
   if (V === 0) return { assigned, iou: iouOut, numFg: 0 };
   // 2. pairwise IoU and cost, [V, G]
-  const ious = new Float64Array(V * G), cost = new Float64Array(V * G);
+  const ious = new Float64Array(V * G),
+    cost = new Float64Array(V * G);
   const log = (v: number) => Math.max(Math.log(v), -100);
   for (let v = 0; v < V; v++) {
     const p = cand[v];
@@ -105,14 +115,23 @@ export function simOta(inp: SimOtaInput, opts: SimOtaOptions = {}): SimOtaResult
   // 4. resolve points claimed by several gts
   let numFg = 0;
   for (let v = 0; v < V; v++) {
-    let only = -1, count = 0;
-    for (let g = 0; g < G; g++) if (match[v * G + g]) { count++; only = g; }
+    let only = -1,
+      count = 0;
+    for (let g = 0; g < G; g++)
+      if (match[v * G + g]) {
+        count++;
+        only = g;
+      }
     if (count === 0) continue;
     let best = only;
     if (count > 1) {
       // mmdet: the argmin of the cost over *all* gts (first on ties)
       let bestCost = Infinity;
-      for (let g = 0; g < G; g++) if (cost[v * G + g] < bestCost) { bestCost = cost[v * G + g]; best = g; }
+      for (let g = 0; g < G; g++)
+        if (cost[v * G + g] < bestCost) {
+          bestCost = cost[v * G + g];
+          best = g;
+        }
     }
     assigned[cand[v]] = best;
     iouOut[cand[v]] = ious[v * G + best];

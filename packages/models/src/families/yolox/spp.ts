@@ -13,7 +13,12 @@ export class SppBottleneck extends Module {
   readonly conv1: BaseConv;
   readonly conv2: BaseConv;
 
-  constructor(rng: Rng, cin: number, cout: number, readonly kernels: readonly number[] = [5, 9, 13]) {
+  constructor(
+    rng: Rng,
+    cin: number,
+    cout: number,
+    readonly kernels: readonly number[] = [5, 9, 13],
+  ) {
     super();
     const hidden = Math.floor(cin / 2);
     this.conv1 = this.child('conv1', new BaseConv(rng, cin, hidden, { kernel: 1 }));

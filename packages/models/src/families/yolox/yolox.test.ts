@@ -5,7 +5,8 @@ import { normal, withTaps } from '@kd/nn';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createModel, listModels } from '../../registry.ts';
 
-const small = (seed = 1) => createModel('yolox-nano', { rng: new Rng(seed), numClasses: 2, width: 0.125, depthwise: false });
+const small = (seed = 1) =>
+  createModel('yolox-nano', { rng: new Rng(seed), numClasses: 2, width: 0.125, depthwise: false });
 
 describe('YOLOX', () => {
   beforeAll(() => useBackend('cpu'));
@@ -29,9 +30,18 @@ describe('YOLOX', () => {
     const m = small();
     const x = normal(new Rng(1), [2, 64, 96, 3], 0, 1) as tf.Tensor4D;
     const { outputs, taps } = withTaps(m, ['neck.p3', 'neck.p4', 'neck.p5'])(x);
-    expect(outputs.map((o) => o.shape)).toEqual([[2, 8, 12, 7], [2, 4, 6, 7], [2, 2, 3, 7]]);
-    for (const spec of m.taps) expect(taps[spec.name].shape).toEqual([2, 64 / spec.stride, 96 / spec.stride, spec.channels]);
-    expect(m.taps.map((t) => [t.name, t.channels, t.stride])).toEqual([['neck.p3', 32, 8], ['neck.p4', 32, 16], ['neck.p5', 32, 32]]);
+    expect(outputs.map((o) => o.shape)).toEqual([
+      [2, 8, 12, 7],
+      [2, 4, 6, 7],
+      [2, 2, 3, 7],
+    ]);
+    for (const spec of m.taps)
+      expect(taps[spec.name].shape).toEqual([2, 64 / spec.stride, 96 / spec.stride, spec.channels]);
+    expect(m.taps.map((t) => [t.name, t.channels, t.stride])).toEqual([
+      ['neck.p3', 32, 8],
+      ['neck.p4', 32, 16],
+      ['neck.p5', 32, 32],
+    ]);
     // cls/obj biases start at the 0.01 prior: σ(b) = 0.01
     const objLogit = outputs[0].slice([0, 0, 0, 4], [1, 1, 1, 1]);
     expect(objLogit.dataSync()[0]).not.toBeNaN();
@@ -73,7 +83,11 @@ describe('YOLOX', () => {
     expect(numFg).toBe(0);
     expect([iou, cls]).toEqual([0, 0]);
     expect(total).toBeCloseTo(obj, 6);
-    expect(() => tf.tidy(() => { m.loss(m.forward(x), [{ boxes: [0, 0, 9, 9], classes: [2] }, targets[1]]); })).toThrow(/class 2 is outside 0..1/);
+    expect(() =>
+      tf.tidy(() => {
+        m.loss(m.forward(x), [{ boxes: [0, 0, 9, 9], classes: [2] }, targets[1]]);
+      }),
+    ).toThrow(/class 2 is outside 0..1/);
     x.dispose();
     opt.dispose();
     m.dispose();

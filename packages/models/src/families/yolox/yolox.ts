@@ -41,14 +41,22 @@ export class Yolox extends Module implements DetectionModel {
     return { ...this.options };
   }
 
-  constructor(readonly name: string, rng: Rng, readonly options: YoloxOptions) {
+  constructor(
+    readonly name: string,
+    rng: Rng,
+    readonly options: YoloxOptions,
+  ) {
     super();
     const { depth, width, depthwise, numClasses } = options;
-    if (!(Number.isInteger(numClasses) && numClasses >= 1)) throw new Error(`${name}: numClasses must be a positive integer, got ${numClasses}`);
+    if (!(Number.isInteger(numClasses) && numClasses >= 1))
+      throw new Error(`${name}: numClasses must be a positive integer, got ${numClasses}`);
     this.numClasses = numClasses;
     this.backbone = this.child('backbone', new CspDarknet(rng.fork('backbone'), depth, width, depthwise));
     this.neckChannels = Math.floor(256 * width);
-    this.neck = this.child('neck', new Pafpn(rng.fork('neck'), this.backbone.channels, this.neckChannels, depth, depthwise));
+    this.neck = this.child(
+      'neck',
+      new Pafpn(rng.fork('neck'), this.backbone.channels, this.neckChannels, depth, depthwise),
+    );
     this.head = this.child('bbox_head', new DecoupledHead(rng.fork('head'), this.neckChannels, numClasses, depthwise));
     this.taps = YOLOX_STRIDES.map((s, i) => ({ name: `neck.p${i + 3}`, channels: this.neckChannels, stride: s }));
   }

@@ -63,13 +63,15 @@ export function buildGraph(trace: Trace, inputName = 'input', outputName = 'outp
       const known = constNames.get(r.index);
       if (known) return known;
       const c = trace.consts[r.index];
-      if (c.dtype !== 'float32' && c.dtype !== 'int32' && c.dtype !== 'bool') throw new Error(`graph export: constant '${c.name}' has dtype ${c.dtype}`);
+      if (c.dtype !== 'float32' && c.dtype !== 'int32' && c.dtype !== 'bool')
+        throw new Error(`graph export: constant '${c.name}' has dtype ${c.dtype}`);
       const name = addConst(c.name, c.dtype, c.shape, c.values);
       constNames.set(r.index, name);
       return name;
     },
     intConst: (values, shape) => addConst('shape', 'int32', [...(shape ?? [values.length])], Int32Array.from(values)),
-    floatConst: (values, shape) => addConst('scalar', 'float32', [...(shape ?? [values.length])], Float32Array.from(values)),
+    floatConst: (values, shape) =>
+      addConst('scalar', 'float32', [...(shape ?? [values.length])], Float32Array.from(values)),
     emit(base: string, op: string, inputs: string[], attrs: Record<string, AttrValue> = {}) {
       const name = unique(base);
       nodes.push({ name, op, input: inputs, attr: attrs });
@@ -77,11 +79,13 @@ export function buildGraph(trace: Trace, inputName = 'input', outputName = 'outp
     },
   };
 
-  const shapeOf = (r: TraceRef | null) => (!r ? null : r.kind === 'input' ? trace.inputShape : r.kind === 'node' ? trace.nodes[r.index].shape : null);
+  const shapeOf = (r: TraceRef | null) =>
+    !r ? null : r.kind === 'input' ? trace.inputShape : r.kind === 'node' ? trace.nodes[r.index].shape : null;
   trace.nodes.forEach((n, i) => {
     if (!keep.has(i)) return;
     // Reshapes to the same shape (tf.batchNorm wraps its kernel in two) and Identity are aliases.
-    const passThrough = (n.kernel === 'Reshape' || n.kernel === 'Identity') && shapeOf(n.inputs.x)?.join(',') === n.shape.join(',');
+    const passThrough =
+      (n.kernel === 'Reshape' || n.kernel === 'Identity') && shapeOf(n.inputs.x)?.join(',') === n.shape.join(',');
     nodeNames.set(i, passThrough ? ctx.ref(n.inputs.x, 'x') : emitKernel(n, ctx));
   });
   const last = ctx.ref(trace.output, 'output');

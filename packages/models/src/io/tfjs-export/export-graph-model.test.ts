@@ -12,11 +12,35 @@ import { graphModelArtifacts, writeGraphModel } from './export-graph-model.ts';
 import { traceForward } from './trace-forward.ts';
 
 /** Stock TensorFlow ops tfjs-converter executes; the exported graphs must use nothing else. */
-const STOCK = new Set(['Placeholder', 'Const', 'Identity', 'Conv2D', '_FusedConv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2dNative', 'FusedBatchNorm', 'Reshape', 'AddV2', 'Mul', 'RealDiv', 'Relu', 'Relu6', 'Prelu', 'Mean', 'ClipByValue', 'ResizeBilinear', 'MaxPool', 'AvgPool', 'ConcatV2', 'Cast']);
+const STOCK = new Set([
+  'Placeholder',
+  'Const',
+  'Identity',
+  'Conv2D',
+  '_FusedConv2D',
+  'DepthwiseConv2dNative',
+  'FusedDepthwiseConv2dNative',
+  'FusedBatchNorm',
+  'Reshape',
+  'AddV2',
+  'Mul',
+  'RealDiv',
+  'Relu',
+  'Relu6',
+  'Prelu',
+  'Mean',
+  'ClipByValue',
+  'ResizeBilinear',
+  'MaxPool',
+  'AvgPool',
+  'ConcatV2',
+  'Cast',
+]);
 
 /** Realistic BN running statistics (as after training) from a few train-mode forwards; a fresh init's eval outputs reach 1e3–1e7. */
 function calibrate(m: KdModel, steps = 5): void {
-  for (let i = 0; i < steps; i++) tf.tidy(() => void m.train().forward(tf.randomNormal([2, 64, 64, 3], 0, 1, 'float32', i) as tf.Tensor4D));
+  for (let i = 0; i < steps; i++)
+    tf.tidy(() => void m.train().forward(tf.randomNormal([2, 64, 64, 3], 0, 1, 'float32', i) as tf.Tensor4D));
   m.eval();
 }
 
@@ -25,7 +49,14 @@ async function loadFromDir(dir: string): Promise<{ g: tf.GraphModel; json: any }
   const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
   const shards = json.weightsManifest[0].paths.map((p: string) => fs.readFileSync(path.join(dir, p)));
   const weightData = new Uint8Array(Buffer.concat(shards)).buffer;
-  const g = await tf.loadGraphModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData, userDefinedMetadata: json.userDefinedMetadata }));
+  const g = await tf.loadGraphModel(
+    tf.io.fromMemory({
+      modelTopology: json.modelTopology,
+      weightSpecs: json.weightsManifest[0].weights,
+      weightData,
+      userDefinedMetadata: json.userDefinedMetadata,
+    }),
+  );
   return { g, json };
 }
 
@@ -59,8 +90,14 @@ describe('graph-model export (stock tf.loadGraphModel)', () => {
     expect(ops.filter((o) => !STOCK.has(o))).toEqual([]);
     expect(json.format).toBe('graph-model');
     expect(json.userDefinedMetadata.kdlab).toEqual({
-      model: 'scfnet-mbv3-x0.5', task: 'sod', inputSize: [96, 96], normalization: m.normalization,
-      outputResize: 'align-corners', outputChannels: 1, inputName: 'input', outputName: 'output',
+      model: 'scfnet-mbv3-x0.5',
+      task: 'sod',
+      inputSize: [96, 96],
+      normalization: m.normalization,
+      outputResize: 'align-corners',
+      outputChannels: 1,
+      inputName: 'input',
+      outputName: 'output',
     });
     // Every parameter and BN statistic the main output uses is a Const of the same state-dict name.
     const state = m.stateDict();
@@ -68,19 +105,49 @@ describe('graph-model export (stock tf.loadGraphModel)', () => {
     for (const w of named) expect(w.shape, w.name).toEqual(state.get(w.name)!.shape);
     expect([named.length, state.size]).toEqual([348, 354]); // the 6 dropped tensors belong to side-output heads
     expect(a.ops).toEqual({
-      Placeholder: 1, Const: 435, Conv2D: 32, FusedBatchNorm: 60, AddV2: 47, Relu6: 19, Mul: 41, RealDiv: 19, Relu: 26,
-      DepthwiseConv2dNative: 15, Mean: 8, _FusedConv2D: 30, ClipByValue: 8, ResizeBilinear: 9, Identity: 1,
+      Placeholder: 1,
+      Const: 435,
+      Conv2D: 32,
+      FusedBatchNorm: 60,
+      AddV2: 47,
+      Relu6: 19,
+      Mul: 41,
+      RealDiv: 19,
+      Relu: 26,
+      DepthwiseConv2dNative: 15,
+      Mean: 8,
+      _FusedConv2D: 30,
+      ClipByValue: 8,
+      ResizeBilinear: 9,
+      Identity: 1,
     });
     // The exporter drops the side outputs: one sink, the Identity named output.
-    expect(json.modelTopology.node.filter((n: { op: string }) => n.op === 'Placeholder').map((n: { name: string }) => n.name)).toEqual(['input']);
+    expect(
+      json.modelTopology.node
+        .filter((n: { op: string }) => n.op === 'Placeholder')
+        .map((n: { name: string }) => n.name),
+    ).toEqual(['input']);
     // BN folded (the default): BN and its activation disappear into the convolutions.
     calibrate(m);
     const folded = await roundTrip(m, 96);
     expect(folded.diff).toBeLessThanOrEqual(1e-4);
     expect(folded.ops.filter((o) => !STOCK.has(o))).toEqual([]);
     expect(folded.a.ops).toEqual({
-      Placeholder: 1, Const: 245, _FusedConv2D: 61, FusedDepthwiseConv2dNative: 15, FusedBatchNorm: 1, Conv2D: 1, Relu: 1, AddV2: 47, Relu6: 19,
-      Mul: 41, RealDiv: 19, Mean: 8, ClipByValue: 8, ResizeBilinear: 9, Identity: 1,
+      Placeholder: 1,
+      Const: 245,
+      _FusedConv2D: 61,
+      FusedDepthwiseConv2dNative: 15,
+      FusedBatchNorm: 1,
+      Conv2D: 1,
+      Relu: 1,
+      AddV2: 47,
+      Relu6: 19,
+      Mul: 41,
+      RealDiv: 19,
+      Mean: 8,
+      ClipByValue: 8,
+      ResizeBilinear: 9,
+      Identity: 1,
     });
     m.dispose();
   });
@@ -91,7 +158,9 @@ describe('graph-model export (stock tf.loadGraphModel)', () => {
     const official = fs.existsSync(file);
     if (official) loadSafetensors(m, file);
     else {
-      console.log('csnet-l-x1: ../shared/weights/csnet-L-x1.safetensors absent; random init, BN statistics from train-mode forwards');
+      console.log(
+        'csnet-l-x1: ../shared/weights/csnet-L-x1.safetensors absent; random init, BN statistics from train-mode forwards',
+      );
       calibrate(m);
     }
     const size = official ? 224 : 64;
@@ -109,7 +178,15 @@ describe('graph-model export (stock tf.loadGraphModel)', () => {
     const m = createModel('fcn-mbv2-os16', { rng: new Rng(5), numClasses: 21 });
     calibrate(m);
     const { diff, shape, ops, json } = await roundTrip(m, 64);
-    expect(ops.sort()).toEqual(['AddV2', 'Const', 'FusedDepthwiseConv2dNative', 'Identity', 'Placeholder', 'ResizeBilinear', '_FusedConv2D']);
+    expect(ops.sort()).toEqual([
+      'AddV2',
+      'Const',
+      'FusedDepthwiseConv2dNative',
+      'Identity',
+      'Placeholder',
+      'ResizeBilinear',
+      '_FusedConv2D',
+    ]);
     expect(diff).toBeLessThanOrEqual(1e-4);
     expect(shape).toEqual([1, 64, 64, 21]);
     expect(ops.filter((o) => !STOCK.has(o))).toEqual([]);
@@ -119,10 +196,14 @@ describe('graph-model export (stock tf.loadGraphModel)', () => {
   });
 
   it('folds input-independent kernels into constants and keeps only what the output needs', () => {
-    const trace = traceForward((x) => {
-      void x.mul(5); // unused branch: pruned
-      return x.add(tf.fill([3], 2).mul(3)) as tf.Tensor4D;
-    }, [1, 2, 2, 3], new Map());
+    const trace = traceForward(
+      (x) => {
+        void x.mul(5); // unused branch: pruned
+        return x.add(tf.fill([3], 2).mul(3)) as tf.Tensor4D;
+      },
+      [1, 2, 2, 3],
+      new Map(),
+    );
     const g = buildGraph(trace);
     expect(g.nodes.map((n) => n.op)).toEqual(['Placeholder', 'Const', 'AddV2', 'Identity']);
     expect(Array.from(g.weights[0].values)).toEqual([6, 6, 6]);

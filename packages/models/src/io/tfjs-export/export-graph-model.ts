@@ -43,7 +43,12 @@ export interface GraphModelArtifacts {
  * BatchNorms and the activations after them are folded into the convolutions (fold-batch-norm.ts).
  * The model is left in eval mode.
  */
-export function graphModelArtifacts(model: KdModel, inputSize: [number, number], extra: Record<string, unknown> = {}, opts: { fold?: boolean } = {}): GraphModelArtifacts {
+export function graphModelArtifacts(
+  model: KdModel,
+  inputSize: [number, number],
+  extra: Record<string, unknown> = {},
+  opts: { fold?: boolean } = {},
+): GraphModelArtifacts {
   const shape: [number, number, number, number] = [1, inputSize[0], inputSize[1], 3];
   assertInputSize(model, shape);
   model.eval();
@@ -108,7 +113,10 @@ export function writeGraphModel(a: GraphModelArtifacts, dir: string): string[] {
   const paths: string[] = [];
   for (let i = 0; i < n; i++) {
     const p = `group1-shard${i + 1}of${n}.bin`;
-    writeFileAtomic(path.join(dir, p), a.weightData.subarray(i * SHARD_BYTES, Math.min(a.weightData.length, (i + 1) * SHARD_BYTES)));
+    writeFileAtomic(
+      path.join(dir, p),
+      a.weightData.subarray(i * SHARD_BYTES, Math.min(a.weightData.length, (i + 1) * SHARD_BYTES)),
+    );
     paths.push(p);
   }
   writeFileAtomic(path.join(dir, 'model.json'), JSON.stringify(graphModelJson(a, paths)));
@@ -118,5 +126,12 @@ export function writeGraphModel(a: GraphModelArtifacts, dir: string): string[] {
 /** Loads artifacts with stock `tf.loadGraphModel` (from memory; the same parser a browser uses). */
 export async function loadGraphArtifacts(a: GraphModelArtifacts): Promise<tf.GraphModel> {
   const buf = a.weightData.slice().buffer;
-  return tf.loadGraphModel(tf.io.fromMemory({ modelTopology: a.modelTopology, weightSpecs: a.weightSpecs, weightData: buf, userDefinedMetadata: { kdlab: a.metadata } }));
+  return tf.loadGraphModel(
+    tf.io.fromMemory({
+      modelTopology: a.modelTopology,
+      weightSpecs: a.weightSpecs,
+      weightData: buf,
+      userDefinedMetadata: { kdlab: a.metadata },
+    }),
+  );
 }

@@ -1,7 +1,12 @@
 import type { Trace, TracedConst, TracedNode, TraceRef } from './trace-forward.ts';
 
 const CONV = new Set(['Conv2D', 'DepthwiseConv2dNative', 'FusedConv2D', 'FusedDepthwiseConv2D']);
-const FUSED: Record<string, string> = { Conv2D: 'FusedConv2D', DepthwiseConv2dNative: 'FusedDepthwiseConv2D', FusedConv2D: 'FusedConv2D', FusedDepthwiseConv2D: 'FusedDepthwiseConv2D' };
+const FUSED: Record<string, string> = {
+  Conv2D: 'FusedConv2D',
+  DepthwiseConv2dNative: 'FusedDepthwiseConv2D',
+  FusedConv2D: 'FusedConv2D',
+  FusedDepthwiseConv2D: 'FusedDepthwiseConv2D',
+};
 const ACT: Record<string, string> = { Relu: 'relu', Relu6: 'relu6', Sigmoid: 'sigmoid', Prelu: 'prelu' };
 
 /**
@@ -16,13 +21,19 @@ const ACT: Record<string, string> = { Relu: 'relu', Relu6: 'relu6', Sigmoid: 'si
  */
 export function foldBatchNorm(trace: Trace): Trace {
   // Same-shape Reshape/Identity (tf.batchNorm wraps its kernel in them) are looked through.
-  const shapeOf = (r: TraceRef | null) => (!r ? null : r.kind === 'input' ? trace.inputShape : r.kind === 'node' ? trace.nodes[r.index].shape : null);
-  const passThrough = (n: TracedNode) => (n.kernel === 'Reshape' || n.kernel === 'Identity') && shapeOf(n.inputs.x)?.join(',') === n.shape.join(',');
+  const shapeOf = (r: TraceRef | null) =>
+    !r ? null : r.kind === 'input' ? trace.inputShape : r.kind === 'node' ? trace.nodes[r.index].shape : null;
+  const passThrough = (n: TracedNode) =>
+    (n.kernel === 'Reshape' || n.kernel === 'Identity') && shapeOf(n.inputs.x)?.join(',') === n.shape.join(',');
   const alias = (r: TraceRef | null): TraceRef | null => {
     while (r?.kind === 'node' && passThrough(trace.nodes[r.index])) r = trace.nodes[r.index].inputs.x;
     return r;
   };
-  const nodes: TracedNode[] = trace.nodes.map((n) => ({ ...n, inputs: Object.fromEntries(Object.entries(n.inputs).map(([k, r]) => [k, alias(r)])), attrs: { ...n.attrs } }));
+  const nodes: TracedNode[] = trace.nodes.map((n) => ({
+    ...n,
+    inputs: Object.fromEntries(Object.entries(n.inputs).map(([k, r]) => [k, alias(r)])),
+    attrs: { ...n.attrs },
+  }));
   const output = alias(trace.output)!;
   const consts = [...trace.consts];
   const uses = new Map<number, number>();
@@ -33,8 +44,10 @@ export function foldBatchNorm(trace: Trace): Trace {
     if (!passThrough(trace.nodes[i])) for (const r of Object.values(n.inputs)) countUse(r);
   });
   countUse(output);
-  const constOf = (r: TraceRef | null | undefined): TracedConst | null => (r?.kind === 'const' ? consts[r.index] : null);
-  const soleNodeInput = (r: TraceRef | null | undefined): TracedNode | null => (r?.kind === 'node' && uses.get(r.index) === 1 ? nodes[r.index] : null);
+  const constOf = (r: TraceRef | null | undefined): TracedConst | null =>
+    r?.kind === 'const' ? consts[r.index] : null;
+  const soleNodeInput = (r: TraceRef | null | undefined): TracedNode | null =>
+    r?.kind === 'node' && uses.get(r.index) === 1 ? nodes[r.index] : null;
   const addConst = (c: TracedConst): TraceRef => {
     consts.push(c);
     return { kind: 'const', index: consts.length - 1 };
@@ -44,7 +57,14 @@ export function foldBatchNorm(trace: Trace): Trace {
     if (bn.kernel !== 'FusedBatchNorm') return;
     const conv = soleNodeInput(bn.inputs.x);
     const w = constOf(conv?.inputs.filter);
-    if (!conv || !w || !CONV.has(conv.kernel) || (conv.attrs.activation ?? 'linear') !== 'linear' || conv.inputs.preluActivationWeights) return;
+    if (
+      !conv ||
+      !w ||
+      !CONV.has(conv.kernel) ||
+      (conv.attrs.activation ?? 'linear') !== 'linear' ||
+      conv.inputs.preluActivationWeights
+    )
+      return;
     const mean = constOf(bn.inputs.mean);
     const variance = constOf(bn.inputs.variance);
     if (!mean || !variance) return;
@@ -60,7 +80,16 @@ export function foldBatchNorm(trace: Trace): Trace {
     const bf = Float32Array.from(s, (so, o) => (bias[o] - mean.values[o]) * so + beta[o]);
     nodes[j] = {
       kernel: FUSED[conv.kernel],
-      inputs: { x: conv.inputs.x, filter: addConst({ ...w, name: `${w.name}/bn_folded`, values: wf }), bias: addConst({ name: `${mean.name.replace(/running_mean$/, '')}bn_folded_bias`, shape: [ch], dtype: 'float32', values: bf }) },
+      inputs: {
+        x: conv.inputs.x,
+        filter: addConst({ ...w, name: `${w.name}/bn_folded`, values: wf }),
+        bias: addConst({
+          name: `${mean.name.replace(/running_mean$/, '')}bn_folded_bias`,
+          shape: [ch],
+          dtype: 'float32',
+          values: bf,
+        }),
+      },
       attrs: { ...conv.attrs, activation: 'linear' },
       shape: bn.shape,
       dtype: bn.dtype,
@@ -71,10 +100,21 @@ export function foldBatchNorm(trace: Trace): Trace {
     const name = ACT[act.kernel];
     if (!name) return;
     const conv = soleNodeInput(act.inputs.x);
-    if (!conv || (conv.kernel !== 'FusedConv2D' && conv.kernel !== 'FusedDepthwiseConv2D') || !conv.inputs.bias || (conv.attrs.activation ?? 'linear') !== 'linear') return;
+    if (
+      !conv ||
+      (conv.kernel !== 'FusedConv2D' && conv.kernel !== 'FusedDepthwiseConv2D') ||
+      !conv.inputs.bias ||
+      (conv.attrs.activation ?? 'linear') !== 'linear'
+    )
+      return;
     const alpha = name === 'prelu' ? act.inputs.alpha : null;
     if (name === 'prelu' && (!constOf(alpha) || constOf(alpha)!.shape.length !== 1)) return;
-    nodes[k] = { ...conv, inputs: { ...conv.inputs, ...(alpha ? { preluActivationWeights: alpha } : {}) }, attrs: { ...conv.attrs, activation: name }, shape: act.shape };
+    nodes[k] = {
+      ...conv,
+      inputs: { ...conv.inputs, ...(alpha ? { preluActivationWeights: alpha } : {}) },
+      attrs: { ...conv.attrs, activation: name },
+      shape: act.shape,
+    };
   });
   return { ...trace, nodes, consts, output };
 }

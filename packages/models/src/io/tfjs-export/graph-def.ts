@@ -26,10 +26,14 @@ const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 /** tfjs dtype → GraphDef dtype name. */
 export function dtName(dtype: string): string {
   switch (dtype) {
-    case 'float32': return 'DT_FLOAT';
-    case 'int32': return 'DT_INT32';
-    case 'bool': return 'DT_BOOL';
-    default: throw new Error(`graph export: dtype '${dtype}' is not supported (float32, int32, bool)`);
+    case 'float32':
+      return 'DT_FLOAT';
+    case 'int32':
+      return 'DT_INT32';
+    case 'bool':
+      return 'DT_BOOL';
+    default:
+      throw new Error(`graph export: dtype '${dtype}' is not supported (float32, int32, bool)`);
   }
 }
 
@@ -44,7 +48,9 @@ export const attr = {
   bool: (b: boolean): AttrValue => ({ b }),
   type: (dtype: string): AttrValue => ({ type: dtName(dtype) }),
   shape: (shape: readonly number[]): AttrValue => ({ shape: dims(shape) }),
-  tensor: (dtype: string, shape: readonly number[]): AttrValue => ({ tensor: { dtype: dtName(dtype), tensorShape: dims(shape) } }),
+  tensor: (dtype: string, shape: readonly number[]): AttrValue => ({
+    tensor: { dtype: dtName(dtype), tensorShape: dims(shape) },
+  }),
 };
 
 /** A `Const` node; its value is the weight of the same name in the weights manifest. */

@@ -37,8 +37,14 @@ export interface Trace {
  * Throws when the output does not depend on the input (a forward that left tfjs, e.g. via
  * `dataSync` and a new tensor, cannot be traced).
  */
-export function traceForward(forward: (x: tf.Tensor4D) => tf.Tensor, inputShape: [number, number, number, number], constNames: ReadonlyMap<number, string>): Trace {
-  const engine = tf.engine() as unknown as { runKernel: (name: string, inputs: tf.NamedTensorMap, attrs: Record<string, unknown>) => tf.Tensor | tf.Tensor[] };
+export function traceForward(
+  forward: (x: tf.Tensor4D) => tf.Tensor,
+  inputShape: [number, number, number, number],
+  constNames: ReadonlyMap<number, string>,
+): Trace {
+  const engine = tf.engine() as unknown as {
+    runKernel: (name: string, inputs: tf.NamedTensorMap, attrs: Record<string, unknown>) => tf.Tensor | tf.Tensor[];
+  };
   const original = engine.runKernel;
   const refs = new Map<number, TraceRef>();
   const nodes: TracedNode[] = [];
@@ -53,7 +59,12 @@ export function traceForward(forward: (x: tf.Tensor4D) => tf.Tensor, inputShape:
     while (usedNames.has(name)) name += '_';
     usedNames.add(name);
     const data = t.dataSync();
-    const values = t.dtype === 'int32' ? Int32Array.from(data as Int32Array) : t.dtype === 'bool' ? Uint8Array.from(data as Uint8Array) : Float32Array.from(data as Float32Array);
+    const values =
+      t.dtype === 'int32'
+        ? Int32Array.from(data as Int32Array)
+        : t.dtype === 'bool'
+          ? Uint8Array.from(data as Uint8Array)
+          : Float32Array.from(data as Float32Array);
     const ref: TraceRef = { kind: 'const', index: consts.length };
     consts.push({ name, shape: [...t.shape], dtype: t.dtype, values });
     refs.set(t.id, ref);
@@ -74,10 +85,19 @@ export function traceForward(forward: (x: tf.Tensor4D) => tf.Tensor, inputShape:
     const dynamic = given.some(([, t]) => refs.get(t.id)?.kind === 'input' || refs.get(t.id)?.kind === 'node');
     if (!dynamic) return out;
     const outs = Array.isArray(out) ? out : [out];
-    if (outs.length !== 1) throw new Error(`traceForward: kernel '${name}' returned ${outs.length} outputs on a traced path; only single-output kernels are supported`);
+    if (outs.length !== 1)
+      throw new Error(
+        `traceForward: kernel '${name}' returned ${outs.length} outputs on a traced path; only single-output kernels are supported`,
+      );
     const nodeInputs: Record<string, TraceRef | null> = {};
     for (const [k, t] of Object.entries(inputs)) nodeInputs[k] = t == null ? null : (refs.get(t.id) ?? constRef(t));
-    nodes.push({ kernel: name, inputs: nodeInputs, attrs: { ...(attrs ?? {}) }, shape: [...outs[0].shape], dtype: outs[0].dtype });
+    nodes.push({
+      kernel: name,
+      inputs: nodeInputs,
+      attrs: { ...(attrs ?? {}) },
+      shape: [...outs[0].shape],
+      dtype: outs[0].dtype,
+    });
     refs.set(outs[0].id, { kind: 'node', index: nodes.length - 1 });
     return out;
   };
@@ -89,7 +109,8 @@ export function traceForward(forward: (x: tf.Tensor4D) => tf.Tensor, inputShape:
       const y = forward(x);
       output = refs.get(y.id);
     });
-    if (!output || output.kind === 'const') throw new Error('traceForward: the output does not depend on the input; the forward pass left tfjs ops');
+    if (!output || output.kind === 'const')
+      throw new Error('traceForward: the output does not depend on the input; the forward pass left tfjs ops');
     return { inputShape: [...inputShape], nodes, consts, output };
   } finally {
     engine.runKernel = original;
