@@ -281,13 +281,14 @@ export async function detRecipe(
       ...initProvenance({}),
     };
   }
-  const teacher = await detTeacher(cfg, run, d);
-  fs.writeFileSync(path.join(run.runDir, 'teacher-key.txt'), teacher.key); // the report finds the run's teacher by it
-  if (cfg.role === 'teacher') {
-    teacher.model.dispose();
-    return { ...teacher.row, ...initProvenance({ teacher: storedTeacherCell(teacher.row) }) };
-  }
   const kd = termSpecs.length > 0;
+  // The no-KD row neither needs nor waits for the teacher (another job may be training it meanwhile).
+  const teacher = cfg.role === 'teacher' || kd ? await detTeacher(cfg, run, d) : null;
+  if (teacher) fs.writeFileSync(path.join(run.runDir, 'teacher-key.txt'), teacher.key); // the report finds the run's teacher by it
+  if (cfg.role === 'teacher') {
+    teacher!.model.dispose();
+    return { ...teacher!.row, ...initProvenance({ teacher: storedTeacherCell(teacher!.row) }) };
+  }
   const { model: student, init } = build(
     cfg.student,
     cfg.student_width,
@@ -303,8 +304,8 @@ export async function detRecipe(
     augment: d.augment,
     ...yoloxPlan(yk),
   });
-  const cache = sharedTeacherCache(run, 'teacher-taps', teacher.key);
-  const distiller = kd
+  const cache = teacher ? sharedTeacherCache(run, 'teacher-taps', teacher.key) : null;
+  const distiller = teacher
     ? new Distiller(
         student,
         teacher.model,
@@ -331,7 +332,7 @@ export async function detRecipe(
     const row = {
       ...detRow(student, cfg.student_width, d, cfg, fit),
       kd_params: distiller?.extraParams() ?? 0,
-      ...initProvenance({ teacher: kd ? storedTeacherCell(teacher.row) : null, student: init }),
+      ...initProvenance({ teacher: teacher ? storedTeacherCell(teacher.row) : null, student: init }),
     };
     recordEval(run, 'student', fit.steps, row, EVAL_METRICS.det);
     await saveModel(student, path.join(run.runDir, 'student'));
@@ -339,6 +340,6 @@ export async function detRecipe(
   } finally {
     distiller?.dispose();
     student.dispose();
-    teacher.model.dispose();
+    teacher?.model.dispose();
   }
 }
