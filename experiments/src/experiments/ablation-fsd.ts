@@ -14,27 +14,29 @@ type FsdConfig = DetSweepConfig & {
 };
 
 /**
- * Quick profile: CPU-sized YOLOX pair on the synthetic COCO-format twin (2 classes, like FSD's
- * Fall set) at 96². Teacher and student are the `tiny` family (depth 0.33, no depthwise) at
- * widths 0.25 and 0.125, so the neck channels differ (64 vs 32) and FSD's 1×1 align convs are
- * exercised. 160 student steps at lr 0.006 reach VOC07 mAP ≈ 0.77 (80 steps gave ≈ 0.05: the
- * schedule cannot be shortened much further).
+ * Quick profile (issue 18: a setting that can resolve the effect): the cluttered 8-class COCO twin
+ * (classes share hues, unlabeled clutter, 2–6 objects at 6–32 % scale, so not colour-trivial) at
+ * 128² (p5 is 4×4 and its background mask is not empty), 480 training / 120 test images.
+ * Teacher and student are the `tiny` family at widths 0.25 and 0.125 (neck 64 vs 32 channels, so
+ * FSD's 1×1 align convs are exercised); the teacher trains 3× as long (9 vs 3 epochs: 540 vs 180
+ * steps), once, shared by every seed. Measured on seed 1 before committing to it: teacher VOC07
+ * 0.454 vs no-KD student 0.215 (the previous fall2/96² setting had 0.82 vs 0.77, 1.7 student σ).
  */
 const defaults: FsdConfig = {
   role: 'student',
   dataset: 'coco-det',
-  twin: 'fall2',
-  size: 96,
-  n_train: 320,
+  twin: 'cluttered8',
+  size: 128,
+  n_train: 480,
   batch: 8,
   lr: 0.006,
   teacher: 'yolox-tiny',
   teacher_width: 0.25,
-  teacher_epochs: 5,
+  teacher_epochs: 9,
   teacher_seed: 1,
   student: 'yolox-tiny',
   student_width: 0.125,
-  student_epochs: 4,
+  student_epochs: 3,
   fg: false,
   bg: false,
   att: false,
@@ -123,8 +125,8 @@ export const ablationFsd: SweepExperiment<FsdConfig> = {
     { label: 'FSD fg+bg+att+rela (full)', set: { fg: true, bg: true, att: true, rela: true } },
     { label: 'FSD full, literal Gaussian', set: { fg: true, bg: true, att: true, rela: true, gaussian: 'literal' } },
   ],
-  // Every claimed row needs 3 paired seeds for a verdict (MIN_CLAIM_SEEDS); the FSD rows differ by about the seed spread.
-  defaultSeeds: 3,
+  // ≥ 4 paired seeds on the claimed rows (issue 18); MIN_CLAIM_SEEDS is 3.
+  defaultSeeds: 4,
   groupBy: ['model', 'params', 'kd_params', 'mmacs'],
   metrics: ['voc07_mAP', 'voc_allpt_mAP', 'coco_AP', 'coco_AP50', 'coco_AP75', 'infer_img_s', 'train_img_s'],
   digits: { infer_img_s: 0, train_img_s: 1 },
@@ -157,10 +159,28 @@ export const ablationFsd: SweepExperiment<FsdConfig> = {
       metric: 'voc07_mAP',
       direction: 'higher',
     },
+    {
+      // The paper describes a box-centred Gaussian; the official code's formula differs (docs/methods/fsd.md). Non-inferiority at 0.01 mAP.
+      id: 'intended-vs-literal',
+      paper: 'FSD (PeerJ CS 2024) text vs its official code',
+      says: "the box-centred Gaussian the paper describes does at least as well as the official code's literal formula",
+      better: 'FSD fg+bg+att+rela (full)',
+      than: 'FSD full, literal Gaussian',
+      metric: 'voc07_mAP',
+      direction: 'higher',
+      margin: 0.01,
+    },
   ],
   // Margin 0.02 VOC07 mAP: the paper's own effect is 0.016, so a smaller teacher advantage leaves nothing of that size to transfer.
   precondition: { teacher: 'teacher', student: 'no KD', metric: 'voc07_mAP', direction: 'higher', margin: 0.02 },
-  note: 'FSD (PeerJ CS 2024) reports YOLOX-L → YOLOX-S on its own Fall set; the synthetic quick profile can only show the comparison between rows. `kd_params` counts the align convs and the GcBlock modules (built even when a row turns the relation term off). The teacher is trained once (teacher_seed) and shared by every student seed.',
+  note:
+    'FSD (PeerJ CS 2024) reports YOLOX-L → YOLOX-S on its own Fall set; the synthetic quick profile can only show the comparison between rows. ' +
+    'Quick setting: the cluttered 8-class twin at 128², teacher yolox-tiny w0.25 trained 540 steps once (teacher_seed), students w0.125 trained 180 steps with Adam (not YOLOX SGD/Mosaic/EMA: the CPU recipe; `full` is the paper recipe). ' +
+    "The students are short-trained (the CPU budget): KD acts on an under-trained student, unlike the paper's 120 epochs. " +
+    'Verdicts (4 seeds, measured 2026-12-07): the precondition holds (teacher +0.21 VOC07 mAP, 8.3 student σ), so the claims are testable; every FSD row is below no KD in every seed (0/4) but no difference is resolved from 0 (all inconclusive). ' +
+    'A likely reason, not tested: at weight 1 the summed FSD loss starts at 0.9× the detection loss (10.5 vs 11.4 at step 1; the official log has fg alone at 9× cls) and, in 180 Adam steps, competes with the detection objective instead of refining a converged student. ' +
+    'Wall time: 33 min on the 2-core machine with --jobs 2 (teacher 10.5 min on one worker, then about 1.3 min per student run), over the 15-minute target. ' +
+    '`kd_params` counts the align convs and the GcBlock modules (built even when a row turns the relation term off).',
   recipe: 'det',
   // FSD at the three neck levels (one term per level), with this row's parts switched on.
   terms: (cfg) =>

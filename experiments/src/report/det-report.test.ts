@@ -37,10 +37,9 @@ describe('pnpm exp report ablation-fsd: boxes grid and FSD masks', () => {
   it('a tiny finished sweep (64², 4 steps a model) gets grid.png and fsd-masks.png of the expected size', async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-det-report-'));
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-det-report-data-'));
-    const tiny = ['size=64', 'n_train=16', 'batch=4', 'teacher_epochs=1', 'student_epochs=1'].flatMap((s) => [
-      '--set',
-      s,
-    ]);
+    const tiny = ['twin=fall2', 'size=64', 'n_train=16', 'batch=4', 'teacher_epochs=1', 'student_epochs=1'].flatMap(
+      (s) => ['--set', s],
+    );
     const run = exp([
       'run',
       'ablation-fsd',

@@ -1,3 +1,4 @@
+import { synthDetRoot } from '@kd/distill';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DetSweepConfig } from '@kd/distill';
@@ -84,7 +85,7 @@ function findTeacher(
  * Picks, among `runs` (one per row, as `firstSeedRuns` gives them), the no-KD student and the
  * full-FSD student by their configs (labels may change, parts do not), finds their teacher in the
  * teacher store and the dataset folder they trained on (the teacher's recorded `data`, else the
- * det recipe's synthetic twin `<dataRoot>/synthetic-<dataset>-<size>-n<n_train>`).
+ * det recipe's synthetic twin, `synthDetRoot`).
  */
 export function pickDetRuns(
   outDir: string,
@@ -113,7 +114,7 @@ export function pickDetRuns(
   const dataDir =
     teacher?.data && fs.existsSync(teacher.data)
       ? teacher.data
-      : path.join(dataRoot, `synthetic-${cfg.dataset}-${cfg.size}-n${cfg.n_train}`);
+      : synthDetRoot(cfg as Parameters<typeof synthDetRoot>[0], dataRoot);
   if (!fs.existsSync(dataDir))
     throw new Error(`${experiment}: dataset folder ${dataDir} is missing (pass the sweep's --data-root)`);
   return { cfg, teacherDir: teacher?.dir ?? null, noKd: noKd?.r ?? null, full: full?.r ?? null, dataDir, kind, splits };

@@ -111,13 +111,22 @@ async function realDetData(cfg: DetSweepConfig, dataRoot: string, limits: DetLim
 }
 
 /** The synthetic twin of `dataset` (the one place its root is built: dataset, twin, size, n_train). */
-async function synthDetData(cfg: DetSweepConfig, dataRoot: string, splits: [string, string], limits: DetLimits) {
-  // The synthetic twin: `twin` picks the scenes of the COCO twin (fall2: 2 colour-coded classes; cluttered8: 8 classes sharing hues, clutter, occlusion).
-  const twin = (cfg.twin || 'fall2') as CocoTwinStyle;
-  const root = path.join(
+/** The folder of a config's synthetic twin under `dataRoot` (`twin` picks the COCO twin's scenes: fall2, cluttered8). */
+export function synthDetRoot(
+  cfg: Pick<DetSweepConfig, 'dataset' | 'size' | 'n_train' | 'twin'>,
+  dataRoot: string,
+): string {
+  const twin = cfg.twin || 'fall2';
+  return path.join(
     dataRoot,
     `synthetic-${cfg.dataset}-${cfg.size}-n${cfg.n_train}${twin === 'fall2' ? '' : `-${twin}`}`,
   );
+}
+
+async function synthDetData(cfg: DetSweepConfig, dataRoot: string, splits: [string, string], limits: DetLimits) {
+  // The synthetic twin: fall2 (2 colour-coded classes) or cluttered8 (8 classes sharing hues, clutter, occlusion).
+  const twin = (cfg.twin || 'fall2') as CocoTwinStyle;
+  const root = synthDetRoot(cfg, dataRoot);
   if (twin !== 'fall2' && cfg.dataset !== 'coco-det')
     throw new UsageError(`det recipe: twin '${twin}' exists for dataset coco-det only, got '${cfg.dataset}'`);
   if (twin === 'fall2')
