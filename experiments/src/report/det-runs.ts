@@ -1,15 +1,8 @@
-import { synthDetRoot } from '@kd/distill';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DetSweepConfig } from '@kd/distill';
+import { DET_SPLITS, synthDetRoot, type DetSweepConfig } from '@kd/distill';
 import type { StoredRun } from '@kd/sweep';
 import { runDir, studentDir, teacherDirOf } from './pick-runs.ts';
-
-/** Train / test split names of the detection dataset kinds (as the det recipe reads them). */
-export const DET_SPLITS: Record<string, [train: string, test: string]> = {
-  'coco-det': ['train2017', 'val2017'],
-  'voc-det': ['trainval', 'test'],
-};
 
 /** FSD parts of an ablation-fsd row's config (absent keys read as off). */
 type FsdRowConfig = DetSweepConfig & { fg?: boolean; bg?: boolean; att?: boolean; rela?: boolean; gaussian?: string };

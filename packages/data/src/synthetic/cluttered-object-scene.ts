@@ -2,7 +2,7 @@ import type { Rng } from '@kd/core';
 import { SHAPE_KINDS, randomShape, type ShapeKind } from './shapes.ts';
 import { Canvas } from './raster.ts';
 import { hsv, randomTexture } from './textures.ts';
-import type { ObjectScene, SceneObject } from './object-scene.ts';
+import { visibleObjects, type ObjectScene } from './object-scene.ts';
 
 /** Hue families shared by several classes (red-orange, green, blue). */
 const HUE_FAMILIES = [0.02, 0.33, 0.6] as const;
@@ -78,25 +78,5 @@ export function renderClutteredObjectScene(rng: Rng, width: number, height: numb
     classes.push(cls);
   }
   c.grain(rng.fork('grain'), 5);
-  const objects: SceneObject[] = [];
-  classes.forEach((cls, k) => {
-    let x1 = width,
-      y1 = height,
-      x2 = 0,
-      y2 = 0,
-      area = 0;
-    for (let i = 0; i < inst.length; i++) {
-      if (inst[i] !== k + 1) continue;
-      const x = i % width,
-        y = Math.floor(i / width);
-      area++;
-      if (x < x1) x1 = x;
-      if (y < y1) y1 = y;
-      if (x + 1 > x2) x2 = x + 1;
-      if (y + 1 > y2) y2 = y + 1;
-    }
-    if (area > 0)
-      objects.push({ cls, x1, y1, x2, y2, area, truncated: x1 === 0 || y1 === 0 || x2 === width || y2 === height });
-  });
-  return { rgb: c.rgb, classes: c.ids, objects, width, height };
+  return { rgb: c.rgb, classes: c.ids, objects: visibleObjects(inst, classes, width, height), width, height };
 }

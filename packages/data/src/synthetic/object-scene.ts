@@ -67,6 +67,20 @@ export function renderObjectScene(rng: Rng, width: number, height: number, numCl
     classes.push(cls);
   }
   c.grain(rng.fork('grain'), 5);
+  return { rgb: c.rgb, classes: c.ids, objects: visibleObjects(inst, classes, width, height), width, height };
+}
+
+/**
+ * The visible part of each painted object: `inst` [H·W] holds k + 1 where object k is on top,
+ * `classes[k]` its class. Boxes are tight pixel-edge boxes of the visible pixels; objects hidden
+ * entirely are dropped.
+ */
+export function visibleObjects(
+  inst: Uint8Array,
+  classes: readonly number[],
+  width: number,
+  height: number,
+): SceneObject[] {
   const objects: SceneObject[] = [];
   classes.forEach((cls, k) => {
     let x1 = width,
@@ -87,7 +101,7 @@ export function renderObjectScene(rng: Rng, width: number, height: number, numCl
     if (area > 0)
       objects.push({ cls, x1, y1, x2, y2, area, truncated: x1 === 0 || y1 === 0 || x2 === width || y2 === height });
   });
-  return { rgb: c.rgb, classes: c.ids, objects, width, height };
+  return objects;
 }
 
 /**

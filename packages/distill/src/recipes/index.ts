@@ -6,6 +6,8 @@ export * from './sod/sod-data.ts';
 export * from './sod/sod-train.ts';
 export * from './sod/sod-recipe.ts';
 export * from './sod/csnet-dwd-recipe.ts';
+export * from './det/det-config.ts';
+export * from './det/det-data.ts';
 export * from './det/det-recipe.ts';
 export * from './sod/quickstart-recipe.ts';
 export * from './plan/index.ts';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng, scratchDirs } from '@kd/core';
 import { useBackend } from '@kd/runtime';
-import { DET_AUGMENT_DEFAULTS, planDetBatches, renderObjectScene, type Sample } from '@kd/data';
+import { DET_AUGMENT_DEFAULTS, planDetBatches } from '@kd/data';
 import { createModel, type DetectionModel } from '@kd/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Distiller } from '../distiller.ts';
@@ -10,32 +10,13 @@ import { TeacherOutputCache } from '../teacher/output-cache.ts';
 import { buildTerms } from '../terms/build-terms.ts';
 import type { FsdLevelLoss } from '@kd/losses';
 import { planSource } from './step-source.ts';
+import { detSamples as samples } from './testing/det-samples.ts';
 import { train } from './trainer.ts';
 
 /** Temp folders, removed after this file's tests. */
 const temp = scratchDirs();
 afterAll(temp.removeAll);
 
-/** In-memory synthetic detection samples (classes 0-based), one of them without boxes. */
-function samples(n: number, size: number): Sample[] {
-  const rng = new Rng(5, 'det-test');
-  return Array.from({ length: n }, (_, i) => {
-    const s = renderObjectScene(rng.fork(String(i)), size, size, 2);
-    const objects =
-      i === 1
-        ? []
-        : s.objects.map((o) => ({
-            cls: o.cls - 1,
-            x1: o.x1,
-            y1: o.y1,
-            x2: o.x2,
-            y2: o.y2,
-            difficult: false,
-            truncated: o.truncated,
-          }));
-    return { name: `d${i}`, width: size, height: size, image: s.rgb, objects };
-  });
-}
 const tinyYolox = (width: number, seed: number) =>
   createModel('yolox-tiny', { rng: new Rng(seed), numClasses: 2, width }) as DetectionModel;
 const augment = { ...DET_AUGMENT_DEFAULTS, size: 64, numClasses: 2 };

@@ -1,20 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@kd/core';
 import { useBackend } from '@kd/runtime';
-import {
-  DET_AUGMENT_DEFAULTS,
-  planDetBatches,
-  renderObjectScene,
-  renderSodScene,
-  type Batch,
-  type Sample,
-} from '@kd/data';
+import { DET_AUGMENT_DEFAULTS, planDetBatches } from '@kd/data';
 import { bceDiceDeepSupervision, crossEntropyIgnore } from '@kd/losses';
 import { createModel, type DetectionModel } from '@kd/models';
 import { Distiller } from '../distiller.ts';
 import { buildTerms } from '../terms/build-terms.ts';
 import { softDiceKdTerm } from '../terms/soft-dice-kd-term.ts';
-import { loaderSource, planSource, type BatchSource } from './step-source.ts';
+import { loaderSource, planSource } from './step-source.ts';
+import { detSamples } from './testing/det-samples.ts';
+import { segSource } from './testing/seg-source.ts';
+import { sodSource } from './testing/sod-source.ts';
 import { train } from './trainer.ts';
 
 /**
@@ -23,89 +19,6 @@ import { train } from './trainer.ts';
  * segmentation with pixel KL + BCD terms), `kaTerm`'s own autoencoder loop + `fitDense` (KA),
  * and `fitDetector` + `FsdDistiller` (YOLOX + FSD), on the same toy data and seeds.
  */
-function sodSource(seed: number, n: number, size: number, batch: number): BatchSource {
-  const scenes = Array.from({ length: n }, (_, i) =>
-    renderSodScene(new Rng(seed, 'scenes').fork(String(i)), size, size),
-  );
-  const steps = Math.floor(n / batch);
-  return {
-    stepsPerEpoch: steps,
-    async *batches(from = { epoch: 0, step: 0 }, untilEpoch = 1) {
-      for (let e = from.epoch; e < untilEpoch; e++) {
-        const order = new Rng(seed, `order/${e}`).shuffle(scenes.map((_, i) => i));
-        for (let s = e === from.epoch ? from.step : 0; s < steps; s++) {
-          const idx = order.slice(s * batch, (s + 1) * batch);
-          const hw = size * size;
-          const images = new Float32Array(batch * hw * 3),
-            masks = new Float32Array(batch * hw);
-          idx.forEach((k, b) => {
-            scenes[k].rgb.forEach((v, j) => (images[b * hw * 3 + j] = (v - 128) / 64));
-            scenes[k].mask.forEach((v, j) => (masks[b * hw + j] = v / 255));
-          });
-          yield {
-            epoch: e,
-            step: s,
-            size: batch,
-            height: size,
-            width: size,
-            names: idx.map(String),
-            images,
-            masks,
-            skipped: [],
-          } as Batch;
-        }
-      }
-    },
-  };
-}
-
-function segSource(steps: number, N = 2): BatchSource {
-  return {
-    stepsPerEpoch: steps,
-    async *batches(from = { epoch: 0, step: 0 }, untilEpoch = 1) {
-      for (let e = from.epoch; e < untilEpoch; e++) {
-        for (let s = e === from.epoch ? from.step : 0; s < steps; s++) {
-          const rng = new Rng(100 + s + 10 * e);
-          const images = rng.fillNormal(new Float32Array(N * 32 * 32 * 3), 0, 1);
-          const labels = Uint8Array.from({ length: N * 32 * 32 }, (_, i) =>
-            images[3 * i] > 0 ? 1 : images[3 * i + 1] > 0 ? 2 : 0,
-          );
-          yield {
-            epoch: e,
-            step: s,
-            size: N,
-            height: 32,
-            width: 32,
-            names: [`a${s}`, `b${s}`],
-            images,
-            labels,
-            skipped: [],
-          } as Batch;
-        }
-      }
-    },
-  };
-}
-
-function detSamples(n: number, size: number): Sample[] {
-  const rng = new Rng(5, 'det-test');
-  return Array.from({ length: n }, (_, i) => {
-    const s = renderObjectScene(rng.fork(String(i)), size, size, 2);
-    const objects =
-      i === 1
-        ? []
-        : s.objects.map((o) => ({
-            cls: o.cls - 1,
-            x1: o.x1,
-            y1: o.y1,
-            x2: o.x2,
-            y2: o.y2,
-            difficult: false,
-            truncated: o.truncated,
-          }));
-    return { name: `d${i}`, width: size, height: size, image: s.rgb, objects };
-  });
-}
 
 const PRE_MOVE = {
   sodSupervised: [2.8418383598327637, 2.677321672439575, 2.5521743297576904],

@@ -2,14 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Rng, UsageError } from '@kd/core';
 import type { ResultRow } from '@kd/bench';
-import {
-  DET_AUGMENT_DEFAULTS,
-  datasetKind,
-  loadDetSplit,
-  planDetBatches,
-  synthCocoDataset,
-  type CocoTwinStyle,
-} from '@kd/data';
+import { planDetBatches } from '@kd/data';
 import { countModel, isTask, saveModel, type DetectionModel } from '@kd/models';
 import { chanceDetections } from '../../detection/chance-detector.ts';
 import { evaluateDetector, scoreDetections, type DetScores } from '../../detection/evaluate-detector.ts';
@@ -21,8 +14,9 @@ import { planSource } from '../../trainer/step-source.ts';
 import { train, type TrainResult } from '../../trainer/trainer.ts';
 import { learningRate } from '../../lr-schedule.ts';
 import { changedYoloxKeys, yoloxEma, yoloxKeys, yoloxPlan, yoloxSgd, yoloxTask } from './yolox-recipe.ts';
-import { SMOKE_EVAL_IMAGES, SMOKE_STEPS, smokeSteps } from '../smoke.ts';
-import { loadRealDet, resolveDetRoots } from './det-real-data.ts';
+import { smokeSteps } from '../smoke.ts';
+import type { DetSweepConfig } from './det-config.ts';
+import { detData, type DetData } from './det-data.ts';
 import { createWithWeights } from '../create-with-weights.ts';
 import { initProvenance, storedTeacherCell } from '../init-provenance.ts';
 import { loadTeacherWeights, resolveTeacherWeights } from '../teacher-weights.ts';
@@ -36,37 +30,6 @@ import {
   type RunContext,
 } from '../run-context.ts';
 
-export interface DetSweepConfig {
-  [key: string]: string | number | boolean;
-  /** `chance` (random boxes), `teacher`, or `student` (no KD without terms). */
-  role: string;
-  dataset: string;
-  /** Scenes of the synthetic COCO twin: `fall2` (default) or `cluttered8` (see synthCocoDataset). */
-  twin: string;
-  size: number;
-  n_train: number;
-  batch: number;
-  lr: number;
-  teacher: string;
-  teacher_width: number;
-  teacher_epochs: number;
-  /** Seed of the one teacher every student seed distils from. */
-  teacher_seed: number;
-  student: string;
-  student_width: number;
-  student_epochs: number;
-  /** '' = train the teacher; a .safetensors (kdlab or Megvii names) or a saveModel folder = load it instead (docs/weights.md#weights-in-sweeps). */
-  teacher_weights: string;
-  /** The trained teacher's `weights` option: none | imagenet | FILE (YOLOX has none: only `none`). */
-  teacher_backbone_weights: string;
-  /** The student's `weights` option: none | imagenet | FILE (YOLOX has none: only `none`). */
-  student_backbone_weights: string;
-}
-
-const SPLITS: Record<string, [string, string]> = {
-  'coco-det': ['train2017', 'val2017'],
-  'voc-det': ['trainval', 'test'],
-};
 const r4 = (v: number | null) => (v === null ? null : Math.round(v * 1e4) / 1e4);
 const scoreCells = (s: DetScores): ResultRow => ({
   voc07_mAP: r4(s.voc07),
@@ -75,68 +38,6 @@ const scoreCells = (s: DetScores): ResultRow => ({
   coco_AP50: r4(s.coco.AP50),
   coco_AP75: r4(s.coco.AP75),
 });
-
-/**
- * The run's detection data. `dataset` = `coco-det` or `voc-det`: the synthetic twin (quick
- * profile); any other value is a real root (a path, relative to --data-root: VOC or COCO JSON,
- * see resolveDetRoots), letterboxed to `size`² — the `full` profile never synthesises.
- * `--smoke` keeps the first 2·batch train and 4 test samples.
- */
-async function detData(cfg: DetSweepConfig, run: RunContext) {
-  const limits = run.smoke ? { train: SMOKE_STEPS * cfg.batch, test: SMOKE_EVAL_IMAGES } : {};
-  const splits = SPLITS[cfg.dataset];
-  const d = splits
-    ? await synthDetData(cfg, run.dataRoot, splits, limits)
-    : await realDetData(cfg, run.dataRoot, limits);
-  const K = d.train.classes.length;
-  const perEpoch = Math.floor(d.train.samples.length / cfg.batch);
-  if (perEpoch < 1)
-    throw new UsageError(
-      `det recipe: ${d.train.samples.length} training images at batch ${cfg.batch} make no step; lower 'batch' (dataset '${cfg.dataset}')`,
-    );
-  return {
-    ...d,
-    K,
-    augment: { ...DET_AUGMENT_DEFAULTS, size: cfg.size, numClasses: K },
-    perEpoch,
-  };
-}
-type DetLimits = { train?: number; test?: number };
-
-/** A real VOC / COCO-JSON root (resolveDetRoots), letterboxed to `size`². */
-async function realDetData(cfg: DetSweepConfig, dataRoot: string, limits: DetLimits) {
-  const roots = resolveDetRoots(cfg.dataset, dataRoot);
-  const { train, test } = await loadRealDet(roots, cfg.size, limits);
-  return { root: path.resolve(dataRoot, cfg.dataset), train, test, crowdFlag: roots.kind === 'coco-det' };
-}
-
-/** The synthetic twin of `dataset` (the one place its root is built: dataset, twin, size, n_train). */
-/** The folder of a config's synthetic twin under `dataRoot` (`twin` picks the COCO twin's scenes: fall2, cluttered8). */
-export function synthDetRoot(
-  cfg: Pick<DetSweepConfig, 'dataset' | 'size' | 'n_train' | 'twin'>,
-  dataRoot: string,
-): string {
-  const twin = cfg.twin || 'fall2';
-  return path.join(
-    dataRoot,
-    `synthetic-${cfg.dataset}-${cfg.size}-n${cfg.n_train}${twin === 'fall2' ? '' : `-${twin}`}`,
-  );
-}
-
-async function synthDetData(cfg: DetSweepConfig, dataRoot: string, splits: [string, string], limits: DetLimits) {
-  // The synthetic twin: fall2 (2 colour-coded classes) or cluttered8 (8 classes sharing hues, clutter, occlusion).
-  const twin = (cfg.twin || 'fall2') as CocoTwinStyle;
-  const root = synthDetRoot(cfg, dataRoot);
-  if (twin !== 'fall2' && cfg.dataset !== 'coco-det')
-    throw new UsageError(`det recipe: twin '${twin}' exists for dataset coco-det only, got '${cfg.dataset}'`);
-  if (twin === 'fall2')
-    await datasetKind(cfg.dataset).synth(root, { seed: 1, n: cfg.n_train, width: cfg.size, height: cfg.size });
-  else await synthCocoDataset(root, { seed: 1, n: cfg.n_train, width: cfg.size, height: cfg.size, style: twin });
-  const trainSplit = await loadDetSplit(cfg.dataset, root, splits[0], { limit: limits.train });
-  const test = await loadDetSplit(cfg.dataset, root, splits[1], { limit: limits.test });
-  return { root, train: trainSplit, test, crowdFlag: cfg.dataset === 'coco-det' };
-}
-type DetData = Awaited<ReturnType<typeof detData>>;
 
 /** A detector with its init (`weights` from `key`); see createWithWeights. */
 function build(name: string, width: number, rng: Rng, K: number, weights: string, key: string) {

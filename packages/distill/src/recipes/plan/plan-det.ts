@@ -4,7 +4,7 @@ import { configHash, UsageError } from '@kd/core';
 import { SYNTH_COCO_CATEGORIES, VOC_DET_CLASSES, openDataset } from '@kd/data';
 import { resolveDetRoots } from '../det/det-real-data.ts';
 import type { TermSpec } from '../../terms/term-spec.ts';
-import type { DetSweepConfig } from '../det/det-recipe.ts';
+import type { DetSweepConfig } from '../det/det-config.ts';
 import { PAPER_SIZES, batchesPerEpoch } from './dataset-size.ts';
 import { exportBytesOf, finishPlan, stage } from './finish-plan.ts';
 import { teacherWeightsKey, type PlanContext } from './plan-context.ts';

@@ -1,7 +1,7 @@
 import { Registry, type Config } from '@kd/core';
 import type { TermSpec } from '../../terms/term-spec.ts';
 import type { CsnetDwdConfig } from '../sod/csnet-dwd-recipe.ts';
-import type { DetSweepConfig } from '../det/det-recipe.ts';
+import type { DetSweepConfig } from '../det/det-config.ts';
 import type { SegSweepConfig } from '../seg/seg-recipe.ts';
 import type { SodSweepConfig } from '../sod/sod-recipe.ts';
 import type { PlanContext } from './plan-context.ts';
