@@ -11,6 +11,12 @@ import { PAIR_INPUTS, defineLoss, randomPair, type PairInputs } from '../../defi
  *   e(p) = 1 − (1/8) Σ_{q ∈ N8(p)} f̂(p)·f̂(q),   f̂ = f/‖f‖₂ per pixel, replicate padding.
  * e ∈ [0, 2]: high where a pixel disagrees with its neighbours (an object boundary).
  * x: [N,H,W,C] → [N,H,W].
+ *
+ * Against the paper (docs/methods/bcd-equations.md): the paper's boundary equation (its Eq. 3)
+ * could not be read — only the abstracts and a third-party digest were reachable. What they say
+ * holds here: boundaries come from "semantic affinity similarity between pixel pairs" of backbone
+ * feature maps, with no ground-truth edges. The affinity (cosine), the neighbourhood (8, radius 1),
+ * the padding and the 1 − mean form are kdlab's choices, not taken from the paper.
  */
 export function affinityEdgeStrength(x: tf.Tensor4D): tf.Tensor3D {
   return tf.tidy(() => {
@@ -59,6 +65,11 @@ export interface BoundaryDistillationOptions {
  * counts (affinities live inside one network); a student map of another spatial size is resized
  * bilinearly (half-pixel) to the teacher's before the edges are taken.
  * studentStages[s]: [N,Hs,Ws,Cs]; teacherStages[s]: [N,Ht,Wt,Ct].
+ *
+ * Not verified against the paper (docs/methods/bcd-equations.md, searched for issue 17): the distance
+ * (MSE here, τ_b²-scaled spatial-softmax KL as the option), the mean over pixels, the stage
+ * weights w_s = 1, the stages used and the student-to-teacher resize are kdlab's; the paper's
+ * equations were not reachable, so no term could be aligned.
  *
  * @example
  *   const lbd = boundaryDistillation([s8, s16, s32], [t8, t16, t32]);

@@ -37,6 +37,12 @@ export function logSelfRelation(x: tf.Tensor4D, tau: number): tf.Tensor3D {
  *   L_cd = τ_c² · (1/N) Σ_i KL(R^T_i ‖ R^S_i),   averaged over the batch.
  * Channel counts may differ. student [N,Hs,Ws,Cs], teacher [N,Ht,Wt,Ct]. Identical inputs give 0.
  *
+ * Against the paper (docs/methods/bcd-equations.md): only the abstracts were reachable; they say
+ * "pixel-level self-relations" carry the teacher's implicit context (v1 called the term "relation
+ * distillation"). The pixel-to-pixel (not channel) relation matches that wording; the feature map
+ * (last before the classifier), the pooling cap, cosine similarity, the row softmax with τ_c = 0.1
+ * and the τ_c²-scaled KL are kdlab's choices, not checked against the paper's equations.
+ *
  * @example
  *   const lcd = contextDistillation(studentLast, teacherLast, { tauC: 0.1 });
  */

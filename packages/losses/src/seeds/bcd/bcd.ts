@@ -40,7 +40,9 @@ export type BcdLoss = {
  *   L_distill = λ_kd·pixelKL(T = 1) + λ_bd·L_bd + λ_cd·L_cd
  * The task loss (CE, ignore 255) is added by the caller. Each term is switched off by a zero
  * weight and is then neither computed nor differentiated (its part reads 0), which gives the
- * ablation rows none / BD / CD / both, with and without the base KD.
+ * ablation rows none / BD / CD / both, with and without the base KD. The paper's loss weights
+ * and whether it adds a base pixel KL could not be read (docs/methods/bcd-equations.md): λ_kd,
+ * λ_bd and λ_cd are set per experiment by calibration, not taken from the paper.
  *
  * @example
  *   const { total } = bcdLoss({ studentStages, teacherStages, studentLast, teacherLast }, { boundaryWeight: 1, contextWeight: 0 });
