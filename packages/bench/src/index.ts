@@ -9,6 +9,7 @@ export * from './sod/nearest-foreground.ts';
 export * from './sod/weighted-f-measure.ts';
 export * from './sod/sod-evaluator.ts';
 export * from './sod/salmetric-evaluator.ts';
+export * from './sod/toolbox-evaluator.ts';
 export * from './sod/resize-gray.ts';
 // Segmentation (mmseg confusion-matrix conventions)
 export * from './seg/seg-evaluator.ts';
@@ -21,6 +22,7 @@ export * from './det/coco-match.ts';
 export * from './det/coco-eval.ts';
 // Profiling
 export * from './profile/latency.ts';
+export * from './profile/kernel-times.ts';
 export * from './profile/op-summary.ts';
 export * from './profile/profile-model.ts';
 // Tables

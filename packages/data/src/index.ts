@@ -36,6 +36,7 @@ export * from './synthetic/write-voc.ts';
 export * from './synthetic/write-coco.ts';
 export * from './transforms/geometry.ts';
 export * from './transforms/resize.ts';
+export * from './transforms/skimage-resize.ts';
 export * from './transforms/photometric.ts';
 export * from './transforms/normalize.ts';
 export * from './transforms/random.ts';
