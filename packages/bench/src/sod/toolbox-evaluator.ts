@@ -173,7 +173,12 @@ function sObject(s: Float64Array, g: Uint8Array, u: number): number {
 function sRegion(s: Float64Array, g: Uint8Array, w: number, h: number, gSum: number): number {
   let cx = 0,
     cy = 0;
-  for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) if (g[r * w + c]) ((cx += c), (cy += r));
+  for (let r = 0; r < h; r++)
+    for (let c = 0; c < w; c++) {
+      if (!g[r * w + c]) continue;
+      cx += c;
+      cy += r;
+    }
   const X = roundHalfEven(cx / gSum),
     Y = roundHalfEven(cy / gSum);
   const area = w * h;
