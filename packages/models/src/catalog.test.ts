@@ -25,7 +25,7 @@ describe('typed model catalog', () => {
 
   it('registers every definition once, with its description, and nothing else', () => {
     expect(listModels()).toEqual(Object.keys(CATALOG).sort());
-    expect(listModels()).toHaveLength(21);
+    expect(listModels()).toHaveLength(25);
     for (const [name, def] of Object.entries(CATALOG)) expect(MODELS.describe(name)).toBe(def.description);
   });
 

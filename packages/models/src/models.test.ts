@@ -12,7 +12,10 @@ import csnetCounts from './families/csnet/param-counts.golden.json' with { type:
  * tools/reference/models/csnet_param_counts.py (independent count from the official layer rules; matches the
  * released checkpoints' 93,647 / 140,894), torchvision MobileNetV2 3,504,872 − classifier
  * 1,281,000 − last conv+BN 412,160 + 1×1 classifier 320·21+21 = 1,818,453, and DeepLabV3+:
- * 23,508,032 + ASPP 15,535,104 + decoder 1,303,648 + classifier 5,397 = 40,352,181.
+ * 23,508,032 + ASPP 15,535,104 + decoder 1,303,648 + classifier 5,397 = 40,352,181; on ResNet-101
+ * (42,500,160) 59,344,309. DeepLabV3 = torchvision's deeplabv3_resnet{50,101} published totals
+ * (42,004,074 / 60,996,202) minus the aux FCNHead (2,365,205): 39,638,869 / 58,630,997; on
+ * ResNet-18: 11,176,512 + ASPP(512→256) 4,131,840 + head 590,336 + classifier 5,397 = 15,904,085.
  */
 const PARAMS: Record<string, [trainable: number, withBuffers?: number]> = {
   'scfnet-mbv3-x0.5': [788_298, 800_154],
@@ -25,6 +28,10 @@ const PARAMS: Record<string, [trainable: number, withBuffers?: number]> = {
   'fcn-mbv2-os16': [1_818_453],
   'fcn-mbv2-os32': [1_818_453],
   'deeplabv3plus-r50': [40_352_181],
+  'deeplabv3plus-r101': [59_344_309],
+  'deeplabv3-r18': [15_904_085],
+  'deeplabv3-r50': [39_638_869],
+  'deeplabv3-r101': [58_630_997],
 };
 
 describe('registered models', () => {

@@ -3,7 +3,7 @@ import { DataError, UsageError } from '@kd/core';
 import { createModel, type KdModel, type ModelOptions, type WeightsInit } from '@kd/models';
 
 /** Families whose factory reads the `weights` option (named in the error for the others). */
-const WITH_WEIGHTS = 'resnet18/50/101, mobilenetv2, scfnet-mbv3-x0.5';
+const WITH_WEIGHTS = 'resnet18/50/101, mobilenetv2, scfnet-mbv3-x0.5, fcn-mbv2-*, deeplabv3-*, deeplabv3plus-*';
 
 /**
  * Builds `name` with a sweep's pretrained-weights value (`key` = the config key it came from:

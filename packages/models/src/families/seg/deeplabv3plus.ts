@@ -2,16 +2,20 @@ import type * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@kd/core';
 import { Conv2d, Module, type ForwardOptions, type TapSpec } from '@kd/nn';
 import { ResNet } from '../../backbones/resnet.ts';
+import { RESNET_DEPTHS, type ResNetName } from '../torchvision/resnet-backbone.ts';
 import { ConvBnAct } from '../../layers/conv-bn-act.ts';
 import { kaimingNormalFanOut } from '../../layers/init.ts';
 import { concatChannels, upsample } from '../../layers/ops.ts';
 import { IMAGENET_NORMALIZATION, assertInputSize, type SegModel } from '../../model.ts';
+import type { WeightsInit } from '../../io/weights-id.ts';
 import { Aspp } from './aspp.ts';
 
 export interface DeepLabV3PlusOptions {
   numClasses: number;
   outputStride: 8 | 16;
   width: number;
+  /** The ResNet trunk (torchvision depths; default resnet50). */
+  trunk?: ResNetName;
 }
 
 /** DeepLabV3+ decoder: low-level 1×1 → 48w, concat with the upsampled ASPP map, two 3×3 CBRs. */
@@ -43,7 +47,7 @@ class Decoder extends Module {
 
 /**
  * DeepLabV3+ teacher (Chen et al. 2018; Knowledge Adaptation's teacher, docs/methods/knowledge-adaptation.md):
- * ResNet-50 trunk (atrous to output stride 16 or 8), ASPP (rates 6/12/18 at os 16, doubled at
+ * ResNet-50 (or -101 / -18: `trunk`) trunk (atrous to output stride 16 or 8), ASPP (rates 6/12/18 at os 16, doubled at
  * os 8, 256w channels), decoder on the stride-4 `layer1` map (48w + 256w, two 3×3 CBRs),
  * 1×1 `classifier` (bias) → bilinear to the input. x [N,H,W,3] (H, W multiples of 16) →
  * [logits [N,H,W,K]]. Plain (not separable) convs as in the common ResNet ports.
@@ -61,6 +65,8 @@ export class DeepLabV3Plus extends Module implements SegModel {
   readonly aspp: Aspp;
   readonly decoder: Decoder;
   readonly classifier: Conv2d;
+  /** How the trunk started (set by the factory from the `weights` option). */
+  weightsInit: WeightsInit = { policy: 'none' };
 
   constructor(
     readonly name: string,
@@ -73,7 +79,12 @@ export class DeepLabV3Plus extends Module implements SegModel {
     const w = opts.width;
     this.backbone = this.child(
       'backbone',
-      new ResNet(rng.fork('backbone'), { width: w, outputStride: opts.outputStride }),
+      new ResNet(rng.fork('backbone'), {
+        width: w,
+        outputStride: opts.outputStride,
+        layers: [...RESNET_DEPTHS[opts.trunk ?? 'resnet50'].layers],
+        block: RESNET_DEPTHS[opts.trunk ?? 'resnet50'].block,
+      }),
     );
     const head = rng.fork('head');
     const c = Math.max(8, Math.round(256 * w));

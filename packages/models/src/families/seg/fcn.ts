@@ -4,6 +4,7 @@ import { Conv2d, Module, type ForwardOptions, type TapSpec } from '@kd/nn';
 import { MobileNetV2 } from '../../backbones/mobilenet-v2.ts';
 import { upsample } from '../../layers/ops.ts';
 import { IMAGENET_NORMALIZATION, assertInputSize, type SegModel } from '../../model.ts';
+import type { WeightsInit } from '../../io/weights-id.ts';
 
 export interface FcnOptions {
   numClasses: number;
@@ -27,6 +28,8 @@ export class FcnMobileNetV2 extends Module implements SegModel {
   readonly buildOptions: Record<string, unknown>;
   readonly backbone: MobileNetV2;
   readonly classifier: Conv2d;
+  /** How the trunk started (set by the factory from the `weights` option). */
+  weightsInit: WeightsInit = { policy: 'none' };
 
   constructor(
     readonly name: string,
