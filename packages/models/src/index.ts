@@ -45,6 +45,7 @@ export {
   type GraphModelArtifacts,
   type ExportMetadata,
 } from './io/tfjs-export/index.ts';
+export { InferenceGraph, foldBatchNorm, type InferenceGraphOptions } from './fold/index.ts';
 export { prepareImage, type PreparedImage } from './preprocess.ts';
 export { collectDwdPairs, type DwdPair } from './families/csnet/dwd-pairs.ts';
 export { ResNetBackbone, RESNET_DEPTHS, type ResNetName } from './families/torchvision/resnet-backbone.ts';

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic } from '@kd/core';
 import { assertInputSize, type KdModel } from '../../model.ts';
 import { buildGraph, type GraphWeight } from './build-graph.ts';
-import { foldBatchNorm } from './fold-batch-norm.ts';
+import { foldBatchNorm } from '../../fold/fold-batch-norm.ts';
 import { traceForward } from './trace-forward.ts';
 
 /** tfjs' shard size (4 MiB), as tfjs-converter writes `group1-shardKofN.bin`. */
