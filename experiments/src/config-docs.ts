@@ -100,6 +100,7 @@ describeConfigKeys(
     no_aug_epochs: 'final epochs without Mosaic/MixUp, lr flat at the floor (the paper 15)',
     ema: "EMA momentum of the student's weights, mmdet's ExpMomentumEMAHook (0 = off; the paper 1e-4)",
     l1_final_epochs: "final epochs with YOLOX's L1 box loss added (the paper 15)",
+    multiscale: 'YOLOX multi-scale: every 10 steps a size from (size/32 ± multiscale)·32 (the paper 5: 480–800); 0 = off',
   },
   'ablation-fsd',
 );

@@ -4,7 +4,15 @@ import type { CommandModule } from 'yargs';
 import { UsageError, applyOverrides, assertOneOf, parseIntFlag, parseSetFlags, type Config } from '@kd/core';
 import { initBackend } from '@kd/runtime';
 import { ModelCosts, RECIPE_PLANS, diskBytes, finishPlan, planContext, probePlans, type RunPlan } from '@kd/distill';
-import { expandSweep, isFinished, takeShard, type RunSpec, type Shard, type SweepExperiment } from '@kd/sweep';
+import {
+  PROFILES,
+  expandSweep,
+  isFinished,
+  takeShard,
+  type RunSpec,
+  type Shard,
+  type SweepExperiment,
+} from '@kd/sweep';
 import { EXPERIMENTS, type Profile } from '../experiment.ts';
 import '../experiments/index.ts';
 import { REPO_ROOT, userPath } from '../paths.ts';
@@ -218,7 +226,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
   builder: (y) =>
     withBackendFlags(y)
       .positional('name', { type: 'string', demandOption: true, describe: 'sweep name (see `pnpm exp list`)' })
-      .option('profile', { type: 'string', default: 'quick', describe: 'quick or full' })
+      .option('profile', { type: 'string', default: 'quick', describe: 'quick, medium or full' })
       .option('data-root', { type: 'string', describe: "count the real datasets here (default: the papers' sizes)" })
       .option('json', { type: 'boolean', default: false, describe: 'print { runs, total } as JSON' })
       .option('set', { type: 'string', array: true, default: [], describe: 'override a config key: --set key=value' })
@@ -238,7 +246,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
     if (!SWEEPS.has(args.name))
       throw new UsageError(`plan: ${args.name} is not a sweep; sweeps: ${SWEEPS.list().join(', ')}`);
     const exp = SWEEPS.get(args.name);
-    const profile = assertOneOf('--profile', args.profile, ['quick', 'full'] as const);
+    const profile = assertOneOf('--profile', args.profile, PROFILES);
     const nSeeds = args.seeds === undefined ? (exp.defaultSeeds ?? 1) : parseIntFlag('--seeds', args.seeds, { min: 1 });
     const overrides = parseSetFlags(args.set);
     applyOverrides(exp.defaults, overrides);

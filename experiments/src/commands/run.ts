@@ -17,7 +17,7 @@ import { EXPERIMENTS, type Profile } from '../experiment.ts';
 import '../experiments/index.ts';
 import { REPO_ROOT, userPath } from '../paths.ts';
 import { SWEEPS } from '../sweep/registry.ts';
-import { resolveShard } from '@kd/sweep';
+import { PROFILES, resolveShard } from '@kd/sweep';
 import { formatTable, writeResultCsv } from '../results.ts';
 import { shownPath } from '../shown-path.ts';
 import { setKeysHelp } from './run-help.ts';
@@ -73,7 +73,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
           'worker processes sharing a sweep: N, or auto = one per core on wasm/cpu (cores ÷ threads), 1 on tensorflow',
       })
       .option('out', { type: 'string', describe: 'folder for the CSV and run folders (default experiments/results)' })
-      .option('profile', { type: 'string', default: 'quick', describe: 'quick (CPU minutes) or full (paper scale)' })
+      .option('profile', {
+        type: 'string',
+        default: 'quick',
+        describe: 'quick (CPU minutes), medium (a larger CPU table, where an experiment has one) or full (paper scale)',
+      })
       .option('data-root', { type: 'string', describe: 'datasets folder (default <repo>/datasets)' })
       .option('set', { type: 'string', array: true, default: [], describe: 'override a config key: --set key=value' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' })
@@ -128,7 +132,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       throw new UsageError(
         `--jobs: ${experiment.name} is not a sweep (it runs in one process); sweeps: ${SWEEPS.list().join(', ')}`,
       );
-    const profile = assertOneOf('--profile', args.profile, ['quick', 'full'] as const) as Profile;
+    const profile = assertOneOf('--profile', args.profile, PROFILES) as Profile;
     const backendFlags = backendOptions(args);
     const overrides = parseSetFlags(args.set);
     applyOverrides(experiment.defaults, overrides);

@@ -30,6 +30,10 @@ const PAPER_RECIPE: Record<string, string | number | boolean> = {
   mosaic: true,
   mixup: true,
   ema: 1e-4,
+  /** The L1 box loss in the last 15 epochs. */
+  l1_final_epochs: 15,
+  /** Multi-scale every 10 iterations over (15, 25)·32 = 480–800. */
+  multiscale: 5,
 };
 
 /** Loss constants of the FSD term (§5.2): left at the `fsd` loss defaults (γ 0.001, λ 1e-5, T 0.5) by the declaration. */

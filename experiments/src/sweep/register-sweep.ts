@@ -4,6 +4,7 @@ import { RECIPES, checkTermSpecs } from '@kd/distill';
 import {
   checkClaims,
   expandSweep,
+  PROFILES,
   readFinishedRuns,
   runJobs,
   runSweep,
@@ -30,7 +31,7 @@ export const recipeExecutor: RunExecutor = async (exp, spec, run) => {
 /** Every row's declared terms, under both profiles, name known losses (checked at registration, before any run). */
 export function checkTerms(exp: SweepExperiment): void {
   if (!exp.terms) return;
-  for (const profile of ['quick', 'full'] as const) {
+  for (const profile of PROFILES.filter((p) => exp.profiles[p])) {
     for (const spec of expandSweep(exp, { profile, seeds: [1], overrides: {}, backendLabel: 'check' }))
       checkTermSpecs(exp.terms(spec.config), `${exp.name}: row '${spec.variant}'`);
   }

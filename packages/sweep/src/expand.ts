@@ -1,5 +1,5 @@
-import { configHash, type Config, type ConfigValue } from '@kd/core';
-import type { SweepExperiment } from './sweep-experiment.ts';
+import { configHash, UsageError, type Config, type ConfigValue } from '@kd/core';
+import { PROFILES, type Profile, type SweepExperiment } from './sweep-experiment.ts';
 
 /** One concrete run of a sweep. */
 export interface RunSpec {
@@ -29,14 +29,20 @@ export function gridPoints(grid: Record<string, ConfigValue[]> = {}): Record<str
  */
 export function expandSweep(
   exp: SweepExperiment,
-  opts: { profile: 'quick' | 'full'; seeds: number[]; overrides: Config; backendLabel: string },
+  opts: { profile: Profile; seeds: number[]; overrides: Config; backendLabel: string },
 ): RunSpec[] {
+  const profileKeys = exp.profiles[opts.profile];
+  if (!profileKeys)
+    throw new UsageError(
+      `--profile ${opts.profile}: ${exp.name} has no ${opts.profile} profile; it has ${PROFILES.filter((p) => exp.profiles[p]).join(', ')}`,
+    );
   const specs: RunSpec[] = [];
   for (const variant of exp.variants) {
+    if (variant.only && !variant.only.includes(opts.profile)) continue;
     for (const point of variant.grid === false ? [{}] : gridPoints(exp.grid)) {
       const config = {
         ...exp.defaults,
-        ...exp.profiles[opts.profile],
+        ...profileKeys,
         ...variant.set,
         ...(variant.profiles?.[opts.profile] ?? {}),
         ...point,

@@ -16,7 +16,7 @@ import type { ResultRow } from '@kd/bench/tables';
 import { expandSweep, type RunSpec } from './expand.ts';
 import { claimFileOf, isFinished, readFinishedRuns, runDirOf, type StoredRun } from './run-store.ts';
 import { takeShard, type Shard } from './shard.ts';
-import type { SweepExperiment } from './sweep-experiment.ts';
+import type { Profile, SweepExperiment } from './sweep-experiment.ts';
 import { writeSweepTables } from './sweep-tables.ts';
 
 /**
@@ -29,7 +29,7 @@ export const DEFAULT_TEACHER_CACHE_BYTES = 16e9;
 export type RunExecutor = (exp: SweepExperiment, spec: RunSpec, run: RunContext) => Promise<ResultRow>;
 
 export interface SweepOptions {
-  profile: 'quick' | 'full';
+  profile: Profile;
   seeds: number[];
   shard: Shard;
   overrides: Config;

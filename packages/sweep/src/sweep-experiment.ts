@@ -1,8 +1,13 @@
 import type { ClaimSpec, PreconditionSpec } from '@kd/bench/tables';
 import type { Config, ConfigValue, TermSpec } from '@kd/core';
 
-/** `quick`: the CPU-sized table; `full`: the papers' recipe on the real datasets. */
-export type Profile = 'quick' | 'full';
+/**
+ * `quick`: the CPU-sized table (≤ 15 min on 2 cores); `medium`: where an honest setting for every
+ * claim does not fit that budget, the larger CPU table (optional); `full`: the papers' recipe on
+ * the real datasets.
+ */
+export type Profile = 'quick' | 'medium' | 'full';
+export const PROFILES: readonly Profile[] = ['quick', 'medium', 'full'];
 
 /** One row of a paper table: a label and the config keys it sets. */
 export interface Variant {
@@ -12,6 +17,8 @@ export interface Variant {
   profiles?: Partial<Record<Profile, Record<string, ConfigValue>>>;
   /** `false`: one row not crossed with the grid (e.g. the teacher of a sweep over students). */
   grid?: false;
+  /** The profiles this row is run in (default all), e.g. ablation rows kept out of `quick` for its time budget. */
+  only?: readonly Profile[];
 }
 
 /**
@@ -24,7 +31,8 @@ export interface SweepExperiment<C extends Config = Config> {
   name: string;
   description: string;
   defaults: C;
-  profiles: Record<Profile, Partial<C>>;
+  /** Keys per profile; `medium` is optional (an experiment without one refuses `--profile medium`). */
+  profiles: { quick: Partial<C>; full: Partial<C>; medium?: Partial<C> };
   variants: Variant[];
   grid?: Record<string, ConfigValue[]>;
   /** Seeds run when `--seeds` is not given (default 1), e.g. 3 where rows differ by less than the seed noise. */

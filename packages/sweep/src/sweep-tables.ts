@@ -120,7 +120,11 @@ export function writeTablesFromRaw(
     ...RUN_COLUMNS.filter((c) => c !== 'seed'),
   ];
   writeFileAtomic(path.join(outDir, `${exp.name}.csv`), rowsToCsv(agg, aggCols));
-  const judged = judgeClaims(raw, exp.claims ?? [], { precondition: exp.precondition, perImage: opts.perImage });
+  // A claim is judged where its rows were run; a profile that leaves a row out (`Variant.only`) lists it apart.
+  const ran = new Set(raw.map((r) => String(r.variant)));
+  const here = (exp.claims ?? []).filter((c) => ran.has(c.better) && ran.has(c.than));
+  const elsewhere = (exp.claims ?? []).filter((c) => !here.includes(c));
+  const judged = judgeClaims(raw, here, { precondition: exp.precondition, perImage: opts.perImage });
   if (exp.claims?.length)
     writeFileAtomic(path.join(outDir, `${exp.name}.claims.csv`), rowsToCsv(claimRows(judged.claims), CLAIM_COLUMNS));
   const md = [
@@ -129,7 +133,17 @@ export function writeTablesFromRaw(
     exp.description,
     '',
     ...(exp.claims?.length
-      ? [claimsMarkdown(judged.claims, judged.preconditions, { digits: exp.digits }), '## Table', '']
+      ? [
+          claimsMarkdown(judged.claims, judged.preconditions, { digits: exp.digits }),
+          ...(elsewhere.length
+            ? [
+                `Not judged in this table (a row was not run in this profile): ${elsewhere.map((c) => `\`${c.id}\` (${c.better} vs ${c.than})`).join('; ')}.`,
+                '',
+              ]
+            : []),
+          '## Table',
+          '',
+        ]
       : []),
     toMarkdown(agg, [
       ...groupBy.map((key) => ({ key })),

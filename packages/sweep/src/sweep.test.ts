@@ -187,6 +187,51 @@ describe('sweep engine', () => {
     fs.rmSync(one, { recursive: true, force: true });
   });
 
+  it('profiles: `only` keeps a row out of a profile, medium is refused where undeclared, a claim on an absent row is listed apart', () => {
+    const exp = {
+      ...toySweep,
+      profiles: { ...toySweep.profiles, medium: { scale: 3 } },
+      variants: toySweep.variants.map((v) =>
+        v.label === 'diverges' ? { ...v, only: ['medium' as const, 'full' as const] } : v,
+      ),
+    };
+    const rows = (profile: 'quick' | 'medium' | 'full') =>
+      expandSweep(exp, { profile, seeds: [1], overrides: {}, backendLabel: 'cpu' });
+    expect(new Set(rows('quick').map((s) => s.variant))).toEqual(new Set(['baseline', 'better']));
+    expect(rows('medium').map((s) => [s.variant, s.config.scale])).toEqual([
+      ['baseline', 3],
+      ['baseline', 3],
+      ['better', 3],
+      ['better', 3],
+      ['diverges', 3],
+      ['diverges', 3],
+    ]);
+    // same config ⇒ same hash whatever the profile: a medium run reuses the quick one it equals
+    const q = expandSweep(exp, { profile: 'quick', seeds: [1], overrides: { scale: 3 }, backendLabel: 'cpu' });
+    expect(q[0].hash).toBe(rows('medium')[0].hash);
+    expect(() => expandSweep(toySweep, { profile: 'medium', seeds: [1], overrides: {}, backendLabel: 'cpu' })).toThrow(
+      '--profile medium: toy has no medium profile; it has quick, full',
+    );
+    const raw: ResultRow[] = [1, 2, 3].flatMap((seed) =>
+      ['baseline', 'better'].map((variant) => ({
+        variant,
+        k: 1,
+        seed,
+        status: 'ok',
+        score: variant === 'better' ? 0.5 + seed / 100 : 0.2,
+      })),
+    );
+    const out = tmp();
+    writeTablesFromRaw(exp, raw, out, { total: 6 });
+    expect(
+      parseCsv(fs.readFileSync(path.join(out, 'toy.claims.csv'), 'utf8')).map((c) => [c.claim, c.verdict]),
+    ).toEqual([['better-k1', 'reproduced']]);
+    expect(fs.readFileSync(path.join(out, 'toy.md'), 'utf8')).toContain(
+      'Not judged in this table (a row was not run in this profile): `diverges` (diverges vs baseline).',
+    );
+    fs.rmSync(out, { recursive: true, force: true });
+  });
+
   it('claims naming a missing row, metric or grid point are refused at registration', () => {
     const bad = (claim: object) => () => checkClaims({ ...toySweep, claims: [{ ...toySweep.claims![0], ...claim }] });
     expect(bad({ better: 'bettr' })).toThrow(

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '@kd/core';
 import type { Sample } from '../dataset/types.ts';
 import { augmentDetSample, DET_AUGMENT_DEFAULTS, type DetAugmentConfig } from './det-augment.ts';
-import { planDetBatches } from '../loader/det-plan.ts';
+import { allDetBatches, planDetBatches } from '../loader/det-plan.ts';
 
 /** A W×H grey image with one red rectangle exactly covering the box [x1,x2)×[y1,y2). */
 function redBox(W: number, H: number, b: [number, number, number, number], cls = 1): Sample {
@@ -91,12 +91,12 @@ describe('augmentDetSample keeps boxes exact', () => {
     expect(augmentDetSample(new Rng(2), empty, cfg({})).objects).toEqual([]);
   });
 
-  it('is deterministic in the seed, and plans drop the last partial batch', () => {
+  it('is deterministic in the seed, and plans drop the last partial batch', async () => {
     const s = redBox(40, 24, [5, 5, 20, 15]);
     const a = augmentDetSample(new Rng(3), s, cfg({ colour: DET_AUGMENT_DEFAULTS.colour }));
     const b = augmentDetSample(new Rng(3), s, cfg({ colour: DET_AUGMENT_DEFAULTS.colour }));
     expect(a).toEqual(b);
     const plan = planDetBatches([s, s, s, s, s], { epochs: 2, batchSize: 2, rng: new Rng(4), augment: cfg({}) });
-    expect(plan.map((b) => b.length)).toEqual([2, 2, 2, 2]);
+    expect((await allDetBatches(plan)).map((b) => b.length)).toEqual([2, 2, 2, 2]);
   });
 });

@@ -36,26 +36,50 @@ export const YOLOX_AUGMENT_DEFAULTS: Omit<YoloxAugmentConfig, 'size' | 'numClass
   padValue: 114,
 };
 
+/** The other images one sample of YOLOX's pipeline mixes in: three for Mosaic, one for MixUp. */
+export interface YoloxPartners {
+  mosaic: readonly Sample[];
+  mixup: Sample | null;
+}
+
+/**
+ * Which images a sample's Mosaic (3) and MixUp (1) take, uniform over the split's `n` indices,
+ * drawn from `rng` before any image is decoded (so a lazily decoded split can load them first).
+ * Only the partners the sample will use are drawn: none in the final no-aug epochs.
+ */
+export function yoloxPartnerIndices(
+  rng: Rng,
+  n: number,
+  cfg: Pick<YoloxAugmentConfig, 'mosaic' | 'mixup'>,
+  strong: boolean,
+): { mosaic: number[]; mixup: number | null } {
+  return {
+    mosaic: strong && cfg.mosaic ? [0, 1, 2].map(() => rng.int(0, n)) : [],
+    mixup: strong && cfg.mixup ? rng.int(0, n) : null,
+  };
+}
+
 /**
  * One S×S sample of YOLOX's pipeline (the paper's mmdet config): Mosaic → RandomAffine (scale
  * 0.1–2, border −S/2) → MixUp (0.8–1.6) → YOLOX HSV → flip → Resize keep-ratio → Pad (114) →
  * FilterAnnotations (1 px, `sanitizeBoxes`). `strong` false is the final no-aug epochs (mmdet's
- * YOLOXModeSwitchHook skips Mosaic, RandomAffine and MixUp). Every draw comes from `rng`, in this
- * order: 3 partner indices and the mosaic's own draws; the affine's; the mixup partner index (and,
- * when that partner has boxes — mmdet skips an empty one — the mixup's draws); HSV; flip.
+ * YOLOXModeSwitchHook skips Mosaic, RandomAffine and MixUp). `partners` come from
+ * `yoloxPartnerIndices`. Every other draw comes from `rng`, in this order: the mosaic's; the
+ * affine's; the mixup's (only when its partner has boxes — mmdet skips an empty one); HSV; flip.
  */
 export function augmentYoloxSample(
   rng: Rng,
-  samples: readonly Sample[],
-  index: number,
+  sample: Sample,
+  partners: YoloxPartners,
   cfg: YoloxAugmentConfig,
   strong: boolean,
 ): Sample {
   const S = cfg.size;
-  let s = samples[index];
+  let s = sample;
   if (strong && cfg.mosaic) {
-    const partners = [0, 1, 2].map(() => samples[rng.int(0, samples.length)]);
-    s = mosaic(rng, [s, ...partners], S, cfg.padValue);
+    if (partners.mosaic.length !== 3)
+      throw new Error(`augmentYoloxSample: Mosaic needs 3 partner images, got ${partners.mosaic.length}`);
+    s = mosaic(rng, [s, ...partners.mosaic], S, cfg.padValue);
     s = randomAffine(rng, s, {
       outWidth: S,
       outHeight: S,
@@ -67,7 +91,8 @@ export function augmentYoloxSample(
     });
   }
   if (strong && cfg.mixup) {
-    const other = samples[rng.int(0, samples.length)];
+    const other = partners.mixup;
+    if (!other) throw new Error('augmentYoloxSample: MixUp needs a partner image');
     if ((other.objects ?? []).length > 0)
       s = mixUp(rng, s, other, { size: S, ratio: cfg.mixupRatio, flip: 0.5, padValue: cfg.padValue });
   }
@@ -76,7 +101,7 @@ export function augmentYoloxSample(
   s = padBottomRight(resizeKeepRatio(s, S, S).sample, S, S, cfg.padValue);
   return {
     ...s,
-    name: samples[index].name,
-    objects: sanitizeBoxes(s.objects ?? [], S, S, { numClasses: cfg.numClasses, where: samples[index].name }).kept,
+    name: sample.name,
+    objects: sanitizeBoxes(s.objects ?? [], S, S, { numClasses: cfg.numClasses, where: sample.name }).kept,
   };
 }

@@ -39,3 +39,23 @@ export function makeDetBatch(
     size: [H, W],
   };
 }
+
+/**
+ * The batch at S'×S' (YOLOX multi-scale): x resized bilinearly with half-pixel centres, box
+ * corners and targets scaled by S'/S. The input batch's x is disposed. Same size: returned as is.
+ */
+export function resizedDetBatch(d: DetBatch, size: number): DetBatch {
+  const [H, W] = d.size;
+  if (size === H && size === W) return d;
+  const sy = size / H,
+    sx = size / W;
+  const x = tf.tidy(() => tf.image.resizeBilinear(d.x, [size, size], false, true));
+  d.x.dispose();
+  const scale = (c: ArrayLike<number>) => Float32Array.from(c, (v, i) => v * (i % 2 === 0 ? sx : sy));
+  return {
+    x,
+    targets: d.targets.map((t) => ({ boxes: scale(t.boxes), classes: t.classes })),
+    boxes: d.boxes.map((bs) => bs.map((b): Box => [b[0] * sx, b[1] * sy, b[2] * sx, b[3] * sy])),
+    size: [size, size],
+  };
+}

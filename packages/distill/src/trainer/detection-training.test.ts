@@ -43,7 +43,7 @@ describe('detection training with FSD terms', () => {
     const plan = planDetBatches(samples(2, 64), { epochs: 1, batchSize: 2, rng: new Rng(9), augment });
     const values = async (gaussian: string) => {
       const d = new Distiller(student, teacher, fsdTerms(student, teacher, { gaussian }));
-      const it = planSource(plan, 1, student.normalization, String).batches({ epoch: 0, step: 0 }, 1);
+      const it = planSource(plan, student.normalization, String).batches({ epoch: 0, step: 0 }, 1);
       const b = (await it.next()).value!;
       const before = tf.memory().numTensors;
       const v = d.check(b);
@@ -73,7 +73,7 @@ describe('detection training with FSD terms', () => {
       const steps: number[][] = [];
       const fit = await train({
         model: student,
-        source: planSource(plan, 2, student.normalization, String),
+        source: planSource(plan, student.normalization, String),
         epochs: 1,
         optimizer: { kind: 'adam', lr: 0.01 },
         task: (o, b) => student.loss(o.outputs, b.targets!).total,
@@ -107,7 +107,7 @@ describe('detection training with FSD terms', () => {
       student = tinyYolox(0.03125, 1);
     const cache = new TeacherOutputCache(temp.make('kdlab-taps-'), 'teacher-a');
     const plan = planDetBatches(samples(2, 64), { epochs: 1, batchSize: 2, rng: new Rng(9), augment });
-    const it = planSource(plan, 1, teacher.normalization, (g) => `seed=1|step=${g}`).batches({ epoch: 0, step: 0 }, 1);
+    const it = planSource(plan, teacher.normalization, (g) => `seed=1|step=${g}`).batches({ epoch: 0, step: 0 }, 1);
     const b = (await it.next()).value!;
     const values = (o: { taps: Record<string, tf.Tensor4D> }) => TAPS.map((n) => Array.from(o.taps[n].dataSync()));
     const first = new Distiller(student, teacher, fsdTerms(student, teacher), cache);

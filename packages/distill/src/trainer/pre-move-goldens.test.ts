@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@kd/core';
 import { useBackend } from '@kd/runtime';
-import { DET_AUGMENT_DEFAULTS, planDetBatches } from '@kd/data';
+import {
+  augmentDetSample,
+  DET_AUGMENT_DEFAULTS,
+  type DetAugmentConfig,
+  type DetBatchPlan,
+  type Sample,
+} from '@kd/data';
 import { bceDiceDeepSupervision, crossEntropyIgnore } from '@kd/losses';
 import { createModel, type DetectionModel } from '@kd/models';
 import { Distiller } from '../distiller.ts';
@@ -118,17 +124,17 @@ describe('the one trainer against the pre-move loops (recorded at 2d5e320, wasm)
         { student, teacher, rng: new Rng(3) },
       ),
     );
-    const plan = planDetBatches(detSamples(4, 64), {
-      epochs: 2,
-      batchSize: 2,
-      rng: new Rng(9),
-      augment: { ...DET_AUGMENT_DEFAULTS, size: 64, numClasses: 2 },
+    // The plan as it was drawn at 2d5e320 (one sequential stream; the lazy plan of issue 18 forks per step).
+    const plan = eagerPlanAt2d5e320(detSamples(4, 64), 2, 2, new Rng(9), {
+      ...DET_AUGMENT_DEFAULTS,
+      size: 64,
+      numClasses: 2,
     });
     const det: number[] = [],
       kd: number[] = [];
     await train({
       model: student,
-      source: planSource(plan, 2, student.normalization, (g) => `s${g}`),
+      source: planSource(plan, student.normalization, (g) => `s${g}`),
       epochs: 2,
       optimizer: { kind: 'adam', lr: 0.01, schedule: 'cosine', warmupSteps: 0, warmupFrom: 0.1, floor: 0.05 },
       task: (o, b) => student.loss(o.outputs, b.targets!).total,
@@ -151,3 +157,30 @@ describe('the one trainer against the pre-move loops (recorded at 2d5e320, wasm)
     teacher.dispose();
   });
 });
+
+/**
+ * planDetBatches before it became lazy: each epoch a shuffle from the one stream, then every
+ * sample's augmentation from the same stream, all drawn up front — the batches the goldens saw.
+ */
+function eagerPlanAt2d5e320(
+  samples: Sample[],
+  epochs: number,
+  batchSize: number,
+  rng: Rng,
+  augment: DetAugmentConfig,
+): DetBatchPlan {
+  const perEpoch = Math.floor(samples.length / batchSize);
+  const out: Sample[][] = [];
+  for (let e = 0; e < epochs; e++) {
+    const order = rng.shuffle(Array.from({ length: samples.length }, (_, i) => i));
+    for (let b = 0; b < perEpoch; b++)
+      out.push(order.slice(b * batchSize, (b + 1) * batchSize).map((i) => augmentDetSample(rng, samples[i], augment)));
+  }
+  return {
+    epochs,
+    stepsPerEpoch: perEpoch,
+    length: out.length,
+    sizeAt: () => augment.size,
+    batch: async (g) => out[g],
+  };
+}

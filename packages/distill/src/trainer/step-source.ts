@@ -1,6 +1,6 @@
-import type { Sample } from '@kd/data';
 import type { Batch, LoaderPosition } from '@kd/data';
-import { makeDetBatch } from '../detection/det-batch.ts';
+import type { DetBatchPlan } from '@kd/data';
+import { makeDetBatch, resizedDetBatch } from '../detection/det-batch.ts';
 import { denseTrainBatch, type TrainBatch } from './train-batch.ts';
 
 /**
@@ -31,29 +31,33 @@ export function loaderSource(loader: BatchSource, keyPrefix = ''): StepSource {
 }
 
 /**
- * A detection batch plan (`planDetBatches`: augmented samples of a whole schedule, in order) as a
- * step source; images normalised with `norm`; `keyOf(globalStep)` names each batch for the cache.
+ * A detection batch plan (`planDetBatches`: lazily augmented S×S samples by global step) as a
+ * step source; images normalised with `norm`; `keyOf(globalStep)` names each batch for the
+ * cache. With multi-scale (`plan.sizeAt(g)` ≠ S) the batch is resized bilinearly (half-pixel
+ * centres, as mmdet's YOLOX `F.interpolate(align_corners=False)`) and its boxes scaled by the
+ * same factor, so FSD's masks and the detector's targets live on the resized image.
  */
 export function planSource(
-  plan: readonly Sample[][],
-  stepsPerEpoch: number,
+  plan: DetBatchPlan,
   norm: { mean: readonly number[]; std: readonly number[] },
   keyOf: (step: number) => string,
 ): StepSource {
   if (plan.length === 0) throw new Error('planSource: empty batch plan');
+  const stepsPerEpoch = plan.stepsPerEpoch;
   return {
     stepsPerEpoch,
     async *batches(from, untilEpoch) {
       const end = Math.min(plan.length, untilEpoch * stepsPerEpoch);
       for (let g = from.epoch * stepsPerEpoch + from.step; g < end; g++) {
-        const d = makeDetBatch(plan[g], norm);
+        const samples = await plan.batch(g);
+        const d = resizedDetBatch(makeDetBatch(samples, norm), plan.sizeAt(g));
         yield {
           x: d.x,
           mask: null,
           label: null,
           boxes: d.boxes,
           targets: d.targets,
-          size: plan[g].length,
+          size: samples.length,
           imageSize: d.size,
           epoch: Math.floor(g / stepsPerEpoch),
           step: g % stepsPerEpoch,

@@ -1,6 +1,13 @@
 import path from 'node:path';
 import { UsageError } from '@kd/core';
-import { DET_AUGMENT_DEFAULTS, datasetKind, loadDetSplit, synthCocoDataset, type CocoTwinStyle } from '@kd/data';
+import {
+  DET_AUGMENT_DEFAULTS,
+  datasetKind,
+  loadDetSplit,
+  memorySamples,
+  synthCocoDataset,
+  type CocoTwinStyle,
+} from '@kd/data';
 import type { RunContext } from '../run-context.ts';
 import { SMOKE_EVAL_IMAGES, SMOKE_STEPS } from '../smoke.ts';
 import type { DetSweepConfig } from './det-config.ts';
@@ -14,7 +21,8 @@ export const DET_SPLITS: Record<string, [string, string]> = {
 /**
  * The run's detection data. `dataset` = `coco-det` or `voc-det`: the synthetic twin (quick
  * profile); any other value is a real root (a path, relative to --data-root: VOC or COCO JSON,
- * see resolveDetRoots), letterboxed to `size`² — the `full` profile never synthesises.
+ * see resolveDetRoots), letterboxed to `size`² — the `full` profile never synthesises. The train
+ * split is a `DetSampleSource` (in memory for a twin, decoded on demand for a real root).
  * `--smoke` keeps the first 2·batch train and 4 test samples.
  */
 export async function detData(cfg: DetSweepConfig, run: RunContext) {
@@ -24,10 +32,10 @@ export async function detData(cfg: DetSweepConfig, run: RunContext) {
     ? await synthDetData(cfg, run.dataRoot, splits, limits)
     : await realDetData(cfg, run.dataRoot, limits);
   const K = d.train.classes.length;
-  const perEpoch = Math.floor(d.train.samples.length / cfg.batch);
+  const perEpoch = Math.floor(d.train.source.length / cfg.batch);
   if (perEpoch < 1)
     throw new UsageError(
-      `det recipe: ${d.train.samples.length} training images at batch ${cfg.batch} make no step; lower 'batch' (dataset '${cfg.dataset}')`,
+      `det recipe: ${d.train.source.length} training images at batch ${cfg.batch} make no step; lower 'batch' (dataset '${cfg.dataset}')`,
     );
   return {
     ...d,
@@ -68,6 +76,7 @@ async function synthDetData(cfg: DetSweepConfig, dataRoot: string, splits: [stri
   else await synthCocoDataset(root, { seed: 1, n: cfg.n_train, width: cfg.size, height: cfg.size, style: twin });
   const trainSplit = await loadDetSplit(cfg.dataset, root, splits[0], { limit: limits.train });
   const test = await loadDetSplit(cfg.dataset, root, splits[1], { limit: limits.test });
-  return { root, train: trainSplit, test, crowdFlag: cfg.dataset === 'coco-det' };
+  const train = { ...trainSplit, source: memorySamples(trainSplit.samples) };
+  return { root, train, test, crowdFlag: cfg.dataset === 'coco-det' };
 }
 export type DetData = Awaited<ReturnType<typeof detData>>;

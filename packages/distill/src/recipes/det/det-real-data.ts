@@ -1,7 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '@kd/core';
-import { loadDetSplit, padSample, resizeSample, type DetSplit, type Sample } from '@kd/data';
+import {
+  loadDetSplit,
+  openDetSplits,
+  padSample,
+  resizeSample,
+  type DetSplit,
+  type LazyDetSplit,
+  type Sample,
+} from '@kd/data';
 
 /** The dataset names the det recipe synthesises (quick profile); any other `dataset` value is a path. */
 export const SYNTHETIC_DET = ['coco-det', 'voc-det'] as const;
@@ -91,29 +99,19 @@ const letterboxed = (split: DetSplit, size: number): DetSplit => ({
 
 /**
  * The train and test splits of a real detection root, letterboxed to `size`² (so the
- * augmentation's and the evaluator's S×S resize keep the aspect ratio). `trainLimit` and
- * `testLimit` (`--smoke`) keep the first samples of each.
+ * augmentation's and the evaluator's S×S resize keep the aspect ratio). The train split is
+ * decoded on demand (VOC 16.5k / COCO 118k images never sit in memory at once); the test split
+ * is read whole. `trainLimit` and `testLimit` (`--smoke`) keep the first samples of each.
  */
 export async function loadRealDet(
   roots: DetRoots,
   size: number,
   limits: { train?: number; test?: number } = {},
-): Promise<{ train: DetSplit; test: DetSplit }> {
-  const parts: DetSplit[] = [];
-  let left = limits.train;
-  for (const t of roots.train) {
-    if (left !== undefined && left <= 0) break;
-    const s = await loadDetSplit(roots.kind, t.root, t.split, { limit: left });
-    parts.push(s);
-    if (left !== undefined) left -= s.samples.length;
-  }
-  const train: DetSplit = {
-    ...parts[0],
-    split: roots.train.map((t) => `${path.basename(t.root)}/${t.split}`).join('+'),
-    samples: parts.flatMap((p) => p.samples),
-    dropped: parts.flatMap((p) => p.dropped),
-    bad: parts.flatMap((p) => p.bad),
-  };
+): Promise<{ train: LazyDetSplit; test: DetSplit }> {
+  const train = openDetSplits(roots.kind, roots.train, { limit: limits.train, map: (s) => letterbox(s, size) });
   const test = await loadDetSplit(roots.kind, roots.test.root, roots.test.split, { limit: limits.test });
-  return { train: letterboxed(train, size), test: letterboxed(test, size) };
+  return {
+    train: { ...train, split: roots.train.map((t) => `${path.basename(t.root)}/${t.split}`).join('+') },
+    test: letterboxed(test, size),
+  };
 }

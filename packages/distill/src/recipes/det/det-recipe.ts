@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Rng, UsageError } from '@kd/core';
 import type { ResultRow } from '@kd/bench';
-import { planDetBatches } from '@kd/data';
+import { DET_PLAN_VERSION, planDetBatches } from '@kd/data';
 import { countModel, isTask, saveModel, type DetectionModel } from '@kd/models';
 import { chanceDetections } from '../../detection/chance-detector.ts';
 import { evaluateDetector, scoreDetections, type DetScores } from '../../detection/evaluate-detector.ts';
@@ -103,9 +103,10 @@ async function detTeacher(cfg: DetSweepConfig, run: RunContext, d: DetData) {
     ...changedYoloxKeys(cfg), // the YOLOX recipe keys set away from their defaults train another teacher
     ...(tw
       ? { weights: tw.sha256 }
-      : cfg.teacher_backbone_weights !== 'none'
-        ? { backbone_weights: cfg.teacher_backbone_weights }
-        : {}),
+      : {
+          plan: DET_PLAN_VERSION, // a teacher trained here saw this version's batches
+          ...(cfg.teacher_backbone_weights !== 'none' ? { backbone_weights: cfg.teacher_backbone_weights } : {}),
+        }),
   };
   return ensureTeacher(
     run.cacheDir,
@@ -134,7 +135,7 @@ async function detTeacher(cfg: DetSweepConfig, run: RunContext, d: DetData) {
         cfg.teacher_backbone_weights,
         'teacher_backbone_weights',
       );
-      const plan = planDetBatches(d.train.samples, {
+      const plan = planDetBatches(d.train.source, {
         epochs: cfg.teacher_epochs,
         batchSize: cfg.batch,
         rng: rng.fork('data'),
@@ -143,7 +144,7 @@ async function detTeacher(cfg: DetSweepConfig, run: RunContext, d: DetData) {
       });
       const fit = await train({
         model,
-        source: planSource(plan, d.perEpoch, model.normalization, (g) => `teacher|step=${g}`),
+        source: planSource(plan, model.normalization, (g) => `teacher|step=${g}`),
         epochs: cfg.teacher_epochs,
         optimizer: yk.optimizer === 'sgd' ? yoloxSgd(cfg.lr, yk, d.perEpoch, [model]) : detOptimizer(cfg, plan.length),
         task: yoloxTask(model, yk, cfg.teacher_epochs),
@@ -207,7 +208,7 @@ export async function detRecipe(
     cfg.student_backbone_weights,
     'student_backbone_weights',
   );
-  const plan = planDetBatches(d.train.samples, {
+  const plan = planDetBatches(d.train.source, {
     epochs: cfg.student_epochs,
     batchSize: cfg.batch,
     rng: run.rng.fork('data/student'),
@@ -224,12 +225,15 @@ export async function detRecipe(
       )
     : undefined;
   try {
-    const aug = yk.mosaic || yk.mixup ? `|mosaic=${yk.mosaic}|mixup=${yk.mixup}|noaug=${yk.no_aug_epochs}` : '';
-    const keyOf = (g: number) => `seed=${run.seed}|epochs=${cfg.student_epochs}|batch=${cfg.batch}${aug}|step=${g}`;
+    const aug =
+      (yk.mosaic || yk.mixup ? `|mosaic=${yk.mosaic}|mixup=${yk.mixup}|noaug=${yk.no_aug_epochs}` : '') +
+      (yk.multiscale > 0 ? `|multiscale=${yk.multiscale}` : '');
+    const keyOf = (g: number) =>
+      `plan=${DET_PLAN_VERSION}|seed=${run.seed}|epochs=${cfg.student_epochs}|batch=${cfg.batch}${aug}|step=${g}`;
     const modules = [student, ...(distiller?.terms ?? []).flatMap((t) => (t.module ? [t.module] : []))];
     const fit = await train({
       model: student,
-      source: planSource(plan, d.perEpoch, student.normalization, keyOf),
+      source: planSource(plan, student.normalization, keyOf),
       epochs: cfg.student_epochs,
       optimizer: yk.optimizer === 'sgd' ? yoloxSgd(cfg.lr, yk, d.perEpoch, modules) : detOptimizer(cfg, plan.length),
       task: yoloxTask(student, yk, cfg.student_epochs),

@@ -34,6 +34,11 @@ export interface YoloxRecipeKeys {
   ema: number;
   /** The last epochs whose task loss adds YOLOX's L1 box term (15). */
   l1_final_epochs: number;
+  /**
+   * YOLOX multi-scale training: every 10 iterations a square size from (size/32 ± multiscale)·32
+   * (5: 480–800 at 640, METHODS §5.3); 0 = off.
+   */
+  multiscale: number;
 }
 
 export const YOLOX_RECIPE_DEFAULTS: YoloxRecipeKeys = {
@@ -49,6 +54,7 @@ export const YOLOX_RECIPE_DEFAULTS: YoloxRecipeKeys = {
   no_aug_epochs: 0,
   ema: 0,
   l1_final_epochs: 0,
+  multiscale: 0,
 };
 
 /** The YOLOX keys of a config (missing keys take their defaults), checked. */
@@ -59,6 +65,8 @@ export function yoloxKeys(cfg: Partial<Record<string, string | number | boolean>
   if (keys.optimizer !== 'adam' && keys.optimizer !== 'sgd')
     throw new UsageError(`det recipe: optimizer must be adam or sgd, got '${keys.optimizer}'`);
   if (!(keys.ema >= 0 && keys.ema < 1)) throw new UsageError(`det recipe: ema must be in [0, 1), got ${keys.ema}`);
+  if (!(Number.isInteger(keys.multiscale) && keys.multiscale >= 0))
+    throw new UsageError(`det recipe: multiscale must be a whole number of 32-px steps ≥ 0, got ${keys.multiscale}`);
   return keys;
 }
 
@@ -96,11 +104,15 @@ export function yoloxSgd(
   };
 }
 
+/** YOLOX draws a new multi-scale size every this many iterations (mmdet `random_size_interval`). */
+export const YOLOX_MULTISCALE_EVERY = 10;
+
 /** planDetBatches' YOLOX options. */
 export const yoloxPlan = (keys: YoloxRecipeKeys) => ({
   mosaic: keys.mosaic,
   mixup: keys.mixup,
   noAugEpochs: keys.no_aug_epochs,
+  ...(keys.multiscale > 0 ? { multiScale: { range: keys.multiscale, every: YOLOX_MULTISCALE_EVERY } } : {}),
 });
 
 /** The trainer's EMA from mmdet's momentum (undefined when 0). */
