@@ -5,6 +5,7 @@ export * from './seg/seg-recipe.ts';
 export * from './sod/sod-data.ts';
 export * from './sod/sod-train.ts';
 export * from './sod/sod-recipe.ts';
+export * from './sod/sod-recipe-keys.ts';
 export * from './sod/csnet-dwd-recipe.ts';
 export * from './det/det-config.ts';
 export * from './det/det-data.ts';

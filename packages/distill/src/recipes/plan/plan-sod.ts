@@ -1,7 +1,7 @@
-import path from 'node:path';
 import { configHash } from '@kd/core';
 import type { TermSpec } from '../../terms/term-spec.ts';
-import type { SodDataConfig } from '../sod/sod-data.ts';
+import { isSyntheticSod, sodLabeledRoot, type SodDataConfig } from '../sod/sod-data.ts';
+import { sodRecipeKeys } from '../sod/sod-recipe-keys.ts';
 import type { SodSweepConfig } from '../sod/sod-recipe.ts';
 import { batchesPerEpoch, datasetImages } from './dataset-size.ts';
 import { exportBytesOf, finishPlan, stage } from './finish-plan.ts';
@@ -12,14 +12,19 @@ import { cacheFileBytes, newCacheBytes, teacherTapsOf } from './teacher-cache-by
 const ADAM = 2;
 
 /** The labeled root `sodDataRoots` would use (a teacher key's `data`), without generating anything. */
-export const sodLabeledRootOf = (cfg: SodDataConfig, dataDir: string) =>
-  cfg.data === 'synthetic'
-    ? path.join(dataDir, `synthetic-sod-${cfg.size}-${cfg.n_train}`)
-    : path.resolve(dataDir, cfg.data);
+export const sodLabeledRootOf = (cfg: SodDataConfig, dataDir: string) => sodLabeledRoot(cfg, dataDir);
 
 /** Labeled training images (`sod-kdscfnet` train) of a SOD config. */
 export const sodTrainImages = (cfg: SodDataConfig, ctx: PlanContext) =>
-  datasetImages({ data: cfg.data, kind: 'sod-kdscfnet', split: 'train', synthetic: cfg.n_train }, ctx.countRoot);
+  datasetImages(
+    {
+      data: isSyntheticSod(cfg.data) ? 'synthetic' : cfg.data,
+      kind: 'sod-kdscfnet',
+      split: 'train',
+      synthetic: cfg.n_train,
+    },
+    ctx.countRoot,
+  );
 
 /**
  * The plan of one `sod` run (mirrors sodRecipe): the teacher row trains the SCFNet teacher on the
@@ -48,7 +53,7 @@ export function planSod(cfg: SodSweepConfig, ctx: PlanContext, terms: readonly T
     epochs: cfg.teacher_epochs,
     lr: cfg.lr,
     batch: cfg.batch,
-    seed: ctx.seed,
+    seed: sodRecipeKeys(cfg).teacher_seed || ctx.seed,
     backend: ctx.backendLabel,
     ...teacherWeightsKey(cfg),
   });
@@ -60,7 +65,12 @@ export function planSod(cfg: SodSweepConfig, ctx: PlanContext, terms: readonly T
   if (cfg.role === 'kd') {
     const unlabeled = batchesPerEpoch(
       datasetImages(
-        { data: cfg.unlabeled, kind: 'sod-unlabeled', split: 'train', synthetic: cfg.n_unlabeled },
+        {
+          data: isSyntheticSod(cfg.unlabeled) ? 'synthetic' : cfg.unlabeled,
+          kind: 'sod-unlabeled',
+          split: 'train',
+          synthetic: cfg.n_unlabeled,
+        },
         ctx.countRoot,
       ),
       cfg.batch,

@@ -1,13 +1,18 @@
 import path from 'node:path';
-import { DataLoader, synthSodDataset, type AugmentConfig } from '@kd/data';
+import { DataLoader, synthSodDataset, synthSodShiftedDataset, type AugmentConfig } from '@kd/data';
 import type { Config } from '@kd/core';
 import { limited } from '../smoke.ts';
+import { sodRecipeKeys } from './sod-recipe-keys.ts';
 
 /** Data keys every SOD sweep shares. */
 export interface SodDataConfig extends Config {
-  /** `synthetic`, or a path (relative to --data-root) to a labeled set in the KD-SCFNet layout. */
+  /**
+   * `synthetic` (one style for train and test), `synthetic-shift` (train in the twin's source
+   * style, test in its target style: sod-style.ts), or a path (relative to --data-root) to a
+   * labeled set in the KD-SCFNet layout.
+   */
   data: string;
-  /** Unlabeled images for KD (KD-SOD80K layout); `synthetic` generates them. */
+  /** Unlabeled images for KD (KD-SOD80K layout); `synthetic` generates them, `synthetic-shift` in the target style. */
   unlabeled: string;
   size: number;
   n_train: number;
@@ -16,36 +21,62 @@ export interface SodDataConfig extends Config {
   workers: number;
 }
 
+/** Test images of the shifted twin when `n_test` is not set: n_train/4, at least 8 (as `synthetic`). */
+const defaultTestCount = (cfg: SodDataConfig) => sodRecipeKeys(cfg).n_test || Math.max(8, Math.round(cfg.n_train / 4));
+
+/** Whether a `data`/`unlabeled` value names a generated twin rather than a folder. */
+export const isSyntheticSod = (value: string) => value === 'synthetic' || value === 'synthetic-shift';
+
+/** The labeled root a config reads (generated twins under `dataRoot`), without generating it. */
+export function sodLabeledRoot(cfg: SodDataConfig, dataRoot: string): string {
+  if (cfg.data === 'synthetic') return path.join(dataRoot, `synthetic-sod-${cfg.size}-${cfg.n_train}`);
+  if (cfg.data === 'synthetic-shift')
+    return path.join(dataRoot, `synthetic-sod-shift-${cfg.size}-${cfg.n_train}-${defaultTestCount(cfg)}`);
+  return path.resolve(dataRoot, cfg.data);
+}
+
 /**
  * Labeled (train/test) and unlabeled roots: `synthetic` generates seeded sets in the KD-SCFNet
- * and KD-SOD80K layouts under `<dataRoot>/synthetic-sod-<size>-<n>` (test = n/4 images).
+ * and KD-SOD80K layouts under `<dataRoot>/synthetic-sod-<size>-<n>` (test = n/4 images);
+ * `synthetic-shift` the shifted twin (train: source style, seed 1; test: `n_test` target-style
+ * images; unlabeled: target style, seed 2). `opts.unlabeled: false` skips generating the
+ * unlabeled set (rows that train on the labels only).
  */
 export async function sodDataRoots(
   cfg: SodDataConfig,
   dataRoot: string,
+  opts: { unlabeled?: boolean } = {},
 ): Promise<{ labeled: string; unlabeled: string }> {
-  const labeled =
-    cfg.data === 'synthetic'
-      ? path.join(dataRoot, `synthetic-sod-${cfg.size}-${cfg.n_train}`)
-      : path.resolve(dataRoot, cfg.data);
+  const needUnlabeled = opts.unlabeled ?? true;
+  const labeled = sodLabeledRoot(cfg, dataRoot);
   const unlabeled =
     cfg.unlabeled === 'synthetic'
       ? path.join(dataRoot, `synthetic-sod-unlabeled-${cfg.size}-${cfg.n_unlabeled}`)
-      : path.resolve(dataRoot, cfg.unlabeled);
+      : cfg.unlabeled === 'synthetic-shift'
+        ? path.join(dataRoot, `synthetic-sod-shift-unlabeled-${cfg.size}-${cfg.n_unlabeled}`)
+        : path.resolve(dataRoot, cfg.unlabeled);
+  const px = { width: cfg.size, height: cfg.size };
   if (cfg.data === 'synthetic')
     await synthSodDataset(labeled, {
       seed: 1,
       splits: { train: cfg.n_train, test: Math.max(8, Math.round(cfg.n_train / 4)) },
-      width: cfg.size,
-      height: cfg.size,
+      ...px,
       labeled: true,
     });
-  if (cfg.unlabeled === 'synthetic')
-    await synthSodDataset(unlabeled, {
+  if (cfg.data === 'synthetic-shift')
+    await synthSodShiftedDataset(labeled, {
+      seed: 1,
+      splits: { train: { n: cfg.n_train, style: 'source' }, test: { n: defaultTestCount(cfg), style: 'target' } },
+      ...px,
+      labeled: true,
+    });
+  if (needUnlabeled && cfg.unlabeled === 'synthetic')
+    await synthSodDataset(unlabeled, { seed: 2, splits: { train: cfg.n_unlabeled }, ...px, labeled: false });
+  if (needUnlabeled && cfg.unlabeled === 'synthetic-shift')
+    await synthSodShiftedDataset(unlabeled, {
       seed: 2,
-      splits: { train: cfg.n_unlabeled },
-      width: cfg.size,
-      height: cfg.size,
+      splits: { train: { n: cfg.n_unlabeled, style: 'target' } },
+      ...px,
       labeled: false,
     });
   return { labeled, unlabeled };

@@ -20,6 +20,7 @@ import {
   type RunContext,
 } from '../run-context.ts';
 import { smokeEvalLimit } from '../smoke.ts';
+import { sodRecipeKeys } from './sod-recipe-keys.ts';
 import { sodDataRoots, sodLoaders, type SodDataConfig } from './sod-data.ts';
 import { sodRow, trainSod, type SodLossKind } from './sod-train.ts';
 
@@ -46,14 +47,18 @@ export interface SodSweepConfig extends SodDataConfig {
   student_backbone_weights: string;
 }
 
+/** The teacher's seed: `teacher_seed` when set (one teacher shared by all seeds), else the run's. */
+const teacherSeedOf = (cfg: SodSweepConfig, run: RunContext) => sodRecipeKeys(cfg).teacher_seed || run.seed;
+
 /**
- * The SCFNet teacher trained on the labels, once per (recipe, seed, backend, init); with
+ * The SCFNet teacher trained on the labels, once per (recipe, teacher seed, backend, init); with
  * `teacher_weights` loaded from that file/folder (keyed by its sha256) and only evaluated.
  * The row carries `teacher_init`.
  */
 export async function sodTeacher(cfg: SodSweepConfig, run: RunContext) {
-  const roots = await sodDataRoots(cfg, run.dataRoot);
+  const roots = await sodDataRoots(cfg, run.dataRoot, { unlabeled: false });
   const tw = resolveTeacherWeights(cfg.teacher_weights);
+  const seed = teacherSeedOf(cfg, run);
   const spec = {
     teacher: cfg.teacher,
     width: cfg.teacher_width,
@@ -63,7 +68,7 @@ export async function sodTeacher(cfg: SodSweepConfig, run: RunContext) {
     epochs: cfg.teacher_epochs,
     lr: cfg.lr,
     batch: cfg.batch,
-    seed: run.seed,
+    seed,
     backend: run.backend.label,
     ...(tw
       ? { weights: tw.sha256 }
@@ -79,7 +84,7 @@ export async function sodTeacher(cfg: SodSweepConfig, run: RunContext) {
         createWithWeights(
           cfg.teacher,
           {
-            rng: new Rng(run.seed).fork('init/teacher'),
+            rng: new Rng(seed).fork('init/teacher'),
             backboneWidth: cfg.teacher_width,
             channels: cfg.teacher_channels,
           },
@@ -102,7 +107,7 @@ export async function sodTeacher(cfg: SodSweepConfig, run: RunContext) {
         }
       }
       const { model, init } = build(cfg.teacher_backbone_weights);
-      const l = sodLoaders(cfg, roots, run.seed, model.normalization, smokeEvalLimit(run));
+      const l = sodLoaders(cfg, roots, seed, model.normalization, smokeEvalLimit(run));
       const train = l.train(),
         test = l.test();
       try {
@@ -142,7 +147,7 @@ export async function sodRecipe(
     teacher!.model.dispose();
     return { ...teacher!.row, ...initProvenance({ teacher: storedTeacherCell(teacher!.row) }) };
   }
-  const roots = await sodDataRoots(cfg, run.dataRoot);
+  const roots = await sodDataRoots(cfg, run.dataRoot, { unlabeled: cfg.role === 'kd' });
   const { model, init } = createWithWeights(
     cfg.model,
     { rng: run.rng.fork('init/student') },
