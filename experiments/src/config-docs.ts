@@ -1,4 +1,4 @@
-import { describeConfigKeys } from "@kd/core";
+import { describeConfigKeys } from '@kd/core';
 
 /**
  * One-line meanings of the `--set` keys, shown by `pnpm exp run <name> --help` (read from the
@@ -6,156 +6,132 @@ import { describeConfigKeys } from "@kd/core";
  * key differently, or has keys of its own, declares them with its name.
  */
 describeConfigKeys({
-  role: "which row to run: teacher, student (no KD unless a KD weight is set), kd, chance",
+  role: 'which row to run: teacher, student (no KD unless a KD weight is set), kd, chance',
   data: "'synthetic' (generated, seeded) or a dataset folder relative to --data-root",
-  unlabeled:
-    "unlabeled images for KD: 'synthetic' or a KD-SOD80K-layout folder relative to --data-root",
-  size: "square training/evaluation input size in pixels",
-  width: "input width in pixels",
-  height: "input height in pixels",
-  n_train:
-    "training images (synthetic sets: generated count; test split = n_train/4 where generated)",
-  n_test: "test images generated",
-  n_unlabeled: "unlabeled images generated for KD",
-  batch: "batch size",
-  workers: "data-loader worker threads (0 = in the main thread)",
-  model:
-    "registered model of the row (see `pnpm exp predict --help` for names)",
-  student: "registered student model",
-  student_width: "student channel-width multiplier",
-  teacher: "registered teacher model",
-  teacher_width: "teacher backbone channel-width multiplier",
-  teacher_channels:
-    "teacher decoder channels C (SCFNet: 16 student, 64 paper teacher)",
-  teacher_epochs:
-    "teacher training epochs (the teacher is trained once and shared by every row)",
-  epochs: "student training epochs",
-  kd_epochs: "epochs of the distilled student",
-  student_epochs: "student training epochs",
-  optimizer: "adam or sgd (momentum 0.9); poly learning-rate decay",
-  lr: "learning rate",
-  weight_decay: "coupled L2 weight decay",
-  adam_beta2: "Adam β2",
-  loss: "task loss: scfnet (dice + boundary dice, outputs weighted 1, ½, ¼, ⅛), bce, or csnet-dwd (BCE + dynamic weight decay)",
-  teacher_cache:
-    "cache teacher outputs on disk per batch (worth it for expensive teachers)",
-  hflip: "horizontal flip probability",
-  teacher_weights:
-    "'' (train the teacher) or a .safetensors file / saveModel folder to load it from (docs/weights.md)",
-  teacher_backbone_weights:
-    "init of a trained teacher's backbone: none, imagenet or a .safetensors file",
-  student_backbone_weights:
-    "init of the student's backbone: none, imagenet or a .safetensors file",
-  twin: "synthetic COCO twin scenes: fall2 (2 colour-coded classes) or cluttered8 (8 classes sharing hues, clutter, occlusion)",
+  unlabeled: "unlabeled images for KD: 'synthetic' or a KD-SOD80K-layout folder relative to --data-root",
+  size: 'square training/evaluation input size in pixels',
+  width: 'input width in pixels',
+  height: 'input height in pixels',
+  n_train: 'training images (synthetic sets: generated count; test split = n_train/4 where generated)',
+  n_test: 'test images generated',
+  n_unlabeled: 'unlabeled images generated for KD',
+  batch: 'batch size',
+  workers: 'data-loader worker threads (0 = in the main thread)',
+  model: 'registered model of the row (see `pnpm exp predict --help` for names)',
+  student: 'registered student model',
+  student_width: 'student channel-width multiplier',
+  teacher: 'registered teacher model',
+  teacher_width: 'teacher backbone channel-width multiplier',
+  teacher_channels: 'teacher decoder channels C (SCFNet: 16 student, 64 paper teacher)',
+  teacher_epochs: 'teacher training epochs (the teacher is trained once and shared by every row)',
+  epochs: 'student training epochs',
+  kd_epochs: 'epochs of the distilled student',
+  student_epochs: 'student training epochs',
+  optimizer: 'adam or sgd (momentum 0.9); poly learning-rate decay',
+  lr: 'learning rate',
+  weight_decay: 'coupled L2 weight decay',
+  adam_beta2: 'Adam β2',
+  loss: 'task loss: scfnet (dice + boundary dice, outputs weighted 1, ½, ¼, ⅛), bce, or csnet-dwd (BCE + dynamic weight decay)',
+  teacher_cache: 'cache teacher outputs on disk per batch (worth it for expensive teachers)',
+  hflip: 'horizontal flip probability',
+  teacher_weights: "'' (train the teacher) or a .safetensors file / saveModel folder to load it from (docs/weights.md)",
+  teacher_backbone_weights: "init of a trained teacher's backbone: none, imagenet or a .safetensors file",
+  student_backbone_weights: "init of the student's backbone: none, imagenet or a .safetensors file",
+  twin: 'synthetic COCO twin scenes: fall2 (2 colour-coded classes) or cluttered8 (8 classes sharing hues, clutter, occlusion)',
 });
 
 describeConfigKeys(
   {
-    kd: "weight λ_kd of pixel-wise KL on the logits (T = 1); 0 = off",
-    bd: "weight λ_bd of boundary distillation (two stages); 0 = off",
-    cd: "weight λ_cd of context distillation (last features); 0 = off",
-    tau_c: "temperature τ_c of the context self-relation softmax",
+    kd: 'weight λ_kd of pixel-wise KL on the logits (T = 1); 0 = off',
+    bd: 'weight λ_bd of boundary distillation (two stages); 0 = off',
+    cd: 'weight λ_cd of context distillation (last features); 0 = off',
+    tau_c: 'temperature τ_c of the context self-relation softmax',
   },
-  "ablation-bcd",
+  'ablation-bcd',
 );
 
 describeConfigKeys(
   {
-    beta: "weight β of the adaptation loss (paper 50); 0 = off",
-    gamma: "weight γ of the affinity loss (paper 1); 0 = off",
-    ae_epochs: "epochs of stage 1 (autoencoder on the teacher features)",
-    ae_lr: "learning rate of stage 1 (autoencoder)",
+    beta: 'weight β of the adaptation loss (paper 50); 0 = off',
+    gamma: 'weight γ of the affinity loss (paper 1); 0 = off',
+    ae_epochs: 'epochs of stage 1 (autoencoder on the teacher features)',
+    ae_lr: 'learning rate of stage 1 (autoencoder)',
   },
-  "ablation-ka",
+  'ablation-ka',
 );
 
 describeConfigKeys(
   {
     method:
-      "distillation: none, fitnet, at, bcd, ka, or any registered pair loss on the logits at weight 1 (pixel-kl, cwd, pairwise, dist, …)",
+      'distillation: none, fitnet, at, bcd, ka, or any registered pair loss on the logits at weight 1 (pixel-kl, cwd, pairwise, dist, …)',
   },
-  "kd-zoo",
+  'kd-zoo',
 );
 
 describeConfigKeys(
   {
-    prune_threshold:
-      "after training prune channels with |γ| below this (official 1e-20); ≤ 0 = no pruning",
-    bn_recal_batches:
-      "train-mode forwards refreshing BN statistics before evaluation; 0 = off",
-    weight_decay:
-      "coupled Adam weight decay on all parameters except the ILBlock conv1x1/conv3x3_1 γ (official 5e-3)",
+    prune_threshold: 'after training prune channels with |γ| below this (official 1e-20); ≤ 0 = no pruning',
+    bn_recal_batches: 'train-mode forwards refreshing BN statistics before evaluation; 0 = off',
+    weight_decay: 'coupled Adam weight decay on all parameters except the ILBlock conv1x1/conv3x3_1 γ (official 5e-3)',
   },
-  "csnet-dwd",
+  'csnet-dwd',
 );
 
 describeConfigKeys(
   {
     dataset:
-      "coco-det or voc-det (the synthetic twin), or a real root under --data-root (VOCdevkit, a VOC year folder, or a COCO-JSON root)",
-    teacher_seed: "seed of the one teacher every student seed distils from",
-    fg: "FSD foreground KL term on",
-    bg: "FSD background KL term on",
-    att: "FSD attention L1 term on (weight 0.001)",
-    rela: "FSD GcBlock global-relation term on (weight 1e-5)",
-    gaussian:
-      "foreground mask: intended (box-centred) or literal (the official code's formula)",
-    fsd_weight: "weight of the whole FSD loss against the detection loss",
-    student_width: "student YOLOX width multiplier",
-    teacher_width: "teacher YOLOX width multiplier",
-    momentum: "SGD momentum (optimizer=sgd; the paper 0.9)",
-    nesterov: "Nesterov momentum (optimizer=sgd; the paper true)",
-    norm_bias_decay:
-      "apply weight decay to norm layers and biases too (the paper: false)",
-    warmup_epochs:
-      "YOLOX warm-up epochs, lr·(step/W)² from 0 (optimizer=sgd; the paper 5)",
-    min_lr_ratio: "cosine floor as a fraction of lr (the paper 0.05)",
-    mosaic:
-      "Mosaic + RandomAffine augmentation until the no-aug epochs (the paper true)",
-    mixup: "MixUp augmentation until the no-aug epochs (the paper true)",
-    no_aug_epochs:
-      "final epochs without Mosaic/MixUp, lr flat at the floor (the paper 15)",
+      'coco-det or voc-det (the synthetic twin), or a real root under --data-root (VOCdevkit, a VOC year folder, or a COCO-JSON root)',
+    teacher_seed: 'seed of the one teacher every student seed distils from',
+    fg: 'FSD foreground KL term on',
+    bg: 'FSD background KL term on',
+    att: 'FSD attention L1 term on (weight 0.001)',
+    rela: 'FSD GcBlock global-relation term on (weight 1e-5)',
+    gaussian: "foreground mask: intended (box-centred) or literal (the official code's formula)",
+    fsd_weight: 'weight of the whole FSD loss against the detection loss',
+    student_width: 'student YOLOX width multiplier',
+    teacher_width: 'teacher YOLOX width multiplier',
+    momentum: 'SGD momentum (optimizer=sgd; the paper 0.9)',
+    nesterov: 'Nesterov momentum (optimizer=sgd; the paper true)',
+    norm_bias_decay: 'apply weight decay to norm layers and biases too (the paper: false)',
+    warmup_epochs: 'YOLOX warm-up epochs, lr·(step/W)² from 0 (optimizer=sgd; the paper 5)',
+    min_lr_ratio: 'cosine floor as a fraction of lr (the paper 0.05)',
+    mosaic: 'Mosaic + RandomAffine augmentation until the no-aug epochs (the paper true)',
+    mixup: 'MixUp augmentation until the no-aug epochs (the paper true)',
+    no_aug_epochs: 'final epochs without Mosaic/MixUp, lr flat at the floor (the paper 15)',
     ema: "EMA momentum of the student's weights, mmdet's ExpMomentumEMAHook (0 = off; the paper 1e-4)",
-    l1_final_epochs:
-      "final epochs with YOLOX's L1 box loss added (the paper 15)",
+    l1_final_epochs: "final epochs with YOLOX's L1 box loss added (the paper 15)",
+    multiscale: 'YOLOX multi-scale: every 10 steps a size from (size/32 ± multiscale)·32 (the paper 5: 480–800); 0 = off',
   },
-  "ablation-fsd",
+  'ablation-fsd',
 );
 
 describeConfigKeys(
   {
     data: "'synthetic', 'synthetic-shift' (train in the twin's source style, test in its target style) or a KD-SCFNet-layout folder under --data-root (full: DUTS-TR)",
-    unlabeled:
-      "'synthetic', 'synthetic-shift' (target style) or a KD-SOD80K-layout folder under --data-root",
+    unlabeled: "'synthetic', 'synthetic-shift' (target style) or a KD-SOD80K-layout folder under --data-root",
     n_test: "test images of the 'synthetic-shift' twin (0 = n_train/4)",
-    teacher_seed:
-      "seed of the one teacher every student seed distils from (0 = each run trains its own)",
+    teacher_seed: 'seed of the one teacher every student seed distils from (0 = each run trains its own)',
     optimizer:
-      "adam (constant lr) or sgd (KD-SCFNet: Paddle Momentum, linear warm-up then cosine, backbone lr ×backbone_lr_mult)",
-    momentum: "SGD momentum (optimizer=sgd; the paper 0.9)",
-    weight_decay:
-      "coupled L2 weight decay, backbone BN exempt (optimizer=sgd; the paper 5e-4)",
-    backbone_lr_mult:
-      "the backbone's lr multiplier (optimizer=sgd; the paper 0.1)",
-    warmup_epochs:
-      "linear warm-up epochs from min_lr_ratio·lr (optimizer=sgd; the paper 5)",
-    min_lr_ratio:
-      "warm-up start and cosine floor as a fraction of lr (optimizer=sgd; the paper 6.4e-4/0.064 = 0.01)",
+      'adam (constant lr) or sgd (KD-SCFNet: Paddle Momentum, linear warm-up then cosine, backbone lr ×backbone_lr_mult)',
+    momentum: 'SGD momentum (optimizer=sgd; the paper 0.9)',
+    weight_decay: 'coupled L2 weight decay, backbone BN exempt (optimizer=sgd; the paper 5e-4)',
+    backbone_lr_mult: "the backbone's lr multiplier (optimizer=sgd; the paper 0.1)",
+    warmup_epochs: 'linear warm-up epochs from min_lr_ratio·lr (optimizer=sgd; the paper 5)',
+    min_lr_ratio: 'warm-up start and cosine floor as a fraction of lr (optimizer=sgd; the paper 6.4e-4/0.064 = 0.01)',
     augment:
       "fixed (crop ≤ 1/8 + flips at size², the model's normalisation) or kdscfnet (the paper's chain, multi-scale 224–352, its normalisation)",
     test_sets:
       "comma-separated SOD benchmarks under --data-root scored with KD-SCFNet's test protocol ('' = the data folder's test split)",
   },
-  "table-sod",
+  'table-sod',
 );
 
 describeConfigKeys(
   {
-    teacher: "teacher model (trained on the labels)",
-    student:
-      "student model (trained on labels alone, and distilled on unlabeled images)",
-    student_epochs: "epochs of the student trained on the labels alone",
-    kd_epochs: "epochs of the student distilled on the unlabeled images only",
+    teacher: 'teacher model (trained on the labels)',
+    student: 'student model (trained on labels alone, and distilled on unlabeled images)',
+    student_epochs: 'epochs of the student trained on the labels alone',
+    kd_epochs: 'epochs of the student distilled on the unlabeled images only',
   },
-  "quickstart",
+  'quickstart',
 );
