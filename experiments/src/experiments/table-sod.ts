@@ -8,7 +8,7 @@ type TableSodConfig = SodSweepConfig & SodRecipeKeys;
  * Quick: KD-SCFNet's regime in miniature on the shifted twin (sod-style.ts): 80 labels in the
  * source style, 1,280 unlabeled and 160 test images in the target style; both networks from
  * scratch; one deeper, wider teacher (R50 ×0.25, C 32: 2.3× the student's parameters, 4.7× its
- * MACs) trained 400 steps (teacher_seed), shared by all seeds; FS and KD students 240 steps each.
+ * MACs) trained 300 steps (teacher_seed), shared by all seeds; FS and KD students 160 steps each.
  */
 const defaults: TableSodConfig = {
   role: 'student',
@@ -25,10 +25,10 @@ const defaults: TableSodConfig = {
   teacher: 'scfnet-r50',
   teacher_width: 0.25,
   teacher_channels: 32,
-  teacher_epochs: 80,
+  teacher_epochs: 60,
   teacher_seed: 1,
-  epochs: 48,
-  kd_epochs: 3,
+  epochs: 32,
+  kd_epochs: 2,
   lr: 0.002,
   adam_beta2: 0.999,
   teacher_cache: false,
