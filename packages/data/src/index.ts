@@ -29,6 +29,7 @@ export * from './synthetic/sod-style.ts';
 export * from './synthetic/write-sod-shifted.ts';
 export * from './synthetic/write-csnet.ts';
 export * from './synthetic/street-scene.ts';
+export * from './synthetic/street-scene-objects.ts';
 export * from './synthetic/write-cityscapes.ts';
 export * from './synthetic/object-scene.ts';
 export * from './synthetic/cluttered-object-scene.ts';

@@ -2,8 +2,8 @@ import type { Rng } from '@kd/core';
 import { Canvas, solid } from './raster.ts';
 import type { Rgb } from './textures.ts';
 
-/** Cityscapes label ids used by the street scene (see seg/cityscapes-labels.ts). */
-const ID = {
+/** Cityscapes label ids used by the street scenes (see seg/cityscapes-labels.ts). */
+export const STREET_ID = {
   unlabeled: 0,
   ego: 1,
   static: 4,
@@ -25,9 +25,10 @@ const ID = {
   bus: 28,
   bicycle: 33,
 } as const;
+const ID = STREET_ID;
 
 /** Base colours close to the Cityscapes look (not its label palette). */
-const COLOUR: Record<keyof typeof ID, Rgb> = {
+const COLOUR: Record<keyof typeof STREET_ID, Rgb> = {
   unlabeled: [20, 20, 20],
   ego: [40, 40, 48],
   static: [110, 100, 90],
