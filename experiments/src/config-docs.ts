@@ -135,3 +135,16 @@ describeConfigKeys(
   },
   'quickstart',
 );
+
+describeConfigKeys(
+  {
+    model: 'the released checkpoint of the row: csnet-l-x1 or csnet-l-x2',
+    weights_x1:
+      "the released csnet-L-x1 checkpoint as .safetensors (docs/weights.md); '' = that row reports no weights",
+    weights_x2:
+      "the released csnet-L-x2 checkpoint as .safetensors (docs/weights.md); '' = that row reports no weights",
+    benchmarks: 'comma-separated SOD benchmark folders looked for under --data-root (KD-SCFNet or CSNet layout)',
+    size: "CSNet's official test input size (224)",
+  },
+  'csnet-released',
+);

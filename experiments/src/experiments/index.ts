@@ -6,3 +6,4 @@ import './kd-zoo.ts';
 import './ablation-fsd.ts';
 import './table-sod.ts';
 import './csnet-dwd.ts';
+import './csnet-released.ts';

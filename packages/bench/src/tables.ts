@@ -4,6 +4,7 @@ export * from './table/result-row.ts';
 export * from './table/csv.ts';
 export * from './table/aggregate-seeds.ts';
 export * from './table/markdown.ts';
+export * from './table/grouped-markdown.ts';
 export * from './json.ts';
 export * from './table/read-csv.ts';
 export * from './claims/claim-spec.ts';

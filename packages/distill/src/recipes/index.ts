@@ -7,6 +7,8 @@ export * from './sod/sod-train.ts';
 export * from './sod/sod-recipe.ts';
 export * from './sod/sod-recipe-keys.ts';
 export * from './sod/csnet-dwd-recipe.ts';
+export * from './sod/csnet-released-recipe.ts';
+export * from './sod/csnet-official-predict.ts';
 export * from './det/det-config.ts';
 export * from './det/det-data.ts';
 export * from './det/det-recipe.ts';

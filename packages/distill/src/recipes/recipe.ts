@@ -2,6 +2,7 @@ import { Registry, type Config } from '@kd/core';
 import type { ResultRow } from '@kd/bench';
 import type { TermSpec } from '../terms/term-spec.ts';
 import { csnetDwdRecipe, type CsnetDwdConfig } from './sod/csnet-dwd-recipe.ts';
+import { csnetReleasedRecipe, type CsnetReleasedConfig } from './sod/csnet-released-recipe.ts';
 import type { DetSweepConfig } from './det/det-config.ts';
 import { detRecipe } from './det/det-recipe.ts';
 import type { RunContext } from './run-context.ts';
@@ -32,10 +33,15 @@ RECIPES.register(
   'CSNet: BCE or BCE + dynamic weight decay, BN recalibration, pruning',
 );
 RECIPES.register(
+  'csnet-released',
+  (c, r) => csnetReleasedRecipe(c as CsnetReleasedConfig, r),
+  'CSNet released checkpoints: the official test pipeline on every SOD benchmark, SalMetric + KD-SCFNet toolbox',
+);
+RECIPES.register(
   'det',
   (c, r, t) => detRecipe(c as DetSweepConfig, r, t),
   'detection: chance row, YOLOX teacher row, or student with its objective + terms',
 );
 
 /** The names a declaration may use. */
-export type RecipeName = 'seg' | 'sod' | 'csnet-dwd' | 'det';
+export type RecipeName = 'seg' | 'sod' | 'csnet-dwd' | 'csnet-released' | 'det';
