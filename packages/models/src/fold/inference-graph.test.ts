@@ -66,6 +66,8 @@ describe('InferenceGraph: traced, BN-folded, fused eval forward', () => {
     expect(k.FusedConv2D).toBe(62);
     expect(k.FusedDepthwiseConv2D).toBe(15);
     expect(k.Conv2D ?? 0).toBe(0);
+    // fuse-elementwise.ts: 19 hard-swish chains (stem + 9 blocks × 2) and 8 SE gates, one kernel each
+    expect([k.KdHardSwish, k.KdHardSigmoidGate, k.RealDiv ?? 0, k.ClipByValue ?? 0]).toEqual([19, 8, 0, 0]);
     for (const n of [1, 2]) expect(relDiff(m, g, n, 64).diff).toBeLessThanOrEqual(1e-5);
     g.dispose();
     expect(liveTensors()).toBe(before);

@@ -145,7 +145,7 @@ export class InferenceGraph {
     const used = new Set<number>();
     for (const s of steps.values()) for (const [, r] of s.inputs) if (r.kind === 'const') used.add(r.index);
     if (trace.output.kind === 'const') used.add(trace.output.index);
-    const consts = trace.consts.map((c, i) => (used.has(i) ? tf.tensor(c.values, c.shape, c.dtype) : null));
+    const consts = trace.consts.map((c, i) => (used.has(i) ? tf.keep(tf.tensor(c.values, c.shape, c.dtype)) : null));
     const g: Compiled = { steps, consts, output: trace.output, nodeCount: trace.nodes.length };
     this.compiled.set(key, g);
     return g;

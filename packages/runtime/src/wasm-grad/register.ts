@@ -8,6 +8,7 @@ import { depthwiseBackpropInputWasm } from './depthwise-backprop-input.ts';
 import { identitySharedWasm } from './identity-shared.ts';
 import { maxPoolGradWasm } from './max-pool-grad.ts';
 import { registerTrainKernels } from './train-kernels.ts';
+import { registerInferenceKernels } from '../infer-kernels.ts';
 
 let replaced = false;
 
@@ -51,6 +52,7 @@ export function registerWasmGradKernels(): string[] {
     replaceKernel('MaxPoolGrad', () => maxPoolGradWasm as unknown as tf.KernelFunc);
     added.push('Identity', 'Cast', 'Sum', 'Mean', 'MaxPoolGrad');
     added.push(...registerTrainKernels(replaceKernel)); // Kd* training kernels (BN, PReLU, pools, resize), Concat, SplitV, depthwise forward
+    added.push(...registerInferenceKernels()); // KdHardSwish, KdHardSigmoidGate (infer-kernels.ts)
   }
   const kernels: Record<string, tf.KernelFunc> = {
     Conv2DBackpropFilter: conv2dBackpropFilterWasm as unknown as tf.KernelFunc,

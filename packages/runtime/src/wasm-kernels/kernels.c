@@ -1219,3 +1219,47 @@ void bn_running(const float *rm, const float *rv, const float *mean, const float
     nv[c] = rv[c] * a + u * b;
   }
 }
+
+/*
+ * Hard-swish in one pass (inference, fold/fuse-elementwise.ts), rounding as nn's composed graph
+ * x·relu6(x + 3)/6 does: t = x + 3, r = min(max(t, 0), 6), y = (x·r)/6, each step in float32.
+ */
+EXPORT(hardswish)
+void hardswish(const float *x, float *y, int n) {
+  const v128_t three = wasm_f32x4_splat(3.f), six = wasm_f32x4_splat(6.f), zero = wasm_f32x4_splat(0.f);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t v = wasm_v128_load(x + i);
+    const v128_t r = wasm_f32x4_min(wasm_f32x4_max(wasm_f32x4_add(v, three), zero), six);
+    wasm_v128_store(y + i, wasm_f32x4_div(wasm_f32x4_mul(v, r), six));
+  }
+  for (; i < n; i++) {
+    float r = x[i] + 3.f;
+    r = r < 0.f ? 0.f : (r > 6.f ? 6.f : r);
+    y[i] = (x[i] * r) / 6.f;
+  }
+}
+
+/*
+ * Squeeze-excite gating with a hard-sigmoid gate in one pass (inference): for x [N, M, C] and the
+ * gate logits s [N, C], y[n,m,c] = x[n,m,c]·g[n,c], g = min(max(s·slope + offset, 0), 1), each
+ * step in float32 as the composed Mul, Add, ClipByValue, Mul graph. g: scratch [C] (C ≥ 1).
+ */
+EXPORT(hsig_gate)
+void hsig_gate(const float *x, const float *s, float *y, float *g, int N, int M, int C, float slope, float offset) {
+  for (int n = 0; n < N; n++) {
+    for (int c = 0; c < C; c++) {
+      float v = s[(long)n * C + c] * slope + offset;
+      g[c] = v < 0.f ? 0.f : (v > 1.f ? 1.f : v);
+    }
+    const float *xn = x + (long)n * M * C;
+    float *yn = y + (long)n * M * C;
+    for (int m = 0; m < M; m++) {
+      const float *xr = xn + (long)m * C;
+      float *yr = yn + (long)m * C;
+      int c = 0;
+      for (; c + 4 <= C; c += 4) wasm_v128_store(yr + c, wasm_f32x4_mul(wasm_v128_load(xr + c), wasm_v128_load(g + c)));
+      for (; c < C; c++) yr[c] = xr[c] * g[c];
+    }
+  }
+}

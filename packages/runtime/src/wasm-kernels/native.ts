@@ -117,6 +117,20 @@ export interface NativeKernels {
     W: number,
     C: number,
   ): void;
+  /** (x, y, n): y = x·relu6(x + 3)/6 in one pass (inference). */
+  hardswish(x: number, y: number, n: number): void;
+  /** (x [N,M,C], s [N,C], y, g scratch [C], N, M, C, slope, offset): y = x·clip(s·slope + offset, 0, 1). */
+  hsig_gate(
+    x: number,
+    s: number,
+    y: number,
+    g: number,
+    N: number,
+    M: number,
+    C: number,
+    slope: number,
+    offset: number,
+  ): void;
   /** (src, dst, rows, n, srcStride, dstStride): row-wise copy of n floats (Concat / SplitV). */
   strided_copy(src: number, dst: number, rows: number, n: number, srcStride: number, dstStride: number): void;
 }
