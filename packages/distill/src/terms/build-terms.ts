@@ -3,7 +3,7 @@ import type { DenseModel } from '@kd/nn';
 import { listPairLosses, type PairLossName } from '@kd/losses';
 import { fitnetTerm } from './fitnet-term.ts';
 import { fsdTerm, type FsdTermOptions } from './fsd-term.ts';
-import { kaTerm, type KaTermOptions } from './ka-term.ts';
+import { KA_AE_OPTIMIZER, kaTerm, type KaTermOptions } from './ka-term.ts';
 import { pairTerm } from './pair-term.ts';
 import { softDiceKdTerm } from './soft-dice-kd-term.ts';
 import type { Term } from './term.ts';
@@ -70,7 +70,10 @@ BINDERS.register(
       beta: o?.beta ?? 50,
       gamma: o?.gamma ?? 1,
       aeEpochs: o?.aeEpochs ?? 1,
-      aeLr: o?.aeLr ?? 0.1,
+      aeLr: o?.aeLr ?? KA_AE_OPTIMIZER.aeLr,
+      aeMomentum: o?.aeMomentum ?? KA_AE_OPTIMIZER.aeMomentum,
+      aeWeightDecay: o?.aeWeightDecay ?? KA_AE_OPTIMIZER.aeWeightDecay,
+      ...(o?.aeStrides ? { aeStrides: o.aeStrides } : {}),
     };
     return kaTerm(c.rng.fork('ka'), c.student, c.teacher, one(s, 'student'), one(s, 'teacher'), opts);
   },

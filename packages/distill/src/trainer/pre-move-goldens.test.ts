@@ -102,7 +102,13 @@ describe('the one trainer against the pre-move loops (recorded at 2d5e320, wasm)
     expect(task).toBeGreaterThan(0);
     expect(last).toEqual(PRE_MOVE.segPairParts);
     const ka = await run([
-      { loss: 'ka', student: 'feat', teacher: 'feat', options: { beta: 50, gamma: 1, aeEpochs: 2, aeLr: 0.1 } },
+      // The pre-move stage: plain SGD (no momentum or weight decay), the fixed [2,2,1] encoder.
+      {
+        loss: 'ka',
+        student: 'feat',
+        teacher: 'feat',
+        options: { beta: 50, gamma: 1, aeEpochs: 2, aeLr: 0.1, aeMomentum: 0, aeWeightDecay: 0, aeStrides: [2, 2, 1] },
+      },
     ]);
     expect(ka.stages).toEqual(['ka-autoencoder']);
     expect(ka.steps.map((x) => x.loss)).toEqual(PRE_MOVE.segKa);

@@ -10,10 +10,31 @@ export interface KaAutoencoderOptions {
   channels?: [number, number, number];
   /**
    * Strides of the three encoder convs (the decoder mirrors them). Default [2, 2, 1]: a stride-4
-   * teacher feature lands at stride 16, the student's output stride. The paper says only
-   * "three non-one-strided conv layers"; set these so the code matches the student's grid.
+   * teacher feature lands at stride 16, the OS16 student's grid. The paper says only "three
+   * non-one-strided conv layers"; `kaStrides(student stride / teacher stride)` puts the code on
+   * the student's grid for any output stride (the KA term does this).
    */
   strides?: [number, number, number];
+}
+
+/**
+ * Encoder strides whose product is `total` (1, 2, 4 or 8), the stride-2 convs first:
+ * 1 → [1,1,1], 2 → [2,1,1], 4 → [2,2,1], 8 → [2,2,2]. With a stride-4 teacher feature, a student
+ * at output stride 8/16/32 needs total 2/4/8 (the code lands at the student's stride).
+ */
+export function kaStrides(total: number): [number, number, number] {
+  const table: Record<number, [number, number, number]> = {
+    1: [1, 1, 1],
+    2: [2, 1, 1],
+    4: [2, 2, 1],
+    8: [2, 2, 2],
+  };
+  const s = table[total];
+  if (!s)
+    throw new Error(
+      `ka-autoencoder: total stride (student stride / teacher stride) must be 1, 2, 4 or 8 (three convs of stride 1 or 2), got ${total}`,
+    );
+  return s;
 }
 
 /**
