@@ -13,7 +13,9 @@ const defaults: CsnetReleasedConfig = {
   size: 224,
 };
 
-const metrics = csnetReleasedMetrics(BENCHMARKS.split(','));
+const benchmarks = BENCHMARKS.split(',');
+const metrics = csnetReleasedMetrics(benchmarks);
+const lead = [{ key: 'variant', label: 'model' }, { key: 'weights' }, { key: 'params', digits: 0 }];
 const digits = Object.fromEntries(metrics.map((m) => [m, 3]));
 
 /**
@@ -37,9 +39,27 @@ export const csnetReleased: SweepExperiment<CsnetReleasedConfig> = {
     { label: 'CSNet-L ×2 (released)', set: { model: 'csnet-l-x2' } },
   ],
   defaultSeeds: 1,
-  groupBy: ['model'],
+  groupBy: ['model', 'weights'],
   metrics: ['params', ...metrics],
   digits: { params: 0, ...digits },
+  // The CSNet paper's layout: model rows, a column group per benchmark (those not found are left out).
+  groupedTables: [
+    {
+      title: "SalMetric (CSNet's convention): MAE / max-F / mean-F",
+      lead,
+      groups: benchmarks.map((b) => ({ label: b, keys: [`${b}_MAE`, `${b}_maxF`, `${b}_meanF`] })),
+      metricLabels: ['MAE', 'maxF', 'meanF'],
+    },
+    {
+      title: 'KD-SCFNet toolbox: MAE / max-F / mean-F / S / adaptive E',
+      lead,
+      groups: benchmarks.map((b) => ({
+        label: b,
+        keys: ['tb_MAE', 'tb_maxF', 'tb_meanF', 'tb_S', 'tb_E'].map((m) => `${b}_${m}`),
+      })),
+      metricLabels: ['MAE', 'maxF', 'meanF', 'S', 'E'],
+    },
+  ],
   note:
     'Numbers are ours, re-measured from the released weights (CSNet paper tables were not retrievable, METHODS §2.6). ' +
     '`<B>_MAE/maxF/meanF`: SalMetric (raw 8-bit maps, strict > at integer thresholds, gt > 128, MAE/255); ' +

@@ -1,4 +1,4 @@
-import type { ClaimSpec, PreconditionSpec } from '@kd/bench/tables';
+import type { ClaimSpec, GroupedTable, PreconditionSpec } from '@kd/bench/tables';
 import type { Config, ConfigValue, TermSpec } from '@kd/core';
 
 /**
@@ -49,6 +49,8 @@ export interface SweepExperiment<C extends Config = Config> {
   claims?: ClaimSpec[];
   /** What must hold for the KD claims to be testable at all (the teacher beats the no-KD student by a margin). */
   precondition?: PreconditionSpec;
+  /** Tables in a paper's layout (one `a/b/c` cell per benchmark), written into the Markdown before the full table. */
+  groupedTables?: GroupedTable[];
   /** Note printed under the Markdown table (e.g. what the paper's row means). */
   note?: string;
   /** The @kd/distill recipe that runs one configuration (`seg`, `sod`, `csnet-dwd`, `det`). */

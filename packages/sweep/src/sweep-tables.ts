@@ -6,6 +6,7 @@ import {
   aggregateSeeds,
   columnsOf,
   claimRows,
+  groupedMarkdown,
   claimsMarkdown,
   judgeClaims,
   rowsToCsv,
@@ -132,6 +133,7 @@ export function writeTablesFromRaw(
     '',
     exp.description,
     '',
+    ...(exp.groupedTables ?? []).map((t) => groupedMarkdown(agg, t)),
     ...(exp.claims?.length
       ? [
           claimsMarkdown(judged.claims, judged.preconditions, { digits: exp.digits }),
@@ -144,7 +146,9 @@ export function writeTablesFromRaw(
           '## Table',
           '',
         ]
-      : []),
+      : exp.groupedTables?.length
+        ? ['## Table', '']
+        : []),
     toMarkdown(agg, [
       ...groupBy.map((key) => ({ key })),
       { key: 'seeds' },

@@ -267,3 +267,29 @@ describe('raw table columns', () => {
     fs.rmSync(out, { recursive: true, force: true });
   });
 });
+
+describe('grouped tables', () => {
+  it("a declaration's groupedTables are written into the Markdown in the paper layout, before the full table", () => {
+    const out = tmp();
+    const rows: ResultRow[] = [
+      { variant: 'baseline', k: 1, seed: 1, status: 'ok', score: 0.4, run: 'a' },
+      { variant: 'baseline', k: 1, seed: 2, status: 'ok', score: 0.5, run: 'b' },
+    ];
+    const exp = {
+      ...toySweep,
+      groupedTables: [
+        {
+          title: 'Paper',
+          lead: [{ key: 'variant' }],
+          groups: [{ label: 'toy', keys: ['score'] }],
+          metricLabels: ['S'],
+        },
+      ],
+    };
+    writeTablesFromRaw(exp, rows, out, { total: 2 });
+    const md = fs.readFileSync(path.join(out, 'toy.md'), 'utf8');
+    expect(md).toContain('### Paper\n\n| variant | toy S |\n| :--- | ---: |\n| baseline | 0.450 |\n');
+    expect(md.indexOf('### Paper')).toBeLessThan(md.indexOf('## Table'));
+    fs.rmSync(out, { recursive: true, force: true });
+  });
+});
