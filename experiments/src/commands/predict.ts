@@ -15,6 +15,7 @@ interface PredictFlags extends BackendFlags {
   out: string;
   size: string | number;
   'save-logits': boolean;
+  fold: boolean;
   'keep-ext': boolean;
   list?: string;
   glob?: string;
@@ -69,6 +70,11 @@ export const predictCommand: CommandModule<object, PredictFlags> = {
         default: false,
         describe: 'keep the input extension in output names (a.jpg → a.jpg.png), so a.jpg and a.png do not collide',
       })
+      .option('fold', {
+        type: 'boolean',
+        default: true,
+        describe: 'run the BN-folded, fused inference graph (--no-fold: the eager forward; outputs agree to ~1e-6)',
+      })
       .option('save-logits', {
         type: 'boolean',
         default: false,
@@ -88,6 +94,7 @@ export const predictCommand: CommandModule<object, PredictFlags> = {
       keepExt: argv['keep-ext'],
       list: argv.list !== undefined ? userPath(argv.list) : undefined,
       glob: argv.glob,
+      fold: argv.fold,
     };
     planPredict(args); // bad inputs, filters or colliding output names: one line, before the backend starts
     await initBackend(backendOptions(argv));

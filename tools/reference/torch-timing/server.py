@@ -7,6 +7,9 @@ Requests:
                                                     -> {"params": trainable parameter count}
   {"cmd": "time", "model": ..., "what": "train"|"infer", "batch": 8, "warmup": 2, "iters": 5}
                                                     -> {"ms": [wall ms per iteration], "cpu_ms": [process CPU ms]}
+  {"cmd": "profile", "model": ..., "what": ..., "batch": 8, "runs": 3}
+                                                    -> {"total_ms": wall ms per run (profiler on),
+                                                        "ops": [{"op", "calls", "self_ms"}] per run, slowest first}
   {"cmd": "quit"}
 Train step = zero_grad + forward + mean BCE-with-logits over the outputs + backward + Adam(1e-3).
 Inference = eval mode under torch.no_grad(). Threads: `--threads N` sets torch.set_num_threads;
@@ -63,6 +66,24 @@ class Entry:
             return float(self.model(x)[0].view(-1)[0])
 
 
+def profile(e, what, n, runs):
+    """torch.profiler (CPU) over `runs` runs after one warm-up: self CPU time per aten op and run
+    (exclusive, so the rows sum to the profiled time; autograd/optimizer wrappers included)."""
+    from torch.profiler import ProfilerActivity
+    from torch.profiler import profile as torch_profile
+    fn = e.train_step if what == 'train' else e.infer
+    fn(n)
+    with torch_profile(activities=[ProfilerActivity.CPU]) as prof:
+        t0 = time.perf_counter()
+        for _ in range(runs):
+            fn(n)
+        total = (time.perf_counter() - t0) * 1000 / runs
+    ops = [{'op': a.key, 'calls': a.count / runs, 'self_ms': a.self_cpu_time_total / 1000 / runs}
+           for a in prof.key_averages()]
+    ops.sort(key=lambda r: -r['self_ms'])
+    return {'total_ms': total, 'ops': ops}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--threads', type=int, default=1)
@@ -91,6 +112,8 @@ def main():
                 ms.append((time.perf_counter() - t0) * 1000)
                 cpu.append((time.process_time() - c0) * 1000)
             out = {'ms': ms, 'cpu_ms': cpu}
+        elif cmd == 'profile':
+            out = profile(models[req['model']], req['what'], req.get('batch', 8), req.get('runs', 3))
         else:
             out = {'error': f'unknown cmd {cmd!r}'}
         sys.stdout.write(json.dumps(out) + '\n')

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { torchCompareCommand } from './torch-compare.ts';
+import { benchProfileCommand } from './profile.ts';
 import { benchModelsCommand } from './models.ts';
 import { benchLoaderCommand } from './loader.ts';
 import { benchDistillCacheCommand } from './distill-cache.ts';
@@ -8,6 +9,7 @@ import { benchDistillCacheCommand } from './distill-cache.ts';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const benchSubcommands: CommandModule<any, any>[] = [
   torchCompareCommand,
+  benchProfileCommand,
   benchModelsCommand,
   benchLoaderCommand,
   benchDistillCacheCommand,

@@ -1,18 +1,11 @@
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import os from 'node:os';
-import path from 'node:path';
-import readline from 'node:readline';
 import type { CommandModule } from 'yargs';
-import * as tf from '@tensorflow/tfjs';
-import { Rng, UsageError, parseIntFlag } from '@kd/core';
+import { UsageError, parseIntFlag } from '@kd/core';
 import { initBackend } from '@kd/runtime';
-import type { DenseModel } from '@kd/nn';
-import { createModel } from '@kd/models';
-import { REPO_ROOT } from '../../paths.ts';
+import { TfjsSide, type InferPath } from './tfjs-side.ts';
+import { TORCH_MODELS, TorchServer, torchMissing } from './torch-server.ts';
 
-const PYTHON = '/usr/bin/python3';
-const SERVER = path.join(REPO_ROOT, 'tools/reference/torch-timing/server.py');
-const MODELS = ['scfnet-mbv3-x0.5', 'csnet-l-x1'] as const;
+const MODELS = TORCH_MODELS;
 type Task = 'train' | 'infer_b1' | 'infer_b8';
 const TASKS: Task[] = ['train', 'infer_b1', 'infer_b8'];
 
@@ -24,126 +17,8 @@ interface Args {
   iters: number;
   size: number;
   batch: number;
+  infer: string;
   'csnet-micro-batches': number;
-}
-
-/** The torch side: `tools/reference/torch-timing/server.py`, one JSON line per request and reply. */
-class TorchServer {
-  private readonly lines: AsyncIterator<string>;
-  constructor(private readonly proc: ChildProcessWithoutNullStreams) {
-    this.lines = readline.createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
-  }
-  static start(threads: number): TorchServer {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      OPENBLAS_NUM_THREADS: String(threads),
-      OMP_NUM_THREADS: String(threads),
-      MKL_NUM_THREADS: String(threads),
-    };
-    delete env.OPENBLAS_CORETYPE; // TOOLCHAIN addendum: unset, torch is 5–15 % faster; compare with the faster figure
-    const proc = spawn(PYTHON, [SERVER, '--threads', String(threads)], { cwd: path.dirname(SERVER), env });
-    proc.stderr.on('data', (d: Buffer) => process.stderr.write(`[torch] ${d}`));
-    return new TorchServer(proc);
-  }
-  async call(req: Record<string, unknown>): Promise<Record<string, unknown>> {
-    this.proc.stdin.write(`${JSON.stringify(req)}\n`);
-    const r = await this.lines.next();
-    if (r.done) throw new Error('torch reference server exited early (see [torch] lines above)');
-    const out = JSON.parse(r.value) as Record<string, unknown>;
-    if (out.error) throw new Error(`torch reference server: ${String(out.error)}`);
-    return out;
-  }
-  async quit(): Promise<void> {
-    this.proc.stdin.end(`${JSON.stringify({ cmd: 'quit' })}\n`);
-    await new Promise((res) => this.proc.once('exit', res));
-  }
-}
-
-/** Why torch cannot be used here, or null when `/usr/bin/python3` imports torch. */
-export function torchMissing(): string | null {
-  const r = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-  if (r.error) return `${PYTHON} not found (${r.error.message})`;
-  if (r.status !== 0) return `${PYTHON} cannot import torch (install Debian's python3-torch)`;
-  return null;
-}
-
-/** Our side of one model: fixed inputs, the train step and the inference pass. */
-class TfjsSide {
-  readonly model: DenseModel;
-  private readonly opt = tf.train.adam(1e-3);
-  private readonly data = new Map<number, [tf.Tensor4D, tf.Tensor4D]>();
-  constructor(
-    readonly name: string,
-    readonly size: number,
-  ) {
-    this.model = createModel(name, { rng: new Rng(1), weights: 'none' });
-  }
-  private batch(n: number): [tf.Tensor4D, tf.Tensor4D] {
-    let d = this.data.get(n);
-    if (!d) {
-      const rng = new Rng(2, `batch${n}`);
-      const s = this.size;
-      const t = new Float32Array(n * s * s).map(() => (rng.chance(0.5) ? 1 : 0));
-      d = [
-        tf.tensor4d(rng.fillNormal(new Float32Array(n * s * s * 3), 0, 1), [n, s, s, 3]),
-        tf.tensor4d(t, [n, s, s, 1]),
-      ];
-      this.data.set(n, d);
-    }
-    return d;
-  }
-  /**
-   * Mean BCE-with-logits over all outputs, backward, Adam; waits for the loss value. With
-   * `micro` > 1 the batch runs as `micro` equal slices whose gradients are averaged before one
-   * Adam step (same FLOPs; BN statistics per slice): CSNet-L at 8×224² keeps ~6 GB of
-   * activations for backprop, more than the 4 GB wasm32 heap.
-   */
-  train(n: number, micro = 1): void {
-    const [x, t] = this.batch(n);
-    this.model.train();
-    const vars = this.model.trainableVariables();
-    const lossOf = (xs: tf.Tensor4D, ts: tf.Tensor4D) => () =>
-      tf.tidy(() => {
-        const outs = this.model.forward(xs);
-        return tf.div(tf.addN(outs.map((o) => tf.losses.sigmoidCrossEntropy(ts, o))), outs.length) as tf.Scalar;
-      });
-    if (micro <= 1) {
-      const loss = this.opt.minimize(lossOf(x, t), true, vars)!;
-      loss.dataSync();
-      loss.dispose();
-      return;
-    }
-    const m = n / micro;
-    let acc: tf.NamedTensorMap | null = null;
-    for (let k = 0; k < micro; k++) {
-      const [xs, ts] = [x.slice([k * m, 0, 0, 0], [m, -1, -1, -1]), t.slice([k * m, 0, 0, 0], [m, -1, -1, -1])];
-      const { value, grads } = tf.variableGrads(lossOf(xs, ts), vars);
-      value.dataSync();
-      tf.dispose([value, xs, ts]);
-      if (!acc) acc = grads;
-      else {
-        const prev: tf.NamedTensorMap = acc;
-        acc = Object.fromEntries(Object.entries(grads).map(([key, g]) => [key, tf.add(prev[key], g)]));
-        tf.dispose([...Object.values(prev), ...Object.values(grads)]);
-      }
-    }
-    const avg = tf.tidy(() => Object.fromEntries(Object.entries(acc!).map(([key, g]) => [key, tf.div(g, micro)])));
-    tf.dispose(Object.values(acc!));
-    this.opt.applyGradients(Object.entries(avg).map(([name, tensor]) => ({ name, tensor })));
-    tf.dispose(Object.values(avg));
-  }
-  infer(n: number): void {
-    const [x] = this.batch(n);
-    this.model.eval();
-    const y = tf.tidy(() => this.model.forward(x)[0]);
-    y.dataSync();
-    y.dispose();
-  }
-  dispose(): void {
-    for (const [x, t] of this.data.values()) tf.dispose([x, t]);
-    this.opt.dispose();
-    this.model.dispose();
-  }
 }
 
 const median = (v: number[]) => {
@@ -153,11 +28,13 @@ const median = (v: number[]) => {
 const r2 = (v: number) => Math.round(v * 100) / 100;
 
 /**
- * `pnpm exp bench torch-compare [--json] [--threads N] [--models a,b] [--rounds R] [--iters K]`
+ * `pnpm exp bench torch-compare [--json] [--threads N] [--models a,b] [--rounds R] [--iters K] [--infer folded|eager]`
  * Times the same architectures in tfjs (wasm) and PyTorch (tools/reference/torch-timing, one Python
  * process), interleaved: per round and model, train b8 then inference b1 and b8, K timed runs on
  * each side (after one warm-up), the side going first alternating between rounds. Prints medians
- * over all timed runs and the ratios tfjs/torch, plus the load average before and after.
+ * over all timed runs and the ratios tfjs/torch, plus the load average before and after. Inference
+ * runs the BN-folded, fused graph (@kd/models InferenceGraph: main output only, as deployed) unless
+ * `--infer eager`; torch runs its eager eval forward (all outputs).
  */
 export const torchCompareCommand: CommandModule<object, Args> = {
   command: 'torch-compare',
@@ -175,6 +52,11 @@ export const torchCompareCommand: CommandModule<object, Args> = {
       .option('iters', { type: 'number', default: 3, describe: 'timed runs per side, task and round' })
       .option('size', { type: 'number', default: 224, describe: 'input side' })
       .option('batch', { type: 'number', default: 8, describe: 'train and large-inference batch' })
+      .option('infer', {
+        type: 'string',
+        default: 'folded',
+        describe: 'tfjs inference path: folded (BN-folded, fused graph, main output only) | eager (model.forward)',
+      })
       .option('csnet-micro-batches', {
         type: 'number',
         default: 4,
@@ -187,6 +69,9 @@ export const torchCompareCommand: CommandModule<object, Args> = {
     const batch = parseIntFlag('--batch', args.batch, { min: 1 });
     const csMicro = parseIntFlag('--csnet-micro-batches', args['csnet-micro-batches'], { min: 1 });
     if (batch % csMicro) throw new UsageError(`--csnet-micro-batches: ${csMicro} does not divide --batch ${batch}`);
+    if (args.infer !== 'eager' && args.infer !== 'folded')
+      throw new UsageError(`--infer: '${args.infer}' is not one of eager, folded`);
+    const inferPath = args.infer as InferPath;
     const microOf = (n: string) => (n.startsWith('csnet') ? csMicro : 1);
     const names = args.models
       .split(',')
@@ -209,7 +94,7 @@ export const torchCompareCommand: CommandModule<object, Args> = {
     const sides = new Map<string, TfjsSide>();
     const params = new Map<string, [number, number]>();
     for (const n of names) {
-      const side = new TfjsSide(n, args.size);
+      const side = new TfjsSide(n, args.size, inferPath);
       sides.set(n, side);
       const p = (await torch.call({ cmd: 'build', model: n, size: args.size })).params as number;
       params.set(n, [side.model.countParams(), p]);
@@ -273,6 +158,7 @@ export const torchCompareCommand: CommandModule<object, Args> = {
     });
     const meta = {
       backend: info.label,
+      infer_path: inferPath,
       torch: hello.torch,
       torch_threads: hello.threads,
       size: args.size,
@@ -287,7 +173,7 @@ export const torchCompareCommand: CommandModule<object, Args> = {
       return;
     }
     console.log(
-      `tfjs ${info.label} vs torch ${String(hello.torch)} (${String(hello.threads)} thread${hello.threads === 1 ? '' : 's'}, OpenBLAS ${threads}), ${args.size}², batch ${batch}; medians of ${rounds}×${iters} runs`,
+      `tfjs ${info.label} (inference: ${inferPath}) vs torch ${String(hello.torch)} (${String(hello.threads)} thread${hello.threads === 1 ? '' : 's'}, OpenBLAS ${threads}), ${args.size}², batch ${batch}; medians of ${rounds}×${iters} runs`,
     );
     console.log(
       `load average before ${meta.loadavg_before.join(' ')}, after ${meta.loadavg_after.join(' ')} (a busy machine inflates both sides unevenly)`,

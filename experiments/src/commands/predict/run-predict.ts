@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { DataError, Rng, UsageError, encodeNpy, writeFileAtomic } from '@kd/core';
 import { readRgb, writeGrayPng } from '@kd/data';
-import { createModel, loadModel, loadSafetensors, prepareImage, type KdModel } from '@kd/models';
+import { InferenceGraph, createModel, loadModel, loadSafetensors, prepareImage, type KdModel } from '@kd/models';
 import { planOutputs, type PlannedOutput } from './output-names.ts';
 import { listInputs } from './select-inputs.ts';
 
@@ -19,6 +19,8 @@ export interface PredictArgs {
   /** `--list FILE` and `--glob PATTERN` filters on folder inputs. */
   list?: string;
   glob?: string;
+  /** Run the BN-folded, fused inference graph (@kd/models fold/; default) instead of the eager forward. */
+  fold?: boolean;
 }
 
 /** Builds the model; `--weights` is a .safetensors (official state_dict names) or a saveModel directory / model.json. */
@@ -65,12 +67,14 @@ export async function runPredict(args: PredictArgs, log: (s: string) => void): P
     );
   }
   model.eval();
+  const graph = args.fold === false ? null : new InferenceGraph(model);
+  const forward = (x: tf.Tensor4D): tf.Tensor4D => (graph ? graph.forward(x) : model.forward(x)[0]);
   const written: string[] = [];
   for (const { input: file, stem } of plan) {
     const img = await readRgb(file);
     const prep = prepareImage(img.data, img.width, img.height, model, args.size);
     const { logits, mask } = tf.tidy(() => {
-      const out = model.forward(prep.input)[0];
+      const out = forward(prep.input);
       const alignCorners = model.outputResize === 'align-corners';
       const back = tf.image.resizeBilinear(
         model.task === 'sod' ? tf.sigmoid(out) : out,
@@ -96,6 +100,7 @@ export async function runPredict(args: PredictArgs, log: (s: string) => void): P
     }
     log(`${file} → ${stem}.png (${img.width}×${img.height})`);
   }
+  graph?.dispose();
   model.dispose();
   return written;
 }
