@@ -1,11 +1,13 @@
 import { Registry, type Config } from '@kd/core';
 import type { TermSpec } from '../../terms/term-spec.ts';
 import type { CsnetDwdConfig } from '../sod/csnet-dwd-recipe.ts';
+import type { CsnetReleasedConfig } from '../sod/csnet-released-recipe.ts';
 import type { DetSweepConfig } from '../det/det-config.ts';
 import type { SegSweepConfig } from '../seg/seg-recipe.ts';
 import type { SodSweepConfig } from '../sod/sod-recipe.ts';
 import type { PlanContext } from './plan-context.ts';
 import { planCsnetDwd } from './plan-csnet-dwd.ts';
+import { planCsnetReleased } from './plan-csnet-released.ts';
 import { planDet } from './plan-det.ts';
 import { planSeg } from './plan-seg.ts';
 import { planSod } from './plan-sod.ts';
@@ -30,6 +32,11 @@ RECIPE_PLANS.register(
   'csnet-dwd',
   (c, x) => planCsnetDwd(c as CsnetDwdConfig, x),
   'student, BN recalibration (twice with pruning)',
+);
+RECIPE_PLANS.register(
+  'csnet-released',
+  (c, x) => planCsnetReleased(c as CsnetReleasedConfig, x),
+  'one forward per benchmark image (no training)',
 );
 RECIPE_PLANS.register(
   'det',
