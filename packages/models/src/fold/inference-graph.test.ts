@@ -8,9 +8,9 @@ import { sharedWeightsFile } from '../weights-dir.ts';
 import { InferenceGraph } from './inference-graph.ts';
 
 /** Realistic BN running statistics (as after training) from a few train-mode forwards (CSNet's ×100 convs overflow otherwise). */
-function calibrate(m: KdModel, steps = 5): void {
+function calibrate(m: KdModel, steps = 5, size = 64): void {
   for (let i = 0; i < steps; i++)
-    tf.tidy(() => void m.train().forward(tf.randomNormal([2, 64, 64, 3], 0, 1, 'float32', i) as tf.Tensor4D));
+    tf.tidy(() => void m.train().forward(tf.randomNormal([2, size, size, 3], 0, 1, 'float32', i) as tf.Tensor4D));
   m.eval();
 }
 
@@ -88,6 +88,25 @@ describe('InferenceGraph: traced, BN-folded, fused eval forward', () => {
     expect(relDiff(m, plain, 1, 64).diff).toBe(0);
     plain.dispose();
     m.dispose();
+  });
+
+  it('cpu backend too (list-input Concat, no runtime kernels: the chains stay): CSNet and SCFNet ≤ 1e-5', async () => {
+    await useBackend('cpu');
+    try {
+      for (const name of ['csnet-l-x1', 'scfnet-mbv3-x0.5']) {
+        const m = createModel(name, { rng: new Rng(5), weights: 'none' });
+        calibrate(m, 2, 32);
+        randomizeNorms(m, 3, false);
+        const g = new InferenceGraph(m);
+        const k = g.kernels([1, 32, 32, 3]);
+        expect([k.FusedBatchNorm ?? 0, k.KdHardSwish ?? 0]).toEqual([0, 0]);
+        expect(relDiff(m, g, 1, 32).diff).toBeLessThanOrEqual(1e-5);
+        g.dispose();
+        m.dispose();
+      }
+    } finally {
+      await useBackend('wasm');
+    }
   });
 
   it('real weights (../shared/weights): official CSNet-L-×1 and the ImageNet SCFNet backbone, ≤ 1e-5 at 224²', () => {

@@ -19,6 +19,8 @@ interface Step {
   attrs: Record<string, unknown>;
   /** Node indices whose value is last read by this step (disposed after it). */
   frees: number[];
+  /** The kernel takes its inputs as a list (recorded under keys '0', '1', …). */
+  listInput: boolean;
 }
 
 interface Compiled {
@@ -53,7 +55,8 @@ function schedule(trace: Trace): Map<number, Step> {
       const k = frees.indexOf(trace.output.index);
       if (k >= 0) frees.splice(k, 1);
     }
-    steps.set(i, { kernel: n.kernel, inputs, attrs: n.attrs, frees });
+    const listInput = Object.keys(n.inputs).every((k, j) => k === String(j));
+    steps.set(i, { kernel: n.kernel, inputs, attrs: n.attrs, frees, listInput });
   }
   return steps;
 }
@@ -98,9 +101,11 @@ export class InferenceGraph {
     let out: tf.Tensor | undefined;
     try {
       for (const [i, s] of g.steps) {
-        const inputs: tf.NamedTensorMap = {};
-        for (const [k, r] of s.inputs) inputs[k] = read(r);
-        const y = engine.runKernel(s.kernel, inputs, s.attrs);
+        // list-input kernels (Concat, AddN, Pack) take an array, as the ops pass it
+        const inputs = s.listInput
+          ? s.inputs.map(([, r]) => read(r))
+          : Object.fromEntries(s.inputs.map(([k, r]) => [k, read(r)]));
+        const y = engine.runKernel(s.kernel, inputs as tf.NamedTensorMap, s.attrs);
         values[i] = Array.isArray(y) ? y[0] : y;
         for (const f of s.frees) {
           values[f]!.dispose();
