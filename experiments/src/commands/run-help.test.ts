@@ -43,7 +43,7 @@ describe('pnpm exp run <name> --help lists the --set keys', () => {
     );
     expect(missing).toEqual([]);
     const help = setKeysHelp(['run', 'ablation-bcd', '--help']);
-    expect(help).toMatch(/^ {2}bd {24}number {3}0 {23}weight λ_bd of boundary distillation/m);
+    expect(help).toMatch(/^ {2}bd {24}number {3}0 {35}weight λ_bd of boundary/m);
     expect(help).toMatch(/^ {2}width {21}number {3}128 → 1024/m);
   });
 

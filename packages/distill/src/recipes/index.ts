@@ -2,6 +2,8 @@ export * from './run-context.ts';
 export * from './recipe.ts';
 export * from './seg/seg-data.ts';
 export * from './seg/seg-recipe.ts';
+export * from './seg/seg-format.ts';
+export * from './seg/sliding-window.ts';
 export * from './sod/sod-data.ts';
 export * from './sod/sod-train.ts';
 export * from './sod/sod-recipe.ts';

@@ -5,13 +5,14 @@ import { openDataset } from '@kd/data';
 /**
  * Image counts the papers state for the real datasets (docs/methods): DUTS-TR 10,553 and
  * KD-SOD80K 80,000 (kd-scfnet.md), Cityscapes train 2,975 / val 500, VOC07+12 trainval 16,551 /
- * VOC07 test 4,952, COCO train2017 118,287. Keyed by the config's `data` value (its last path part,
+ * VOC07 test 4,952, VOC 2012 segmentation train_aug 10,582 (SBD) / train 1,464 / val 1,449 (METHODS §6), COCO train2017 118,287. Keyed by the config's `data` value (its last path part,
  * lower case) and split.
  */
 export const PAPER_SIZES: Record<string, Record<string, number>> = {
   'duts-tr': { train: 10553 },
   'kd-sod80k': { train: 80000 },
   cityscapes: { train: 2975, val: 500 },
+  voc2012: { train_aug: 10582, train: 1464, val: 1449 },
   voc: { trainval: 16551, test: 4952 },
   coco: { train2017: 118287 },
 };

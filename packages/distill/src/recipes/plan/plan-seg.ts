@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { configHash } from '@kd/core';
 import type { TermSpec } from '../../terms/term-spec.ts';
-import { CITYSCAPES_CLASSES, type SegDataConfig } from '../seg/seg-data.ts';
+import type { SegDataConfig } from '../seg/seg-data.ts';
+import { epochsOf, segFormat, segTeacherExtras } from '../seg/seg-format.ts';
 import type { SegSweepConfig } from '../seg/seg-recipe.ts';
 import { batchesPerEpoch, datasetImages } from './dataset-size.ts';
 import { exportBytesOf, finishPlan, stage } from './finish-plan.ts';
@@ -28,21 +29,24 @@ export const kaPreStages = (terms: readonly TermSpec[]): number[] =>
  * ⌊train images / batch⌋.
  */
 export function planSeg(cfg: SegSweepConfig, ctx: PlanContext, terms: readonly TermSpec[]): RunPlan {
-  const images = datasetImages(
-    { data: cfg.data, kind: 'cityscapes', split: 'train', synthetic: cfg.n_train },
-    ctx.countRoot,
+  const format = segFormat(
+    cfg,
+    cfg.data === 'synthetic' || !ctx.countRoot ? null : path.resolve(ctx.countRoot, cfg.data),
   );
+  const images = datasetImages({ data: cfg.data, ...format.train, synthetic: cfg.n_train }, ctx.countRoot);
   const perEpoch = batchesPerEpoch(images, cfg.batch, `plan seg (data ${cfg.data})`);
+  const teacherEpochs = epochsOf(cfg.teacher_iters, cfg.teacher_epochs, perEpoch);
+  const studentEpochs = epochsOf(cfg.iters, cfg.epochs, perEpoch);
   const size: [number, number] = [cfg.height, cfg.width];
   const slots = optimizerSlots(cfg.optimizer === 'sgd' ? 'sgd' : 'adam', cfg.optimizer === 'sgd' ? 0.9 : 0);
   const teacher: ModelRef = {
     name: cfg.teacher,
-    opts: { numClasses: CITYSCAPES_CLASSES, width: cfg.teacher_width },
+    opts: { numClasses: format.numClasses, width: cfg.teacher_width },
     size,
   };
   const student: ModelRef = {
     name: cfg.student,
-    opts: { numClasses: CITYSCAPES_CLASSES, width: cfg.student_width },
+    opts: { numClasses: format.numClasses, width: cfg.student_width },
     size,
   };
   const stages: StagePlan[] = [];
@@ -63,18 +67,19 @@ export function planSeg(cfg: SegSweepConfig, ctx: PlanContext, terms: readonly T
     batch: cfg.batch,
     seed: ctx.seed,
     backend: ctx.backendLabel,
+    ...segTeacherExtras(cfg),
     ...teacherWeightsKey(cfg),
   });
   if (needsTeacher && !ctx.teachers.has(key)) {
     ctx.teachers.add(key);
-    stages.push(stage(ctx.costs, 'teacher', cfg.teacher_epochs * perEpoch, cfg.batch, teacher, [], slots));
+    stages.push(stage(ctx.costs, 'teacher', teacherEpochs * perEpoch, cfg.batch, teacher, [], slots));
     exportBytes += exportBytesOf(ctx.costs, teacher);
   }
   if (cfg.role !== 'teacher') {
     for (const ae of kaPreStages(terms))
       stages.push(stage(ctx.costs, 'ka-autoencoder', ae * perEpoch, cfg.batch, null, [teacher], 0));
     stages.push(
-      stage(ctx.costs, 'student', cfg.epochs * perEpoch, cfg.batch, student, terms.length ? [teacher] : [], slots),
+      stage(ctx.costs, 'student', studentEpochs * perEpoch, cfg.batch, student, terms.length ? [teacher] : [], slots),
     );
     exportBytes += exportBytesOf(ctx.costs, student);
     if (terms.length && cfg.teacher_cache) {
@@ -83,7 +88,7 @@ export function planSeg(cfg: SegSweepConfig, ctx: PlanContext, terms: readonly T
       teacherCacheBytes = newCacheBytes(
         ctx,
         stream,
-        cfg.epochs,
+        studentEpochs,
         perEpoch,
         cacheFileBytes(ctx.costs, teacher, taps, cfg.batch),
       );

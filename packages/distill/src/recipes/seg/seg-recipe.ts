@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Rng, writeJsonAtomic } from '@kd/core';
+import { Rng, UsageError, writeJsonAtomic } from '@kd/core';
 import type { ResultRow } from '@kd/bench';
 import { crossEntropyIgnore } from '@kd/losses';
 import { countModel, saveModel, type KdModel } from '@kd/models';
@@ -10,7 +10,7 @@ import type { OptimizerSpec } from '../../optimizer.ts';
 import { ensureTeacher } from '../../teacher/teacher-store.ts';
 import { buildTerms } from '../../terms/build-terms.ts';
 import type { TermSpec } from '../../terms/term-spec.ts';
-import { loaderSource } from '../../trainer/step-source.ts';
+import { loaderSource, type BatchSource } from '../../trainer/step-source.ts';
 import { train, type TaskLoss } from '../../trainer/trainer.ts';
 import { createWithWeights } from '../create-with-weights.ts';
 import { initProvenance, storedTeacherCell } from '../init-provenance.ts';
@@ -26,7 +26,9 @@ import {
   type RunContext,
 } from '../run-context.ts';
 import { smokeEvalLimit, smokeSteps } from '../smoke.ts';
-import { CITYSCAPES_CLASSES, segDataRoot, segLoaders, type SegDataConfig } from './seg-data.ts';
+import { segDataRoot, segLoaders, type SegDataConfig } from './seg-data.ts';
+import { evaluateSegFullRes } from './full-res-eval.ts';
+import { epochsOf, segFormat, segTeacherExtras } from './seg-format.ts';
 
 export interface SegSweepConfig extends SegDataConfig {
   role: string;
@@ -36,6 +38,10 @@ export interface SegSweepConfig extends SegDataConfig {
   teacher_width: number;
   teacher_epochs: number;
   epochs: number;
+  /** The teacher's schedule in iterations (the papers' unit; > 0 replaces teacher_epochs, see `epochsOf`). */
+  teacher_iters: number;
+  /** The student's schedule in iterations (> 0 replaces epochs). */
+  iters: number;
   optimizer: string;
   lr: number;
   weight_decay: number;
@@ -47,9 +53,16 @@ export interface SegSweepConfig extends SegDataConfig {
   teacher_backbone_weights: string;
   /** The student's `weights` option: none | imagenet | FILE. */
   student_backbone_weights: string;
+  /** The seed of the trained teacher (init, data order); 0 = each run's own seed. A fixed seed trains one teacher shared by every seed and every sweep with its config. */
+  teacher_seed: number;
 }
 
-const optimizerOf = (cfg: SegSweepConfig): OptimizerSpec => ({
+/** The run as the teacher sees it: `cfg.teacher_seed` (when > 0) in place of the run's seed. */
+const teacherRun = (cfg: SegSweepConfig, run: RunContext): RunContext =>
+  cfg.teacher_seed > 0 ? { ...run, seed: cfg.teacher_seed } : run;
+
+/** SGD (momentum 0.9) or Adam, with the poly schedule (1 − t/T)^0.9 over the stage. */
+export const optimizerOf = (cfg: SegSweepConfig): OptimizerSpec => ({
   kind: cfg.optimizer === 'sgd' ? 'sgd' : 'adam',
   lr: cfg.lr,
   momentum: cfg.optimizer === 'sgd' ? 0.9 : 0,
@@ -58,6 +71,25 @@ const optimizerOf = (cfg: SegSweepConfig): OptimizerSpec => ({
 });
 
 const ce: TaskLoss = (s, b) => crossEntropyIgnore(s.outputs[0], b.label!);
+
+/**
+ * Scores `model` as `cfg.eval` says: `resize` on the resized val loader (quick); `whole` / `slide`
+ * at the val images' own resolution (`evaluateSegFullRes`, windows of width×height).
+ */
+async function evaluate(model: KdModel, val: BatchSource, cfg: SegSweepConfig, root: string, run: RunContext) {
+  const format = segFormat(cfg, root);
+  if (cfg.eval === 'resize') return evaluateSeg(model, val, format.numClasses);
+  if (cfg.eval !== 'whole' && cfg.eval !== 'slide')
+    throw new UsageError(`--set eval: expected resize, whole or slide, got '${cfg.eval}'`);
+  return evaluateSegFullRes(model, {
+    ...format.val,
+    root,
+    numClasses: format.numClasses,
+    mode: cfg.eval,
+    window: [cfg.height, cfg.width],
+    limit: smokeEvalLimit(run),
+  });
+}
 
 const segRow = (
   model: KdModel,
@@ -101,6 +133,7 @@ export async function segTeacher(cfg: SegSweepConfig, run: RunContext) {
     batch: cfg.batch,
     seed: run.seed,
     backend: run.backend.label,
+    ...segTeacherExtras(cfg),
     ...(tw
       ? { weights: tw.sha256 }
       : cfg.teacher_backbone_weights !== 'none'
@@ -114,7 +147,11 @@ export async function segTeacher(cfg: SegSweepConfig, run: RunContext) {
       const build = (weights: string) =>
         createWithWeights(
           cfg.teacher,
-          { rng: new Rng(run.seed).fork('init/teacher'), numClasses: CITYSCAPES_CLASSES, width: cfg.teacher_width },
+          {
+            rng: new Rng(run.seed).fork('init/teacher'),
+            numClasses: segFormat(cfg, root).numClasses,
+            width: cfg.teacher_width,
+          },
           weights,
           'teacher_backbone_weights',
         );
@@ -125,7 +162,7 @@ export async function segTeacher(cfg: SegSweepConfig, run: RunContext) {
           return {
             model,
             row: {
-              ...segRow(model, await evaluateSeg(model, val, CITYSCAPES_CLASSES), cfg.width, cfg.height),
+              ...segRow(model, await evaluate(model, val, cfg, root, run), cfg.width, cfg.height),
               ...initProvenance({ teacher: { loaded: tw.source, sha256: tw.sha256 } }),
             },
           };
@@ -139,7 +176,7 @@ export async function segTeacher(cfg: SegSweepConfig, run: RunContext) {
         await train({
           model,
           source: loaderSource(trainLoader),
-          epochs: cfg.teacher_epochs,
+          epochs: epochsOf(cfg.teacher_iters, cfg.teacher_epochs, trainLoader.stepsPerEpoch),
           optimizer: optimizerOf(cfg),
           task: ce,
           stage: 'teacher',
@@ -150,7 +187,7 @@ export async function segTeacher(cfg: SegSweepConfig, run: RunContext) {
         return {
           model,
           row: {
-            ...segRow(model, await evaluateSeg(model, val, CITYSCAPES_CLASSES), cfg.width, cfg.height),
+            ...segRow(model, await evaluate(model, val, cfg, root, run), cfg.width, cfg.height),
             ...initProvenance({ teacher: { trained: init } }),
           },
         };
@@ -173,7 +210,7 @@ export async function segRecipe(
   run: RunContext,
   termSpecs: readonly TermSpec[],
 ): Promise<ResultRow> {
-  const teacher = cfg.role === 'teacher' || termSpecs.length ? await segTeacher(cfg, run) : null;
+  const teacher = cfg.role === 'teacher' || termSpecs.length ? await segTeacher(cfg, teacherRun(cfg, run)) : null;
   if (teacher) fs.writeFileSync(path.join(run.runDir, 'teacher-key.txt'), teacher.key);
   if (cfg.role === 'teacher') {
     teacher!.model.dispose();
@@ -182,7 +219,7 @@ export async function segRecipe(
   const root = await segDataRoot(cfg, run.dataRoot);
   const { model: student, init } = createWithWeights(
     cfg.student,
-    { rng: run.rng.fork('init/student'), numClasses: CITYSCAPES_CLASSES, width: cfg.student_width },
+    { rng: run.rng.fork('init/student'), numClasses: segFormat(cfg, root).numClasses, width: cfg.student_width },
     cfg.student_backbone_weights,
     'student_backbone_weights',
   );
@@ -197,7 +234,7 @@ export async function segRecipe(
     const fit = await train({
       model: student,
       source: loaderSource(trainLoader, `seed=${run.seed}|`),
-      epochs: cfg.epochs,
+      epochs: epochsOf(cfg.iters, cfg.epochs, trainLoader.stepsPerEpoch),
       optimizer: optimizerOf(cfg),
       task: ce,
       distiller,
@@ -205,7 +242,7 @@ export async function segRecipe(
       checkpoint: runCheckpointer(run, cfg, 'student'),
       maxSteps: smokeSteps(run),
     });
-    const ev = await evaluateSeg(student, val, CITYSCAPES_CLASSES);
+    const ev = await evaluate(student, val, cfg, root, run);
     writeJsonAtomic(path.join(run.runDir, 'per-image.json'), ev.perImage);
     const row = segRow(student, ev, cfg.width, cfg.height);
     recordEval(run, 'student', fit.steps, row, EVAL_METRICS.seg);
