@@ -1,11 +1,18 @@
 import type { CommandModule } from 'yargs';
 import { assertOneOf } from '@kd/core';
 import { readRgb } from '@kd/data';
-import { SalMetricEvaluator, SodEvaluator, resizeGrayBilinear, toMetricJson, type GrayMap } from '@kd/bench';
+import {
+  SalMetricEvaluator,
+  SodEvaluator,
+  ToolboxEvaluator,
+  resizeGrayBilinear,
+  toMetricJson,
+  type GrayMap,
+} from '@kd/bench';
 import { userPath } from '../../paths.ts';
 import { pairByName } from './pair-by-name.ts';
 
-const CONVENTIONS = ['pysod', 'salmetric'] as const;
+const CONVENTIONS = ['pysod', 'salmetric', 'toolbox'] as const;
 
 interface Args {
   pred: string;
@@ -31,10 +38,10 @@ function toGray(file: string): Promise<GrayMap & { data: Uint8Array }> {
 }
 
 /**
- * `pnpm exp eval sod --pred DIR --gt DIR [--convention pysod|salmetric] [--per-image] [--curves]`
+ * `pnpm exp eval sod --pred DIR --gt DIR [--convention pysod|salmetric|toolbox] [--per-image] [--curves]`
  * JSON on stdout: MAE, Smeasure, wFmeasure, adpFm, meanFm, maxFm, adpEm, meanEm, maxEm,
- * num_images, convention (+ per_image, curves). SalMetric defines only MAE/maxFm/meanFm; the
- * other keys are null there. Files pair by name (PNG/JPG, 8-bit grey or RGB → grey as OpenCV).
+ * num_images, convention (+ per_image, curves). SalMetric defines only MAE/maxFm/meanFm, the
+ * KD-SCFNet toolbox (`ToolboxEvaluator`) MAE/maxFm/meanFm/Smeasure/adpEm; the other keys are null there. Files pair by name (PNG/JPG, 8-bit grey or RGB → grey as OpenCV).
  * A prediction of another size is resized to its gt (bilinear, half-pixel), reported once on stderr.
  */
 export const evalSodCommand: CommandModule<object, Args> = {
@@ -52,6 +59,7 @@ export const evalSodCommand: CommandModule<object, Args> = {
     const pairs = pairByName(userPath(args.pred), userPath(args.gt), ['png', 'jpg', 'jpeg']);
     const pysod = new SodEvaluator();
     const sal = new SalMetricEvaluator();
+    const toolbox = new ToolboxEvaluator();
     const perImage: unknown[] = [];
     const resized: string[] = [];
     for (const p of pairs) {
@@ -62,6 +70,7 @@ export const evalSodCommand: CommandModule<object, Args> = {
         pred = resizeGrayBilinear(pred, gt.width, gt.height);
       }
       if (convention === 'pysod') perImage.push(pysod.add(pred, gt, p.name));
+      else if (convention === 'toolbox') perImage.push(toolbox.add(pred, gt, p.name));
       else perImage.push(sal.add(pred, gt, p.name));
     }
     if (resized.length) {
@@ -73,6 +82,23 @@ export const evalSodCommand: CommandModule<object, Args> = {
     if (convention === 'pysod') {
       out = { ...pysod.summary(), convention };
       if (args.curves) out.curves = pysod.curves();
+    } else if (convention === 'toolbox') {
+      const s = toolbox.summary();
+      out = {
+        MAE: s.MAE,
+        Smeasure: s.Smeasure,
+        wFmeasure: null,
+        adpFm: null,
+        meanFm: s.meanFm,
+        maxFm: s.maxFm,
+        adpEm: s.adpEm,
+        meanEm: null,
+        maxEm: null,
+        num_images: s.num_images,
+        convention,
+      };
+      if (args.curves)
+        out.curves = { thresholds: Array.from({ length: 256 }, (_, k) => k / 255), fm: toolbox.fCurve() };
     } else {
       const s = sal.summary();
       out = {
