@@ -72,7 +72,18 @@ describeConfigKeys(
   {
     prune_threshold: 'after training prune channels with |γ| below this (official 1e-20); ≤ 0 = no pruning',
     bn_recal_batches: 'train-mode forwards refreshing BN statistics before evaluation; 0 = off',
-    weight_decay: 'coupled Adam weight decay on all parameters except the ILBlock conv1x1/conv3x3_1 γ (official 5e-3)',
+    weight_decay: 'coupled Adam weight decay on all parameters except the γ no_decay_filter exempts (official 5e-3)',
+    fixed_width: "uniform base width b > 0: CSNet's un-pruned layout at width b instead of `model`; 0 = off",
+    base_model: 'the un-pruned model param_reduction is measured against (csnet-x1-base or csnet-x2-base)',
+    lr_schedule: 'multistep (official MultiStepLR ×0.1 at ⅔ and ⅚ of the run: epochs 200, 250 of 300) or constant',
+    no_decay_filter:
+      'γ without weight decay: intended (conv1x1/conv3x3_1/conv3x3_2) or literal (the code: conv1x1/conv3x3_1)',
+    adam_eps: 'Adam ε (official 1e-8)',
+    augment: 'train augmentation: csnet (official border crop 0–14/1–15 px + p 0.5 h-or-v flip) or kdscfnet',
+    normalize: 'input normalisation: imagenet (official) or model',
+    val: 'validation set: synthetic (the synthetic test split) or a folder under --data-root (official ECSSD)',
+    eval_resolution: 'input (score at the input size) or original (σ resized back to each GT, official)',
+    metric: 'convention of MAE/maxFm: pysod or salmetric (CSNet: SalMetric); both are always reported',
   },
   'csnet-dwd',
 );

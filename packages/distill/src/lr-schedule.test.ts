@@ -49,4 +49,16 @@ describe('learningRate', () => {
     // no warm-up, no flat part: plain cosine to the floor
     expect(learningRate({ lr: 1, schedule: 'yolox', floor: 0.05 }, 50, 100)).toBeCloseTo(0.525, 12);
   });
+
+  it("multistep is PyTorch MultiStepLR: CSNet's ×0.1 at epochs 200 and 250 of 300 (440 steps an epoch)", () => {
+    const s = { lr: 1e-4, schedule: 'multistep', milestones: [2 / 3, 5 / 6] } as const;
+    const total = 300 * 440;
+    const at = (epoch: number, k = 0) => learningRate(s, epoch * 440 + k, total);
+    expect([at(0), at(199, 439)]).toEqual([1e-4, 1e-4]);
+    expect([at(200), at(249, 439)]).toEqual([1e-4 * 0.1, 1e-4 * 0.1]);
+    expect([at(250), at(299, 439)]).toEqual([1e-4 * 0.01, 1e-4 * 0.01]);
+    // the quick profile's 18 epochs of 25 steps: drops at epochs 12 and 15
+    const q = (step: number) => learningRate({ ...s, lr: 0.02, gamma: 0.5 }, step, 450);
+    expect([q(299), q(300), q(374), q(375)]).toEqual([0.02, 0.01, 0.01, 0.005]);
+  });
 });

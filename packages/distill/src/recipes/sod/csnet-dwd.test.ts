@@ -54,15 +54,22 @@ describe('csnet-dwd helpers', () => {
     slim.dispose();
   });
 
-  it('dwdNoDecay exempts exactly the official group: stage conv1x1 / conv3x3_1 BN γ', () => {
+  it('dwdNoDecay: literal = the official group (stage conv1x1 / conv3x3_1 BN γ), intended adds conv3x3_2', () => {
     const m = createModel('csnet-l-x1', { rng: new Rng(1) });
     const names = m.namedParameters().map(([k]) => k);
-    const exempt = names.filter(dwdNoDecay);
+    const literal = dwdNoDecay('literal'),
+      intended = dwdNoDecay('intended');
+    const exempt = names.filter(literal);
     // 18 ILBlocks, 2 sub-layers, 2 branches except the 3 single-branch stage ends
     expect(exempt.length).toBe(2 * (15 * 2 + 3));
+    expect(names.filter(intended).length).toBe(3 * (15 * 2 + 3));
     expect(exempt.every((k) => /^stage\d\.\d+\.conv(1x1|3x3_1)\.bns\.\d\.weight$/.test(k))).toBe(true);
-    expect(names.filter((k) => /conv3x3_2\.bns\.\d\.weight$/.test(k)).some(dwdNoDecay)).toBe(false);
-    expect(names.filter((k) => k.startsWith('oct_fuse') || k.endsWith('.bias')).some(dwdNoDecay)).toBe(false);
+    const conv3x3_2 = names.filter((k) => /conv3x3_2\.bns\.\d\.weight$/.test(k));
+    expect(conv3x3_2.length).toBe(15 * 2 + 3);
+    expect(conv3x3_2.some(literal)).toBe(false);
+    expect(conv3x3_2.every(intended)).toBe(true);
+    const others = names.filter((k) => k.startsWith('oct_fuse') || k.endsWith('.bias'));
+    expect(others.some(literal) || others.some(intended)).toBe(false);
     m.dispose();
   });
 });
@@ -95,10 +102,10 @@ describe('trainSod weight decay', () => {
 
   it('exempt γ get no decay: after one Adam step they match the run without decay, the decayed ones all shrink', async () => {
     const wd = 100; // dominates every gradient, so Adam's first step is −lr·sign(θ) on decayed parameters
-    const a = await train({ weightDecay: wd, noDecay: dwdNoDecay }, 1);
+    const a = await train({ weightDecay: wd, noDecay: dwdNoDecay('literal') }, 1);
     const none = await train({}, 1);
     for (const [k, v] of a) {
-      if (dwdNoDecay(k)) expect(v).toEqual(none.get(k));
+      if (dwdNoDecay('literal')(k)) expect(v).toEqual(none.get(k));
       else if (/conv3x3_2\.bns\.\d\.weight$/.test(k)) for (const x of v) expect(x).toBeCloseTo(1 - 1e-2, 5);
     }
   });

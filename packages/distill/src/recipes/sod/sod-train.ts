@@ -11,6 +11,7 @@ import { evaluateSodSource } from '../../evaluate-sod-source.ts';
 import { loaderSource, type BatchSource } from '../../trainer/step-source.ts';
 import { train, type TaskLoss } from '../../trainer/trainer.ts';
 import type { Checkpointer } from '../../trainer/checkpoint.ts';
+import type { OptimizerSpec } from '../../optimizer.ts';
 import { runCallbacks, type RunContext } from '../run-context.ts';
 
 /** Supervised SOD losses by config value. */
@@ -83,6 +84,8 @@ export interface SodTrainOptions {
   betas?: [number, number];
   /** Checkpoints of this training (see runCheckpointer / teacherCheckpointer). */
   checkpoint?: Checkpointer;
+  /** Adam's lr schedule (default constant) and ε, e.g. CSNet's `{ schedule: 'multistep', milestones: [2/3, 5/6], epsilon: 1e-8 }`. */
+  adam?: Pick<OptimizerSpec, 'schedule' | 'milestones' | 'gamma' | 'epsilon'>;
 }
 
 /**
@@ -111,7 +114,7 @@ export async function trainSod(model: KdModel, source: BatchSource, o: SodTrainO
     distiller: o.distiller,
     forward: t?.forward?.(model),
     stage: o.phase,
-    optimizer: { kind: 'adam', lr: o.lr, betas: o.betas, weightDecay: wd > 0 && !o.noDecay ? wd : 0 },
+    optimizer: { kind: 'adam', ...o.adam, lr: o.lr, betas: o.betas, weightDecay: wd > 0 && !o.noDecay ? wd : 0 },
     callbacks: runCallbacks(o.run, `${o.phase} ${model.name}`, o.phase),
     checkpoint: o.checkpoint,
     maxSteps: smokeSteps(o.run),
