@@ -23,7 +23,7 @@ export function gridPoints(grid: Record<string, ConfigValue[]> = {}): Record<str
 
 /**
  * Every run of the sweep in table order: variants × grid points × seeds (a variant with
- * `grid: false` is not crossed with the grid). The config is
+ * `grid: false` is not crossed with the grid; `onlyAt` keeps the profile's listed grid values). The config is
  * defaults ⊕ profile ⊕ variant ⊕ variant's per-profile keys ⊕ grid point ⊕ user overrides
  * (already type-checked).
  */
@@ -39,7 +39,11 @@ export function expandSweep(
   const specs: RunSpec[] = [];
   for (const variant of exp.variants) {
     if (variant.only && !variant.only.includes(opts.profile)) continue;
-    for (const point of variant.grid === false ? [{}] : gridPoints(exp.grid)) {
+    const at = variant.onlyAt?.[opts.profile];
+    const points = (variant.grid === false ? [{}] : gridPoints(exp.grid)).filter(
+      (p) => !at || Object.entries(at).every(([k, vs]) => vs.includes(p[k])),
+    );
+    for (const point of points) {
       const config = {
         ...exp.defaults,
         ...profileKeys,

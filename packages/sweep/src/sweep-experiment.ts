@@ -19,6 +19,11 @@ export interface Variant {
   grid?: false;
   /** The profiles this row is run in (default all), e.g. ablation rows kept out of `quick` for its time budget. */
   only?: readonly Profile[];
+  /**
+   * Per profile, the grid values this row is run at (default every grid point), e.g. ablation-ka's
+   * rows at output stride 16 only in `quick`: `{ quick: { student: ['fcn-mbv2-os16'] } }`.
+   */
+  onlyAt?: Partial<Record<Profile, Record<string, readonly ConfigValue[]>>>;
 }
 
 /**

@@ -232,6 +232,19 @@ describe('sweep engine', () => {
     fs.rmSync(out, { recursive: true, force: true });
   });
 
+  it('profiles: `onlyAt` runs a row at the listed grid values of a profile only (every point elsewhere)', () => {
+    const exp = {
+      ...toySweep,
+      variants: toySweep.variants.map((v) => (v.label === 'better' ? { ...v, onlyAt: { quick: { k: [2] } } } : v)),
+    };
+    const rows = (profile: 'quick' | 'full') =>
+      expandSweep(exp, { profile, seeds: [1], overrides: {}, backendLabel: 'cpu' }).map(
+        (s) => `${s.variant}@${s.point.k}`,
+      );
+    expect(rows('quick')).toEqual(['baseline@1', 'baseline@2', 'better@2', 'diverges@1', 'diverges@2']);
+    expect(rows('full')).toEqual(['baseline@1', 'baseline@2', 'better@1', 'better@2', 'diverges@1', 'diverges@2']);
+  });
+
   it('claims naming a missing row, metric or grid point are refused at registration', () => {
     const bad = (claim: object) => () => checkClaims({ ...toySweep, claims: [{ ...toySweep.claims![0], ...claim }] });
     expect(bad({ better: 'bettr' })).toThrow(
