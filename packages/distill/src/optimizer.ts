@@ -21,6 +21,12 @@ export interface OptimizerSpec extends LrSchedule {
   weightDecay?: number;
   /** Which variables `weightDecay` applies to (default all); YOLOX exempts norm layers and biases (`decayedParameters`). */
   decayed?: (v: tf.Variable) => boolean;
+  /**
+   * A per-variable lr multiplier (Paddle's `ParamAttr(learning_rate=…)`, KD-SCFNet's backbone ×0.1):
+   * the gradient (after weight decay) is scaled by it. Exact for SGD with or without momentum
+   * (the buffer is linear in the gradients), not for Adam (its update is scale-free).
+   */
+  lrScale?: (v: tf.Variable) => number;
 }
 
 /**
@@ -64,6 +70,15 @@ export class ScheduledOptimizer {
         const g = grads[v.name];
         if (!g) continue; // a variable the loss does not reach (e.g. an unused head): no gradient, no step
         grads[v.name] = tf.tidy(() => g.add(v.mul(wd)));
+        g.dispose();
+      }
+    }
+    if (this.spec.lrScale) {
+      for (const v of vars) {
+        const k = this.spec.lrScale(v),
+          g = grads[v.name];
+        if (k === 1 || !g) continue;
+        grads[v.name] = tf.tidy(() => g.mul(k));
         g.dispose();
       }
     }

@@ -1,5 +1,13 @@
 import path from 'node:path';
-import { DataLoader, synthSodDataset, synthSodShiftedDataset, type AugmentConfig } from '@kd/data';
+import {
+  DataLoader,
+  NORMALIZATIONS,
+  augmentPreset,
+  synthSodDataset,
+  synthSodShiftedDataset,
+  type AugmentConfig,
+  type Normalization,
+} from '@kd/data';
 import type { Config } from '@kd/core';
 import { limited } from '../smoke.ts';
 import { sodRecipeKeys } from './sod-recipe-keys.ts';
@@ -83,9 +91,30 @@ export async function sodDataRoots(
 }
 
 /**
+ * KD-SCFNet's per-batch training sizes {224, 256, 288, 320, 352} for `size` 352; for another
+ * `size` (a CPU-sized run) the same fractions of it, rounded to multiples of 32 (at least 32).
+ */
+export function multiScaleSizes(size: number): number[] {
+  const paper = [224, 256, 288, 320, 352];
+  if (size === 352) return paper;
+  return [...new Set(paper.map((s) => Math.max(32, Math.round((s / 352) * (size / 32)) * 32)))];
+}
+
+/** The input normalisation of a config: KD-SCFNet's dataset statistics with `augment: kdscfnet`, else the model's. */
+export function sodNormalization(
+  cfg: SodDataConfig,
+  norm: { mean: readonly number[]; std: readonly number[] },
+): Normalization {
+  const n = sodRecipeKeys(cfg).augment === 'kdscfnet' ? NORMALIZATIONS.kdscfnet : norm;
+  return { mean: [n.mean[0], n.mean[1], n.mean[2]], std: [n.std[0], n.std[1], n.std[2]] };
+}
+
+/**
  * Loaders: labeled train (`sod-kdscfnet` split train), test (unshuffled), unlabeled train
- * (`sod-unlabeled`). Augmentation: KD-SCFNet's crop ≤ 1/8 and flips (h 0.5, v 0.2) at a fixed
- * size (the quick profile skips multi-scale; `full` uses the paper's preset). `evalLimit`
+ * (`sod-unlabeled`). Augmentation `fixed`: KD-SCFNet's crop ≤ 1/8 and flips (h 0.5, v 0.2) at
+ * size², the model's normalisation; `kdscfnet` (full): the paper's chain in order (blur p 0.1,
+ * contrast/brightness, crop ≤ 1/8, flips h 0.5 v 0.2, per-batch size from multiScaleSizes) with
+ * its own normalisation (mean 124.55/118.90/102.94, std 56.77/55.97/57.50). `evalLimit`
  * (`--smoke`) keeps the first that many test images.
  */
 export function sodLoaders(
@@ -96,16 +125,13 @@ export function sodLoaders(
   evalLimit?: number,
 ) {
   const size = { width: cfg.size, height: cfg.size };
-  const normalize = {
-    mean: [...norm.mean] as [number, number, number],
-    std: [...norm.std] as [number, number, number],
-  };
-  const trainAug: AugmentConfig = {
-    crop: { kind: 'kdscfnet' },
-    flip: { horizontal: 0.5, vertical: 0.2 },
-    size,
-    normalize,
-  };
+  const kdscfnet = sodRecipeKeys(cfg).augment === 'kdscfnet';
+  const normalize = kdscfnet
+    ? sodNormalization(cfg, norm)
+    : { mean: [...norm.mean] as [number, number, number], std: [...norm.std] as [number, number, number] };
+  const trainAug: AugmentConfig = kdscfnet
+    ? { ...augmentPreset('kdscfnet-train'), size: { sizes: multiScaleSizes(cfg.size) }, normalize }
+    : { crop: { kind: 'kdscfnet' }, flip: { horizontal: 0.5, vertical: 0.2 }, size, normalize };
   const evalAug: AugmentConfig = { size, normalize };
   return {
     train: () =>

@@ -20,7 +20,9 @@ import {
   type RunContext,
 } from '../run-context.ts';
 import { smokeEvalLimit } from '../smoke.ts';
+import { initScfnetR50Backbone } from './sod-optimizer.ts';
 import { sodRecipeKeys } from './sod-recipe-keys.ts';
+import { sodTestRow, sodTestSets } from './sod-test-sets.ts';
 import { sodDataRoots, sodLoaders, type SodDataConfig } from './sod-data.ts';
 import { sodRow, trainSod, type SodLossKind } from './sod-train.ts';
 
@@ -59,6 +61,8 @@ export async function sodTeacher(cfg: SodSweepConfig, run: RunContext) {
   const roots = await sodDataRoots(cfg, run.dataRoot, { unlabeled: false });
   const tw = resolveTeacherWeights(cfg.teacher_weights);
   const seed = teacherSeedOf(cfg, run);
+  const keys = sodRecipeKeys(cfg);
+  const sets = sodTestSets(cfg, run.dataRoot);
   const spec = {
     teacher: cfg.teacher,
     width: cfg.teacher_width,
@@ -70,6 +74,19 @@ export async function sodTeacher(cfg: SodSweepConfig, run: RunContext) {
     batch: cfg.batch,
     seed,
     backend: run.backend.label,
+    ...(keys.optimizer === 'sgd'
+      ? {
+          recipe: [
+            keys.optimizer,
+            keys.momentum,
+            keys.weight_decay,
+            keys.backbone_lr_mult,
+            keys.warmup_epochs,
+            keys.min_lr_ratio,
+          ].join('/'),
+        }
+      : {}),
+    ...(keys.augment !== 'fixed' ? { augment: keys.augment } : {}),
     ...(tw
       ? { weights: tw.sha256 }
       : cfg.teacher_backbone_weights !== 'none'
@@ -80,36 +97,39 @@ export async function sodTeacher(cfg: SodSweepConfig, run: RunContext) {
     run.cacheDir,
     spec,
     async () => {
-      const build = (weights: string) =>
-        createWithWeights(
+      const build = (weights: string) => {
+        // scfnet-r50 has no `weights` option: its ResNet-50 trunk is loaded here (initScfnetR50Backbone).
+        const r50 = cfg.teacher === 'scfnet-r50';
+        const built = createWithWeights(
           cfg.teacher,
           {
             rng: new Rng(seed).fork('init/teacher'),
             backboneWidth: cfg.teacher_width,
             channels: cfg.teacher_channels,
           },
-          weights,
+          r50 ? 'none' : weights,
           'teacher_backbone_weights',
         );
+        if (!r50 || weights === 'none') return built;
+        try {
+          return { model: built.model, init: initScfnetR50Backbone(built.model, weights, 'teacher_backbone_weights') };
+        } catch (e) {
+          built.model.dispose();
+          throw e;
+        }
+      };
       if (tw) {
         const model = await loadTeacherWeights(tw, () => build('none').model);
-        const test = sodLoaders(cfg, roots, run.seed, model.normalization, smokeEvalLimit(run)).test();
-        try {
-          return {
-            model,
-            row: {
-              ...(await sodRow(model, test, cfg.size)),
-              ...initProvenance({ teacher: { loaded: tw.source, sha256: tw.sha256 } }),
-            },
-          };
-        } finally {
-          await test.close();
-        }
+        return {
+          model,
+          row: {
+            ...(await sodTestRow(model, cfg, run, roots, sets)),
+            ...initProvenance({ teacher: { loaded: tw.source, sha256: tw.sha256 } }),
+          },
+        };
       }
       const { model, init } = build(cfg.teacher_backbone_weights);
-      const l = sodLoaders(cfg, roots, seed, model.normalization, smokeEvalLimit(run));
-      const train = l.train(),
-        test = l.test();
+      const train = sodLoaders(cfg, roots, seed, model.normalization, smokeEvalLimit(run)).train();
       try {
         await trainSod(model, train, {
           epochs: cfg.teacher_epochs,
@@ -118,14 +138,17 @@ export async function sodTeacher(cfg: SodSweepConfig, run: RunContext) {
           run,
           phase: 'teacher',
           checkpoint: teacherCheckpointer(run, spec),
+          recipe: keys,
         });
         return {
           model,
-          row: { ...(await sodRow(model, test, cfg.size)), ...initProvenance({ teacher: { trained: init } }) },
+          row: {
+            ...(await sodTestRow(model, cfg, run, roots, sets)),
+            ...initProvenance({ teacher: { trained: init } }),
+          },
         };
       } finally {
         await train.close();
-        await test.close();
       }
     },
     { progress: run.progress, defer: run.deferBusyTeacher },
@@ -154,8 +177,10 @@ export async function sodRecipe(
     cfg.student_backbone_weights,
     'student_backbone_weights',
   );
+  const keys = sodRecipeKeys(cfg);
+  const sets = sodTestSets(cfg, run.dataRoot);
   const l = sodLoaders(cfg, roots, run.seed, model.normalization, smokeEvalLimit(run));
-  const test = l.test();
+  const test = sets ? null : l.test();
   const train = cfg.role === 'kd' ? l.unlabeled() : l.train();
   if (teacher) fs.writeFileSync(path.join(run.runDir, 'teacher-key.txt'), teacher.key);
   let distiller: Distiller | undefined;
@@ -179,6 +204,7 @@ export async function sodRecipe(
         distiller,
         taskWeight: 0,
         checkpoint: runCheckpointer(run, cfg, 'student'),
+        recipe: keys,
       });
     } else {
       fit = await trainSod(model, train, {
@@ -189,11 +215,12 @@ export async function sodRecipe(
         phase: 'student',
         betas: [0.9, cfg.adam_beta2],
         checkpoint: runCheckpointer(run, cfg, 'student'),
+        recipe: keys,
       });
     }
-    const row = await sodRow(model, test, cfg.size, run.runDir);
+    const row = test ? await sodRow(model, test, cfg.size, run.runDir) : await sodTestRow(model, cfg, run, roots, sets);
     recordEval(run, 'student', fit.steps, row, EVAL_METRICS.sod);
-    await recordEvalGrid(run, 'student', fit.steps, model, test, 'sod');
+    if (test) await recordEvalGrid(run, 'student', fit.steps, model, test, 'sod');
     await saveModel(model, path.join(run.runDir, 'student'));
     return {
       ...row,
@@ -202,7 +229,7 @@ export async function sodRecipe(
     };
   } finally {
     await train.close();
-    await test.close();
+    await test?.close();
     distiller?.dispose();
     model.dispose();
     teacher?.model.dispose();

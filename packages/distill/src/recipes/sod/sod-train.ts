@@ -11,8 +11,9 @@ import { evaluateSodSource } from '../../evaluate-sod-source.ts';
 import { loaderSource, type BatchSource } from '../../trainer/step-source.ts';
 import { train, type TaskLoss } from '../../trainer/trainer.ts';
 import type { Checkpointer } from '../../trainer/checkpoint.ts';
-import type { OptimizerSpec } from '../../optimizer.ts';
 import { runCallbacks, type RunContext } from '../run-context.ts';
+import type { SodRecipeKeys } from './sod-recipe-keys.ts';
+import { sodOptimizer } from './sod-optimizer.ts';
 
 /** Supervised SOD losses by config value. */
 export type SodLossKind = 'scfnet' | 'bce' | 'csnet-dwd';
@@ -84,12 +85,13 @@ export interface SodTrainOptions {
   betas?: [number, number];
   /** Checkpoints of this training (see runCheckpointer / teacherCheckpointer). */
   checkpoint?: Checkpointer;
-  /** Adam's lr schedule (default constant) and ε, e.g. CSNet's `{ schedule: 'multistep', milestones: [2/3, 5/6], epsilon: 1e-8 }`. */
-  adam?: Pick<OptimizerSpec, 'schedule' | 'milestones' | 'gamma' | 'epsilon'>;
+  /** The recipe keys: with `optimizer: 'sgd'` KD-SCFNet's optimizer and schedule (sodOptimizer) replace Adam. */
+  recipe?: SodRecipeKeys;
 }
 
 /**
- * Trains `model` for `epochs` on `source` with Adam at `lr` (constant; `betas` default 0.9, 0.999)
+ * Trains `model` for `epochs` on `source` with Adam at `lr` (constant; `betas` default 0.9, 0.999),
+ * or with KD-SCFNet's SGD when `recipe.optimizer` is `sgd`,
  * and the given task/distiller, through the one trainer (2 steps under `--smoke`).
  * `weightDecay`: coupled L2 decay (PyTorch Adam `weight_decay`) on every parameter except those
  * `noDecay(stateDictName)` exempts (CSNet's official optimizer exempts the ILBlock γ that dynamic
@@ -105,6 +107,8 @@ export async function trainSod(model: KdModel, source: BatchSource, o: SodTrainO
       throw new Error('trainSod: weightDecay with noDecay needs a task loss, task weight 1 and no distiller');
     task = withWeightDecay(task, model, wd, o.noDecay);
   }
+  const sgd = o.recipe?.optimizer === 'sgd' ? sodOptimizer(model, o.recipe, o.lr, source.stepsPerEpoch) : null;
+  if (sgd && wd > 0) throw new Error('trainSod: optimizer sgd takes its weight decay from the recipe keys');
   return train({
     model,
     source: loaderSource(source, `seed=${o.run.seed}|`),
@@ -114,7 +118,8 @@ export async function trainSod(model: KdModel, source: BatchSource, o: SodTrainO
     distiller: o.distiller,
     forward: t?.forward?.(model),
     stage: o.phase,
-    optimizer: { kind: 'adam', ...o.adam, lr: o.lr, betas: o.betas, weightDecay: wd > 0 && !o.noDecay ? wd : 0 },
+    optimizer: { kind: 'adam', lr: o.lr, betas: o.betas, weightDecay: wd > 0 && !o.noDecay ? wd : 0 },
+    ...(sgd ? { optimizer: sgd } : {}),
     callbacks: runCallbacks(o.run, `${o.phase} ${model.name}`, o.phase),
     checkpoint: o.checkpoint,
     maxSteps: smokeSteps(o.run),
