@@ -11,6 +11,7 @@ import { evaluateSodSource } from '../../evaluate-sod-source.ts';
 import { loaderSource, type BatchSource } from '../../trainer/step-source.ts';
 import { train, type TaskLoss } from '../../trainer/trainer.ts';
 import type { Checkpointer } from '../../trainer/checkpoint.ts';
+import type { OptimizerSpec } from '../../optimizer.ts';
 import { runCallbacks, type RunContext } from '../run-context.ts';
 import type { SodRecipeKeys } from './sod-recipe-keys.ts';
 import { sodOptimizer } from './sod-optimizer.ts';
@@ -87,6 +88,8 @@ export interface SodTrainOptions {
   checkpoint?: Checkpointer;
   /** The recipe keys: with `optimizer: 'sgd'` KD-SCFNet's optimizer and schedule (sodOptimizer) replace Adam. */
   recipe?: SodRecipeKeys;
+  /** Adam's lr schedule (default constant) and ε, e.g. CSNet's `{ schedule: 'multistep', milestones: [2/3, 5/6], epsilon: 1e-8 }`. */
+  adam?: Pick<OptimizerSpec, 'schedule' | 'milestones' | 'gamma' | 'epsilon'>;
 }
 
 /**
@@ -118,7 +121,7 @@ export async function trainSod(model: KdModel, source: BatchSource, o: SodTrainO
     distiller: o.distiller,
     forward: t?.forward?.(model),
     stage: o.phase,
-    optimizer: { kind: 'adam', lr: o.lr, betas: o.betas, weightDecay: wd > 0 && !o.noDecay ? wd : 0 },
+    optimizer: { kind: 'adam', ...o.adam, lr: o.lr, betas: o.betas, weightDecay: wd > 0 && !o.noDecay ? wd : 0 },
     ...(sgd ? { optimizer: sgd } : {}),
     callbacks: runCallbacks(o.run, `${o.phase} ${model.name}`, o.phase),
     checkpoint: o.checkpoint,
