@@ -40,6 +40,18 @@ describeConfigKeys({
   twin: 'synthetic COCO twin scenes: fall2 (2 colour-coded classes) or cluttered8 (8 classes sharing hues, clutter, occlusion)',
 });
 
+/** The synthetic Cityscapes twin and the shared teacher of the three segmentation tables (issue 17). */
+for (const name of ['ablation-bcd', 'ablation-ka', 'kd-zoo'])
+  describeConfigKeys(
+    {
+      twin: 'synthetic Cityscapes twin: classic (a colour per class) or objects (shared hues; shape, texture, context)',
+      n_val: 'validation frames of the synthetic twin (0 = n_train/4)',
+      teacher_seed:
+        'seed of the one teacher every student seed (and every segmentation table) distils from (0 = each run trains its own)',
+    },
+    name,
+  );
+
 describeConfigKeys(
   {
     kd: 'weight λ_kd of pixel-wise KL on the logits (T = 1); 0 = off',
