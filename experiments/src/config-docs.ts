@@ -40,6 +40,19 @@ describeConfigKeys({
   twin: 'synthetic COCO twin scenes: fall2 (2 colour-coded classes) or cluttered8 (8 classes sharing hues, clutter, occlusion)',
 });
 
+/** Keys of the segmentation recipe (seg-recipe.ts) shared by the three segmentation tables. */
+const SEG_KEYS = {
+  dataset:
+    'segmentation dataset format: cityscapes (19 trainIds) or voc (VOC 2012, 21 classes; SBD train_aug when present)',
+  aug: 'training augmentation: resize (to width×height) or scale-crop (random scale, width×height crop padded with ignore); both flip',
+  scale_min: 'scale-crop: smallest random scale (steps of 0.1 up to scale_max; the papers 0.5)',
+  scale_max: 'scale-crop: largest random scale (the papers 2.0)',
+  eval: 'evaluation: resize (to width×height), whole (own resolution, padded) or slide (width×height windows at 2/3 stride)',
+  iters: "student iterations (the papers' unit; rounded to whole epochs); 0 = use epochs",
+  teacher_iters: 'teacher iterations (rounded to whole epochs); 0 = use teacher_epochs',
+};
+for (const name of ['ablation-bcd', 'ablation-ka', 'kd-zoo']) describeConfigKeys(SEG_KEYS, name);
+
 /** The synthetic Cityscapes twin and the shared teacher of the three segmentation tables (issue 17). */
 for (const name of ['ablation-bcd', 'ablation-ka', 'kd-zoo'])
   describeConfigKeys(
@@ -123,7 +136,8 @@ describeConfigKeys(
     no_aug_epochs: 'final epochs without Mosaic/MixUp, lr flat at the floor (the paper 15)',
     ema: "EMA momentum of the student's weights, mmdet's ExpMomentumEMAHook (0 = off; the paper 1e-4)",
     l1_final_epochs: "final epochs with YOLOX's L1 box loss added (the paper 15)",
-    multiscale: 'YOLOX multi-scale: every 10 steps a size from (size/32 ± multiscale)·32 (the paper 5: 480–800); 0 = off',
+    multiscale:
+      'YOLOX multi-scale: every 10 steps a size from (size/32 ± multiscale)·32 (the paper 5: 480–800); 0 = off',
   },
   'ablation-fsd',
 );

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@kd/core';
 import { countModel, createModel } from '@kd/models';
 import { withTaps } from '@kd/nn';
+import { planScale, scaledSize } from './count-scale.ts';
 import { modelKey, type ModelRef } from './run-plan.ts';
 
 /** What the plan needs of one model at one input size (batch 1). */
@@ -17,7 +18,8 @@ export interface ModelCost {
 
 /**
  * Builds each distinct model once (`createModel` at the config's options, seeded init), counts it
- * with `countModel` at its input size and disposes it; results are memoised by `modelKey`.
+ * with `countModel` at its input size and disposes it; results are memoised by `modelKey`. Large
+ * inputs are counted at [H/f, W/f] and scaled by f² (`planScale`).
  */
 export class ModelCosts {
   private readonly costs = new Map<string, ModelCost>();
@@ -33,9 +35,10 @@ export class ModelCosts {
     if (!c) {
       const m = this.build(ref);
       try {
-        const n = countModel(m, ref.size);
-        const activationBytes = 4 * n.ops.reduce((s, o) => s + o.outShape.reduce((a, b) => a * b, 1), 0);
-        c = { params: n.params, buffers: n.paramsWithBuffers - n.params, macs: n.macs, activationBytes };
+        const f = planScale(ref.size);
+        const n = countModel(m, scaledSize(ref.size, f));
+        const activationBytes = 4 * f * f * n.ops.reduce((s, o) => s + o.outShape.reduce((a, b) => a * b, 1), 0);
+        c = { params: n.params, buffers: n.paramsWithBuffers - n.params, macs: n.macs * f * f, activationBytes };
       } finally {
         m.dispose();
       }
@@ -59,10 +62,13 @@ export class ModelCosts {
     const m = this.build(ref);
     try {
       m.eval();
+      const f = planScale(ref.size);
+      const [h, w] = scaledSize(ref.size, f);
       const shapes = tf.tidy(() => {
-        const o = withTaps(m, taps)(tf.zeros([1, ref.size[0], ref.size[1], 3]) as tf.Tensor4D);
+        const o = withTaps(m, taps)(tf.zeros([1, h, w, 3]) as tf.Tensor4D);
         return [...o.outputs.map((t) => t.shape), ...taps.map((t) => o.taps[t].shape)];
       });
+      for (const s of shapes) if (s.length === 4) [s[1], s[2]] = [s[1] * f, s[2] * f];
       this.tapped.set(key, shapes);
     } finally {
       m.dispose();

@@ -4,6 +4,7 @@ import { createModel } from '@kd/models';
 import type { StepSource } from '../../trainer/step-source.ts';
 import { train } from '../../trainer/trainer.ts';
 import type { Probe } from './finish-plan.ts';
+import { PROBE_MAX_PIXELS, planScale, scaledSize } from './count-scale.ts';
 import { modelKey, type ModelRef, type RunPlan } from './run-plan.ts';
 
 /** Random NHWC input batches [batch, H, W, 3] (seeded), `steps` of them in one epoch. */
@@ -40,6 +41,8 @@ function randomSource(size: [number, number], batch: number, steps: number): Ste
  * the end of the first step's forward (the tape keeps every activation) minus those held before.
  */
 export async function probeModel(ref: ModelRef, batch = 2, steps = 3): Promise<Probe> {
+  // Large inputs are timed at [H/f, W/f] and scaled by f² (`planScale`): compute grows with the pixels.
+  const f = planScale(ref.size, PROBE_MAX_PIXELS);
   const model = createModel(ref.name, { ...ref.opts, rng: new Rng(1).fork('plan') } as never);
   const before = tf.memory().numBytes;
   let activation = 0;
@@ -47,7 +50,7 @@ export async function probeModel(ref: ModelRef, batch = 2, steps = 3): Promise<P
   try {
     await train({
       model,
-      source: randomSource(ref.size, batch, steps),
+      source: randomSource(scaledSize(ref.size, f), batch, steps),
       epochs: 1,
       optimizer: { kind: 'adam', lr: 1e-4 },
       stage: 'probe',
@@ -62,7 +65,7 @@ export async function probeModel(ref: ModelRef, batch = 2, steps = 3): Promise<P
     model.dispose();
   }
   const timed = stamps.length > 1 ? (stamps[stamps.length - 1] - stamps[0]) / 1000 / (stamps.length - 1) : NaN;
-  return { secondsPerImage: timed / batch, activationBytesPerImage: activation / batch };
+  return { secondsPerImage: (f * f * timed) / batch, activationBytesPerImage: (f * f * activation) / batch };
 }
 
 /** Probes every distinct (model, size) the plans train or forward, once each. */
