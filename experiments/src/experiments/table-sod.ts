@@ -79,7 +79,8 @@ export const tableSod: SweepExperiment<TableSodConfig> = {
       epochs: 69,
       kd_epochs: 69,
       lr: 0.064,
-      teacher_cache: true,
+      // Every epoch re-augments (multi-scale, crops, flips, blur), so cached teacher outputs would never be read again.
+      teacher_cache: false,
       teacher_backbone_weights: 'imagenet',
       student_backbone_weights: 'imagenet',
       optimizer: 'sgd',

@@ -52,3 +52,15 @@ export function sodRecipeKeys(cfg: Config): SodRecipeKeys {
     throw new UsageError(`sod recipe: augment must be fixed or kdscfnet, got '${keys.augment}'`);
   return keys;
 }
+
+/**
+ * The recipe keys that join a trained teacher's identity (its store key, and the plan's): only those
+ * set away from the old recipe, so teachers trained with the defaults keep their keys.
+ */
+export function sodTeacherRecipeKey(keys: SodRecipeKeys): Record<string, string> {
+  const sgd = [keys.optimizer, keys.momentum, keys.weight_decay, keys.backbone_lr_mult, keys.warmup_epochs];
+  return {
+    ...(keys.optimizer === 'sgd' ? { recipe: [...sgd, keys.min_lr_ratio].join('/') } : {}),
+    ...(keys.augment !== 'fixed' ? { augment: keys.augment } : {}),
+  };
+}

@@ -21,7 +21,7 @@ import {
 } from '../run-context.ts';
 import { smokeEvalLimit } from '../smoke.ts';
 import { initScfnetR50Backbone } from './sod-optimizer.ts';
-import { sodRecipeKeys } from './sod-recipe-keys.ts';
+import { sodRecipeKeys, sodTeacherRecipeKey } from './sod-recipe-keys.ts';
 import { sodTestRow, sodTestSets } from './sod-test-sets.ts';
 import { sodDataRoots, sodLoaders, type SodDataConfig } from './sod-data.ts';
 import { sodRow, trainSod, type SodLossKind } from './sod-train.ts';
@@ -74,19 +74,7 @@ export async function sodTeacher(cfg: SodSweepConfig, run: RunContext) {
     batch: cfg.batch,
     seed,
     backend: run.backend.label,
-    ...(keys.optimizer === 'sgd'
-      ? {
-          recipe: [
-            keys.optimizer,
-            keys.momentum,
-            keys.weight_decay,
-            keys.backbone_lr_mult,
-            keys.warmup_epochs,
-            keys.min_lr_ratio,
-          ].join('/'),
-        }
-      : {}),
-    ...(keys.augment !== 'fixed' ? { augment: keys.augment } : {}),
+    ...sodTeacherRecipeKey(keys),
     ...(tw
       ? { weights: tw.sha256 }
       : cfg.teacher_backbone_weights !== 'none'
