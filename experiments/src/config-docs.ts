@@ -109,6 +109,8 @@ describeConfigKeys(
     val: 'validation set: synthetic (the synthetic test split) or a folder under --data-root (official ECSSD)',
     eval_resolution: 'input (score at the input size) or original (σ resized back to each GT, official)',
     metric: 'convention of MAE/maxFm: pysod or salmetric (CSNet: SalMetric); both are always reported',
+    benchmarks:
+      'test benchmarks scored after training where found under --data-root: none, all (the five) or a comma list',
   },
   'csnet-dwd',
 );

@@ -14,6 +14,7 @@ const REAL = path.join(
 );
 const TRAIN = ['100075', '100098', '101085', '103070', '105019', '106024'];
 const VAL = ['109053', '119082', '126007', '134052', '145014'];
+const PASCAL = ['148089', '159008'];
 
 let tmp = '';
 afterAll(() => {
@@ -22,7 +23,8 @@ afterAll(() => {
 
 /**
  * `<root>/DUTS-TR` in CSNet's layout (images/<id>.jpg, GT/<id>.png) and `<root>/ECSSD` in the
- * KD-SCFNet layout of METHODS §1.6 (image/, mask/, test.txt), files linked from the real pairs.
+ * KD-SCFNet layout of METHODS §1.6 (image/, mask/, test.txt), `<root>/PASCAL-S` in CSNet's, files
+ * linked from the real pairs.
  */
 function fixture(root: string): void {
   const link = (id: string, dir: string, imgDir: string, maskDir: string) => {
@@ -34,6 +36,8 @@ function fixture(root: string): void {
   for (const id of TRAIN) link(id, path.join(root, 'DUTS-TR'), 'images', 'GT');
   for (const id of VAL) link(id, path.join(root, 'ECSSD'), 'image', 'mask');
   fs.writeFileSync(path.join(root, 'ECSSD', 'test.txt'), VAL.join('\n') + '\n');
+  // a test benchmark in CSNet's layout; DUTS-TE, HKU-IS and DUT-OMRON are absent (skipped)
+  for (const id of PASCAL) link(id, path.join(root, 'PASCAL-S'), 'images', 'GT');
 }
 
 /**
@@ -138,6 +142,12 @@ describe.skipIf(!fs.existsSync(REAL))(
         expect(row.MAE).toBe(row.MAE_salmetric);
         expect(row.MAE).toBeGreaterThan(0);
         expect(row.MAE).toBeLessThan(1);
+        // the test benchmarks found: ECSSD (= the validation set, same 4 images) and PASCAL-S (2), each at its GT size
+        expect(row['ECSSD_MAE']).toBe(row.MAE);
+        expect(row['ECSSD_n']).toBe(4);
+        expect(row['PASCAL-S_n']).toBe(2);
+        expect(row['PASCAL-S_MAE']).toBe(row['PASCAL-S_MAE_salmetric']);
+        expect(row['DUTS-TE_n']).toBeUndefined();
       }
       // Nothing synthesised beside the fixture.
       expect(fs.readdirSync(tmp).filter((f) => f.startsWith('synthetic-'))).toEqual([]);

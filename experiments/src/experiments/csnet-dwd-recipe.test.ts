@@ -32,6 +32,8 @@ const PAPER_RECIPE: Record<string, string | number | boolean> = {
   eval_resolution: 'original',
   /** CSNet's metric tool (SalMetric). */
   metric: 'salmetric',
+  /** Test benchmarks (test.py: DUTS-TE, ECSSD, HKU-IS, DUT-OMRON, PASCAL-S, …) at the GT's resolution, where found. */
+  benchmarks: 'all',
 };
 
 /** The DWD row: BCE + 3.0·DWD (`csnet-dwd` loss), pruned at |γ| < 1e-20 (finetune.py), from the ×1 base widths. */

@@ -13,6 +13,7 @@ import { smokeEvalLimit, smokeSteps } from '../smoke.ts';
 import { csnetDataRoots, csnetLoaders } from './csnet-data.ts';
 import { CSNET_MILESTONES, type CsnetDwdConfig } from './csnet-recipe.ts';
 import { csnetScores } from './csnet-eval.ts';
+import { scoreCsnetBenchmarks } from './csnet-benchmarks.ts';
 import { trainSod, type SodLossKind } from './sod-train.ts';
 
 export type { CsnetDwdConfig };
@@ -147,6 +148,7 @@ export async function csnetDwdRecipe(cfg: CsnetDwdConfig, run: RunContext): Prom
     recordEval(run, 'student', fit.steps, row, EVAL_METRICS.sod);
     await recordEvalGrid(run, 'student', fit.steps, evaluated, test, 'sod');
     await saveModel(evaluated, path.join(run.runDir, 'student'));
+    const benchmarks = await scoreCsnetBenchmarks(evaluated, cfg, run);
     return {
       ...row,
       params_before: before,
@@ -158,6 +160,7 @@ export async function csnetDwdRecipe(cfg: CsnetDwdConfig, run: RunContext): Prom
       below_1e_2: gammas.below_1e_2,
       below_1e_3: gammas.below_1e_3,
       below_1e_20: gammas.below_1e_20,
+      ...benchmarks,
       ...initProvenance({ student: init }),
     };
   } finally {

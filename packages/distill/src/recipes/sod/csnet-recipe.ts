@@ -42,6 +42,8 @@ export interface CsnetDwdConfig extends SodDataConfig {
   eval_resolution: string;
   /** Metric convention of the reported MAE/maxFm: `pysod` (the repo's default) or `salmetric` (CSNet's C++ tool). */
   metric: string;
+  /** Test benchmarks scored after training (under --data-root, skipped when absent): `none`, `all` (DUTS-TE, ECSSD, HKU-IS, DUT-OMRON, PASCAL-S) or a comma list. */
+  benchmarks: string;
 }
 
 /** MultiStepLR milestones of the official recipe as fractions of the run: epochs 200 and 250 of 300. */
