@@ -73,11 +73,12 @@ export class TfjsSide {
     this.opt.applyGradients(Object.entries(avg).map(([name, tensor]) => ({ name, tensor })));
     tf.dispose(Object.values(avg));
   }
-  infer(n: number): void {
+  /** One inference of batch n by `path` (default: the side's), waiting for the main output. */
+  infer(n: number, path: InferPath = this.inferPath): void {
     const [x] = this.batch(n);
     this.model.eval();
-    if (this.inferPath === 'folded') this.graph ??= new InferenceGraph(this.model);
-    const g = this.graph;
+    if (path === 'folded') this.graph ??= new InferenceGraph(this.model);
+    const g = path === 'folded' ? this.graph : null;
     const y = tf.tidy(() => (g ? g.forward(x) : this.model.forward(x)[0]));
     y.dataSync();
     y.dispose();

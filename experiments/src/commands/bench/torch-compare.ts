@@ -6,8 +6,10 @@ import { TfjsSide, type InferPath } from './tfjs-side.ts';
 import { TORCH_MODELS, TorchServer, torchMissing } from './torch-server.ts';
 
 const MODELS = TORCH_MODELS;
-type Task = 'train' | 'infer_b1' | 'infer_b8';
+type Task = 'train' | 'infer_b1' | 'infer_b8' | 'infer_b1_eager' | 'infer_b8_eager';
 const TASKS: Task[] = ['train', 'infer_b1', 'infer_b8'];
+/** With `--infer both`: the eager forward as two more tasks, interleaved with the rest (same load). */
+const EAGER_TASKS: Task[] = ['infer_b1_eager', 'infer_b8_eager'];
 
 interface Args {
   json: boolean;
@@ -18,6 +20,7 @@ interface Args {
   size: number;
   batch: number;
   infer: string;
+  tasks: string;
   'csnet-micro-batches': number;
 }
 
@@ -55,8 +58,10 @@ export const torchCompareCommand: CommandModule<object, Args> = {
       .option('infer', {
         type: 'string',
         default: 'folded',
-        describe: 'tfjs inference path: folded (BN-folded, fused graph, main output only) | eager (model.forward)',
+        describe:
+          'tfjs inference path: folded (BN-folded, fused graph, main output only) | eager (model.forward) | both (eager as infer_b*_eager)',
       })
+      .option('tasks', { type: 'string', default: 'train,infer', describe: 'comma list of train, infer' })
       .option('csnet-micro-batches', {
         type: 'number',
         default: 4,
@@ -69,9 +74,15 @@ export const torchCompareCommand: CommandModule<object, Args> = {
     const batch = parseIntFlag('--batch', args.batch, { min: 1 });
     const csMicro = parseIntFlag('--csnet-micro-batches', args['csnet-micro-batches'], { min: 1 });
     if (batch % csMicro) throw new UsageError(`--csnet-micro-batches: ${csMicro} does not divide --batch ${batch}`);
-    if (args.infer !== 'eager' && args.infer !== 'folded')
-      throw new UsageError(`--infer: '${args.infer}' is not one of eager, folded`);
-    const inferPath = args.infer as InferPath;
+    if (args.infer !== 'eager' && args.infer !== 'folded' && args.infer !== 'both')
+      throw new UsageError(`--infer: '${args.infer}' is not one of folded, eager, both`);
+    const inferPath: InferPath = args.infer === 'eager' ? 'eager' : 'folded';
+    const wanted = new Set(args.tasks.split(',').map((t) => t.trim()));
+    for (const w of wanted)
+      if (w !== 'infer' && w !== 'train') throw new UsageError(`--tasks: '${w}' is not one of train, infer`);
+    const tasks = (args.infer === 'both' ? [...TASKS, ...EAGER_TASKS] : TASKS).filter((t) =>
+      wanted.has(t === 'train' ? 'train' : 'infer'),
+    );
     const microOf = (n: string) => (n.startsWith('csnet') ? csMicro : 1);
     const names = args.models
       .split(',')
@@ -104,9 +115,10 @@ export const torchCompareCommand: CommandModule<object, Args> = {
     for (let r = 0; r < rounds; r++) {
       for (const n of names) {
         const side = sides.get(n)!;
-        for (const task of TASKS) {
-          const b = task === 'infer_b1' ? 1 : batch;
-          const fn = task === 'train' ? () => side.train(b, microOf(n)) : () => side.infer(b);
+        for (const task of tasks) {
+          const b = task.startsWith('infer_b1') ? 1 : batch;
+          const path: InferPath = task.endsWith('_eager') ? 'eager' : inferPath;
+          const fn = task === 'train' ? () => side.train(b, microOf(n)) : () => side.infer(b, path);
           const ours = async () => {
             fn();
             const ms: number[] = [];
@@ -144,7 +156,7 @@ export const torchCompareCommand: CommandModule<object, Args> = {
     const rows = names.map((n) => {
       const m = (task: Task, who: string) => median(samples.get(`${n}|${task}|${who}`)!);
       const row: Record<string, unknown> = { name: n, threads: info.threads, train_micro_batches: microOf(n) };
-      for (const task of TASKS) {
+      for (const task of tasks) {
         const ours = m(task, 'tfjs'),
           theirs = m(task, 'torch');
         const key = task === 'train' ? 'train' : task;
@@ -184,7 +196,11 @@ export const torchCompareCommand: CommandModule<object, Args> = {
     for (const r of rows) {
       const cell = (k: string) =>
         `${String(r[`${k}_ms`]).padStart(8)} (${String(r[`torch_${k}_ms`]).padStart(7)}) ${String(r[`${k}_ratio`]).padStart(5)}×`;
-      console.log(`${String(r.name).padEnd(18)} ${cell('train')} | ${cell('infer_b1')} | ${cell('infer_b8')}`);
+      const cellOf = (k: string) =>
+        r[`${k}_ms`] === undefined ? `${'–'.padStart(8)} ${''.padStart(9)} ${''.padStart(6)}` : cell(k);
+      console.log(`${String(r.name).padEnd(18)} ${cellOf('train')} | ${cellOf('infer_b1')} | ${cellOf('infer_b8')}`);
+      if (r.infer_b1_eager_ms !== undefined)
+        console.log(`${'  eager forward'.padEnd(44)} | ${cellOf('infer_b1_eager')} | ${cellOf('infer_b8_eager')}`);
       if (Number(r.train_micro_batches) > 1)
         console.log(
           `  tfjs train step as ${String(r.train_micro_batches)} micro-batches of ${batch / Number(r.train_micro_batches)} (one Adam step; wasm32 heap limit)`,
