@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { configHash } from '@kd/core';
 import type { TermSpec } from '../../terms/term-spec.ts';
-import type { SegDataConfig } from '../seg/seg-data.ts';
+import { syntheticSegRoot, type SegDataConfig } from '../seg/seg-data.ts';
 import { epochsOf, segFormat, segTeacherExtras } from '../seg/seg-format.ts';
 import type { SegSweepConfig } from '../seg/seg-recipe.ts';
 import { batchesPerEpoch, datasetImages } from './dataset-size.ts';
@@ -12,9 +12,7 @@ import { cacheFileBytes, newCacheBytes, teacherTapsOf } from './teacher-cache-by
 
 /** The data root `segDataRoot` would use (without generating anything). */
 export const segRootOf = (cfg: SegDataConfig, dataDir: string) =>
-  cfg.data === 'synthetic'
-    ? path.join(dataDir, `synthetic-cityscapes-${cfg.width}x${cfg.height}-${cfg.n_train}`)
-    : path.resolve(dataDir, cfg.data);
+  cfg.data === 'synthetic' ? syntheticSegRoot(cfg, dataDir) : path.resolve(dataDir, cfg.data);
 
 /** KA terms' pre-stage epochs (`aeEpochs`, default 1 as in the binder). */
 export const kaPreStages = (terms: readonly TermSpec[]): number[] =>
@@ -65,7 +63,7 @@ export function planSeg(cfg: SegSweepConfig, ctx: PlanContext, terms: readonly T
     lr: cfg.lr,
     wd: cfg.weight_decay,
     batch: cfg.batch,
-    seed: ctx.seed,
+    seed: cfg.teacher_seed > 0 ? cfg.teacher_seed : ctx.seed,
     backend: ctx.backendLabel,
     ...segTeacherExtras(cfg),
     ...teacherWeightsKey(cfg),

@@ -29,10 +29,29 @@ export interface SegDataConfig extends Config {
 
 export const CITYSCAPES_CLASSES = 19;
 
+/** The synthetic twin's look (`twin`, default classic), refused when not a street style. */
+function twinStyle(cfg: SegDataConfig): StreetStyle {
+  const twin = (cfg.twin || 'classic') as StreetStyle;
+  if (!STREET_STYLES.includes(twin))
+    throw new UsageError(`--set twin: expected ${STREET_STYLES.join(' or ')}, got '${cfg.twin}'`);
+  return twin;
+}
+
+/**
+ * Where the synthetic twin of `cfg` lives under `dataRoot`:
+ * `synthetic-cityscapes-<W>x<H>-<n>[-<twin>][-val<n_val>]` (the suffixes only when not the default,
+ * so the classic twin keeps its folder). Shared by `segDataRoot` and the plan.
+ */
+export function syntheticSegRoot(cfg: SegDataConfig, dataRoot: string): string {
+  const twin = twinStyle(cfg);
+  const tag = `${twin === 'classic' ? '' : `-${twin}`}${cfg.n_val ? `-val${cfg.n_val}` : ''}`;
+  return path.join(dataRoot, `synthetic-cityscapes-${cfg.width}x${cfg.height}-${cfg.n_train}${tag}`);
+}
+
 /**
  * The dataset root for a segmentation sweep: `synthetic` generates (once, seeded) a Cityscapes
- * twin in the official layout under `<dataRoot>/synthetic-cityscapes-<W>x<H>-<n>`; any other
- * value is a path to a real Cityscapes root (leftImg8bit/ + gtFine/).
+ * twin in the official layout at `syntheticSegRoot` (`twin` style, `n_val` validation frames); any
+ * other value is a path to a real Cityscapes root (leftImg8bit/ + gtFine/).
  */
 export async function segDataRoot(cfg: SegDataConfig, dataRoot: string): Promise<string> {
   if (cfg.data !== 'synthetic') return path.resolve(dataRoot, cfg.data);
@@ -40,11 +59,8 @@ export async function segDataRoot(cfg: SegDataConfig, dataRoot: string): Promise
     throw new UsageError(
       `--set data=synthetic generates a Cityscapes twin; dataset=${cfg.dataset} needs data=<its folder under --data-root>`,
     );
-  const twin = (cfg.twin || 'classic') as StreetStyle;
-  if (!STREET_STYLES.includes(twin))
-    throw new UsageError(`--set twin: expected ${STREET_STYLES.join(' or ')}, got '${cfg.twin}'`);
-  const tag = `${twin === 'classic' ? '' : `-${twin}`}${cfg.n_val ? `-val${cfg.n_val}` : ''}`;
-  const root = path.join(dataRoot, `synthetic-cityscapes-${cfg.width}x${cfg.height}-${cfg.n_train}${tag}`);
+  const twin = twinStyle(cfg);
+  const root = syntheticSegRoot(cfg, dataRoot);
   await synthCityscapesDataset(root, {
     seed: 1,
     n: cfg.n_train,
