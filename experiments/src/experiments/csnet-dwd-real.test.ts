@@ -41,10 +41,11 @@ function fixture(root: string): void {
 }
 
 /**
- * The full profile's path, CPU-sized: batch 2 (the fixture has 6 training images) and 96² input
- * (224² base-width CSNet steps take seconds each on one wasm thread); everything else is `full`.
+ * The full profile's path, CPU-sized: batch 2 (the fixture has 6 training images) and 64² input
+ * (224² base-width CSNet steps take seconds each on one wasm thread, ×2 about 4× that); everything
+ * else is `full`.
  */
-const SMALL = ['batch=2', 'size=96'];
+const SMALL = ['batch=2', 'size=64'];
 
 function smokeFull(root: string, out: string) {
   const r = spawnSync(
@@ -67,7 +68,7 @@ function smokeFull(root: string, out: string) {
       root,
       ...SMALL.flatMap((kv) => ['--set', kv]),
     ],
-    { encoding: 'utf8', env: { ...process.env, KD_BACKEND: 'wasm' }, timeout: 280_000 },
+    { encoding: 'utf8', env: { ...process.env, KD_BACKEND: 'wasm' }, timeout: 560_000 },
   );
   return { code: r.status, stderr: r.stderr };
 }
@@ -106,6 +107,9 @@ describe.skipIf(!fs.existsSync(REAL))(
           'base widths ×1, BCE + DWD, pruned',
           'fixed widths b=13 (released ×1 size), BCE',
           'paper: released ×1 widths (params only)',
+          'base widths ×2, BCE',
+          'base widths ×2, BCE + DWD, pruned',
+          'paper: released ×2 widths (params only)',
         ].sort(),
       );
       // The all-background predictor on the first 4 ECSSD ground truths, read at their own size.
@@ -118,18 +122,21 @@ describe.skipIf(!fs.existsSync(REAL))(
         'base widths ×1, BCE': 210_985,
         'fixed widths b=13 (released ×1 size), BCE': 96_189,
         'paper: released ×1 widths (params only)': 93_647,
+        'base widths ×2, BCE': 788_631,
+        'paper: released ×2 widths (params only)': 140_894,
       };
       for (const { stored, steps } of all) {
         const row = stored.row;
         expect(stored.status).toBe('ok');
         expect(row.smoke).toBe(true);
-        expect(row.params_base).toBe(210_985);
+        const base = stored.variant.includes('×2') ? 788_631 : 210_985;
+        expect(row.params_base).toBe(base);
         if (params[stored.variant]) expect(row.params).toBe(params[stored.variant]);
-        expect(row.param_reduction).toBeCloseTo(1 - row.params / 210_985, 12);
-        if (stored.variant === 'paper: released ×1 widths (params only)') {
-          // nothing trained or evaluated: the released widths' count against the ×1 base (−55.6 %)
+        expect(row.param_reduction).toBeCloseTo(1 - row.params / base, 12);
+        if (stored.variant.startsWith('paper: released')) {
+          // nothing trained or evaluated: the released widths' count against their base (×1 −55.6 %, ×2 −82.1 %)
           expect(steps).toEqual([]);
-          expect(row.param_reduction).toBeCloseTo(0.5561, 4);
+          expect(row.param_reduction).toBeCloseTo(stored.variant.includes('×2') ? 0.8213 : 0.5561, 4);
           expect(row.MAE).toBeUndefined();
           continue;
         }
@@ -151,6 +158,6 @@ describe.skipIf(!fs.existsSync(REAL))(
       }
       // Nothing synthesised beside the fixture.
       expect(fs.readdirSync(tmp).filter((f) => f.startsWith('synthetic-'))).toEqual([]);
-    }, 300_000);
+    }, 600_000);
   },
 );
