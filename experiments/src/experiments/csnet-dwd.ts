@@ -203,7 +203,13 @@ export const csnetDwd: SweepExperiment<CsnetDwdConfig> = {
     'below_1e_* = fraction of ILBlock conv1x1 BN |γ| under 1e-2 / 1e-3 / 1e-20 after training. ' +
     'All trained rows: Adam with coupled weight decay 5e-3 except the DWD γ (intended filter), MultiStepLR ×0.1 at ⅔ and ⅚ of the run (official: epochs 200, 250 of 300), BN statistics re-estimated before evaluation. ' +
     'Quick deviations: 32² synthetic twin, 180 steps at lr 2e-2 (official 132k at 1e-4), β2 0.999, light crop/flip, threshold 1e-3 (official 1e-20). ' +
-    "The fixed-width row (b = 13) has the released ×1 size (96,189 vs 93,647), fixed before training: a pruned model's size is known only after training.",
+    "The fixed-width row (b = 13) has the released ×1 size (96,189 vs 93,647), fixed before training: a pruned model's size is known only after training. " +
+    "Verdicts (quick, 3 seeds, run 2026-12-07): dwd-param-reduction is contradicted: DWD + pruning at |γ| < 1e-3 removed 1.5 ± 0.2 % of the parameters (2.5 % of the conv1x1 γ under 1e-2, 0.3 % under 1e-3) against the released ×1's 55.6 %; in 180 steps Adam moves every γ by about lr per step, so the γ shrink together and few separate (a statement about 180 CPU steps, not about the official 132k). " +
+    'dwd-negligible-drop is inconclusive: the pruned model is worse than the base in 3/3 seeds (Δ −0.071 MAE) but the interval (−0.19 … +0.05) reaches the margin; the pruning step is not the cause (MAE_unpruned 0.232 vs 0.230 pruned), the DWD training is. ' +
+    'dwd-vs-fixed-widths is inconclusive: the DWD-pruned model is worse than the fixed b = 13 model in 3/3 seeds (Δ −0.050, interval −0.14 … +0.04) while keeping 2.2× its parameters. ' +
+    'Collapse guard: every DWD run is worse than predicting background everywhere (MAE 0.230 vs 0.146, collapsed 3/3), and so are 2 of 3 seeds of the base and of the fixed-width rows: in 180 steps at 32² no row learns beyond the all-background predictor (best: base seed 2, 0.1458 vs 0.1464). ' +
+    'So this quick table is a smoke-level run of the official schedule and its verdicts do not test the paper; `--profile medium` (48², 540 steps; earlier 600-step runs at 48² brought the base to MAE 0.074) is the setting meant to test the claims, not run here. ' +
+    'Wall time: 50 min with --jobs auto (2 workers) on the 2-core machine at load average 17–19 (shared by 6 sessions); 12.3 CPU-minutes, i.e. about 6–7 min on an idle machine.',
   recipe: 'csnet-dwd',
 };
 
