@@ -192,9 +192,11 @@ export const ablationFsd: SweepExperiment<FsdConfig> = {
     'FSD (PeerJ CS 2024) reports YOLOX-L → YOLOX-S on its own Fall set; the synthetic quick profile can only show the comparison between rows. ' +
     'Quick setting: the cluttered 8-class twin at 128², teacher yolox-tiny w0.25 trained 540 steps once (teacher_seed), students w0.125 trained 180 steps with Adam (not YOLOX SGD/Mosaic/EMA: the CPU recipe; `full` is the paper recipe). ' +
     "The students are short-trained (the CPU budget): KD acts on an under-trained student, unlike the paper's 120 epochs. " +
-    'Verdicts (4 seeds, measured 2026-12-07): the precondition holds (teacher +0.21 VOC07 mAP, 8.3 student σ), so the claims are testable; every FSD row is below no KD in every seed (0/4) but no difference is resolved from 0 (all inconclusive). ' +
-    'A likely reason, not tested: at weight 1 the summed FSD loss starts at 0.9× the detection loss (10.5 vs 11.4 at step 1; the official log has fg alone at 9× cls) and, in 180 Adam steps, competes with the detection objective instead of refining a converged student. ' +
-    'Wall time: 33 min on the 2-core machine with --jobs 2 (teacher 10.5 min on one worker, then about 1.3 min per student run), over the 15-minute target. ' +
+    'Quick runs the headline pair (no KD, full FSD) and the precondition; `medium` adds the ablation rows (fg, fg+bg, fg+bg+att, literal Gaussian) at the same keys. ' +
+    "Verdicts (4 seeds, lazy batch plan v2, measured 2026-12-07): the precondition holds (teacher 0.429 vs no KD 0.211 VOC07 mAP, +0.218 = 6.7 student σ), so the claim is testable; full FSD vs no KD is +0.006 [−0.038, +0.050] (3/4 seeds positive: +0.036, +0.017, −0.029, +0.001): inconclusive, the seed spread (σ 0.03) is twice the paper's effect. " +
+    'Under the earlier eager plan (v1, commit 8f55dec) the same rows gave −0.067 with FSD below no KD in 4/4 seeds: the sign of the difference moved with the batch streams alone, another reading of "no effect resolved at this size". ' +
+    'A likely reason the effect stays small, not tested: at weight 1 the summed FSD loss starts at 0.89× the detection loss (10.25 vs 11.53 at step 1; the official log has fg alone at 9× cls) and, in 180 Adam steps, competes with the detection objective instead of refining a converged student. ' +
+    'Wall time: 71.7 min with --jobs auto at load 14–18 (seven engineers sharing the 2 cores), 28.7 CPU-minutes in all, so ≥ 14.4 min on 2 idle cores; the critical path measured quietly on 2026-12-06 (teacher 10.6 min on one worker, 4 KD students of ~1.4 min on two) gives 14–15 min. The ablation rows (medium) add 16 student runs, ~12 min more. ' +
     '`kd_params` counts the align convs and the GcBlock modules (built even when a row turns the relation term off).',
   recipe: 'det',
   // FSD at the three neck levels (one term per level), with this row's parts switched on.
