@@ -91,7 +91,7 @@ describe.skipIf(!fs.existsSync(REAL))(
           root,
           ...SMALL.flatMap((kv) => ['--set', kv]),
         ],
-        { encoding: 'utf8', env: { ...process.env, KD_BACKEND: 'wasm' }, timeout: 280_000 },
+        { encoding: 'utf8', env: { ...process.env, KD_BACKEND: 'wasm' }, timeout: 540_000 },
       );
       expect(r.stderr.slice(-2000) + r.status).toMatch(/0$/);
       expect(r.stderr).toContain(
@@ -138,6 +138,6 @@ describe.skipIf(!fs.existsSync(REAL))(
       }
       // Nothing synthesised beside the fixture.
       expect(fs.readdirSync(root).filter((f) => f.startsWith('synthetic-'))).toEqual([]);
-    }, 300_000);
+    }, 600_000);
   },
 );
