@@ -12,8 +12,8 @@ describe('kd-zoo methods', () => {
   it('the tuned rows keep their terms, weights and taps', () => {
     expect(summary('none')).toEqual([]);
     expect(summary('pixel-kl')).toEqual(['pixel-kl ×1 out→out']);
-    expect(summary('cwd')).toEqual(['cwd ×10 out→out']);
-    expect(summary('pairwise')).toEqual(['pairwise ×1 feat→aspp']);
+    expect(summary('cwd')).toEqual(['cwd ×3 out→out']);
+    expect(summary('pairwise')).toEqual(['pairwise ×5 feat→aspp']);
     expect(summary('at')).toEqual(['attention-transfer ×100 feat→aspp']);
     expect(summary('bcd')).toEqual([
       'pixel-kl ×1 out→out',
