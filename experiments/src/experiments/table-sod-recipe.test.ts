@@ -83,14 +83,19 @@ describe('table-sod full profile = KD-SCFNet’s recipe (METHODS §1.3), key by 
 });
 
 describe('table-sod quick profile: the claim made testable', () => {
-  const specs = expandSweep(tableSod, { profile: 'quick', seeds: [1, 2, 3], overrides: {}, backendLabel: 'check' });
+  const specs = expandSweep(tableSod, {
+    profile: 'quick',
+    seeds: [1, 2, 3, 4, 5],
+    overrides: {},
+    backendLabel: 'check',
+  });
   const cfg = specs[0].config as Record<string, unknown>;
 
   it('same init policy for teacher and student (both from scratch), one teacher for every seed', () => {
     expect([cfg.teacher_backbone_weights, cfg.student_backbone_weights, cfg.teacher_seed]).toEqual(['none', 'none', 1]);
   });
 
-  it('few labels, many unlabeled images, shifted twin; three rows × 3 seeds', () => {
+  it('few labels, many unlabeled images, shifted twin; three rows × 5 seeds', () => {
     expect([cfg.data, cfg.unlabeled, cfg.n_train, cfg.n_unlabeled, cfg.n_test]).toEqual([
       'synthetic-shift',
       'synthetic-shift',
@@ -98,6 +103,7 @@ describe('table-sod quick profile: the claim made testable', () => {
       1280,
       160,
     ]);
-    expect(specs.map((s) => s.variant)).toHaveLength(9);
+    expect(specs.map((s) => s.variant)).toHaveLength(15);
+    expect(tableSod.defaultSeeds).toBe(5);
   });
 });
