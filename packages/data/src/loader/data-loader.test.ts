@@ -71,6 +71,18 @@ describe('DataLoader', () => {
     }
   });
 
+  it('closing while a worker is building a batch settles every pending batch (an error, never a hang)', async () => {
+    const dl = new DataLoader(sodOpts(1));
+    const it = dl.batches({ epoch: 0, step: 0 }, 2);
+    // the first batch is now with the worker, more are queued; observe the outcome before closing
+    const outcome = it.next().then(
+      () => 'resolved',
+      (e: Error) => e.message,
+    );
+    await dl.close();
+    expect(await outcome).toBe('BatchWorkerPool: closed');
+  });
+
   it('packs segmentation labels with nearest resizing only (values stay in the label set)', async () => {
     const dl = new DataLoader({
       kind: 'voc-seg',

@@ -123,6 +123,10 @@ export class BatchWorkerPool {
   async close(): Promise<void> {
     this.closed = true;
     for (const p of this.queue.splice(0)) p.reject(new Error('BatchWorkerPool: closed'));
+    // A task a worker is still building when it is terminated would otherwise never settle, and a
+    // caller awaiting it (a stage that stopped mid-epoch, --smoke) would hang until Node gives up.
+    for (const p of this.running.values()) p.reject(new Error('BatchWorkerPool: closed'));
+    this.running.clear();
     // Workers are unref'd so an idle pool never keeps the process alive; while we wait for them
     // to exit they must be ref'd, or Node may see no live handle and exit (code 0) mid-await.
     await Promise.all(
