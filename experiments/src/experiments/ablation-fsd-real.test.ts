@@ -1,17 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { VOC_DET_CLASSES, parseVocXml } from '@kd/data';
-import { REPO_ROOT } from '../paths.ts';
+import { runSmoke, SHARED_DIR } from '../testing/smoke-cli.ts';
 
 /** Real VOC JPEGs + XML (../shared/real-data/det/SOURCES.md), or KD_SHARED_DIR. */
-const REAL = path.join(
-  process.env.KD_SHARED_DIR ? path.resolve(process.env.KD_SHARED_DIR) : path.resolve(REPO_ROOT, '../shared'),
-  'real-data',
-  'det',
-);
+const REAL = path.join(SHARED_DIR, 'real-data', 'det');
 const TRAIN07 = ['000002', '000003'],
   TEST07 = ['000004', '000005'],
   TRAIN12 = ['2007_000032', '2007_000033', '2007_000039', '2007_000042'];
@@ -85,30 +80,12 @@ function cocoFixture(root: string): string {
 
 /** `pnpm exp run ablation-fsd --profile full --smoke` on `dataset` (CPU-sized: see SMALL). */
 function smokeFull(dataset: string, out: string) {
-  const r = spawnSync(
-    path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
-    [
-      path.join(REPO_ROOT, 'experiments', 'src', 'cli.ts'),
-      'run',
-      'ablation-fsd',
-      '--profile',
-      'full',
-      '--smoke',
-      '--seeds',
-      '1',
-      '--jobs',
-      '1',
-      '--quiet',
-      '--out',
-      out,
-      '--data-root',
-      path.dirname(dataset),
-      '--set',
-      `dataset=${path.basename(dataset)}`,
-      ...SMALL.flatMap((kv) => ['--set', kv]),
-    ],
-    { encoding: 'utf8', env: { ...process.env, KD_BACKEND: 'wasm' }, timeout: 280_000 },
-  );
+  const r = runSmoke('ablation-fsd', {
+    out,
+    dataRoot: path.dirname(dataset),
+    set: [`dataset=${path.basename(dataset)}`, ...SMALL],
+    timeoutMs: 280_000,
+  });
   return { code: r.status, stderr: r.stderr, stdout: r.stdout };
 }
 

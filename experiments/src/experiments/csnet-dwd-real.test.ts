@@ -1,17 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readGray } from '@kd/data';
-import { REPO_ROOT } from '../paths.ts';
+import { runSmoke, SHARED_DIR } from '../testing/smoke-cli.ts';
 
 /** 40 real SOD image/mask pairs (../shared/real-data/sod/SOURCES.md), or KD_SHARED_DIR. */
-const REAL = path.join(
-  process.env.KD_SHARED_DIR ? path.resolve(process.env.KD_SHARED_DIR) : path.resolve(REPO_ROOT, '../shared'),
-  'real-data',
-  'sod',
-);
+const REAL = path.join(SHARED_DIR, 'real-data', 'sod');
 const TRAIN = ['100075', '100098', '101085', '103070', '105019', '106024'];
 const VAL = ['109053', '119082', '126007', '134052', '145014'];
 const PASCAL = ['148089', '159008'];
@@ -48,28 +43,7 @@ function fixture(root: string): void {
 const SMALL = ['batch=2', 'size=64'];
 
 function smokeFull(root: string, out: string) {
-  const r = spawnSync(
-    path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
-    [
-      path.join(REPO_ROOT, 'experiments', 'src', 'cli.ts'),
-      'run',
-      'csnet-dwd',
-      '--profile',
-      'full',
-      '--smoke',
-      '--seeds',
-      '1',
-      '--jobs',
-      '1',
-      '--quiet',
-      '--out',
-      out,
-      '--data-root',
-      root,
-      ...SMALL.flatMap((kv) => ['--set', kv]),
-    ],
-    { encoding: 'utf8', env: { ...process.env, KD_BACKEND: 'wasm' }, timeout: 560_000 },
-  );
+  const r = runSmoke('csnet-dwd', { out, dataRoot: root, set: SMALL, timeoutMs: 560_000 });
   return { code: r.status, stderr: r.stderr };
 }
 

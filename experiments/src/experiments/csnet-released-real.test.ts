@@ -1,16 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../paths.ts';
+import { runSmoke, SHARED_DIR } from '../testing/smoke-cli.ts';
 
 /** The 40 real SOD pairs (../shared/real-data/sod/SOURCES.md) and the released weights, or KD_SHARED_DIR. */
-const SHARED = process.env.KD_SHARED_DIR
-  ? path.resolve(process.env.KD_SHARED_DIR)
-  : path.resolve(REPO_ROOT, '../shared');
-const REAL = path.join(SHARED, 'real-data', 'sod');
-const WEIGHTS = path.join(SHARED, 'weights', 'csnet-L-x1.safetensors');
+const REAL = path.join(SHARED_DIR, 'real-data', 'sod');
+const WEIGHTS = path.join(SHARED_DIR, 'weights', 'csnet-L-x1.safetensors');
 
 let tmp = '';
 afterAll(() => {
@@ -46,25 +42,13 @@ describe.skipIf(!fs.existsSync(REAL) || !fs.existsSync(WEIGHTS))(
       const data = path.join(tmp, 'data');
       fixture(data);
       const out = path.join(tmp, 'out');
-      const r = spawnSync(
-        path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
-        [
-          path.join(REPO_ROOT, 'experiments', 'src', 'cli.ts'),
-          'run',
-          'csnet-released',
-          '--smoke',
-          '--jobs',
-          '1',
-          '--quiet',
-          '--out',
-          out,
-          '--data-root',
-          data,
-          '--set',
-          `weights_x1=${WEIGHTS}`,
-        ],
-        { encoding: 'utf8', env: { ...process.env, KD_BACKEND: 'wasm' }, timeout: 280_000 },
-      );
+      const r = runSmoke('csnet-released', {
+        out,
+        dataRoot: data,
+        profile: null,
+        set: [`weights_x1=${WEIGHTS}`],
+        timeoutMs: 280_000,
+      });
       expect(r.stderr.slice(-2000) + r.status).toMatch(/0$/);
       expect(r.stderr).toContain(
         `SOD benchmarks under ${data}: found ECSSD (6), PASCAL-S (6); missing DUTS-TE, HKU-IS, DUT-OMRON (skipped)`,

@@ -1,20 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { VOC_PALETTE, readIndexPng, readRgb, writeJpeg, writePalettePng } from '@kd/data';
 import { expandSweep, takeShard, type SweepExperiment } from '@kd/sweep';
-import { REPO_ROOT } from '../paths.ts';
+import { runSmoke, SHARED_DIR } from '../testing/smoke-cli.ts';
 import { ablationBcd } from './ablation-bcd.ts';
 import { ablationKa } from './ablation-ka.ts';
 
 /** Real Cityscapes / VOC samples (../shared/real-data/seg/SOURCES.md), or KD_SHARED_DIR. */
-const REAL = path.join(
-  process.env.KD_SHARED_DIR ? path.resolve(process.env.KD_SHARED_DIR) : path.resolve(REPO_ROOT, '../shared'),
-  'real-data',
-  'seg',
-);
+const REAL = path.join(SHARED_DIR, 'real-data', 'seg');
 const FRAME = 'frankfurt_000000_000294';
 const VOC_IDS = ['1', '23', '114'];
 /** Cityscapes labelIds of the 19 train classes (METHODS §6). */
@@ -112,29 +107,13 @@ function expected(exp: SweepExperiment, shard?: [number, number]) {
 
 /** `pnpm exp run <exp> --profile full --smoke` with `sets` on the data under `dataRoot`. */
 function smokeFull(exp: string, dataRoot: string, out: string, sets: string[], shard?: string) {
-  const r = spawnSync(
-    path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
-    [
-      path.join(REPO_ROOT, 'experiments', 'src', 'cli.ts'),
-      'run',
-      exp,
-      '--profile',
-      'full',
-      '--smoke',
-      '--seeds',
-      '1',
-      '--jobs',
-      '1',
-      '--quiet',
-      '--out',
-      out,
-      '--data-root',
-      dataRoot,
-      ...(shard ? ['--shard', shard] : []),
-      ...[...SMALL, ...sets].flatMap((kv) => ['--set', kv]),
-    ],
-    { encoding: 'utf8', env: { ...process.env, KD_BACKEND: 'wasm' }, timeout: 280_000 },
-  );
+  const r = runSmoke(exp, {
+    out,
+    dataRoot,
+    extra: shard ? ['--shard', shard] : [],
+    set: [...SMALL, ...sets],
+    timeoutMs: 280_000,
+  });
   return { code: r.status, stderr: r.stderr, stdout: r.stdout };
 }
 

@@ -1,16 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../paths.ts';
+import { runSmoke, SHARED_DIR } from '../testing/smoke-cli.ts';
 
 /** Real JPEG/PNG saliency pairs (../shared/real-data/sod, 40 pairs), or KD_SHARED_DIR. */
-const SHARED = process.env.KD_SHARED_DIR
-  ? path.resolve(process.env.KD_SHARED_DIR)
-  : path.resolve(REPO_ROOT, '../shared');
-const REAL = path.join(SHARED, 'real-data', 'sod');
-const MBV3 = path.join(SHARED, 'weights', 'mobilenetv3_large_x0_5_imagenet_paddleocr.safetensors');
+const REAL = path.join(SHARED_DIR, 'real-data', 'sod');
+const MBV3 = path.join(SHARED_DIR, 'weights', 'mobilenetv3_large_x0_5_imagenet_paddleocr.safetensors');
 
 let tmp = '';
 afterAll(() => {
@@ -71,28 +67,7 @@ describe.skipIf(!fs.existsSync(REAL))(
       tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'table-sod-real-'));
       const root = sodFixture(path.join(tmp, 'data'));
       const out = path.join(tmp, 'out');
-      const r = spawnSync(
-        path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
-        [
-          path.join(REPO_ROOT, 'experiments', 'src', 'cli.ts'),
-          'run',
-          'table-sod',
-          '--profile',
-          'full',
-          '--smoke',
-          '--seeds',
-          '1',
-          '--jobs',
-          '1',
-          '--quiet',
-          '--out',
-          out,
-          '--data-root',
-          root,
-          ...SMALL.flatMap((kv) => ['--set', kv]),
-        ],
-        { encoding: 'utf8', env: { ...process.env, KD_BACKEND: 'wasm' }, timeout: 540_000 },
-      );
+      const r = runSmoke('table-sod', { out, dataRoot: root, set: SMALL, timeoutMs: 540_000 });
       expect(r.stderr.slice(-2000) + r.status).toMatch(/0$/);
       expect(r.stderr).toContain(
         `SOD benchmarks under ${root}: found DUTS-TE (6), ECSSD (5); missing HKU-IS, DUT-OMRON, PASCAL-S (skipped)`,
