@@ -30,7 +30,7 @@ describe('pnpm exp: bad input exits 2 with one line naming the flag, writes noth
     [['run', 'quickstart', '--seed', 'abc', '--out', out], /--seed: expected an integer >= 1, got 'abc'/],
     [
       ['run', 'quickstart', '--profile', 'huge', '--out', out],
-      /--profile: unknown value 'huge'; expected one of: quick, full/,
+      /--profile: unknown value 'huge'; expected one of: quick, medium, full/,
     ],
     [['run', 'quickstart', '--set', 'epochs=3', '--out', out], /--set: unknown key 'epochs'/],
     [['run', 'quickstart', '--jobs', '2', '--out', out], /--jobs: quickstart is not a sweep .*sweeps: .*ablation-bcd/],
@@ -157,6 +157,8 @@ describe('pnpm exp run <sweep> --jobs 2', () => {
       'width=32',
       '--set',
       'height=16',
+      '--set',
+      'n_val=2',
     ];
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-jobs-data-'));
     const one = fs.mkdtempSync(path.join(os.tmpdir(), 'kdlab-jobs1-')),
@@ -168,7 +170,8 @@ describe('pnpm exp run <sweep> --jobs 2', () => {
       Number(m[2]),
     ]);
     expect(ran.map(([k]) => k).sort()).toEqual([0, 1]);
-    expect(ran.reduce((s, [, n]) => s + n, 0)).toBe(6);
+    // quick's 5 rows; `--set epochs=1` makes "no KD (long)" the no-KD run itself (same config hash), so 4 runs
+    expect(ran.reduce((s, [, n]) => s + n, 0)).toBe(4);
     expect(ran.every(([, n]) => n >= 1)).toBe(true);
     expect(fs.readdirSync(path.join(two, 'runs', 'ablation-bcd', '.claims'))).toEqual([]);
     const r1 = exp(['run', 'ablation-bcd', '--jobs', '1', '--out', one, '--data-root', data, '--quiet', ...tiny]);
@@ -179,12 +182,13 @@ describe('pnpm exp run <sweep> --jobs 2', () => {
         .split('\n')
         .map((l) => l.replace(/,[^,]*$/, ''));
     expect(cells(two)).toEqual(cells(one));
-    expect(cells(two).filter(Boolean)).toHaveLength(1 + 6);
+    expect(cells(two).filter(Boolean)).toHaveLength(1 + 5); // header + quick's 5 rows
     // Claims judged on 1 seed: untestable, named; each student run kept its per-image IoU counts, which reduce to its mIoU.
     const claims = parseCsv(fs.readFileSync(path.join(two, 'ablation-bcd.claims.csv'), 'utf8'));
-    expect(claims.map((c) => c.claim)).toEqual(['kl-vs-nokd', 'bd-adds', 'cd-adds', 'bdcd-vs-bd', 'bcd-vs-nokd']);
+    // quick judges the claims on its rows (the + BD / + CD ones are medium's)
+    expect(claims.map((c) => c.claim)).toEqual(['kl-vs-nokd', 'bdcd-vs-kl', 'bcd-vs-nokd', 'bcd-vs-long']);
     expect(claims.map((c) => [c.verdict, c.seeds, typeof c.boot_low, c.n_test])).toEqual(
-      Array(5).fill(['untestable', 1, 'number', 2]),
+      Array(4).fill(['untestable', 1, 'number', 2]),
     );
     const raw = parseCsv(fs.readFileSync(path.join(two, 'ablation-bcd.raw.csv'), 'utf8'), {
       textColumns: ['run', 'git_hash'],
@@ -208,7 +212,7 @@ describe('pnpm exp run <sweep> --jobs 2', () => {
     const dir = path.join(two, 'report', 'ablation-bcd');
     const md = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
     expect(md).toContain('| variant | model | seeds | test images | mIoU |');
-    expect(md.match(/^\| (teacher|no KD|pixel KL|\+ [^|]+) \| /gm)).toHaveLength(6);
+    expect(md.match(/^\| (teacher|no KD|no KD \(long\)|pixel KL|\+ [^|]+) \| /gm)).toHaveLength(5);
     expect(md).toContain('![student training loss](curves.png)');
     expect(md).toContain('![qualitative grid](grid.png)');
     for (const png of ['curves.png', 'grid.png']) {
