@@ -1,7 +1,7 @@
 import type { TermSpec } from '@kd/core';
 import type { SweepExperiment } from '@kd/sweep';
 import { registerSweep } from '../sweep/register-sweep.ts';
-import { noKdLong, SEG_FULL, SEG_MEDIUM, SEG_QUICK } from './seg-defaults.ts';
+import { noKdLong, SEG_FULL_CIRKD, SEG_MEDIUM, SEG_QUICK } from './seg-defaults.ts';
 
 const defaults = { ...SEG_QUICK, method: 'none' };
 
@@ -34,17 +34,7 @@ export const kdZoo: SweepExperiment<typeof defaults> = {
   profiles: {
     quick: {},
     medium: SEG_MEDIUM,
-    full: {
-      // CIRKD protocol (METHODS §3 "likely protocol", §6): DeepLabV3-R101 → DeepLabV3-R18, 40K iterations,
-      // lr 0.02, wd 1e-4; the teacher trained with the same recipe unless teacher_weights loads one.
-      ...SEG_FULL,
-      teacher: 'deeplabv3-r101',
-      student: 'deeplabv3-r18',
-      lr: 0.02,
-      weight_decay: 1e-4,
-      iters: 40000,
-      teacher_iters: 40000,
-    },
+    full: SEG_FULL_CIRKD,
   },
   variants: [
     { label: 'teacher', set: { role: 'teacher' } },

@@ -122,3 +122,18 @@ export const SEG_FULL_VOC: Partial<SegSweepConfig> = {
   iters: 30000,
   teacher_iters: 30000,
 };
+
+/**
+ * BCD's and kd-zoo's full profile, the CIRKD protocol (METHODS §3 "likely protocol", §6):
+ * DeepLabV3-R101 → DeepLabV3-R18, 40K iterations, lr 0.02, wd 1e-4; the teacher trained with the
+ * same recipe unless teacher_weights loads one.
+ */
+export const SEG_FULL_CIRKD: Partial<SegSweepConfig> = {
+  ...SEG_FULL,
+  teacher: 'deeplabv3-r101',
+  student: 'deeplabv3-r18',
+  lr: 0.02,
+  weight_decay: 1e-4,
+  iters: 40000,
+  teacher_iters: 40000,
+};
