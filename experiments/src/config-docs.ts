@@ -151,12 +151,15 @@ describeConfigKeys(
     n_test: "test images of the 'synthetic-shift' twin (0 = n_train/4)",
     teacher_seed: 'seed of the one teacher every student seed distils from (0 = each run trains its own)',
     optimizer:
-      'adam (constant lr) or sgd (KD-SCFNet: Paddle Momentum, linear warm-up then cosine, backbone lr ×backbone_lr_mult)',
+      'adam (lr per adam_schedule) or sgd (KD-SCFNet: Paddle Momentum, linear warm-up then cosine, backbone lr ×backbone_lr_mult)',
+    adam_schedule:
+      "optimizer=adam: constant, or cosine (KD-SCFNet's lr shape: warm-up over warmup_epochs, cosine to min_lr_ratio·lr)",
     momentum: 'SGD momentum (optimizer=sgd; the paper 0.9)',
     weight_decay: 'coupled L2 weight decay, backbone BN exempt (optimizer=sgd; the paper 5e-4)',
     backbone_lr_mult: "the backbone's lr multiplier (optimizer=sgd; the paper 0.1)",
-    warmup_epochs: 'linear warm-up epochs from min_lr_ratio·lr (optimizer=sgd; the paper 5)',
-    min_lr_ratio: 'warm-up start and cosine floor as a fraction of lr (optimizer=sgd; the paper 6.4e-4/0.064 = 0.01)',
+    warmup_epochs: 'linear warm-up epochs from min_lr_ratio·lr (optimizer=sgd or adam_schedule=cosine; the paper 5)',
+    min_lr_ratio:
+      'warm-up start and cosine floor as a fraction of lr (optimizer=sgd or adam_schedule=cosine; the paper 6.4e-4/0.064 = 0.01)',
     augment:
       "fixed (crop ≤ 1/8 + flips at size², the model's normalisation) or kdscfnet (the paper's chain, multi-scale 224–352, its normalisation)",
     test_sets:

@@ -106,4 +106,16 @@ describe('table-sod quick profile: the claim made testable', () => {
     expect(specs.map((s) => s.variant)).toHaveLength(15);
     expect(tableSod.defaultSeeds).toBe(5);
   });
+
+  it('teacher 600 steps; FS and KD students the same 240 steps; Adam on a cosine lr for all three', () => {
+    const steps = (epochs: number, n: number) => (epochs * n) / (cfg.batch as number);
+    expect(steps(cfg.teacher_epochs as number, 80)).toBe(600);
+    expect([steps(cfg.epochs as number, 80), steps(cfg.kd_epochs as number, 1280)]).toEqual([240, 240]);
+    expect([cfg.optimizer, cfg.adam_schedule, cfg.warmup_epochs, cfg.min_lr_ratio]).toEqual([
+      'adam',
+      'cosine',
+      0,
+      0.01,
+    ]);
+  });
 });

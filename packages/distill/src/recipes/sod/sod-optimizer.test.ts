@@ -68,6 +68,22 @@ describe('sodOptimizer: KD-SCFNet’s Paddle Momentum (METHODS §1.3)', () => {
       betas: [0.9, 0.99],
     });
   });
+
+  it('adam_schedule cosine: Adam on the warm-up + cosine lr, no decay or multipliers (the quick table-sod recipe)', () => {
+    const keys = { ...SOD_RECIPE_DEFAULTS, adam_schedule: 'cosine', warmup_epochs: 0, min_lr_ratio: 0.01 };
+    const adam = sodOptimizer(model, keys, 0.002, 5, [0.9, 0.999]);
+    expect(adam).toEqual({
+      kind: 'adam',
+      lr: 0.002,
+      betas: [0.9, 0.999],
+      schedule: 'cosine',
+      warmupSteps: 0,
+      warmupFrom: 0.01,
+      floor: 0.01,
+    });
+    const want = [0.002, 0.00101, 0.00002];
+    [0, 300, 600].forEach((s, i) => expect(learningRate(adam, s, 600)).toBeCloseTo(want[i], 12));
+  });
 });
 
 describe('OptimizerSpec.lrScale', () => {

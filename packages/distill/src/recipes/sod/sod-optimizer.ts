@@ -17,8 +17,8 @@ import type { SodRecipeKeys } from './sod-recipe-keys.ts';
 const backboneOf = (model: KdModel): Module | null => (model as unknown as { bkbone?: Module }).bkbone ?? null;
 
 /**
- * The optimizer of one SOD training from the recipe keys. `adam`: Adam at a constant `lr` (β2 from
- * `betas`). `sgd`: KD-SCFNet's Paddle Momentum (METHODS §1.3) — velocity v ← m·v + (g + wd·θ),
+ * The optimizer of one SOD training from the recipe keys. `adam`: Adam (β2 from `betas`) at a
+ * constant `lr`, or with `adam_schedule: 'cosine'` on KD-SCFNet's warm-up + cosine lr (below). `sgd`: KD-SCFNet's Paddle Momentum (METHODS §1.3) — velocity v ← m·v + (g + wd·θ),
  * θ ← θ − lr_t·mult·v with m = `momentum`, coupled L2 `weight_decay` on every parameter but the
  * backbone's BN γ/β (their own L2Decay(0)), mult = `backbone_lr_mult` on the backbone (SCFNet's
  * `bkbone`) and 1 elsewhere; lr_t warms up linearly from min_lr_ratio·lr to lr over
@@ -31,7 +31,14 @@ export function sodOptimizer(
   stepsPerEpoch: number,
   betas?: [number, number],
 ): OptimizerSpec {
-  if (keys.optimizer === 'adam') return { kind: 'adam', lr, betas };
+  const warmupCosine = {
+    schedule: 'cosine' as const,
+    warmupSteps: keys.warmup_epochs * stepsPerEpoch,
+    warmupFrom: keys.min_lr_ratio,
+    floor: keys.min_lr_ratio,
+  };
+  if (keys.optimizer === 'adam')
+    return { kind: 'adam', lr, betas, ...(keys.adam_schedule === 'cosine' ? warmupCosine : {}) };
   const backbone = backboneOf(model);
   const inBackbone = new Set<tf.Variable>(backbone ? backbone.namedParameters().map(([, v]) => v) : []);
   const backboneBn = new Set<tf.Variable>();
@@ -46,10 +53,7 @@ export function sodOptimizer(
     weightDecay: keys.weight_decay,
     decayed: (v) => !backboneBn.has(v),
     lrScale: mult === 1 ? undefined : (v) => (inBackbone.has(v) ? mult : 1),
-    schedule: 'cosine',
-    warmupSteps: keys.warmup_epochs * stepsPerEpoch,
-    warmupFrom: keys.min_lr_ratio,
-    floor: keys.min_lr_ratio,
+    ...warmupCosine,
   };
 }
 

@@ -86,7 +86,7 @@ export interface SodTrainOptions {
   betas?: [number, number];
   /** Checkpoints of this training (see runCheckpointer / teacherCheckpointer). */
   checkpoint?: Checkpointer;
-  /** The recipe keys: with `optimizer: 'sgd'` KD-SCFNet's optimizer and schedule (sodOptimizer) replace Adam. */
+  /** The recipe keys: with `optimizer: 'sgd'` KD-SCFNet's optimizer and schedule (sodOptimizer) replace Adam; with `adam_schedule: 'cosine'` Adam follows its lr shape. */
   recipe?: SodRecipeKeys;
   /** Adam's lr schedule (default constant) and ε, e.g. CSNet's `{ schedule: 'multistep', milestones: [2/3, 5/6], epsilon: 1e-8 }`. */
   adam?: Pick<OptimizerSpec, 'schedule' | 'milestones' | 'gamma' | 'epsilon'>;
@@ -94,7 +94,7 @@ export interface SodTrainOptions {
 
 /**
  * Trains `model` for `epochs` on `source` with Adam at `lr` (constant; `betas` default 0.9, 0.999),
- * or with KD-SCFNet's SGD when `recipe.optimizer` is `sgd`,
+ * or with KD-SCFNet's SGD when `recipe.optimizer` is `sgd` (its warm-up + cosine lr with Adam when `recipe.adam_schedule` is `cosine`),
  * and the given task/distiller, through the one trainer (2 steps under `--smoke`).
  * `weightDecay`: coupled L2 decay (PyTorch Adam `weight_decay`) on every parameter except those
  * `noDecay(stateDictName)` exempts (CSNet's official optimizer exempts the ILBlock γ that dynamic
@@ -110,8 +110,11 @@ export async function trainSod(model: KdModel, source: BatchSource, o: SodTrainO
       throw new Error('trainSod: weightDecay with noDecay needs a task loss, task weight 1 and no distiller');
     task = withWeightDecay(task, model, wd, o.noDecay);
   }
-  const sgd = o.recipe?.optimizer === 'sgd' ? sodOptimizer(model, o.recipe, o.lr, source.stepsPerEpoch) : null;
-  if (sgd && wd > 0) throw new Error('trainSod: optimizer sgd takes its weight decay from the recipe keys');
+  // The recipe's own optimizer: KD-SCFNet's SGD, or Adam on its warm-up + cosine lr; otherwise Adam as below.
+  const recipeOwn = o.recipe && (o.recipe.optimizer === 'sgd' || o.recipe.adam_schedule === 'cosine');
+  const recipeOpt = recipeOwn ? sodOptimizer(model, o.recipe!, o.lr, source.stepsPerEpoch, o.betas) : null;
+  if (recipeOpt && wd > 0)
+    throw new Error('trainSod: the recipe keys optimizer (sgd, adam cosine) take no weightDecay here');
   return train({
     model,
     source: loaderSource(source, `seed=${o.run.seed}|`),
@@ -122,7 +125,7 @@ export async function trainSod(model: KdModel, source: BatchSource, o: SodTrainO
     forward: t?.forward?.(model),
     stage: o.phase,
     optimizer: { kind: 'adam', ...o.adam, lr: o.lr, betas: o.betas, weightDecay: wd > 0 && !o.noDecay ? wd : 0 },
-    ...(sgd ? { optimizer: sgd } : {}),
+    ...(recipeOpt ? { optimizer: recipeOpt } : {}),
     callbacks: runCallbacks(o.run, `${o.phase} ${model.name}`, o.phase),
     checkpoint: o.checkpoint,
     maxSteps: smokeSteps(o.run),
