@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { BatchNorm2d, LayerNorm, type Module } from '@kd/nn';
 import type { LrSchedule } from './lr-schedule.ts';
+import { FusedAdamOptimizer } from './fused-adam.ts';
 import type { SavedArray } from './trainer/checkpoint-file.ts';
+
+export { FusedAdamOptimizer, type GradientPrep } from './fused-adam.ts';
 
 /** An optimizer and its learning-rate schedule (`learningRate` in lr-schedule.ts). */
 export interface OptimizerSpec extends LrSchedule {
@@ -44,17 +47,26 @@ export function decayExceptNormAndBias(modules: readonly Module[]): (v: tf.Varia
   return (v) => !exempt.has(v);
 }
 
-/** A tfjs optimizer whose learning rate can be changed per step. */
+/**
+ * A tfjs optimizer whose learning rate can be changed per step. Adam is `FusedAdamOptimizer`: on
+ * wasm the step, weight decay and lrScale included, is one KdAdam kernel per variable group,
+ * bit-identical to tf.train.adam after the ops below; elsewhere it is tf.train.adam.
+ */
 export class ScheduledOptimizer {
   private readonly opt: tf.Optimizer;
+  /** `opt` when Adam (not `instanceof`: tfjs's Optimizer[Symbol.hasInstance] accepts any optimizer). */
+  private readonly adam: FusedAdamOptimizer | null;
 
   constructor(readonly spec: OptimizerSpec) {
-    this.opt =
+    this.adam =
       spec.kind === 'adam'
-        ? tf.train.adam(spec.lr, spec.betas?.[0] ?? 0.9, spec.betas?.[1] ?? 0.999, spec.epsilon)
-        : (spec.momentum ?? 0) > 0
-          ? tf.train.momentum(spec.lr, spec.momentum!, spec.nesterov ?? false)
-          : tf.train.sgd(spec.lr);
+        ? new FusedAdamOptimizer(spec.lr, spec.betas?.[0] ?? 0.9, spec.betas?.[1] ?? 0.999, spec.epsilon)
+        : null;
+    this.opt =
+      this.adam ??
+      ((spec.momentum ?? 0) > 0
+        ? tf.train.momentum(spec.lr, spec.momentum!, spec.nesterov ?? false)
+        : tf.train.sgd(spec.lr));
   }
 
   /** One step: gradients of `lossFn` w.r.t. `vars` (+ weight decay), applied at `lr`. Returns the loss. */
@@ -64,6 +76,16 @@ export class ScheduledOptimizer {
     else o.learningRate = lr;
     const { value, grads } = tf.variableGrads(lossFn, vars);
     const wd = this.spec.weightDecay ?? 0;
+    if (this.adam?.fused()) {
+      // the same decay and scale as below, inside the kernel (same float32 rounding, no extra ops)
+      const { decayed, lrScale } = this.spec;
+      this.adam.applyFused(grads, (v) => ({
+        decay: wd > 0 && (!decayed || decayed(v)) ? wd : 0,
+        scale: lrScale ? lrScale(v) : 1,
+      }));
+      tf.dispose(Object.values(grads));
+      return value;
+    }
     if (wd > 0) {
       for (const v of vars) {
         if (this.spec.decayed && !this.spec.decayed(v)) continue;

@@ -1263,3 +1263,51 @@ void hsig_gate(const float *x, const float *s, float *y, float *g, int N, int M,
     }
   }
 }
+
+/*
+ * One Adam step for one variable (tfjs's AdamOptimizer.applyGradients, adam_optimizer.ts), each
+ * operation rounded to float32 in the order its composed kernels round (contraction off, as wasm has
+ * no FMA anyway), so θ', m', v' are bit-identical to tfjs's Multiply/Add/Square/RealDiv/Sqrt chain:
+ *   g ← g + θ·wd (when decay; coupled weight decay)    g ← g·k (when scale; a per-variable lr scale)
+ *   m' = m·β1 + g·c1                 v' = v·β2 + (g·g)·c2          (c = 1 − β, rounded by the caller)
+ *   θ' = ((m'/(1 − β1ᵗ)) / (sqrt(v'/(1 − β2ᵗ)) + ε))·(−lr) + θ     (β1ᵗ = *acc1, β2ᵗ = *acc2)
+ * x, m, v, g: [n] inputs; xo, mo, vo: [n] outputs (distinct from the inputs or equal to them).
+ */
+EXPORT(adam_update)
+void adam_update(const float *x, const float *m, const float *v, const float *g, float *xo, float *mo, float *vo, int n,
+                 const float *acc1, const float *acc2, float b1, float c1, float b2, float c2, float eps, float nlr,
+                 float wd, int decay, float k, int scale) {
+#pragma clang fp contract(off)
+  const float ob1 = 1.f - *acc1, ob2 = 1.f - *acc2;
+  const v128_t B1 = wasm_f32x4_splat(b1), C1 = wasm_f32x4_splat(c1), B2 = wasm_f32x4_splat(b2),
+               C2 = wasm_f32x4_splat(c2), OB1 = wasm_f32x4_splat(ob1), OB2 = wasm_f32x4_splat(ob2),
+               EPS = wasm_f32x4_splat(eps), NLR = wasm_f32x4_splat(nlr), WD = wasm_f32x4_splat(wd),
+               K = wasm_f32x4_splat(k);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t xx = wasm_v128_load(x + i);
+    v128_t gg = wasm_v128_load(g + i);
+    if (decay) gg = wasm_f32x4_add(gg, wasm_f32x4_mul(xx, WD));
+    if (scale) gg = wasm_f32x4_mul(gg, K);
+    const v128_t mm = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(m + i), B1), wasm_f32x4_mul(gg, C1));
+    const v128_t vv =
+        wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(v + i), B2), wasm_f32x4_mul(wasm_f32x4_mul(gg, gg), C2));
+    const v128_t den = wasm_f32x4_add(wasm_f32x4_sqrt(wasm_f32x4_div(vv, OB2)), EPS);
+    const v128_t step = wasm_f32x4_mul(wasm_f32x4_div(wasm_f32x4_div(mm, OB1), den), NLR);
+    wasm_v128_store(mo + i, mm);
+    wasm_v128_store(vo + i, vv);
+    wasm_v128_store(xo + i, wasm_f32x4_add(step, xx));
+  }
+  for (; i < n; i++) {
+    const float xx = x[i];
+    float gg = g[i];
+    if (decay) gg = gg + xx * wd;
+    if (scale) gg = gg * k;
+    const float mm = m[i] * b1 + gg * c1;
+    const float vv = v[i] * b2 + (gg * gg) * c2;
+    const float den = __builtin_sqrtf(vv / ob2) + eps;
+    mo[i] = mm;
+    vo[i] = vv;
+    xo[i] = ((mm / ob1) / den) * nlr + xx;
+  }
+}

@@ -133,6 +133,32 @@ export interface NativeKernels {
   ): void;
   /** (src, dst, rows, n, srcStride, dstStride): row-wise copy of n floats (Concat / SplitV). */
   strided_copy(src: number, dst: number, rows: number, n: number, srcStride: number, dstStride: number): void;
+  /**
+   * (x, m, v, g, xo, mo, vo, n, &β1ᵗ, &β2ᵗ, β1, 1 − β1, β2, 1 − β2, ε, −lr, wd, decay, k, scale): one Adam step
+   * of one variable, rounding as tfjs's AdamOptimizer (see kernels.c; adam-kernel.ts).
+   */
+  adam_update(
+    x: number,
+    m: number,
+    v: number,
+    g: number,
+    xo: number,
+    mo: number,
+    vo: number,
+    n: number,
+    acc1: number,
+    acc2: number,
+    b1: number,
+    c1: number,
+    b2: number,
+    c2: number,
+    eps: number,
+    nlr: number,
+    wd: number,
+    decay: number,
+    k: number,
+    scale: number,
+  ): void;
 }
 
 /** The slice of the WebAssembly JS API used here (this package's TS lib has no DOM/wasm types). */
