@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@kd/core';
 import type { DenseModel } from '@kd/nn';
 import { InferenceGraph, createModel } from '@kd/models';
+import { FusedAdamOptimizer } from '@kd/distill';
 
 /** How `infer` runs: the model's eager forward, or the traced BN-folded, fused graph (@kd/models fold/). */
 export type InferPath = 'eager' | 'folded';
@@ -9,7 +10,8 @@ export type InferPath = 'eager' | 'folded';
 /** Our side of one model: fixed inputs, the train step and the inference pass. */
 export class TfjsSide {
   readonly model: DenseModel;
-  private readonly opt = tf.train.adam(1e-3);
+  /** tf.train.adam(1e-3), as one KdAdam kernel per step on wasm (KD_FUSED_ADAM=0: tfjs's own ops). */
+  private readonly opt = new FusedAdamOptimizer(1e-3);
   private readonly data = new Map<number, [tf.Tensor4D, tf.Tensor4D]>();
   private graph: InferenceGraph | null = null;
   constructor(
